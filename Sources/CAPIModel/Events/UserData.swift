@@ -1,0 +1,215 @@
+/// Customer information (`user_data`): what Meta matches an event to an account with.
+///
+/// The eleven contact keys hold ``HashedIdentifier`` values only, so raw personal data
+/// cannot end up in a request; produce them with the `Identity` module. Empty arrays are
+/// left out of the JSON. The remaining keys are sent as given, unhashed, as Meta requires.
+public struct UserData: Hashable, Sendable {
+    /// `em`: hashed email addresses.
+    public var emails: [HashedIdentifier]
+    /// `ph`: hashed phone numbers (E.164 digits, country code included, no `+`).
+    public var phones: [HashedIdentifier]
+    /// `fn`: hashed first names.
+    public var firstNames: [HashedIdentifier]
+    /// `ln`: hashed last names.
+    public var lastNames: [HashedIdentifier]
+    /// `ge`: hashed genders (`f` or `m`).
+    public var genders: [HashedIdentifier]
+    /// `db`: hashed dates of birth (`YYYYMMDD`).
+    public var datesOfBirth: [HashedIdentifier]
+    /// `ct`: hashed cities.
+    public var cities: [HashedIdentifier]
+    /// `st`: hashed states or provinces.
+    public var states: [HashedIdentifier]
+    /// `zp`: hashed zip or postal codes.
+    public var zipCodes: [HashedIdentifier]
+    /// `country`: hashed ISO 3166-1 alpha-2 country codes.
+    public var countries: [HashedIdentifier]
+    /// `external_id`: hashed advertiser-side identifiers (a visitor or user id).
+    public var externalIDs: [HashedIdentifier]
+
+    /// `client_ip_address`: the buyer's IP address (IPv4 or IPv6), never the server's.
+    public var clientIPAddress: String?
+    /// `client_user_agent`: the buyer's browser user agent; required for `website` events.
+    public var clientUserAgent: String?
+    /// `fbc`: the click id, `fb.{subdomainIndex}.{ms}.{fbclid}`.
+    public var fbc: String?
+    /// `fbp`: the browser id, `fb.{subdomainIndex}.{ms}.{random}`.
+    public var fbp: String?
+    /// `subscription_id`: the subscription id of this transaction.
+    public var subscriptionID: String?
+    /// `fb_login_id`: the app-scoped id of a Facebook Login user.
+    public var fbLoginID: String?
+    /// `lead_id`: the id of a Meta Lead Ads lead.
+    public var leadID: String?
+    /// `anon_id`: an app install id (app events only).
+    public var anonID: String?
+    /// `madid`: the mobile advertiser id, IDFA or GAID (app events only).
+    public var madid: String?
+    /// `page_id`: the id of the Facebook Page involved.
+    public var pageID: String?
+    /// `page_scoped_user_id`: the Page-scoped user id (PSID).
+    public var pageScopedUserID: String?
+    /// `ctwa_clid`: the Click-to-WhatsApp ad click id.
+    public var ctwaClid: String?
+    /// `ig_account_id`: the Instagram account id.
+    public var igAccountID: String?
+    /// `ig_sid`: the Instagram-scoped user id (Click-to-Instagram).
+    public var igSID: String?
+
+    /// Creates user data. Every field may also be set afterwards.
+    public init(
+        emails: [HashedIdentifier] = [], phones: [HashedIdentifier] = [],
+        firstNames: [HashedIdentifier] = [], lastNames: [HashedIdentifier] = [],
+        genders: [HashedIdentifier] = [], datesOfBirth: [HashedIdentifier] = [],
+        cities: [HashedIdentifier] = [], states: [HashedIdentifier] = [],
+        zipCodes: [HashedIdentifier] = [], countries: [HashedIdentifier] = [],
+        externalIDs: [HashedIdentifier] = [],
+        clientIPAddress: String? = nil, clientUserAgent: String? = nil,
+        fbc: String? = nil, fbp: String? = nil
+    ) {
+        self.emails = emails
+        self.phones = phones
+        self.firstNames = firstNames
+        self.lastNames = lastNames
+        self.genders = genders
+        self.datesOfBirth = datesOfBirth
+        self.cities = cities
+        self.states = states
+        self.zipCodes = zipCodes
+        self.countries = countries
+        self.externalIDs = externalIDs
+        self.clientIPAddress = clientIPAddress
+        self.clientUserAgent = clientUserAgent
+        self.fbc = fbc
+        self.fbp = fbp
+    }
+
+    /// The hashed values stored under one Meta key.
+    public subscript(hashed key: HashedUserDataKey) -> [HashedIdentifier] {
+        get { self[keyPath: key.keyPath] }
+        set { self[keyPath: key.keyPath] = newValue }
+    }
+
+    /// True when no key at all is set.
+    public var isEmpty: Bool {
+        HashedUserDataKey.allCases.allSatisfy { self[hashed: $0].isEmpty }
+            && [clientIPAddress, clientUserAgent, fbc, fbp, subscriptionID, fbLoginID, leadID, anonID, madid,
+                pageID, pageScopedUserID, ctwaClid, igAccountID, igSID].allSatisfy { $0 == nil }
+    }
+}
+
+/// The eleven `user_data` keys whose values Meta requires (or, for `external_id`, recommends)
+/// to be SHA-256 hashes.
+public enum HashedUserDataKey: String, Hashable, Sendable, CaseIterable, Codable {
+    case email = "em"
+    case phone = "ph"
+    case firstName = "fn"
+    case lastName = "ln"
+    case gender = "ge"
+    case dateOfBirth = "db"
+    case city = "ct"
+    case state = "st"
+    case zipCode = "zp"
+    case country = "country"
+    case externalID = "external_id"
+
+    var keyPath: WritableKeyPath<UserData, [HashedIdentifier]> {
+        switch self {
+        case .email: \.emails
+        case .phone: \.phones
+        case .firstName: \.firstNames
+        case .lastName: \.lastNames
+        case .gender: \.genders
+        case .dateOfBirth: \.datesOfBirth
+        case .city: \.cities
+        case .state: \.states
+        case .zipCode: \.zipCodes
+        case .country: \.countries
+        case .externalID: \.externalIDs
+        }
+    }
+}
+
+extension UserData: Codable {
+    enum PlainKey: String, CodingKey, CaseIterable {
+        case clientIPAddress = "client_ip_address"
+        case clientUserAgent = "client_user_agent"
+        case fbc, fbp
+        case subscriptionID = "subscription_id"
+        case fbLoginID = "fb_login_id"
+        case leadID = "lead_id"
+        case anonID = "anon_id"
+        case madid
+        case pageID = "page_id"
+        case pageScopedUserID = "page_scoped_user_id"
+        case ctwaClid = "ctwa_clid"
+        case igAccountID = "ig_account_id"
+        case igSID = "ig_sid"
+
+        var keyPath: WritableKeyPath<UserData, String?> {
+            switch self {
+            case .clientIPAddress: \.clientIPAddress
+            case .clientUserAgent: \.clientUserAgent
+            case .fbc: \.fbc
+            case .fbp: \.fbp
+            case .subscriptionID: \.subscriptionID
+            case .fbLoginID: \.fbLoginID
+            case .leadID: \.leadID
+            case .anonID: \.anonID
+            case .madid: \.madid
+            case .pageID: \.pageID
+            case .pageScopedUserID: \.pageScopedUserID
+            case .ctwaClid: \.ctwaClid
+            case .igAccountID: \.igAccountID
+            case .igSID: \.igSID
+            }
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let container = try decoder.container(keyedBy: AnyCodingKey.self)
+        for key in HashedUserDataKey.allCases {
+            let codingKey = AnyCodingKey(key.rawValue)
+            guard container.contains(codingKey), try !container.decodeNil(forKey: codingKey) else { continue }
+            // Meta accepts a single string or a list for every hashed key.
+            if let single = try? container.decode(HashedIdentifier.self, forKey: codingKey) {
+                self[hashed: key] = [single]
+            } else {
+                self[hashed: key] = try container.decode([HashedIdentifier].self, forKey: codingKey)
+            }
+        }
+        for key in PlainKey.allCases {
+            let codingKey = AnyCodingKey(key.rawValue)
+            // Some ids (fb_login_id, page_id) arrive as JSON numbers from other tools.
+            if let text = try? container.decodeIfPresent(String.self, forKey: codingKey) {
+                self[keyPath: key.keyPath] = text
+            } else if let number = try? container.decodeIfPresent(Int64.self, forKey: codingKey) {
+                self[keyPath: key.keyPath] = String(number)
+            } else if container.contains(codingKey), try !container.decodeNil(forKey: codingKey) {
+                throw DecodingError.typeMismatch(
+                    String.self,
+                    .init(codingPath: container.codingPath + [codingKey], debugDescription: "expected a string"))
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: AnyCodingKey.self)
+        for key in HashedUserDataKey.allCases where !self[hashed: key].isEmpty {
+            try container.encode(self[hashed: key], forKey: AnyCodingKey(key.rawValue))
+        }
+        for key in PlainKey.allCases {
+            try container.encodeIfPresent(self[keyPath: key.keyPath], forKey: AnyCodingKey(key.rawValue))
+        }
+    }
+}
+
+/// A coding key made from any string, for objects with open or table-driven keys.
+struct AnyCodingKey: CodingKey, Hashable {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ string: String) { self.stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { return nil }
+}

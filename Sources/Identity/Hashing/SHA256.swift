@@ -1,0 +1,87 @@
+public import CAPIModel
+internal import CLibcrypto
+
+/// SHA-256 through libcrypto's low-level context API.
+///
+/// OpenSSL 3's one-shot `SHA256()` and EVP functions allocate a context and look up a
+/// provider on every call, which costs 5x the hash itself for short inputs. The
+/// `SHA256_Init/Update/Final` path keeps the context on the stack and uses the CPU's
+/// SHA extensions directly.
+public enum SHA256 {
+    /// Hashes raw bytes.
+    @inlinable
+    public static func hash(_ bytes: UnsafeRawBufferPointer) -> SHA256Digest {
+        _hash(bytes)
+    }
+
+    /// Hashes the UTF-8 encoding of `text`.
+    public static func hash(_ text: String) -> SHA256Digest {
+        var copy = text
+        return copy.withUTF8 { _hash(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Hashes a byte array.
+    public static func hash(_ bytes: [UInt8]) -> SHA256Digest {
+        bytes.withUnsafeBytes { _hash($0) }
+    }
+
+    @usableFromInline
+    static func _hash(_ bytes: UnsafeRawBufferPointer) -> SHA256Digest {
+        var context = SHA256_CTX()
+        SHA256_Init(&context)
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            SHA256_Update(&context, base, bytes.count)
+        }
+        // 32 bytes of output on the stack, read back as four big-endian words.
+        var out: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &out) { raw in
+            SHA256_Final(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), &context)
+            return SHA256Digest(bytes: UnsafeRawBufferPointer(raw))
+        }
+    }
+}
+
+/// HMAC-SHA256 through libcrypto.
+public enum HMACSHA256 {
+    /// The 32-byte HMAC-SHA256 of `message` under `key`.
+    public static func authenticationCode(for message: some Collection<UInt8>, key: some Collection<UInt8>) -> SHA256Digest {
+        let keyBytes = Array(key)
+        let messageBytes = Array(message)
+        var out: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        return keyBytes.withUnsafeBytes { k in
+            messageBytes.withUnsafeBytes { m in
+                withUnsafeMutableBytes(of: &out) { raw in
+                    var length: UInt32 = 32
+                    let result = HMAC(
+                        EVP_sha256(), k.baseAddress, Int32(k.count),
+                        m.baseAddress?.assumingMemoryBound(to: UInt8.self), m.count,
+                        raw.baseAddress!.assumingMemoryBound(to: UInt8.self), &length)
+                    // HMAC only fails on allocation failure or an unknown digest; neither can
+                    // happen with EVP_sha256() and a stack output buffer.
+                    precondition(result != nil && length == 32, "libcrypto HMAC-SHA256 failed")
+                    return SHA256Digest(bytes: UnsafeRawBufferPointer(raw))
+                }
+            }
+        }
+    }
+}
+
+/// The Graph API `appsecret_proof`: lowercase hex HMAC-SHA256 of the access token, keyed
+/// with the app secret.
+///
+/// Send it with every request once an app secret is configured; it proves the caller
+/// knows the secret without sending it. Neither input appears in the description.
+public struct AppSecretProof: Hashable, Sendable, CustomStringConvertible {
+    /// The 64-character lowercase hex proof.
+    public let hexString: String
+
+    /// Computes the proof for `accessToken` under `appSecret` (both as UTF-8).
+    public init(accessToken: String, appSecret: String) {
+        self.hexString = HMACSHA256.authenticationCode(
+            for: Array(accessToken.utf8), key: Array(appSecret.utf8)
+        ).hexString
+    }
+
+    /// The proof itself, which is safe to print: it cannot be turned back into the token or secret.
+    public var description: String { hexString }
+}
