@@ -176,3 +176,56 @@ import Testing
         #expect(throws: DecodingError.self) { try CAPIJSON.decode(ServerEvent.self, from: Data(body.utf8)) }
     }
 }
+
+@Suite struct MatchKeyCoverageTests {
+    let hash = HashedIdentifier(hexString: "a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3")!
+
+    func event(_ name: EventName, emails: Int, fbc: Bool) -> ServerEvent {
+        var user = UserData(emails: Array(repeating: hash, count: emails))
+        if fbc { user.fbc = "fb.1.1.x" }
+        return ServerEvent(eventName: name, eventTime: UnixTime(seconds: 1), actionSource: .website, userData: user)
+    }
+
+    @Test func countsKeysPerEventName() {
+        var coverage = MatchKeyCoverage()
+        coverage.record(event(.purchase, emails: 2, fbc: true))
+        coverage.record(event(.purchase, emails: 1, fbc: false))
+        coverage.record(event(.purchase, emails: 0, fbc: false))
+        coverage.record(event(.lead, emails: 1, fbc: true))
+        coverage.recordRejection(eventName: .purchase, key: .phone, reason: "missing_region")
+        coverage.recordRejection(eventName: .purchase, key: .phone, reason: "missing_region")
+        let purchase = coverage[.purchase]
+        #expect(purchase.events == 3)
+        #expect(purchase.count(of: .email) == 2)  // an event counts once however many emails it has
+        #expect(purchase.share(of: .fbc) == 1.0 / 3.0)
+        #expect(purchase.rejections[.phone] == ["missing_region": 2])
+        #expect(coverage[.lead].share(of: .email) == 1)
+        #expect(coverage[.addToCart].events == 0)
+        #expect(coverage.eventNames == [.lead, .purchase])
+    }
+
+    @Test func mergingEqualsRecordingEverythingInOnePlace() throws {
+        var a = MatchKeyCoverage()
+        var b = MatchKeyCoverage()
+        var all = MatchKeyCoverage()
+        for i in 0..<10 {
+            let e = event(i % 3 == 0 ? .lead : .purchase, emails: i % 2, fbc: i % 4 == 0)
+            if i < 6 { a.record(e) } else { b.record(e) }
+            all.record(e)
+        }
+        a.recordRejection(eventName: .lead, key: .email, reason: "invalid_email")
+        all.recordRejection(eventName: .lead, key: .email, reason: "invalid_email")
+        a.merge(b)
+        #expect(a == all)
+        let decoded = try CAPIJSON.decode(MatchKeyCoverage.self, from: CAPIJSON.encode(a))
+        #expect(decoded == a)
+    }
+
+    @Test func presentKeysFollowTheTableOrder() {
+        var user = UserData(emails: [hash], fbp: "fb.1.1.1")
+        user.clientIPAddress = "203.0.113.1"
+        #expect(user.presentKeys == [.email, .clientIPAddress, .fbp])
+        #expect(!user.isEmpty)
+        #expect(UserData().isEmpty)
+    }
+}
