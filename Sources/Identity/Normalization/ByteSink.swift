@@ -1,0 +1,48 @@
+/// An append-only view of a caller-provided byte buffer, where normalizers write their output.
+///
+/// Normalizing into a stack buffer and hashing that buffer directly avoids building a
+/// `String` per value on the hot path.
+struct ByteSink {
+    let base: UnsafeMutablePointer<UInt8>
+    let capacity: Int
+    private(set) var count = 0
+
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+        self.base = buffer.baseAddress!
+        self.capacity = buffer.count
+    }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        precondition(count < capacity, "normalized output exceeds its buffer")
+        base[count] = byte
+        count &+= 1
+    }
+
+    mutating func append(_ scalar: Unicode.Scalar) {
+        if scalar.isASCII {
+            append(UInt8(truncatingIfNeeded: scalar.value))
+        } else {
+            for unit in UTF8.encode(scalar)! { append(unit) }
+        }
+    }
+
+    mutating func append(contentsOf text: StaticString) {
+        text.withUTF8Buffer { for byte in $0 { append(byte) } }
+    }
+
+    mutating func append(contentsOf bytes: some Sequence<UInt8>) {
+        for byte in bytes { append(byte) }
+    }
+
+    mutating func removeAll() { count = 0 }
+
+    subscript(index: Int) -> UInt8 {
+        get { base[index] }
+        set { base[index] = newValue }
+    }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+}

@@ -1,0 +1,197 @@
+public import CAPIModel
+
+#if canImport(FoundationEssentials)
+internal import FoundationEssentials
+#else
+internal import Foundation
+#endif
+
+/// Turns raw customer information into the normalized, SHA-256-hashed values Meta matches on.
+///
+/// One normalizer serves every key; it is a small value type, cheap to copy and safe to
+/// share across tasks. Rules per key follow Meta's documentation first and Meta's own
+/// current normalizer (capi-param-builder) where the documentation is silent; the
+/// deliberate differences are listed in `docs/Normalization.md`.
+///
+/// ```swift
+/// let normalizer = IdentityNormalizer()
+/// let email = try normalizer.hash(" John_Smith@Gmail.com ", as: .email)
+/// // 62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f
+/// let phone = try normalizer.hash("020 7946 0958", as: .phone, region: "GB")
+/// ```
+///
+/// Values that are already SHA-256 hashes (64 hex characters, any case) are lowercased and
+/// passed through; capi-param-builder values (`<64 hex>.<appendix>`) pass through unchanged.
+/// Anything that normalizes to nothing is rejected with a ``NormalizationError``, never hashed.
+public struct IdentityNormalizer: Sendable {
+    /// Settings that apply to every value.
+    public struct Configuration: Sendable, Hashable {
+        /// The region national phone numbers are read in when neither the number nor the call
+        /// names one. `nil` (the default) rejects such numbers instead of guessing.
+        public var defaultPhoneRegion: RegionCode?
+        /// The latest year a date of birth may have; earlier than 1900 is always rejected.
+        /// Defaults to the current year when the configuration is created.
+        public var latestBirthYear: Int
+
+        /// The default configuration: no default phone region, birth years up to this year.
+        public init(defaultPhoneRegion: RegionCode? = nil) {
+            self.defaultPhoneRegion = defaultPhoneRegion
+            let seconds = Int64(Date().timeIntervalSince1970)
+            self.latestBirthYear = CivilDate(daysSinceEpoch: Int(seconds / 86_400)).year
+        }
+    }
+
+    /// The longest input accepted for any key, in UTF-8 bytes. Real values are far shorter;
+    /// the limit keeps hostile input bounded in time and memory.
+    public static let maximumInputLength = 1_024
+
+    /// The settings in use.
+    public var configuration: Configuration
+
+    /// Creates a normalizer.
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    /// Normalizes and hashes one value.
+    ///
+    /// - Parameters:
+    ///   - value: the raw value, as the customer typed it.
+    ///   - key: the `user_data` key it belongs to.
+    ///   - region: for `ph`, the region a national number is read in (the customer's
+    ///     country, say); for `zp`, the region the code belongs to. Ignored for other keys.
+    /// - Returns: the hash to put in ``UserData``.
+    /// - Throws: ``NormalizationError`` naming the key and the reason.
+    public func hash(_ value: String, as key: HashedUserDataKey, region: RegionCode? = nil)
+        throws(NormalizationError) -> HashedIdentifier
+    {
+        try process(value, as: key, region: region).identifier
+    }
+
+    /// Normalizes and hashes one value, and says whether it was hashed here or passed through.
+    public func process(_ value: String, as key: HashedUserDataKey, region: RegionCode? = nil)
+        throws(NormalizationError) -> ProcessedIdentifier
+    {
+        var value = value
+        let outcome: Result<ProcessedIdentifier, NormalizationError> = value.withUTF8 { utf8 in
+            let input = UnsafeRawBufferPointer(utf8)
+            do throws(NormalizationError) {
+                if let passed = Self.alreadyHashed(input) {
+                    return .success(ProcessedIdentifier(identifier: passed, origin: .passedThrough))
+                }
+                let digest = try withNormalizedBytes(input, as: key, region: region) { SHA256.hash($0) }
+                return .success(ProcessedIdentifier(identifier: HashedIdentifier(digest: digest), origin: .hashed))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try outcome.get()
+    }
+
+    /// Normalizes one value without hashing it, for inspection and tests.
+    ///
+    /// The result is still personal data: keep it out of logs and storage. Already-hashed
+    /// input is returned as ``NormalizedValue/alreadyHashed(_:)``.
+    public func normalize(_ value: String, as key: HashedUserDataKey, region: RegionCode? = nil)
+        throws(NormalizationError) -> NormalizedValue
+    {
+        var value = value
+        let outcome: Result<NormalizedValue, NormalizationError> = value.withUTF8 { utf8 in
+            let input = UnsafeRawBufferPointer(utf8)
+            do throws(NormalizationError) {
+                if let passed = Self.alreadyHashed(input) { return .success(.alreadyHashed(passed)) }
+                let text = try withNormalizedBytes(input, as: key, region: region) {
+                    String(decoding: $0, as: UTF8.self)
+                }
+                return .success(.normalized(text))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try outcome.get()
+    }
+
+    /// Recognizes input that is already a hash: 64 hex characters (lowercased) or a
+    /// capi-param-builder `<64 hex>.<appendix>` value (unchanged).
+    static func alreadyHashed(_ input: UnsafeRawBufferPointer) -> HashedIdentifier? {
+        let trimmed = input.trimmingASCIIWhitespace()
+        guard trimmed.count == 64 || trimmed.count == 67 || trimmed.count == 73 else { return nil }
+        return HashedIdentifier(wireUTF8: trimmed)
+    }
+
+    /// Normalizes `input` into a stack buffer and hands the normalized UTF-8 bytes to `body`.
+    func withNormalizedBytes<R>(
+        _ input: UnsafeRawBufferPointer, as key: HashedUserDataKey, region: RegionCode?,
+        _ body: (UnsafeRawBufferPointer) -> R
+    ) throws(NormalizationError) -> R {
+        guard input.count <= Self.maximumInputLength else {
+            throw .tooLong(key, limit: Self.maximumInputLength)
+        }
+        // Lowercasing can grow UTF-8 text (`İ` is 2 bytes, `i̇` is 3); 4x plus slack covers
+        // every mapping in Unicode and the fixed-size outputs (dates, phone numbers).
+        let capacity = input.count &* 4 &+ 64
+        let result: Result<R, NormalizationError> = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) {
+            buffer in
+            var sink = ByteSink(buffer)
+            do throws(NormalizationError) {
+                try normalize(input, as: key, region: region, into: &sink)
+                return .success(body(sink.bytes))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    func normalize(
+        _ input: UnsafeRawBufferPointer, as key: HashedUserDataKey, region: RegionCode?, into sink: inout ByteSink
+    ) throws(NormalizationError) {
+        switch key {
+        case .email: try EmailNormalizer.normalize(input, into: &sink)
+        case .phone: try PhoneNormalizer.normalize(input, region: region ?? configuration.defaultPhoneRegion, into: &sink)
+        case .firstName, .lastName: try NameNormalizer.normalize(input, key: key, into: &sink)
+        case .gender: try GenderNormalizer.normalize(input, into: &sink)
+        case .dateOfBirth: try DateOfBirthNormalizer.normalize(input, latestYear: configuration.latestBirthYear, into: &sink)
+        case .city: try CityNormalizer.normalize(input, into: &sink)
+        case .state: try StateNormalizer.normalize(input, into: &sink)
+        case .zipCode: try ZipCodeNormalizer.normalize(input, region: region, into: &sink)
+        case .country: try CountryNormalizer.normalize(input, into: &sink)
+        case .externalID: try ExternalIDNormalizer.normalize(input, into: &sink)
+        }
+        guard sink.count > 0 else { throw .empty(key) }
+    }
+}
+
+/// The result of ``IdentityNormalizer/process(_:as:region:)``.
+public struct ProcessedIdentifier: Hashable, Sendable {
+    /// Where a hash came from.
+    public enum Origin: String, Hashable, Sendable, Codable {
+        /// The raw value was normalized and hashed here.
+        case hashed
+        /// The value was already a hash and was passed through.
+        case passedThrough = "passed_through"
+    }
+
+    /// The hash to send.
+    public let identifier: HashedIdentifier
+    /// Whether it was hashed here or passed through.
+    public let origin: Origin
+}
+
+/// The result of ``IdentityNormalizer/normalize(_:as:region:)``.
+public enum NormalizedValue: Hashable, Sendable {
+    /// The normalized text that would be hashed. Personal data: do not log it.
+    case normalized(String)
+    /// The input was already a hash.
+    case alreadyHashed(HashedIdentifier)
+}
+
+extension NormalizedValue: CustomStringConvertible {
+    /// Redacted: a normalized value is still personal data.
+    public var description: String {
+        switch self {
+        case .normalized: "normalized(<redacted>)"
+        case .alreadyHashed(let hash): "alreadyHashed(\(hash))"
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import CAPIModel
+
+// The place keys: st, country, zp.
+
+/// Collects the lowercased letters (and optionally digits) of `input`, ASCII fast path first.
+private func lowercasedAlphanumerics(_ input: UnsafeRawBufferPointer, keepDigits: Bool) -> String {
+    var text = ""
+    if isASCII(input) {
+        for byte in input {
+            let lower = asciiLowercase(byte)
+            if (lower &- UInt8(ascii: "a")) < 26 || (keepDigits && (lower &- UInt8(ascii: "0")) < 10) {
+                text.unicodeScalars.append(Unicode.Scalar(lower))
+            }
+        }
+    } else {
+        UnicodeText.forEachLowercasedScalar(input) { scalar in
+            if scalar.isLetterOrMark || (keepDigits && scalar.isDecimalDigit) { text.unicodeScalars.append(scalar) }
+        }
+    }
+    return text
+}
+
+// MARK: - st
+
+enum StateNormalizer {
+    /// US states, DC and territories and Canadian provinces and territories, by exact name
+    /// or code, become their two-letter code (`California` → `ca`, `N.Y.` → `ny`). Any other
+    /// value is a state or region elsewhere and is kept whole, lowercased, without spaces or
+    /// punctuation (`New South Wales` → `newsouthwales`), never guessed from a substring or
+    /// cut to two letters.
+    static func normalize(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) throws(NormalizationError) {
+        let letters = lowercasedAlphanumerics(input, keepDigits: false)
+        if let code = StateTable.codeByName[letters] {
+            sink.append(contentsOf: code.utf8)
+            return
+        }
+        let whole = letters.utf8.count == 2 ? letters : lowercasedAlphanumerics(input, keepDigits: true)
+        sink.append(contentsOf: whole.utf8)
+    }
+}
+
+// MARK: - country
+
+enum CountryNormalizer {
+    /// An ISO 3166-1 alpha-2 code (`uk` becomes `gb`), an alpha-3 code, or an English name
+    /// or common alias, matched exactly after lowercasing and removing everything but
+    /// letters. Anything else is rejected rather than cut to its first two letters.
+    static func normalize(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) throws(NormalizationError) {
+        let key = lowercasedAlphanumerics(input, keepDigits: false)
+        if key.isEmpty { throw .empty(.country) }
+        guard let code = CountryTable.byKey[key] else {
+            throw NormalizationError(
+                key: .country, code: .unknownCountry,
+                message: "not an ISO 3166-1 country code or a known country name; send the two-letter code, such as de or us")
+        }
+        sink.append(contentsOf: code.utf8)
+    }
+
+    /// The alpha-2 code for a country value, or `nil` when it is not one.
+    static func code(for value: String) -> String? {
+        var copy = value
+        return copy.withUTF8 { CountryTable.byKey[lowercasedAlphanumerics(UnsafeRawBufferPointer($0), keepDigits: false)] }
+    }
+}
+
+// MARK: - zp
+
+enum ZipCodeNormalizer {
+    /// Lowercase, cut at the first `-`, remove whitespace; only letters and digits may
+    /// remain, at least two of them. A US ZIP+4 becomes its five-digit ZIP, both as
+    /// `12345-6789` and as nine bare digits when the region is the US or not given.
+    static func normalize(_ input: UnsafeRawBufferPointer, region: RegionCode?, into sink: inout ByteSink)
+        throws(NormalizationError)
+    {
+        var digitsOnly = true
+        for byte in input {
+            if byte == UInt8(ascii: "-") { break }
+            if byte.isASCIIWhitespace { continue }
+            let lower = asciiLowercase(byte)
+            guard isASCIILowerAlnum(lower) else {
+                throw NormalizationError(
+                    key: .zipCode, code: .invalidZipCode,
+                    message: "a zip or postal code holds only letters and digits; remove other characters")
+            }
+            if lower >= UInt8(ascii: "a") { digitsOnly = false }
+            sink.append(lower)
+        }
+        if sink.count == 0 { throw .empty(.zipCode) }
+        guard sink.count >= 2 else {
+            throw NormalizationError(
+                key: .zipCode, code: .invalidZipCode, message: "a zip or postal code has at least two characters")
+        }
+        if digitsOnly, sink.count == 9, region == nil || region == .unitedStates {
+            // ZIP+4 written without its hyphen: Meta wants the five-digit ZIP.
+            let five = Array(sink.bytes.prefix(5))
+            sink.removeAll()
+            sink.append(contentsOf: five)
+        }
+    }
+}

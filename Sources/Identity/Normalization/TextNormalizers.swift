@@ -1,0 +1,248 @@
+import CAPIModel
+
+// The text keys: em, fn, ln, ct, st, external_id, ge.
+//
+// Each normalizer has an ASCII fast path working on bytes (the common case: no String is
+// built and nothing is allocated) and a Unicode path (NFC, full lowercase mapping, then
+// the same filter by Unicode category). For ASCII input both paths give the same output.
+
+@inline(__always)
+func asciiLowercase(_ byte: UInt8) -> UInt8 {
+    (byte &- UInt8(ascii: "A")) < 26 ? byte | 0x20 : byte
+}
+
+@inline(__always)
+func isASCIILowerAlnum(_ byte: UInt8) -> Bool {
+    (byte &- UInt8(ascii: "a")) < 26 || (byte &- UInt8(ascii: "0")) < 10
+}
+
+@inline(__always)
+func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    // Eight bytes at a time: any byte with its top bit set makes the word non-ASCII.
+    var index = 0
+    let count = bytes.count
+    while index &+ 8 <= count {
+        if bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+        index &+= 8
+    }
+    while index < count {
+        if bytes[index] >= 0x80 { return false }
+        index &+= 1
+    }
+    return true
+}
+
+extension UnicodeText {
+    /// NFC + lowercase, with leading and trailing whitespace (Unicode White_Space and BOM) removed.
+    static func trimmedLowercasedScalars(_ utf8: UnsafeRawBufferPointer) -> ArraySlice<Unicode.Scalar> {
+        var scalars: [Unicode.Scalar] = []
+        forEachLowercasedScalar(utf8) { scalars.append($0) }
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end, scalars[start].isTrimmable { start += 1 }
+        while end > start, scalars[end - 1].isTrimmable { end -= 1 }
+        return scalars[start..<end]
+    }
+}
+
+extension Unicode.Scalar {
+    /// White_Space characters and the byte-order mark, which JavaScript's `trim()` and `\s` include.
+    var isTrimmable: Bool { properties.isWhitespace || value == 0xFEFF }
+}
+
+// MARK: - em
+
+enum EmailNormalizer {
+    /// Trim, lowercase, then require `local@domain` with a dotted domain.
+    ///
+    /// The ASCII rules are capi-param-builder's (RFC 5322 dot-atom local part, LDH domain
+    /// labels). Internationalized addresses (RFC 6531) are accepted as well: letters, marks
+    /// and digits of any script may appear in the local part and in domain labels.
+    static func normalize(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) throws(NormalizationError) {
+        let trimmed = input.trimmingASCIIWhitespace()
+        if isASCII(trimmed) {
+            for byte in trimmed { sink.append(asciiLowercase(byte)) }
+        } else {
+            for scalar in UnicodeText.trimmedLowercasedScalars(trimmed) {
+                guard scalar.isASCII || scalar.isLetterOrMark || scalar.isDecimalDigit else { throw invalid }
+                sink.append(scalar)
+            }
+        }
+        guard sink.count > 0 else { throw .empty(.email) }
+        guard isValidShape(sink.bytes) else { throw invalid }
+    }
+
+    static let invalid = NormalizationError(
+        key: .email, code: .invalidEmail,
+        message: "not an email address of the form local@domain.tld; check for typos, spaces or a missing @")
+
+    /// Checks the shape of a lowercased address. Bytes of 0x80 and above belong to non-ASCII
+    /// letters, marks or digits, which the Unicode path has already checked.
+    static func isValidShape(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var at = -1
+        for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "@") {
+            guard at < 0 else { return false }
+            at = index
+        }
+        guard at > 0, at <= 64, at < bytes.count - 1, bytes.count - at - 1 <= 253 else { return false }
+
+        // Local part: dot-separated atoms of atext.
+        var previousWasDot = true
+        for index in 0..<at {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ".") {
+                if previousWasDot { return false }
+                previousWasDot = true
+            } else if byte >= 0x80 || isASCIILowerAlnum(byte) || atextSymbols.contains(byte) {
+                previousWasDot = false
+            } else {
+                return false
+            }
+        }
+        if previousWasDot { return false }
+
+        // Domain: at least two labels of letters, digits and inner hyphens, 1 to 63 bytes each.
+        var labels = 0
+        var labelStart = at + 1
+        var index = at + 1
+        while index <= bytes.count {
+            if index == bytes.count || bytes[index] == UInt8(ascii: ".") {
+                let length = index - labelStart
+                guard length >= 1, length <= 63,
+                    bytes[labelStart] != UInt8(ascii: "-"), bytes[index - 1] != UInt8(ascii: "-")
+                else { return false }
+                labels += 1
+                labelStart = index + 1
+            } else {
+                let byte = bytes[index]
+                guard byte >= 0x80 || isASCIILowerAlnum(byte) || byte == UInt8(ascii: "-") else { return false }
+            }
+            index += 1
+        }
+        return labels >= 2
+    }
+
+    /// RFC 5322 atext symbols (capi-param-builder's email pattern).
+    static let atextSymbols: Set<UInt8> = Set("!#$%&'*+/=?^_`{|}~-".utf8)
+}
+
+// MARK: - fn, ln
+
+enum NameNormalizer {
+    /// Lowercase, then remove whitespace, all punctuation, ASCII symbols and invisible
+    /// format characters. Letters of every script and digits are kept (`Valéry` → `valéry`,
+    /// `O’Connor` → `oconnor`, `Jean-Luc` → `jeanluc`).
+    static func normalize(_ input: UnsafeRawBufferPointer, key: HashedUserDataKey, into sink: inout ByteSink)
+        throws(NormalizationError)
+    {
+        if isASCII(input) {
+            for byte in input {
+                let lower = asciiLowercase(byte)
+                if isASCIILowerAlnum(lower) { sink.append(lower) }
+            }
+        } else {
+            UnicodeText.forEachLowercasedScalar(input) { scalar in
+                if !scalar.isNameSeparator { sink.append(scalar) }
+            }
+        }
+    }
+}
+
+// MARK: - ct
+
+enum CityNormalizer {
+    /// Lowercase, keep only letters (any script, accents kept) and digits, and require a
+    /// letter first (`Menlo Park` → `menlopark`, `San José` → `sanjosé`, `123Angeles` rejected).
+    static func normalize(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) throws(NormalizationError) {
+        var startsWithLetter: Bool? = nil
+        if isASCII(input) {
+            for byte in input {
+                let lower = asciiLowercase(byte)
+                guard isASCIILowerAlnum(lower) else { continue }
+                if startsWithLetter == nil { startsWithLetter = lower >= UInt8(ascii: "a") }
+                sink.append(lower)
+            }
+        } else {
+            UnicodeText.forEachLowercasedScalar(input) { scalar in
+                if scalar.isLetterOrMark {
+                    if startsWithLetter == nil { startsWithLetter = true }
+                    sink.append(scalar)
+                } else if scalar.isDecimalDigit {
+                    if startsWithLetter == nil { startsWithLetter = false }
+                    sink.append(scalar)
+                }
+            }
+        }
+        if startsWithLetter == false {
+            throw NormalizationError(
+                key: .city, code: .invalidCity,
+                message: "a city name must start with a letter; check that the field holds the city, not a street or zip code")
+        }
+    }
+}
+
+// MARK: - external_id
+
+enum ExternalIDNormalizer {
+    /// Lowercase and remove all whitespace; punctuation is kept (capi-param-builder's rule,
+    /// so the id hashes the same as the browser's copy).
+    static func normalize(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) throws(NormalizationError) {
+        if isASCII(input) {
+            for byte in input where !byte.isASCIIWhitespace { sink.append(asciiLowercase(byte)) }
+        } else {
+            UnicodeText.forEachLowercasedScalar(input) { scalar in
+                if !scalar.isTrimmable { sink.append(scalar) }
+            }
+        }
+    }
+}
+
+// MARK: - ge
+
+enum GenderNormalizer {
+    /// Maps a word for female or male to `f` or `m`. The words are capi-param-builder's
+    /// (`male`, `man`, `mr`, `he`, `female`, `woman`, `mrs`, `she`, …) plus a few in other
+    /// European languages; punctuation is ignored, so `Mr.` and `ma’am` are recognized.
+    static func normalize(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) throws(NormalizationError) {
+        var key = ""
+        if isASCII(input) {
+            for byte in input {
+                let lower = asciiLowercase(byte)
+                if isASCIILowerAlnum(lower) { key.unicodeScalars.append(Unicode.Scalar(lower)) }
+            }
+        } else {
+            UnicodeText.forEachLowercasedScalar(input) { scalar in
+                if scalar.isLetterOrMark { key.unicodeScalars.append(scalar) }
+            }
+        }
+        if male.contains(key) {
+            sink.append(UInt8(ascii: "m"))
+        } else if female.contains(key) {
+            sink.append(UInt8(ascii: "f"))
+        } else if key.isEmpty {
+            throw .empty(.gender)
+        } else {
+            throw NormalizationError(
+                key: .gender, code: .unknownGender,
+                message: "not a recognized word for female or male; send f or m, or leave the key out")
+        }
+    }
+
+    static let male: Set<String> = [
+        "m", "male", "man", "boy", "gentleman", "guy", "sir", "mister", "mr", "son", "father", "dad", "daddy",
+        "papa", "uncle", "nephew", "brother", "husband", "boyfriend", "groom", "widower", "king", "prince",
+        "duke", "count", "emperor", "god", "lord", "lad", "fellow", "chap", "bloke", "dude", "he", "him", "his",
+        "himself",
+        // Beyond capi-param-builder: common form values in other languages.
+        "masculino", "masculin", "männlich", "maennlich", "maschio", "maschile", "herr", "hombre", "homme",
+    ]
+
+    static let female: Set<String> = [
+        "f", "female", "woman", "girl", "lady", "miss", "ms", "mrs", "madam", "maam", "daughter", "mother",
+        "mom", "mama", "mommy", "aunt", "niece", "sister", "wife", "girlfriend", "bride", "widow", "queen",
+        "princess", "duchess", "countess", "empress", "goddess", "maiden", "lass", "gal", "chick", "dame",
+        "belle", "she", "her", "hers", "herself",
+        "femenino", "feminino", "féminin", "feminin", "weiblich", "femmina", "femminile", "frau", "mujer",
+        "femme",
+    ]
+}

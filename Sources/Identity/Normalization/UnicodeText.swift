@@ -1,0 +1,74 @@
+/// The Unicode steps shared by the text normalizers: NFC, then the full lowercase mapping,
+/// exactly as Python's `unicodedata.normalize("NFC", s).lower()` does.
+///
+/// Swift's `lowercased()` applies the unconditional mappings (`İ` → `i̇`) but not the
+/// Final_Sigma rule (`ΟΔΟΣ` → `οδος`), and Meta hashes Greek surnames the way Python
+/// lowercases them, so the sigma rule is applied here by hand.
+enum UnicodeText {
+    /// NFC-normalizes and lowercases `utf8`, calling `body` with each resulting scalar.
+    static func forEachLowercasedScalar(_ utf8: UnsafeRawBufferPointer, _ body: (Unicode.Scalar) -> Void) {
+        let text = String(decoding: utf8, as: UTF8.self)
+        // `_nfcCodeUnits` is the standard library's own NFC normalizer (the one String
+        // comparison uses). It is public but underscored; tests pin its behaviour.
+        let nfc = text._nfcCodeUnits
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(nfc.count)
+        var decoder = UTF8()
+        var iterator = nfc.makeIterator()
+        while case .scalarValue(let scalar) = decoder.decode(&iterator) { scalars.append(scalar) }
+
+        for (index, scalar) in scalars.enumerated() {
+            if scalar.isASCII {
+                body(scalar.value >= 0x41 && scalar.value <= 0x5A ? Unicode.Scalar(scalar.value | 0x20)! : scalar)
+            } else if scalar == "\u{03A3}" {
+                body(isFinalSigma(at: index, in: scalars) ? "\u{03C2}" : "\u{03C3}")
+            } else if scalar.properties.changesWhenLowercased {
+                for lower in scalar.properties.lowercaseMapping.unicodeScalars { body(lower) }
+            } else {
+                body(scalar)
+            }
+        }
+    }
+
+    /// Unicode's Final_Sigma condition: a cased letter before (skipping case-ignorable
+    /// characters) and no cased letter after (skipping case-ignorable characters).
+    static func isFinalSigma(at index: Int, in scalars: [Unicode.Scalar]) -> Bool {
+        var before = index - 1
+        while before >= 0, scalars[before].properties.isCaseIgnorable { before -= 1 }
+        guard before >= 0, scalars[before].properties.isCased else { return false }
+        var after = index + 1
+        while after < scalars.count, scalars[after].properties.isCaseIgnorable { after += 1 }
+        return !(after < scalars.count && scalars[after].properties.isCased)
+    }
+}
+
+extension Unicode.Scalar {
+    /// Letters (L*) and combining marks (M*).
+    var isLetterOrMark: Bool {
+        switch properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+            .nonspacingMark, .spacingMark, .enclosingMark:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Decimal digits in any script (Nd).
+    var isDecimalDigit: Bool { properties.generalCategory == .decimalNumber }
+
+    /// Punctuation (P*), whitespace, control (Cc) and format (Cf) characters, and the ASCII
+    /// symbols capi-param-builder strips from names (`$+<=>^`|~`).
+    var isNameSeparator: Bool {
+        if isASCII { return !(value >= 0x30 && value <= 0x39) && !(value >= 0x61 && value <= 0x7A) && !(value >= 0x41 && value <= 0x5A) }
+        if properties.isWhitespace { return true }
+        switch properties.generalCategory {
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+            .finalPunctuation, .otherPunctuation, .control, .format, .spaceSeparator, .lineSeparator,
+            .paragraphSeparator:
+            return true
+        default:
+            return false
+        }
+    }
+}
