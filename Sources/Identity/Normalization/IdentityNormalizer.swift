@@ -111,6 +111,29 @@ public struct IdentityNormalizer: Sendable {
         return try outcome.get()
     }
 
+    /// Normalizes one value and hashes it in a single pass, returning both.
+    ///
+    /// For tools that show what was hashed (`capi hash`). The normalized text is personal
+    /// data: keep it out of logs and storage.
+    public func normalizeAndHash(_ value: String, as key: HashedUserDataKey, region: RegionCode? = nil)
+        throws(NormalizationError) -> (normalized: NormalizedValue, identifier: HashedIdentifier)
+    {
+        var value = value
+        let outcome: Result<(NormalizedValue, HashedIdentifier), NormalizationError> = value.withUTF8 { utf8 in
+            let input = UnsafeRawBufferPointer(utf8)
+            do throws(NormalizationError) {
+                if let passed = Self.alreadyHashed(input) { return .success((.alreadyHashed(passed), passed)) }
+                let pair = try withNormalizedBytes(input, as: key, region: region) {
+                    (NormalizedValue.normalized(String(decoding: $0, as: UTF8.self)), HashedIdentifier(digest: SHA256.hash($0)))
+                }
+                return .success(pair)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try outcome.get()
+    }
+
     /// Recognizes input that is already a hash: 64 hex characters (lowercased) or a
     /// capi-param-builder `<64 hex>.<appendix>` value (unchanged).
     static func alreadyHashed(_ input: UnsafeRawBufferPointer) -> HashedIdentifier? {
