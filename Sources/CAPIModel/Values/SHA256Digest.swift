@@ -11,6 +11,7 @@ public struct SHA256Digest: Hashable, Sendable, Comparable {
     public var words: (UInt64, UInt64, UInt64, UInt64)
 
     /// Creates a digest from its four big-endian words.
+    @inlinable
     public init(words: (UInt64, UInt64, UInt64, UInt64)) {
         self.words = words
     }
@@ -18,6 +19,7 @@ public struct SHA256Digest: Hashable, Sendable, Comparable {
     /// Creates a digest from exactly 32 bytes.
     ///
     /// - Precondition: `bytes.count == 32`.
+    @inlinable
     public init(bytes: UnsafeRawBufferPointer) {
         precondition(bytes.count == 32, "a SHA-256 digest has 32 bytes")
         @inline(__always) func word(_ offset: Int) -> UInt64 {

@@ -35,6 +35,14 @@ struct ByteSink {
         for byte in bytes { append(byte) }
     }
 
+    /// Reserves `n` bytes at the end for the caller to fill, and returns them.
+    mutating func appendUninitialized(count n: Int) -> UnsafeMutableRawBufferPointer {
+        precondition(n >= 0 && count &+ n <= capacity, "normalized output exceeds its buffer")
+        let start = base + count
+        count &+= n
+        return UnsafeMutableRawBufferPointer(start: start, count: n)
+    }
+
     mutating func removeAll() { count = 0 }
 
     subscript(index: Int) -> UInt8 {

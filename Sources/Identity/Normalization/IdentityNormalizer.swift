@@ -72,9 +72,7 @@ public struct IdentityNormalizer: Sendable {
     public func process(_ value: String, as key: HashedUserDataKey, region: RegionCode? = nil)
         throws(NormalizationError) -> ProcessedIdentifier
     {
-        var value = value
-        let outcome: Result<ProcessedIdentifier, NormalizationError> = value.withUTF8 { utf8 in
-            let input = UnsafeRawBufferPointer(utf8)
+        let outcome: Result<ProcessedIdentifier, NormalizationError> = withUTF8(of: value) { input in
             do throws(NormalizationError) {
                 if let passed = Self.alreadyHashed(input) {
                     return .success(ProcessedIdentifier(identifier: passed, origin: .passedThrough))
@@ -95,9 +93,7 @@ public struct IdentityNormalizer: Sendable {
     public func normalize(_ value: String, as key: HashedUserDataKey, region: RegionCode? = nil)
         throws(NormalizationError) -> NormalizedValue
     {
-        var value = value
-        let outcome: Result<NormalizedValue, NormalizationError> = value.withUTF8 { utf8 in
-            let input = UnsafeRawBufferPointer(utf8)
+        let outcome: Result<NormalizedValue, NormalizationError> = withUTF8(of: value) { input in
             do throws(NormalizationError) {
                 if let passed = Self.alreadyHashed(input) { return .success(.alreadyHashed(passed)) }
                 let text = try withNormalizedBytes(input, as: key, region: region) {
@@ -118,9 +114,7 @@ public struct IdentityNormalizer: Sendable {
     public func normalizeAndHash(_ value: String, as key: HashedUserDataKey, region: RegionCode? = nil)
         throws(NormalizationError) -> (normalized: NormalizedValue, identifier: HashedIdentifier)
     {
-        var value = value
-        let outcome: Result<(NormalizedValue, HashedIdentifier), NormalizationError> = value.withUTF8 { utf8 in
-            let input = UnsafeRawBufferPointer(utf8)
+        let outcome: Result<(NormalizedValue, HashedIdentifier), NormalizationError> = withUTF8(of: value) { input in
             do throws(NormalizationError) {
                 if let passed = Self.alreadyHashed(input) { return .success((.alreadyHashed(passed), passed)) }
                 let pair = try withNormalizedBytes(input, as: key, region: region) {
@@ -183,6 +177,16 @@ public struct IdentityNormalizer: Sendable {
         }
         guard sink.count > 0 else { throw .empty(key) }
     }
+}
+
+/// Calls `body` with the UTF-8 bytes of `text`, without copying native strings.
+@inline(__always)
+func withUTF8<R>(of text: String, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    if let result = text.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) {
+        return result
+    }
+    var copy = text  // bridged or lazily stored strings: make them contiguous first
+    return copy.withUTF8 { body(UnsafeRawBufferPointer($0)) }
 }
 
 /// The result of ``IdentityNormalizer/process(_:as:region:)``.

@@ -11,6 +11,27 @@ func asciiLowercase(_ byte: UInt8) -> UInt8 {
     (byte &- UInt8(ascii: "A")) < 26 ? byte | 0x20 : byte
 }
 
+/// Copies ASCII `input` to `output` with A–Z lowercased, eight bytes per step.
+///
+/// For bytes below 0x80, adding 0x3F sets a byte's top bit when it is ≥ `A` and adding 0x25
+/// when it is > `Z`; no carry crosses a byte, so the two masks select the capitals.
+@inline(__always)
+func lowercaseASCII(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
+    let count = input.count
+    var index = 0
+    while index &+ 8 <= count {
+        let word = input.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        let atLeastA = (word &+ 0x3F3F_3F3F_3F3F_3F3F) & 0x8080_8080_8080_8080
+        let aboveZ = (word &+ 0x2525_2525_2525_2525) & 0x8080_8080_8080_8080
+        output.storeBytes(of: word | ((atLeastA & ~aboveZ) >> 2), toByteOffset: index, as: UInt64.self)
+        index &+= 8
+    }
+    while index < count {
+        output[index] = asciiLowercase(input[index])
+        index &+= 1
+    }
+}
+
 @inline(__always)
 func isASCIILowerAlnum(_ byte: UInt8) -> Bool {
     (byte &- UInt8(ascii: "a")) < 26 || (byte &- UInt8(ascii: "0")) < 10
@@ -61,12 +82,14 @@ enum EmailNormalizer {
     static func normalize(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) throws(NormalizationError) {
         let trimmed = input.trimmingASCIIWhitespace()
         if isASCII(trimmed) {
-            for byte in trimmed { sink.append(asciiLowercase(byte)) }
-        } else {
-            for scalar in UnicodeText.trimmedLowercasedScalars(trimmed) {
-                guard scalar.isASCII || scalar.isLetterOrMark || scalar.isDecimalDigit else { throw invalid }
-                sink.append(scalar)
-            }
+            // The common case: lowercase, copy and check the shape in one pass.
+            guard trimmed.count > 0 else { throw .empty(.email) }
+            guard lowercaseAndValidateASCII(trimmed, into: &sink) else { throw invalid }
+            return
+        }
+        for scalar in UnicodeText.trimmedLowercasedScalars(trimmed) {
+            guard scalar.isASCII || scalar.isLetterOrMark || scalar.isDecimalDigit else { throw invalid }
+            sink.append(scalar)
         }
         guard sink.count > 0 else { throw .empty(.email) }
         guard isValidShape(sink.bytes) else { throw invalid }
@@ -76,54 +99,72 @@ enum EmailNormalizer {
         key: .email, code: .invalidEmail,
         message: "not an email address of the form local@domain.tld; check for typos, spaces or a missing @")
 
-    /// Checks the shape of a lowercased address. Bytes of 0x80 and above belong to non-ASCII
-    /// letters, marks or digits, which the Unicode path has already checked.
-    static func isValidShape(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var at = -1
-        for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "@") {
-            guard at < 0 else { return false }
-            at = index
-        }
-        guard at > 0, at <= 64, at < bytes.count - 1, bytes.count - at - 1 <= 253 else { return false }
+    /// Lowercases ASCII `input` into `sink` eight bytes at a time, then checks the shape.
+    private static func lowercaseAndValidateASCII(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) -> Bool {
+        guard input.count <= 64 + 1 + 253 else { return false }
+        let output = sink.appendUninitialized(count: input.count)
+        lowercaseASCII(input, into: output)
+        return isValidShape(UnsafeRawBufferPointer(output))
+    }
 
-        // Local part: dot-separated atoms of atext.
+    // RFC 5322 atext (letters, digits and !#$%&'*+-/=?^_`{|}~) and LDH (letters, digits,
+    // hyphen) as 128-bit membership masks over ASCII: constants, so no table lookups.
+    private static let atextMask: (low: UInt64, high: UInt64) = (0xa3ff_acfa_0000_0000, 0x7fff_ffff_c000_0000)
+    private static let ldhMask: (low: UInt64, high: UInt64) = (0x03ff_2000_0000_0000, 0x07ff_fffe_0000_0000)
+
+    @inline(__always)
+    private static func isMember(_ byte: UInt8, _ mask: (low: UInt64, high: UInt64)) -> Bool {
+        byte < 64 ? (mask.low >> UInt64(byte)) & 1 != 0 : (mask.high >> UInt64(byte & 63)) & 1 != 0
+    }
+
+    /// Checks the shape of a lowercased address in one pass. Bytes of 0x80 and above belong
+    /// to non-ASCII letters, marks or digits, which the Unicode path has already checked.
+    static func isValidShape(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let count = bytes.count
+        guard count >= 5, count <= 64 + 1 + 253 else { return false }  // a@b.c at least
+
+        // Local part: dot-separated atoms of atext, 1 to 64 bytes, up to the `@`.
+        var index = 0
         var previousWasDot = true
-        for index in 0..<at {
+        while true {
+            guard index < count else { return false }
             let byte = bytes[index]
+            if byte == UInt8(ascii: "@") { break }
             if byte == UInt8(ascii: ".") {
                 if previousWasDot { return false }
                 previousWasDot = true
-            } else if byte >= 0x80 || isASCIILowerAlnum(byte) || atextSymbols.contains(byte) {
+            } else if byte >= 0x80 || isMember(byte, atextMask) {
                 previousWasDot = false
             } else {
                 return false
             }
+            index &+= 1
         }
-        if previousWasDot { return false }
+        guard !previousWasDot, index <= 64, count &- index &- 1 <= 253 else { return false }
 
-        // Domain: at least two labels of letters, digits and inner hyphens, 1 to 63 bytes each.
-        var labels = 0
-        var labelStart = at + 1
-        var index = at + 1
-        while index <= bytes.count {
-            if index == bytes.count || bytes[index] == UInt8(ascii: ".") {
-                let length = index - labelStart
-                guard length >= 1, length <= 63,
-                    bytes[labelStart] != UInt8(ascii: "-"), bytes[index - 1] != UInt8(ascii: "-")
-                else { return false }
-                labels += 1
-                labelStart = index + 1
-            } else {
-                let byte = bytes[index]
-                guard byte >= 0x80 || isASCIILowerAlnum(byte) || byte == UInt8(ascii: "-") else { return false }
+        // Domain: at least two labels of letters, digits and inner hyphens, 1 to 63 bytes
+        // each. A second `@` is not LDH, so it fails here.
+        index &+= 1
+        var labelStart = index
+        var dots = 0
+        @inline(__always) func labelIsValid(endingAt end: Int) -> Bool {
+            let length = end &- labelStart
+            return length >= 1 && length <= 63 && bytes[labelStart] != UInt8(ascii: "-")
+                && bytes[end &- 1] != UInt8(ascii: "-")
+        }
+        while index < count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ".") {
+                guard labelIsValid(endingAt: index) else { return false }
+                dots &+= 1
+                labelStart = index &+ 1
+            } else if byte < 0x80, !isMember(byte, ldhMask) {
+                return false
             }
-            index += 1
+            index &+= 1
         }
-        return labels >= 2
+        return dots >= 1 && labelIsValid(endingAt: count)
     }
-
-    /// RFC 5322 atext symbols (capi-param-builder's email pattern).
-    static let atextSymbols: Set<UInt8> = Set("!#$%&'*+/=?^_`{|}~-".utf8)
 }
 
 // MARK: - fn, ln

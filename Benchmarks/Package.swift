@@ -1,0 +1,30 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Benchmarks live in their own package so that library users never resolve
+// package-benchmark. Run them from the repository root:
+//
+//   swift package --package-path Benchmarks benchmark
+//
+// See BENCHMARKS.md for the numbers and how they were measured.
+let package = Package(
+    name: "RoasProofBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "RoasProof", path: ".."),
+        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: []),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "HashingBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "RoasProof", package: "RoasProof"),
+            ],
+            path: "Benchmarks/HashingBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+    ]
+)
