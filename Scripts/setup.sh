@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what RoasProof needs on a fresh Debian/Ubuntu machine: OpenSSL's libcrypto
+# headers (libssl-dev) and pkg-config, which the CLibcrypto target is found through.
+# Safe to run again: it installs only what is missing.
+set -euo pipefail
+
+packages=(libssl-dev pkg-config)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    sudo_cmd=()
+    [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo_cmd[@]}" apt-get update -qq
+    "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

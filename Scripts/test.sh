@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test RoasProof has, on a fresh machine:
+#   1. installs missing system packages (Scripts/setup.sh),
+#   2. builds the package and fails on any warning in our own sources,
+#   3. runs the whole test suite,
+#   4. builds the Examples and Benchmarks packages and runs the examples' smoke test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+Scripts/setup.sh
+
+echo "== build (warnings in our sources fail the run)"
+log=$(mktemp)
+swift build --build-tests 2>&1 | tee "$log"
+if grep -E "^$root/(Sources|Tests)/.*warning:" "$log" >/dev/null; then
+    echo "test.sh: the build has warnings in our sources:" >&2
+    grep -E "^$root/(Sources|Tests)/.*warning:" "$log" | sort -u >&2
+    exit 1
+fi
+
+echo "== tests"
+swift test
+
+echo "== examples"
+Scripts/test-examples.sh
+
+echo "== benchmarks build"
+swift build --package-path Benchmarks
+echo "test.sh: all tests passed"
