@@ -35,3 +35,19 @@ import Testing
         #expect(SHA256Digest(hexString: String(hex.dropLast()) + "G") == nil)
     }
 }
+
+@Suite struct SHA256ShortPathTests {
+    /// The one- and two-block path pads by hand; it must agree with Update/Final at every
+    /// length around the block boundaries, for any content.
+    @Test func agreesWithUpdateFinalAtEveryLength() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0...300 {
+            for _ in 0..<3 {
+                let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                bytes.withUnsafeBytes { raw in
+                    #expect(SHA256.hash(raw) == SHA256.hashWithoutShortPath(raw), "length \(length)")
+                }
+            }
+        }
+    }
+}

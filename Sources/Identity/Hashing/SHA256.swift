@@ -29,10 +29,51 @@ public enum SHA256 {
     static func _hash(_ bytes: UnsafeRawBufferPointer) -> SHA256Digest {
         var context = SHA256_CTX()
         SHA256_Init(&context)
-        if let base = bytes.baseAddress, bytes.count > 0 {
+        if bytes.count <= 119 {
+            return hashShort(bytes, context: &context)
+        }
+        if let base = bytes.baseAddress {
             SHA256_Update(&context, base, bytes.count)
         }
         // 32 bytes of output on the stack, read back as four big-endian words.
+        var out: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &out) { raw in
+            SHA256_Final(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), &context)
+            return SHA256Digest(bytes: UnsafeRawBufferPointer(raw))
+        }
+    }
+
+    /// Inputs up to 119 bytes fit in one or two 64-byte blocks once padded. Padding them here
+    /// and calling the block function directly skips `SHA256_Update`'s buffering and
+    /// `SHA256_Final`'s context wiping, which cost as much as the compression itself for
+    /// identifier-sized input.
+    private static func hashShort(_ bytes: UnsafeRawBufferPointer, context: inout SHA256_CTX) -> SHA256Digest {
+        let count = bytes.count
+        let blocks = count <= 55 ? 1 : 2
+        var padded: (SIMD64<UInt8>, SIMD64<UInt8>) = (.zero, .zero)
+        withUnsafeMutableBytes(of: &padded) { block in
+            if count > 0 { block.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: count) }
+            block[count] = 0x80
+            let bitLength = UInt64(count) &* 8
+            block.storeBytes(of: bitLength.bigEndian, toByteOffset: blocks &* 64 &- 8, as: UInt64.self)
+            let base = block.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            SHA256_Transform(&context, base)
+            if blocks == 2 { SHA256_Transform(&context, base + 64) }
+        }
+        let h = context.h
+        return SHA256Digest(words: (
+            UInt64(h.0) << 32 | UInt64(h.1), UInt64(h.2) << 32 | UInt64(h.3),
+            UInt64(h.4) << 32 | UInt64(h.5), UInt64(h.6) << 32 | UInt64(h.7)
+        ))
+    }
+
+    /// The same digest through `SHA256_Update`/`SHA256_Final` only, for tests of the short path.
+    package static func hashWithoutShortPath(_ bytes: UnsafeRawBufferPointer) -> SHA256Digest {
+        var context = SHA256_CTX()
+        SHA256_Init(&context)
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            SHA256_Update(&context, base, bytes.count)
+        }
         var out: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         return withUnsafeMutableBytes(of: &out) { raw in
             SHA256_Final(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), &context)
