@@ -1,0 +1,276 @@
+/// libphonenumber's numbering plans and parsing patterns, precompiled into tables.
+///
+/// `Scripts/generate-phone-metadata.py` turns every regular expression libphonenumber
+/// applies while parsing into an automaton, and writes the tables, base64-encoded, into
+/// `PhoneMetadata+Generated.swift`. They are decoded once, on first use, into buffers that
+/// live as long as the process; parsing then only indexes into them.
+///
+/// Two kinds of automata share one table (`transitions`/`labels`, alphabet: the ten digits):
+/// - whole-string automata (a region's general and per-type number patterns, tagged with
+///   one bit per pattern, and leading-digits patterns);
+/// - priority automata for patterns applied with `re.match` where the end of the match and
+///   the capturing groups matter (international and national prefixes): a state's label
+///   names the highest-priority alternative that ends there, and ``Alternative`` says how
+///   long it is and where its transform group sits.
+final class PhoneMetadata: @unchecked Sendable {
+    // @unchecked: every stored property is immutable after `init`, and the buffers are
+    // never written or freed.
+
+    /// One entry of the priority automata's alternative table.
+    struct Alternative {
+        /// The number of digits the alternative matches.
+        let length: UInt8
+        /// Start and end of the group the transform rule copies; 0xFF when it took no part.
+        let groupStart: UInt8
+        let groupEnd: UInt8
+        /// Whether the pattern's last capturing group took part (libphonenumber applies the
+        /// transform rule only then).
+        let lastGroupParticipated: Bool
+    }
+
+    /// An automaton over character classes, for libphonenumber's own parsing patterns.
+    struct ClassAutomaton {
+        let start: Int
+        let classCount: Int
+        let transitions: UnsafeBufferPointer<UInt16>
+        let accepting: UnsafeBufferPointer<UInt8>
+
+        @inline(__always)
+        func next(_ state: Int, _ characterClass: Int) -> Int {
+            Int(transitions[state &* classCount &+ characterClass])
+        }
+    }
+
+    /// A region's (or a non-geographic entity's) numbering plan.
+    struct Entity {
+        /// The region, or nil for a non-geographic entity (+800, +882, ...).
+        let region: RegionCode?
+        let callingCode: Int
+        /// Whether this is the main region of its calling code (US for +1, GB for +44).
+        let isMainRegion: Bool
+        let sameMobileAndFixedLinePattern: Bool
+        /// Root of the type automaton: label bit 0 is the general pattern, bits 1-10 the
+        /// types in libphonenumber's order (premium rate ... voicemail, fixed line, mobile).
+        let typeRoot: Int
+        /// Root of the leading-digits automaton (0 when the region has none).
+        let leadingDigitsRoot: Int
+        let internationalPrefixRoot: Int
+        let internationalPrefixBase: Int
+        let nationalPrefixRoot: Int
+        let nationalPrefixBase: Int
+        /// The digits the transform rule puts before the group it copies.
+        let transformLiteral: [UInt8]
+        /// The group the transform rule copies; 0 when the region has no transform rule.
+        let transformGroup: UInt8
+        /// Bit n is set when a national significant number of n digits is possible.
+        let possibleLengths: UInt32
+        /// Lengths possible only for local dialling (without an area code).
+        let localOnlyLengths: UInt32
+        /// Possible lengths per type label bit (all bits set when the type lists none).
+        let typeLengths: [UInt32]
+    }
+
+    let transitions: UnsafeBufferPointer<UInt16>
+    let labels: UnsafeBufferPointer<UInt32>
+    let alternatives: UnsafeBufferPointer<Alternative>
+    let asciiClasses: UnsafeBufferPointer<UInt8>
+    /// Non-ASCII class ranges: (low, high, class), sorted.
+    let classRanges: [(UInt32, UInt32, UInt16)]
+    let viable: ClassAutomaton
+    let extensionReversed: ClassAutomaton
+    let rfc3966GlobalNumber: ClassAutomaton
+    let rfc3966DomainName: ClassAutomaton
+    /// The code points of every Unicode decimal digit zero (Nd), sorted.
+    let decimalZeros: [UInt32]
+    /// Non-ASCII ranges of Python's `\w`, sorted.
+    let wordRanges: [(UInt32, UInt32)]
+    /// Non-ASCII characters whose uppercase is one ASCII letter, with its keypad digit.
+    let alphaExtras: [(UInt32, UInt8)]
+    let entities: [Entity]
+    /// Entity index by region code (26 * 26 slots), -1 when unknown.
+    private let entityByRegion: [Int16]
+    /// Per calling code 0...999: the range of `entitiesByCallingCodeList` that holds its
+    /// entities, main region first (empty when unassigned).
+    let callingCodeRanges: [Range<Int32>]
+    let entitiesByCallingCodeList: [Int16]
+
+    static let shared = PhoneMetadata(base64: encodedTables)
+
+    private init(base64: StaticString) {
+        let bytes = base64.withUTF8Buffer { Self.decodeBase64($0) }
+        var reader = Reader(bytes: bytes)
+        precondition(reader.bytes(4) == Array("RPPH".utf8) && reader.u16() == 1, "phone metadata: unknown format")
+
+        let stateCount = Int(reader.u32())
+        transitions = Self.permanent((0..<(stateCount * 10)).map { _ in reader.u16() })
+        labels = Self.permanent((0..<stateCount).map { _ in reader.u32() })
+        let alternativeCount = Int(reader.u32())
+        alternatives = Self.permanent(
+            (0..<alternativeCount).map { _ in
+                Alternative(
+                    length: reader.u8(), groupStart: reader.u8(), groupEnd: reader.u8(),
+                    lastGroupParticipated: reader.u8() != 0)
+            })
+
+        let classCount = Int(reader.u16())
+        asciiClasses = Self.permanent(reader.bytes(128))
+        classRanges = (0..<Int(reader.u32())).map { _ in (reader.u32(), reader.u32(), reader.u16()) }
+        func classAutomaton() -> ClassAutomaton {
+            let states = Int(reader.u32())
+            let start = Int(reader.u32())
+            let table = (0..<(states * classCount)).map { _ in reader.u16() }
+            let accepting = reader.bytes(states)
+            return ClassAutomaton(
+                start: start, classCount: classCount, transitions: Self.permanent(table),
+                accepting: Self.permanent(accepting))
+        }
+        viable = classAutomaton()
+        extensionReversed = classAutomaton()
+        rfc3966GlobalNumber = classAutomaton()
+        rfc3966DomainName = classAutomaton()
+
+        decimalZeros = (0..<Int(reader.u32())).map { _ in reader.u32() }
+        wordRanges = (0..<Int(reader.u32())).map { _ in (reader.u32(), reader.u32()) }
+        alphaExtras = (0..<Int(reader.u32())).map { _ in (reader.u32(), reader.u8()) }
+
+        var entities: [Entity] = []
+        let entityCount = Int(reader.u32())
+        for _ in 0..<entityCount {
+            let code = reader.bytes(2)
+            let region = code[0] == 0 ? nil : RegionCode(String(decoding: code, as: UTF8.self))
+            let callingCode = Int(reader.u16())
+            let flags = reader.u8()
+            let typeRoot = Int(reader.u32())
+            let leadingDigitsRoot = Int(reader.u32())
+            let iddRoot = Int(reader.u32())
+            let iddBase = Int(reader.u32())
+            let nppRoot = Int(reader.u32())
+            let nppBase = Int(reader.u32())
+            let literal = reader.bytes(Int(reader.u8()))
+            let group = reader.u8()
+            let possible = reader.u32()
+            let local = reader.u32()
+            let typeLengths = (0..<11).map { _ in reader.u32() }
+            entities.append(
+                Entity(
+                    region: region, callingCode: callingCode, isMainRegion: flags & 1 != 0,
+                    sameMobileAndFixedLinePattern: flags & 2 != 0, typeRoot: typeRoot,
+                    leadingDigitsRoot: leadingDigitsRoot, internationalPrefixRoot: iddRoot,
+                    internationalPrefixBase: iddBase, nationalPrefixRoot: nppRoot, nationalPrefixBase: nppBase,
+                    transformLiteral: literal, transformGroup: group, possibleLengths: possible,
+                    localOnlyLengths: local, typeLengths: typeLengths))
+        }
+        precondition(reader.bytes(4) == Array("END!".utf8), "phone metadata: truncated")
+        self.entities = entities
+
+        var byRegion = [Int16](repeating: -1, count: 26 * 26)
+        var lists = [[Int16]](repeating: [], count: 1000)
+        for (index, entity) in entities.enumerated() {
+            if let slot = entity.region.flatMap(Self.slot) { byRegion[slot] = Int16(index) }
+            if entity.isMainRegion {
+                lists[entity.callingCode].insert(Int16(index), at: 0)
+            } else {
+                lists[entity.callingCode].append(Int16(index))
+            }
+        }
+        entityByRegion = byRegion
+        var flat: [Int16] = []
+        var ranges: [Range<Int32>] = []
+        for list in lists {
+            let start = Int32(flat.count)
+            flat += list
+            ranges.append(start..<Int32(flat.count))
+        }
+        callingCodeRanges = ranges
+        entitiesByCallingCodeList = flat
+    }
+
+    // MARK: Lookups
+
+    private static func slot(_ region: RegionCode) -> Int? {
+        let utf8 = Array(region.rawValue.utf8)
+        guard utf8.count == 2 else { return nil }
+        let a = Int(utf8[0]) - 65
+        let b = Int(utf8[1]) - 65
+        guard (0..<26).contains(a), (0..<26).contains(b) else { return nil }
+        return a * 26 + b
+    }
+
+    /// The entity of a region libphonenumber supports, or nil.
+    func entityIndex(for region: RegionCode) -> Int? {
+        guard let slot = Self.slot(region) else { return nil }
+        let index = entityByRegion[slot]
+        return index < 0 ? nil : Int(index)
+    }
+
+    /// Whether a calling code is assigned.
+    @inline(__always)
+    func isCallingCode(_ code: Int) -> Bool {
+        code > 0 && code < 1000 && !callingCodeRanges[code].isEmpty
+    }
+
+    /// The entity libphonenumber parses a calling code's numbers with: its main region, or
+    /// the non-geographic entity.
+    func mainEntity(forCallingCode code: Int) -> Int {
+        Int(entitiesByCallingCodeList[Int(callingCodeRanges[code].lowerBound)])
+    }
+
+    // MARK: Decoding
+
+    private static func permanent<T>(_ values: [T]) -> UnsafeBufferPointer<T> {
+        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(values.count, 1))
+        _ = buffer.initialize(from: values)
+        return UnsafeBufferPointer(rebasing: buffer[0..<values.count])
+    }
+
+    private static func decodeBase64(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count / 4 * 3)
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for byte in text {
+            let value: UInt8
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = byte - UInt8(ascii: "A")
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = byte - UInt8(ascii: "a") + 26
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte - UInt8(ascii: "0") + 52
+            case UInt8(ascii: "+"): value = 62
+            case UInt8(ascii: "/"): value = 63
+            default: continue  // line breaks, indentation and padding
+            }
+            accumulator = accumulator << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+            }
+        }
+        return out
+    }
+
+    private struct Reader {
+        let bytes: [UInt8]
+        var offset = 0
+
+        mutating func u8() -> UInt8 {
+            defer { offset += 1 }
+            return bytes[offset]
+        }
+
+        mutating func u16() -> UInt16 {
+            defer { offset += 2 }
+            return UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
+        }
+
+        mutating func u32() -> UInt32 {
+            defer { offset += 4 }
+            return UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
+                | UInt32(bytes[offset + 3]) << 24
+        }
+
+        mutating func bytes(_ count: Int) -> [UInt8] {
+            defer { offset += count }
+            return Array(bytes[offset..<(offset + count)])
+        }
+    }
+}
