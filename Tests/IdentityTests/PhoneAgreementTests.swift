@@ -20,16 +20,26 @@ import Testing
         let region: String?
         let e164: String?
         let valid: Bool
+        /// The corpus's category (see Scripts/phone/make-corpus.py); nil in phones-public.
+        let kind: String?
     }
 
     struct Figures: CustomStringConvertible {
         var valid = 0, validAgreeing = 0
         var unparseable = 0, unparseableRejected = 0
         var parsedInvalid = 0, parsedInvalidAgreeing = 0, parsedInvalidRejected = 0
+        /// Unparseable for libphonenumber, accepted here on purpose: `00` + calling code with
+        /// no region (the agreed exception, as Meta's SDKs read it).
+        var doubleZero = 0, doubleZeroAccepted = 0
         var disagreements: [String] = []
+        var perKind: [String: (valid: Int, agreeing: Int)] = [:]
 
         var validAgreement: Double { Double(validAgreeing) / Double(max(valid, 1)) }
         var rejection: Double { Double(unparseableRejected) / Double(max(unparseable, 1)) }
+        /// Rejection of unparseable input other than the agreed `00` exception.
+        var rejectionOutsideDoubleZero: Double {
+            Double(unparseableRejected) / Double(max(unparseable - doubleZero, 1))
+        }
 
         var description: String {
             String(
@@ -37,6 +47,9 @@ import Testing
                     + "parsed but invalid: %d, of which %d give libphonenumber's digits and %d are rejected",
                 validAgreeing, valid, validAgreement * 100, unparseableRejected, unparseable, rejection * 100,
                 parsedInvalid, parsedInvalidAgreeing, parsedInvalidRejected)
+                + String(
+                    format: "; 00 without region (accepted on purpose): %d/%d; rejection outside it: %.2f%%",
+                    doubleZeroAccepted, doubleZero, rejectionOutsideDoubleZero * 100)
         }
     }
 
@@ -67,8 +80,11 @@ import Testing
             let theirs = record.e164.map { String($0.dropFirst()) }
             if record.valid {
                 figures.valid += 1
+                let kind = record.kind ?? "-"
+                figures.perKind[kind, default: (0, 0)].valid += 1
                 if ours == theirs {
                     figures.validAgreeing += 1
+                    figures.perKind[kind, default: (0, 0)].agreeing += 1
                 } else if figures.disagreements.count < 40 {
                     figures.disagreements.append(
                         "\(record.input.debugDescription) region \(record.region ?? "nil"): "
@@ -77,6 +93,10 @@ import Testing
             } else if theirs == nil {
                 figures.unparseable += 1
                 if ours == nil { figures.unparseableRejected += 1 }
+                if record.kind == "double-zero-without-region" {
+                    figures.doubleZero += 1
+                    if ours != nil { figures.doubleZeroAccepted += 1 }
+                }
             } else {
                 figures.parsedInvalid += 1
                 if ours == theirs { figures.parsedInvalidAgreeing += 1 }
@@ -94,5 +114,27 @@ import Testing
         for line in figures.disagreements { print("  disagreement: \(line)") }
         #expect(figures.validAgreement >= 0.995)
         #expect(figures.rejection >= 0.95)
+    }
+
+    /// The committed corpus slice, or the full corpus when `ROASPROOF_PHONE_CORPUS` names one
+    /// (Scripts/phone/accuracy.sh).
+    @Test func libphonenumberCorpus() throws {
+        let url: URL
+        if let path = ProcessInfo.processInfo.environment["ROASPROOF_PHONE_CORPUS"] {
+            url = URL(fileURLWithPath: path)
+        } else {
+            url = try Self.vectorURL("phones-corpus")
+        }
+        let records = try Self.load(url)
+        #expect(records.count > 5_000)
+        let figures = Self.measure(records)
+        print("\(url.lastPathComponent) (\(records.count) records): \(figures)")
+        for (kind, counts) in figures.perKind.sorted(by: { $0.key < $1.key }) {
+            print(String(format: "  %@: %d/%d valid numbers agree", kind, counts.agreeing, counts.valid))
+        }
+        for line in figures.disagreements { print("  disagreement: \(line)") }
+        #expect(figures.validAgreement >= 0.995)
+        #expect(figures.rejectionOutsideDoubleZero >= 0.95)
+        #expect(figures.doubleZeroAccepted == figures.doubleZero)
     }
 }

@@ -35,9 +35,18 @@ enum PhoneNormalizer {
                 var result = try parser.parse(region: entity, assumeInternationalDoubleZero: entity == nil)
                 let main = md.mainEntity(forCallingCode: result.callingCode)
                 var check = md.testNumberLength(result.national.count, entity: main)
-                if check != .possible, let legacy = parser.mexicanLegacyForm(result) {
-                    result.national = legacy
-                    check = .possible
+                if check != .possible {
+                    // The main region's lengths decide (as libphonenumber's is_possible_number),
+                    // but a number valid in its own region is kept: Canada's 310-xxxx numbers
+                    // are 7 digits long, a local-only length for the US.
+                    if let own = md.entity(forCallingCode: result.callingCode, national: result.national),
+                        md.isValidNumber(result.national, entity: own)
+                    {
+                        check = .possible
+                    } else if let legacy = parser.mexicanLegacyForm(result) {
+                        result.national = legacy
+                        check = .possible
+                    }
                 }
                 guard check == .possible else {
                     return .impossible(
