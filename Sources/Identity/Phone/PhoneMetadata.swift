@@ -12,9 +12,9 @@
 ///   the capturing groups matter (international and national prefixes): a state's label
 ///   names the highest-priority alternative that ends there, and ``Alternative`` says how
 ///   long it is and where its transform group sits.
-final class PhoneMetadata: @unchecked Sendable {
-    // @unchecked: every stored property is immutable after `init`, and the buffers are
-    // never written or freed.
+struct PhoneMetadata: @unchecked Sendable {
+    // @unchecked: only buffers that are written once, in `init`, and never freed. Plain
+    // values: copying the tables costs no reference counting on the hot path.
 
     /// One entry of the priority automata's alternative table.
     struct Alternative {
@@ -41,10 +41,9 @@ final class PhoneMetadata: @unchecked Sendable {
         }
     }
 
-    /// A region's (or a non-geographic entity's) numbering plan.
+    /// A region's (or a non-geographic entity's) numbering plan: plain values only, so
+    /// reading one costs no reference counting on the hot path.
     struct Entity {
-        /// The region, or nil for a non-geographic entity (+800, +882, ...).
-        let region: RegionCode?
         let callingCode: Int
         /// Whether this is the main region of its calling code (US for +1, GB for +44).
         let isMainRegion: Bool
@@ -58,16 +57,16 @@ final class PhoneMetadata: @unchecked Sendable {
         let internationalPrefixBase: Int
         let nationalPrefixRoot: Int
         let nationalPrefixBase: Int
-        /// The digits the transform rule puts before the group it copies.
-        let transformLiteral: [UInt8]
+        /// The ASCII digits the transform rule puts before the group it copies, first digit
+        /// in the lowest byte.
+        let transformLiteral: UInt64
+        let transformLiteralCount: Int
         /// The group the transform rule copies; 0 when the region has no transform rule.
         let transformGroup: UInt8
         /// Bit n is set when a national significant number of n digits is possible.
         let possibleLengths: UInt32
         /// Lengths possible only for local dialling (without an area code).
         let localOnlyLengths: UInt32
-        /// Possible lengths per type label bit (all bits set when the type lists none).
-        let typeLengths: [UInt32]
     }
 
     let transitions: UnsafeBufferPointer<UInt16>
@@ -75,26 +74,41 @@ final class PhoneMetadata: @unchecked Sendable {
     let alternatives: UnsafeBufferPointer<Alternative>
     let asciiClasses: UnsafeBufferPointer<UInt8>
     /// Non-ASCII class ranges: (low, high, class), sorted.
-    let classRanges: [(UInt32, UInt32, UInt16)]
+    let classRanges: UnsafeBufferPointer<(UInt32, UInt32, UInt16)>
     let viable: ClassAutomaton
     let extensionReversed: ClassAutomaton
     let rfc3966GlobalNumber: ClassAutomaton
     let rfc3966DomainName: ClassAutomaton
     /// The code points of every Unicode decimal digit zero (Nd), sorted.
-    let decimalZeros: [UInt32]
+    let decimalZeros: UnsafeBufferPointer<UInt32>
     /// Non-ASCII ranges of Python's `\w`, sorted.
-    let wordRanges: [(UInt32, UInt32)]
+    let wordRanges: UnsafeBufferPointer<(UInt32, UInt32)>
     /// Non-ASCII characters whose uppercase is one ASCII letter, with its keypad digit.
-    let alphaExtras: [(UInt32, UInt8)]
-    let entities: [Entity]
+    let alphaExtras: UnsafeBufferPointer<(UInt32, UInt8)>
+    let entities: UnsafeBufferPointer<Entity>
+    /// Each entity's region as two ASCII letters (first in the high byte), or 0 for a
+    /// non-geographic entity (+800, +882, ...).
+    let regionCodes: UnsafeBufferPointer<UInt16>
+    /// Possible lengths per entity and type label bit (11 per entity; all bits set when the
+    /// type lists none, 0 when the region has no such type).
+    let typeLengths: UnsafeBufferPointer<UInt32>
     /// Entity index by region code (26 * 26 slots), -1 when unknown.
-    private let entityByRegion: [Int16]
+    private let entityByRegion: UnsafeBufferPointer<Int16>
     /// Per calling code 0...999: the range of `entitiesByCallingCodeList` that holds its
     /// entities, main region first (empty when unassigned).
-    let callingCodeRanges: [Range<Int32>]
-    let entitiesByCallingCodeList: [Int16]
+    let callingCodeRanges: UnsafeBufferPointer<(start: Int32, end: Int32)>
+    let entitiesByCallingCodeList: UnsafeBufferPointer<Int16>
 
-    static let shared = PhoneMetadata(base64: encodedTables)
+    /// The decoded tables. Read in place (no copy of the struct): `shared.labels[...]`.
+    static var shared: PhoneMetadata { unsafeAddress { storage } }
+
+    /// Decoded on first use, never freed. nonisolated(unsafe): written once, by the
+    /// thread-safe lazy initialization of a static, and only read afterwards.
+    nonisolated(unsafe) static let storage: UnsafePointer<PhoneMetadata> = {
+        let pointer = UnsafeMutablePointer<PhoneMetadata>.allocate(capacity: 1)
+        pointer.initialize(to: PhoneMetadata(base64: encodedTables))
+        return UnsafePointer(pointer)
+    }()
 
     private init(base64: StaticString) {
         let bytes = base64.withUTF8Buffer { Self.decodeBase64($0) }
@@ -114,7 +128,7 @@ final class PhoneMetadata: @unchecked Sendable {
 
         let classCount = Int(reader.u16())
         asciiClasses = Self.permanent(reader.bytes(128))
-        classRanges = (0..<Int(reader.u32())).map { _ in (reader.u32(), reader.u32(), reader.u16()) }
+        classRanges = Self.permanent((0..<Int(reader.u32())).map { _ in (reader.u32(), reader.u32(), reader.u16()) })
         func classAutomaton() -> ClassAutomaton {
             let states = Int(reader.u32())
             let start = Int(reader.u32())
@@ -129,15 +143,17 @@ final class PhoneMetadata: @unchecked Sendable {
         rfc3966GlobalNumber = classAutomaton()
         rfc3966DomainName = classAutomaton()
 
-        decimalZeros = (0..<Int(reader.u32())).map { _ in reader.u32() }
-        wordRanges = (0..<Int(reader.u32())).map { _ in (reader.u32(), reader.u32()) }
-        alphaExtras = (0..<Int(reader.u32())).map { _ in (reader.u32(), reader.u8()) }
+        decimalZeros = Self.permanent((0..<Int(reader.u32())).map { _ in reader.u32() })
+        wordRanges = Self.permanent((0..<Int(reader.u32())).map { _ in (reader.u32(), reader.u32()) })
+        alphaExtras = Self.permanent((0..<Int(reader.u32())).map { _ in (reader.u32(), reader.u8()) })
 
         var entities: [Entity] = []
+        var regions: [RegionCode?] = []
+        var typeLengths: [UInt32] = []
         let entityCount = Int(reader.u32())
         for _ in 0..<entityCount {
             let code = reader.bytes(2)
-            let region = code[0] == 0 ? nil : RegionCode(String(decoding: code, as: UTF8.self))
+            regions.append(code[0] == 0 ? nil : RegionCode(String(decoding: code, as: UTF8.self)))
             let callingCode = Int(reader.u16())
             let flags = reader.u8()
             let typeRoot = Int(reader.u32())
@@ -147,53 +163,65 @@ final class PhoneMetadata: @unchecked Sendable {
             let nppRoot = Int(reader.u32())
             let nppBase = Int(reader.u32())
             let literal = reader.bytes(Int(reader.u8()))
+            precondition(literal.count <= 8, "phone metadata: transform literal too long")
             let group = reader.u8()
             let possible = reader.u32()
             let local = reader.u32()
-            let typeLengths = (0..<11).map { _ in reader.u32() }
+            for _ in 0..<11 { typeLengths.append(reader.u32()) }
             entities.append(
                 Entity(
-                    region: region, callingCode: callingCode, isMainRegion: flags & 1 != 0,
+                    callingCode: callingCode, isMainRegion: flags & 1 != 0,
                     sameMobileAndFixedLinePattern: flags & 2 != 0, typeRoot: typeRoot,
                     leadingDigitsRoot: leadingDigitsRoot, internationalPrefixRoot: iddRoot,
                     internationalPrefixBase: iddBase, nationalPrefixRoot: nppRoot, nationalPrefixBase: nppBase,
-                    transformLiteral: literal, transformGroup: group, possibleLengths: possible,
-                    localOnlyLengths: local, typeLengths: typeLengths))
+                    transformLiteral: literal.reversed().reduce(0) { $0 << 8 | UInt64($1) },
+                    transformLiteralCount: literal.count, transformGroup: group, possibleLengths: possible,
+                    localOnlyLengths: local))
         }
         precondition(reader.bytes(4) == Array("END!".utf8), "phone metadata: truncated")
-        self.entities = entities
+        self.entities = Self.permanent(entities)
+        self.regionCodes = Self.permanent(
+            regions.map { $0.map { code in code.rawValue.utf8.reduce(UInt16(0)) { $0 << 8 | UInt16($1) } } ?? 0 })
+        self.typeLengths = Self.permanent(typeLengths)
 
         var byRegion = [Int16](repeating: -1, count: 26 * 26)
         var lists = [[Int16]](repeating: [], count: 1000)
         for (index, entity) in entities.enumerated() {
-            if let slot = entity.region.flatMap(Self.slot) { byRegion[slot] = Int16(index) }
+            if let slot = regions[index].flatMap(Self.slot) { byRegion[slot] = Int16(index) }
             if entity.isMainRegion {
                 lists[entity.callingCode].insert(Int16(index), at: 0)
             } else {
                 lists[entity.callingCode].append(Int16(index))
             }
         }
-        entityByRegion = byRegion
+        entityByRegion = Self.permanent(byRegion)
         var flat: [Int16] = []
-        var ranges: [Range<Int32>] = []
+        var ranges: [(start: Int32, end: Int32)] = []
         for list in lists {
             let start = Int32(flat.count)
             flat += list
-            ranges.append(start..<Int32(flat.count))
+            ranges.append((start, Int32(flat.count)))
         }
-        callingCodeRanges = ranges
-        entitiesByCallingCodeList = flat
+        callingCodeRanges = Self.permanent(ranges)
+        entitiesByCallingCodeList = Self.permanent(flat)
     }
 
     // MARK: Lookups
 
     private static func slot(_ region: RegionCode) -> Int? {
-        let utf8 = Array(region.rawValue.utf8)
-        guard utf8.count == 2 else { return nil }
-        let a = Int(utf8[0]) - 65
-        let b = Int(utf8[1]) - 65
-        guard (0..<26).contains(a), (0..<26).contains(b) else { return nil }
-        return a * 26 + b
+        var utf8 = region.rawValue.utf8.makeIterator()
+        guard let first = utf8.next(), let second = utf8.next(), utf8.next() == nil else { return nil }
+        let a = Int(first) &- 65
+        let b = Int(second) &- 65
+        guard a >= 0, a < 26, b >= 0, b < 26 else { return nil }
+        return a &* 26 &+ b
+    }
+
+    /// An entity's region, or nil for a non-geographic entity.
+    func region(ofEntity index: Int) -> RegionCode? {
+        let code = regionCodes[index]
+        guard code != 0 else { return nil }
+        return RegionCode(String(decoding: [UInt8(code >> 8), UInt8(code & 0xFF)], as: UTF8.self))
     }
 
     /// The entity of a region libphonenumber supports, or nil.
@@ -206,13 +234,13 @@ final class PhoneMetadata: @unchecked Sendable {
     /// Whether a calling code is assigned.
     @inline(__always)
     func isCallingCode(_ code: Int) -> Bool {
-        code > 0 && code < 1000 && !callingCodeRanges[code].isEmpty
+        code > 0 && code < 1000 && callingCodeRanges[code].start != callingCodeRanges[code].end
     }
 
     /// The entity libphonenumber parses a calling code's numbers with: its main region, or
     /// the non-geographic entity.
     func mainEntity(forCallingCode code: Int) -> Int {
-        Int(entitiesByCallingCodeList[Int(callingCodeRanges[code].lowerBound)])
+        Int(entitiesByCallingCodeList[Int(callingCodeRanges[code].start)])
     }
 
     // MARK: Decoding

@@ -27,20 +27,19 @@ enum PhoneNormalizer {
     static func withParsedNumber<R>(
         _ input: UnsafeRawBufferPointer, region: RegionCode?, _ body: (PhoneParseResult) -> R
     ) throws(NormalizationError) -> R {
-        let md = PhoneMetadata.shared
-        let entity = region.flatMap(md.entityIndex(for:))
+        let entity = region.flatMap(PhoneMetadata.shared.entityIndex(for:))
         let outcome: ParseOutcome<R>
         do throws(PhoneParseFailure) {
             outcome = try PhoneParser.withParser(input) { parser throws(PhoneParseFailure) -> ParseOutcome<R> in
                 var result = try parser.parse(region: entity, assumeInternationalDoubleZero: entity == nil)
-                let main = md.mainEntity(forCallingCode: result.callingCode)
-                var check = md.testNumberLength(result.national.count, entity: main)
+                let main = parser.md.mainEntity(forCallingCode: result.callingCode)
+                var check = parser.md.testNumberLength(result.national.count, entity: main)
                 if check != .possible {
                     // The main region's lengths decide (as libphonenumber's is_possible_number),
                     // but a number valid in its own region is kept: Canada's 310-xxxx numbers
                     // are 7 digits long, a local-only length for the US.
-                    if let own = md.entity(forCallingCode: result.callingCode, national: result.national),
-                        md.isValidNumber(result.national, entity: own)
+                    if let own = parser.md.entity(forCallingCode: result.callingCode, national: result.national),
+                        parser.md.isValidNumber(result.national, entity: own)
                     {
                         check = .possible
                     } else if let legacy = parser.mexicanLegacyForm(result) {
@@ -52,7 +51,7 @@ enum PhoneNormalizer {
                     return .impossible(
                         PhoneMetadata.LengthCheck(
                             result: check, length: result.national.count, callingCode: result.callingCode,
-                            region: md.entities[main].region))
+                            region: parser.md.region(ofEntity: main)))
                 }
                 return .parsed(body(result))
             }

@@ -72,7 +72,7 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
                             nationalNumber: String(decoding: result.national, as: UTF8.self),
                             extension: result.extensionDigits.isEmpty
                                 ? nil : String(decoding: result.extensionDigits, as: UTF8.self),
-                            region: entity.flatMap { md.entities[$0].region },
+                            region: entity.flatMap { md.region(ofEntity: $0) },
                             isValid: entity.map { md.isValidNumber(result.national, entity: $0) } ?? false)
                     })
             } catch {

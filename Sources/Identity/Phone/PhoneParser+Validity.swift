@@ -11,7 +11,8 @@ extension PhoneMetadata {
         }
         let label = labels[state]
         let lengthBit: UInt32 = 1 << UInt32(national.count)
-        func has(_ bit: Int) -> Bool { label & (1 << UInt32(bit)) != 0 && e.typeLengths[bit] & lengthBit != 0 }
+        let lengths = entity &* 11
+        func has(_ bit: Int) -> Bool { label & (1 << UInt32(bit)) != 0 && typeLengths[lengths &+ bit] & lengthBit != 0 }
         guard has(0) else { return false }
         // Premium rate, toll free, shared cost, VoIP, personal, pager, UAN, voicemail, fixed line.
         for bit in 1...9 where has(bit) { return true }
@@ -23,8 +24,8 @@ extension PhoneMetadata {
     /// for which the number is valid; nil when none.
     func entity(forCallingCode code: Int, national: UnsafeBufferPointer<UInt8>) -> Int? {
         guard isCallingCode(code) else { return nil }
-        let range = callingCodeRanges[code]
-        if range.count == 1 { return Int(entitiesByCallingCodeList[Int(range.lowerBound)]) }
+        let range = Int(callingCodeRanges[code].start)..<Int(callingCodeRanges[code].end)
+        if range.count == 1 { return Int(entitiesByCallingCodeList[range.lowerBound]) }
         for slot in range {
             let index = Int(entitiesByCallingCodeList[Int(slot)])
             let e = entities[index]

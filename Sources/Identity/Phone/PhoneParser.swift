@@ -35,12 +35,16 @@ struct PhoneParseResult {
 /// input's Unicode scalars, the number being parsed, and digit buffers. Nothing is
 /// allocated on the heap for inputs of ordinary size.
 struct PhoneParser {
-    let md: PhoneMetadata
+    /// The shared tables, read in place.
+    let tables: UnsafePointer<PhoneMetadata>
+    var md: PhoneMetadata { unsafeAddress { tables } }
     /// The input's scalars.
     let input: UnsafeMutableBufferPointer<UInt32>
     let inputCount: Int
-    /// The number being parsed (after `_build_national_number_for_parsing`).
-    let text: UnsafeMutablePointer<UInt32>
+    /// The number being parsed (after `_build_national_number_for_parsing`): a slice of
+    /// `input`, or the scratch buffer `scratchText` for RFC 3966 phone-context input.
+    var text: UnsafePointer<UInt32>
+    let scratchText: UnsafeMutablePointer<UInt32>
     /// Digit buffers, each `digitCapacity` long.
     let digits: UnsafeMutablePointer<UInt8>
     let digitCapacity: Int
@@ -56,7 +60,7 @@ struct PhoneParser {
     ) throws(PhoneParseFailure) -> R {
         // Scalars never outnumber bytes; a phone-context number can double the text.
         let count = utf8.count
-        let md = PhoneMetadata.shared
+        let tables = PhoneMetadata.storage
         let result: Result<R, PhoneParseFailure> = withUnsafeTemporaryAllocation(
             of: UInt32.self, capacity: count &* 3 &+ 8
         ) { scalars in
@@ -65,8 +69,9 @@ struct PhoneParser {
             let digitCapacity = scalarCount &+ 24
             return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: digitCapacity &* 4) { digitBuffer in
                 let parser = PhoneParser(
-                    md: md, input: scalars, inputCount: scalarCount,
-                    text: scalars.baseAddress! + scalarCount, digits: digitBuffer.baseAddress!,
+                    tables: tables, input: scalars, inputCount: scalarCount,
+                    text: UnsafePointer(scalars.baseAddress!), scratchText: scalars.baseAddress! + scalarCount,
+                    digits: digitBuffer.baseAddress!,
                     digitCapacity: digitCapacity)
                 do throws(PhoneParseFailure) {
                     return .success(try body(parser))
@@ -116,7 +121,16 @@ struct PhoneParser {
     func parse(region: Int?, assumeInternationalDoubleZero: Bool = false) throws(PhoneParseFailure)
         -> PhoneParseResult
     {
-        var length = try buildNationalNumberForParsing()
+        var parser = self
+        let built = try buildNationalNumberForParsing()
+        parser.text = built.text
+        return try parser.parseBuilt(built.length, region: region, doubleZero: assumeInternationalDoubleZero)
+    }
+
+    private func parseBuilt(_ builtLength: Int, region: Int?, doubleZero assumeInternationalDoubleZero: Bool)
+        throws(PhoneParseFailure) -> PhoneParseResult
+    {
+        var length = builtLength
         guard isViablePhoneNumber(length) else { throw .notANumber }
         let startsWithPlus = length > 0 && Self.isPlus(text[0])
         if region == nil && !startsWithPlus && !assumeInternationalDoubleZero { throw .missingRegion }
@@ -165,8 +179,9 @@ struct PhoneParser {
             national = extracted.national
         } else {
             guard let region = entity else { throw .missingRegion }
-            let n = normalize(from: 0, to: length, into: d1)
-            national = UnsafeBufferPointer(start: d1, count: n)
+            // `_normalize(national_number)`: already done by maybeExtractCountryCode, over the
+            // same text (a failed plus-retry never gets here).
+            national = extracted.national
             callingCode = md.entities[region].callingCode
         }
         guard national.count >= Self.minimumNationalLength else { throw .tooShortNationalNumber }
@@ -188,22 +203,28 @@ struct PhoneParser {
 
     /// `_build_national_number_for_parsing`: RFC 3966 phone-context, or the possible number
     /// found in free text; then drops an ISDN subaddress. Writes into `text`.
-    func buildNationalNumberForParsing() throws(PhoneParseFailure) -> Int {
+    func buildNationalNumberForParsing() throws(PhoneParseFailure) -> (text: UnsafePointer<UInt32>, length: Int) {
         let s = input.baseAddress!
         let n = inputCount
+        var hasSemicolon = false
+        for i in 0..<n where s[i] == 0x3B {
+            hasSemicolon = true
+            break
+        }
+        var text: UnsafePointer<UInt32>
         var length = 0
-        if let contextIndex = Self.find(Self.phoneContext, in: s, count: n) {
+        if hasSemicolon, let contextIndex = Self.find(Self.phoneContext, in: s, count: n) {
             let contextStart = contextIndex + Self.phoneContext.count
             guard contextStart < n else { throw .notANumber }  // empty phone-context
             var contextEnd = contextStart
-            while contextEnd < n, s[contextEnd] != UInt32(UInt8(ascii: ";")) { contextEnd += 1 }
+            while contextEnd < n, s[contextEnd] != 0x3B { contextEnd += 1 }
             guard contextEnd > contextStart,
                 matches(md.rfc3966GlobalNumber, s + contextStart, contextEnd - contextStart)
                     || matches(md.rfc3966DomainName, s + contextStart, contextEnd - contextStart)
             else { throw .notANumber }
-            if s[contextStart] == UInt32(UInt8(ascii: "+")) {
+            if s[contextStart] == 0x2B {
                 for i in contextStart..<contextEnd {
-                    text[length] = s[i]
+                    scratchText[length] = s[i]
                     length += 1
                 }
             }
@@ -211,46 +232,42 @@ struct PhoneParser {
             let from = telIndex.map { $0 + Self.telPrefix.count } ?? 0
             if from < contextIndex {
                 for i in from..<contextIndex {
-                    text[length] = s[i]
+                    scratchText[length] = s[i]
                     length += 1
                 }
             }
+            text = UnsafePointer(scratchText)
         } else {
-            length = extractPossibleNumber()
+            (text, length) = extractPossibleNumber()
         }
-        if let isdn = Self.find(Self.isdnSubaddress, in: text, count: length), isdn > 0 {
+        if hasSemicolon, let isdn = Self.find(Self.isdnSubaddress, in: text, count: length), isdn > 0 {
             length = isdn
         }
-        return length
+        return (text, length)
     }
 
     /// `_extract_possible_number`: from the first `+` or digit, without trailing
-    /// punctuation, and cut before a second number (`/x...`).
-    func extractPossibleNumber() -> Int {
-        let s = input.baseAddress!
+    /// punctuation, and cut before a second number (`/x...`). A slice of the input.
+    func extractPossibleNumber() -> (text: UnsafePointer<UInt32>, length: Int) {
+        let s = UnsafePointer(input.baseAddress!)
         let n = inputCount
         var start = 0
         while start < n, !(Self.isPlus(s[start]) || md.decimalValue(s[start]) != nil) { start += 1 }
-        guard start < n else { return 0 }
+        guard start < n else { return (s, 0) }
         var end = n
         while end > start, isUnwantedEndCharacter(s[end - 1]) { end -= 1 }
-        var length = 0
-        for i in start..<end {
-            text[length] = s[i]
-            length += 1
-        }
         // _SECOND_NUMBER_START: [\\/] *x
-        var i = 0
-        while i < length {
-            let c = text[i]
-            if c == UInt32(UInt8(ascii: "\\")) || c == UInt32(UInt8(ascii: "/")) {
+        var i = start
+        while i < end {
+            let c = s[i]
+            if c == 0x5C || c == 0x2F {
                 var j = i + 1
-                while j < length, text[j] == UInt32(UInt8(ascii: " ")) { j += 1 }
-                if j < length, text[j] == UInt32(UInt8(ascii: "x")) { return i }
+                while j < end, s[j] == 0x20 { j += 1 }
+                if j < end, s[j] == UInt32(UInt8(ascii: "x")) { return (s + start, i - start) }
             }
             i += 1
         }
-        return length
+        return (s + start, end - start)
     }
 
     /// `(?:_|[^#\w])` with Python's Unicode `\w`.
@@ -268,14 +285,38 @@ struct PhoneParser {
 
     /// `_is_viable_phone_number` over `text[0..<length]`.
     func isViablePhoneNumber(_ length: Int) -> Bool {
-        length >= Self.minimumNationalLength && matches(md.viable, text, length)
+        guard length >= Self.minimumNationalLength else { return false }
+        // Fast path, same answer as the automaton: after any leading plus signs, only ASCII
+        // digits and the common separators " -.()/" (all in VALID_PUNCTUATION). Such a
+        // string is viable when it has three digits or more, or is exactly two digits.
+        var i = 0
+        while i < length, Self.isPlus(text[i]) { i &+= 1 }
+        let afterPlus = i
+        var digitCount = 0
+        while i < length {
+            let c = text[i]
+            if (c &- 0x30) < 10 {
+                digitCount &+= 1
+            } else if !(c == 0x20 || c == 0x2D || c == 0x2E || c == 0x28 || c == 0x29 || c == 0x2F) {
+                return matches(md.viable, text, length)
+            }
+            i &+= 1
+        }
+        return digitCount >= 3 || (afterPlus == 0 && digitCount == 2 && length == 2)
     }
 
     func matches(_ automaton: PhoneMetadata.ClassAutomaton, _ s: UnsafePointer<UInt32>, _ count: Int) -> Bool {
+        let table = automaton.transitions.baseAddress!
+        let classCount = automaton.classCount
+        let ascii = md.asciiClasses.baseAddress!
         var state = automaton.start
-        for i in 0..<count {
-            state = automaton.next(state, md.characterClass(s[i]))
+        var i = 0
+        while i < count {
+            let c = s[i]
+            let characterClass = c < 0x80 ? Int(ascii[Int(c)]) : md.characterClass(c)
+            state = Int(table[state &* classCount &+ characterClass])
             if state == 0 { return false }
+            i &+= 1
         }
         return automaton.accepting[state] != 0
     }
@@ -308,6 +349,8 @@ struct PhoneParser {
         from: Int, to: Int, entity: Int?, doubleZero: Bool, into out: UnsafeMutablePointer<UInt8>,
         scratch: UnsafeMutablePointer<UInt8>
     ) throws(PhoneParseFailure) -> (callingCode: Int, national: UnsafeBufferPointer<UInt8>) {
+        // With no calling code, `national` is the whole normalized number (what parse would
+        // normalize again).
         guard to > from else { return (0, UnsafeBufferPointer(start: out, count: 0)) }
         // _maybe_strip_i18n_prefix_and_normalize
         var international = false
@@ -371,7 +414,7 @@ struct PhoneParser {
                 }
             }
         }
-        return (0, UnsafeBufferPointer(start: out, count: 0))
+        return (0, UnsafeBufferPointer(start: out, count: count))
     }
 
     static func digitsOf(_ code: Int, into digits: inout (UInt8, UInt8, UInt8)) -> Int {
@@ -409,8 +452,10 @@ struct PhoneParser {
             return rest
         }
         var n = 0
-        for digit in e.transformLiteral {
-            out[n] = digit
+        var literal = e.transformLiteral
+        while n < e.transformLiteralCount {
+            out[n] = UInt8(truncatingIfNeeded: literal)
+            literal >>= 8
             n += 1
         }
         if match.groupStart != 0xFF {
@@ -483,39 +528,46 @@ struct PhoneParser {
     /// `_normalize` of `text[from..<to]` into `out`: keypad digits for letters when the text
     /// has three or more ASCII letters (vanity numbers), else decimal digits of any script.
     func normalize(from: Int, to: Int, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        // One pass writes the decimal digits and counts the ASCII letters; vanity numbers
+        // (three letters or more, no line break) are then rewritten with keypad digits.
         var letters = 0
         var newline = false
+        var n = 0
+        var i = from
+        while i < to {
+            let c = text[i]
+            if c < 0x80 {
+                let b = UInt8(truncatingIfNeeded: c)
+                if (b &- 0x30) < 10 {
+                    out[n] = b
+                    n &+= 1
+                } else if ((b | 0x20) &- 0x61) < 26 {
+                    letters &+= 1
+                } else if b == 0x0A {
+                    newline = true
+                }
+            } else if let value = md.nonASCIIDecimalValue(c) {
+                out[n] = 0x30 &+ value
+                n &+= 1
+            }
+            i &+= 1
+        }
+        guard letters >= 3 && !newline else { return n }
+        n = 0
         for i in from..<to {
             let c = text[i]
             if c < 0x80 {
                 let b = UInt8(truncatingIfNeeded: c)
-                if ((b | 0x20) &- 0x61) < 26 { letters += 1 } else if b == 0x0A { newline = true }
-            }
-        }
-        var n = 0
-        if letters >= 3 && !newline {
-            for i in from..<to {
-                let c = text[i]
-                if c < 0x80 {
-                    let b = UInt8(truncatingIfNeeded: c)
-                    if (b &- 0x30) < 10 {
-                        out[n] = b
-                        n += 1
-                    } else if ((b | 0x20) &- 0x61) < 26 {
-                        out[n] = Self.keypad[Int((b | 0x20) &- 0x61)]
-                        n += 1
-                    }
-                } else if let digit = md.alphaExtra(c) {
-                    out[n] = digit
+                if (b &- 0x30) < 10 {
+                    out[n] = b
+                    n += 1
+                } else if ((b | 0x20) &- 0x61) < 26 {
+                    out[n] = Self.keypad[Int((b | 0x20) &- 0x61)]
                     n += 1
                 }
-            }
-        } else {
-            for i in from..<to {
-                if let value = md.decimalValue(text[i]) {
-                    out[n] = 0x30 &+ value
-                    n += 1
-                }
+            } else if let digit = md.alphaExtra(c) {
+                out[n] = digit
+                n += 1
             }
         }
         return n
