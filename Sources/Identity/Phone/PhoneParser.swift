@@ -35,12 +35,14 @@ struct PhoneParseResult {
 /// input's Unicode scalars, the number being parsed, and digit buffers. Nothing is
 /// allocated on the heap for inputs of ordinary size.
 struct PhoneParser {
-    /// The shared tables, read in place.
-    let tables: UnsafePointer<PhoneMetadata>
-    var md: PhoneMetadata { unsafeAddress { tables } }
+    /// The shared tables (a pointer).
+    let md: PhoneMetadata
     /// The input's scalars.
     let input: UnsafeMutableBufferPointer<UInt32>
     let inputCount: Int
+    /// Whether the input holds only ASCII digits, `+` and the separators ` -.()/`: such
+    /// input has no RFC 3966 parameters, no second number and no extension to look for.
+    let simple: Bool
     /// The number being parsed (after `_build_national_number_for_parsing`): a slice of
     /// `input`, or the scratch buffer `scratchText` for RFC 3966 phone-context input.
     var text: UnsafePointer<UInt32>
@@ -60,16 +62,16 @@ struct PhoneParser {
     ) throws(PhoneParseFailure) -> R {
         // Scalars never outnumber bytes; a phone-context number can double the text.
         let count = utf8.count
-        let tables = PhoneMetadata.storage
+        let md = PhoneMetadata.shared
         let result: Result<R, PhoneParseFailure> = withUnsafeTemporaryAllocation(
             of: UInt32.self, capacity: count &* 3 &+ 8
         ) { scalars in
-            let scalarCount = decodeUTF8(utf8, into: scalars.baseAddress!)
+            let (scalarCount, simple) = decodeUTF8(utf8, into: scalars.baseAddress!)
             guard scalarCount <= maximumInputLength else { return .failure(.tooLong) }
             let digitCapacity = scalarCount &+ 24
             return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: digitCapacity &* 4) { digitBuffer in
                 let parser = PhoneParser(
-                    tables: tables, input: scalars, inputCount: scalarCount,
+                    md: md, input: scalars, inputCount: scalarCount, simple: simple,
                     text: UnsafePointer(scalars.baseAddress!), scratchText: scalars.baseAddress! + scalarCount,
                     digits: digitBuffer.baseAddress!,
                     digitCapacity: digitCapacity)
@@ -83,23 +85,38 @@ struct PhoneParser {
         return try result.get()
     }
 
+    /// Bit b is set for the bytes of simple input: 0-9 + space - . ( ) /.
+    static let simpleBytes: UInt64 = {
+        var mask: UInt64 = 0
+        for byte in Array("0123456789+ -.()/".utf8) { mask |= 1 << UInt64(byte) }
+        return mask
+    }()
+
     @inline(__always)
-    static func decodeUTF8(_ utf8: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt32>) -> Int {
+    static func decodeUTF8(_ utf8: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt32>)
+        -> (count: Int, simple: Bool)
+    {
         var n = 0
         var i = 0
         let count = utf8.count
+        let mask = simpleBytes
+        var simple = true
         while i < count {
             let b0 = UInt32(utf8[i])
             if b0 < 0x80 {
                 out[n] = b0
+                simple = simple && b0 < 64 && (mask >> UInt64(b0)) & 1 != 0
                 i &+= 1
             } else if b0 < 0xE0 {
+                simple = false
                 out[n] = (b0 & 0x1F) << 6 | UInt32(utf8[i &+ 1] & 0x3F)
                 i &+= 2
             } else if b0 < 0xF0 {
+                simple = false
                 out[n] = (b0 & 0x0F) << 12 | UInt32(utf8[i &+ 1] & 0x3F) << 6 | UInt32(utf8[i &+ 2] & 0x3F)
                 i &+= 3
             } else {
+                simple = false
                 out[n] =
                     (b0 & 0x07) << 18 | UInt32(utf8[i &+ 1] & 0x3F) << 12 | UInt32(utf8[i &+ 2] & 0x3F) << 6
                     | UInt32(utf8[i &+ 3] & 0x3F)
@@ -107,7 +124,7 @@ struct PhoneParser {
             }
             n &+= 1
         }
-        return n
+        return (n, simple)
     }
 
     // MARK: - parse
@@ -137,7 +154,7 @@ struct PhoneParser {
 
         // Extension.
         var extensionDigits = UnsafeBufferPointer<UInt8>(start: digits, count: 0)
-        if let start = extensionStart(length), isViablePhoneNumber(start) {
+        if !simple, let start = extensionStart(length), isViablePhoneNumber(start) {
             let out = digits + 4 &* digitCapacity - 24
             var end = length
             if text[end - 1] == UInt32(UInt8(ascii: "#")) { end -= 1 }
@@ -207,9 +224,11 @@ struct PhoneParser {
         let s = input.baseAddress!
         let n = inputCount
         var hasSemicolon = false
-        for i in 0..<n where s[i] == 0x3B {
-            hasSemicolon = true
-            break
+        if !simple {
+            for i in 0..<n where s[i] == 0x3B {
+                hasSemicolon = true
+                break
+            }
         }
         var text: UnsafePointer<UInt32>
         var length = 0
@@ -256,6 +275,7 @@ struct PhoneParser {
         guard start < n else { return (s, 0) }
         var end = n
         while end > start, isUnwantedEndCharacter(s[end - 1]) { end -= 1 }
+        if simple { return (s + start, end - start) }
         // _SECOND_NUMBER_START: [\\/] *x
         var i = start
         while i < end {
