@@ -55,7 +55,7 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
     ///     Ignored when the number carries its own country code.
     /// - Throws: ``NormalizationError`` with key `ph`: `.invalidPhone`, `.missingPhoneRegion`,
     ///   `.unknownPhoneRegion`, `.impossiblePhoneLength` or `.tooLong`.
-    public static func parse(_ text: String, region: RegionCode?) throws(NormalizationError) -> PhoneNumber {
+    public static func parse(_ text: String, region: RegionCode? = nil) throws(NormalizationError) -> PhoneNumber {
         var text = text
         let outcome: Result<PhoneNumber, NormalizationError> = text.withUTF8 { utf8 in
             let input = UnsafeRawBufferPointer(utf8)

@@ -22,9 +22,6 @@ struct PhoneParseResult {
     var national: UnsafeBufferPointer<UInt8>
     /// The extension's digits as ASCII, inside the parser's workspace (empty when none).
     var extensionDigits: UnsafeBufferPointer<UInt8>
-    /// Whether the calling code came from the number itself (`+`, an international prefix,
-    /// or the default region's calling code written in front of the national number).
-    var callingCodeFromNumber: Bool
 }
 
 /// A port of libphonenumber's `PhoneNumberUtil.parse` (as in `phonenumbers` 9.0.43) onto
@@ -189,7 +186,6 @@ struct PhoneParser {
 
         var callingCode = extracted.callingCode
         var national: UnsafeBufferPointer<UInt8>
-        let fromNumber = callingCode != 0
         if callingCode != 0 {
             // Parsed with the rules of the calling code's main region (GB for +44).
             entity = md.mainEntity(forCallingCode: callingCode)
@@ -212,8 +208,7 @@ struct PhoneParser {
         guard national.count >= Self.minimumNationalLength else { throw .tooShortNationalNumber }
         guard national.count <= Self.maximumNationalLength else { throw .tooLong }
         return PhoneParseResult(
-            callingCode: callingCode, national: national, extensionDigits: extensionDigits,
-            callingCodeFromNumber: fromNumber)
+            callingCode: callingCode, national: national, extensionDigits: extensionDigits)
     }
 
     // MARK: - Building the number to parse
