@@ -131,7 +131,7 @@ struct PhoneParser {
     /// - Parameters:
     ///   - region: the entity index of the default region, or nil.
     ///   - assumeInternationalDoubleZero: with no region, read a leading `00` as the
-    ///     international prefix (and fail with `.invalidCountryCode` otherwise).
+    ///     international prefix (a national number still fails with `.missingRegion`).
     func parse(region: Int?, assumeInternationalDoubleZero: Bool = false) throws(PhoneParseFailure)
         -> PhoneParseResult
     {
