@@ -26,5 +26,15 @@ let package = Package(
             path: "Benchmarks/HashingBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        .executableTarget(
+            name: "PhoneBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Identity", package: "RoasProof"),
+                .product(name: "CAPIModel", package: "RoasProof"),
+            ],
+            path: "Benchmarks/PhoneBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
     ]
 )

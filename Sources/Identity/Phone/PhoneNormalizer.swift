@@ -1,81 +1,139 @@
 import CAPIModel
 
-// Interim phone normalizer: international input in any form, and national numbers for a
-// handful of regions. The every-region, libphonenumber-grade version replaces this file.
-
+/// Turns phone numbers into E.164 digits (country calling code and national significant
+/// number, without `+`), the form Meta matches `ph` on.
+///
+/// Parsing follows libphonenumber (`PhoneNumberUtil.parse`) on every region it knows; see
+/// ``PhoneParser``. On top of it, RoasProof rejects what libphonenumber would still turn
+/// into a number but that can never match anyone: national numbers without a region, and
+/// numbers whose length is impossible (or local-only) for their calling code.
 enum PhoneNormalizer {
-    struct Region {
-        let callingCode: String
-        let internationalPrefixes: [String]
-        let nationalPrefix: String?
-        let nationalLengths: ClosedRange<Int>
-    }
-
-    static let regions: [String: Region] = [
-        "US": Region(callingCode: "1", internationalPrefixes: ["011"], nationalPrefix: "1", nationalLengths: 10...10),
-        "CA": Region(callingCode: "1", internationalPrefixes: ["011"], nationalPrefix: "1", nationalLengths: 10...10),
-        "GB": Region(callingCode: "44", internationalPrefixes: ["00"], nationalPrefix: "0", nationalLengths: 7...10),
-        "DE": Region(callingCode: "49", internationalPrefixes: ["00"], nationalPrefix: "0", nationalLengths: 5...15),
-        "FR": Region(callingCode: "33", internationalPrefixes: ["00"], nationalPrefix: "0", nationalLengths: 9...9),
-        "IN": Region(callingCode: "91", internationalPrefixes: ["00"], nationalPrefix: "0", nationalLengths: 8...12),
-        "BR": Region(callingCode: "55", internationalPrefixes: ["00"], nationalPrefix: "0", nationalLengths: 8...11),
-        "AU": Region(callingCode: "61", internationalPrefixes: ["0011"], nationalPrefix: "0", nationalLengths: 5...10),
-        "JP": Region(callingCode: "81", internationalPrefixes: ["010"], nationalPrefix: "0", nationalLengths: 8...10),
-    ]
-
     static func normalize(_ input: UnsafeRawBufferPointer, region: RegionCode?, into sink: inout ByteSink)
         throws(NormalizationError)
     {
-        var digits: [UInt8] = []
-        var plus = false
-        for byte in input {
-            if (byte &- UInt8(ascii: "0")) < 10 {
-                digits.append(byte)
-            } else if byte == UInt8(ascii: "+"), digits.isEmpty {
-                plus = true
-            } else if (asciiLowercase(byte) &- UInt8(ascii: "a")) < 26 {
-                break  // an extension or text after the number
+        try withParsedNumber(input, region: region) { result in
+            var code: (UInt8, UInt8, UInt8) = (0, 0, 0)
+            let codeLength = PhoneParser.digitsOf(result.callingCode, into: &code)
+            withUnsafeBytes(of: code) { sink.append(contentsOf: $0[0..<codeLength]) }
+            sink.append(contentsOf: result.national)
+        }
+    }
+
+    /// Parses `input` and hands the result to `body` while the parser's buffers are alive.
+    ///
+    /// The number's own `+` or international prefix wins; otherwise `region` (the explicit
+    /// region, the event's country or the configured default, resolved by the caller).
+    /// With no region, `00` followed by an assigned calling code is read as international.
+    static func withParsedNumber<R>(
+        _ input: UnsafeRawBufferPointer, region: RegionCode?, _ body: (PhoneParseResult) -> R
+    ) throws(NormalizationError) -> R {
+        let entity = region.flatMap(PhoneMetadata.shared.entityIndex(for:))
+        let outcome: ParseOutcome<R>
+        do throws(PhoneParseFailure) {
+            outcome = try PhoneParser.withParser(input) { parser throws(PhoneParseFailure) -> ParseOutcome<R> in
+                var result = try parser.parse(region: entity, assumeInternationalDoubleZero: entity == nil)
+                let main = parser.md.mainEntity(forCallingCode: result.callingCode)
+                var check = parser.md.testNumberLength(result.national.count, entity: main)
+                if check != .possible {
+                    // The main region's lengths decide (as libphonenumber's is_possible_number),
+                    // but a number valid in its own region is kept: Canada's 310-xxxx numbers
+                    // are 7 digits long, a local-only length for the US.
+                    if let own = parser.md.entity(forCallingCode: result.callingCode, national: result.national),
+                        parser.md.isValidNumber(result.national, entity: own)
+                    {
+                        check = .possible
+                    } else if let legacy = parser.mexicanLegacyForm(result) {
+                        result.national = legacy
+                        check = .possible
+                    }
+                }
+                guard check == .possible else {
+                    return .impossible(
+                        PhoneMetadata.LengthCheck(
+                            result: check, length: result.national.count, callingCode: result.callingCode,
+                            region: parser.md.region(ofEntity: main)))
+                }
+                return .parsed(body(result))
             }
+        } catch {
+            throw Self.error(for: error, region: region, knownRegion: entity != nil)
         }
-        guard !digits.isEmpty else {
-            throw NormalizationError(key: .phone, code: .invalidPhone, message: "the value has no digits")
+        switch outcome {
+        case .parsed(let value): return value
+        case .impossible(let check): throw Self.error(for: check)
         }
-        let text = String(decoding: digits, as: UTF8.self)
-        if plus {
-            guard digits[0] != UInt8(ascii: "0") else {
-                throw NormalizationError(key: .phone, code: .unknownPhoneRegion, message: "no country code starts with 0")
+    }
+
+    static func error(for failure: PhoneParseFailure, region: RegionCode?, knownRegion: Bool) -> NormalizationError {
+        switch failure {
+        case .notANumber:
+            return NormalizationError(
+                key: .phone, code: .invalidPhone,
+                message: "the value does not look like a phone number; it needs at least three digits, "
+                    + "with only spaces, dashes, dots, slashes or brackets between them")
+        case .missingRegion:
+            if let region, !knownRegion {
+                return unknownRegion(region)
             }
-            sink.append(contentsOf: digits)
-            return
-        }
-        let known = region.flatMap { regions[$0.rawValue] }
-        if let known, let prefix = known.internationalPrefixes.first(where: text.hasPrefix) {
-            sink.append(contentsOf: digits.dropFirst(prefix.count))
-            return
-        }
-        if known == nil, text.hasPrefix("00"), digits.count > 2, digits[2] != UInt8(ascii: "0") {
-            // Without a region, 00 followed by a country code is the international prefix
-            // nearly every region uses (Meta's SDKs read it the same way).
-            sink.append(contentsOf: digits.dropFirst(2))
-            return
-        }
-        guard let known else {
-            throw NormalizationError(
+            return NormalizationError(
                 key: .phone, code: .missingPhoneRegion,
-                message: "a national number needs a region; pass the customer's country or configure a default region")
-        }
-        var national = Substring(text)
-        if let prefix = known.nationalPrefix, national.hasPrefix(prefix), national.count > known.nationalLengths.upperBound
-            || (prefix == "0")
-        {
-            national = national.dropFirst(prefix.count)
-        }
-        guard known.nationalLengths.contains(national.count) else {
-            throw NormalizationError(
+                message: "a national number needs its country: write it with + and the country calling code, "
+                    + "pass the customer's country as region, or configure a default phone region")
+        case .invalidCountryCode:
+            return NormalizationError(
+                key: .phone, code: .unknownPhoneRegion,
+                message: "the digits after + or the international prefix are no assigned country calling code; "
+                    + "check the country code")
+        case .tooShortAfterInternationalPrefix:
+            return NormalizationError(
                 key: .phone, code: .impossiblePhoneLength,
-                message: "no number in region \(region!.rawValue) has \(national.count) digits; check for missing or extra digits")
+                message: "too few digits follow the international prefix; check for missing digits")
+        case .tooShortNationalNumber:
+            return NormalizationError(
+                key: .phone, code: .impossiblePhoneLength,
+                message: "the national number has fewer than two digits; check for missing digits")
+        case .tooLong:
+            return NormalizationError(
+                key: .phone, code: .impossiblePhoneLength,
+                message: "the value is too long for a phone number (more than 17 digits, or more than "
+                    + "\(PhoneParser.maximumInputLength) characters); pass a single number")
         }
-        sink.append(contentsOf: known.callingCode.utf8)
-        sink.append(contentsOf: national.utf8)
+    }
+
+    static func unknownRegion(_ region: RegionCode) -> NormalizationError {
+        NormalizationError(
+            key: .phone, code: .unknownPhoneRegion,
+            message: "region \(region.rawValue) has no telephone numbering plan; pass an ISO 3166-1 alpha-2 code "
+                + "such as GB (not UK), or write the number with + and its country calling code")
+    }
+
+    static func error(for check: PhoneMetadata.LengthCheck) -> NormalizationError {
+        let plan = "+\(check.callingCode)" + (check.region.map { " (\($0.rawValue))" } ?? "")
+        if check.result == .possibleLocalOnly {
+            return NormalizationError(
+                key: .phone, code: .impossiblePhoneLength,
+                message: "a \(check.length)-digit number in \(plan) is a local number without its area code; "
+                    + "add the area code")
+        }
+        return NormalizationError(
+            key: .phone, code: .impossiblePhoneLength,
+            message: "no number in \(plan) has \(check.length) digits after the country code; "
+                + "check for missing or extra digits, or for the wrong country")
+    }
+}
+
+/// A parsed number handed to the caller, or the reason its length was refused.
+enum ParseOutcome<R> {
+    case parsed(R)
+    case impossible(PhoneMetadata.LengthCheck)
+}
+
+extension PhoneMetadata {
+    /// Why a parsed number's length was refused.
+    struct LengthCheck {
+        let result: PhoneParser.LengthResult
+        let length: Int
+        let callingCode: Int
+        let region: RegionCode?
     }
 }
