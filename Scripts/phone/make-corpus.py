@@ -26,9 +26,8 @@ plus inputs that are not valid numbers:
 
   digits-removed, digits-added               a valid number with digits dropped or added
   national-without-region                    a national form and no region
-  double-zero-without-region                 00 + CC + number and no region (RoasProof reads
-                                             these as international on purpose; libphonenumber
-                                             cannot parse them)
+  double-zero-without-region                 00 + CC + number and no region (libphonenumber
+                                             cannot parse them; RoasProof rejects them too)
   garbage                                    text, punctuation, lone digits, unassigned
                                              calling codes, overlong input
 

@@ -43,8 +43,10 @@ import Testing
             // Vanity letters are digits (1-800-FLOWERS is 1-800-356-9377), and extensions are not part of the number.
             "1-800-FLOWERS": nil,
             "+1-555-123-4567 ext. 123": "15551234567",
-            // "+001 (616) 954-78 88" agrees: `+0` is no country code, so (like libphonenumber in
-            // every region whose international prefix is 00) the 00 is read as the prefix.
+            // `+` must be followed by a calling code, and 0 starts none; `00` without a region is
+            // not guessed to be the international prefix (US: 011, AU: 0011, JP: 010).
+            "+001 (616) 954-78 88": nil,
+            "0044 20 7946 0958": nil,
         ],
         "fn": [
             // Unicode punctuation and invisible format characters are removed like ASCII punctuation.

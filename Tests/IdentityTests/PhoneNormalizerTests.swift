@@ -65,10 +65,6 @@ import Testing
     ]
 
     static let deliberate: [Case] = [
-        // libphonenumber needs a region for 00; Meta's SDKs read 00 + calling code as international.
-        Case("0044 20 7946 0958", nil, "442079460958", "00 without a region"),
-        Case("00 1 650 555 1212", nil, "16505551212", "00 without a region"),
-        Case("+001 (616) 954-78 88", nil, "16169547888", "+00 read as the 00 prefix"),
         // Mexico dropped these prefixes; libphonenumber keeps them and calls the number invalid.
         Case("+52 1 55 1234 5678", nil, "525512345678", "Mexican legacy mobile 1"),
         Case("044 55 1234 5678", "MX", "525512345678", "Mexican legacy 044"),
@@ -103,7 +99,9 @@ import Testing
         Rejection("020 7946 0958", "UK", .unknownPhoneRegion),
         Rejection("+999 1234 5678", nil, .unknownPhoneRegion),
         Rejection("+0 20 7946 0958", nil, .unknownPhoneRegion),
-        Rejection("00999 1234 5678", nil, .unknownPhoneRegion),
+        Rejection("00999 1234 5678", nil, .missingPhoneRegion),
+        Rejection("0044 20 7946 0958", nil, .missingPhoneRegion),
+        Rejection("00999 1234 5678", "DE", .unknownPhoneRegion),
         Rejection("555-1234", "US", .impossiblePhoneLength),  // local number, no area code
         Rejection("+44 20 7946", nil, .impossiblePhoneLength),
         Rejection("+44 20 7946 0958 0958 0958", nil, .impossiblePhoneLength),

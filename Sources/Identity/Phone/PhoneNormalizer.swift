@@ -23,7 +23,8 @@ enum PhoneNormalizer {
     ///
     /// The number's own `+` or international prefix wins; otherwise `region` (the explicit
     /// region, the event's country or the configured default, resolved by the caller).
-    /// With no region, `00` followed by an assigned calling code is read as international.
+    /// With no region, a number without `+` is rejected: `00` is the international prefix of
+    /// most regions but not all (`011`, `0011`, `010`, `8~10`), so it is not guessed.
     static func withParsedNumber<R>(
         _ input: UnsafeRawBufferPointer, region: RegionCode?, _ body: (PhoneParseResult) -> R
     ) throws(NormalizationError) -> R {
@@ -31,7 +32,7 @@ enum PhoneNormalizer {
         let outcome: ParseOutcome<R>
         do throws(PhoneParseFailure) {
             outcome = try PhoneParser.withParser(input) { parser throws(PhoneParseFailure) -> ParseOutcome<R> in
-                var result = try parser.parse(region: entity, assumeInternationalDoubleZero: entity == nil)
+                var result = try parser.parse(region: entity)
                 let main = parser.md.mainEntity(forCallingCode: result.callingCode)
                 var check = parser.md.testNumberLength(result.national.count, entity: main)
                 if check != .possible {

@@ -130,24 +130,22 @@ struct PhoneParser {
     ///
     /// - Parameters:
     ///   - region: the entity index of the default region, or nil.
-    ///   - assumeInternationalDoubleZero: with no region, read a leading `00` as the
-    ///     international prefix (a national number still fails with `.missingRegion`).
-    func parse(region: Int?, assumeInternationalDoubleZero: Bool = false) throws(PhoneParseFailure)
+    func parse(region: Int?) throws(PhoneParseFailure)
         -> PhoneParseResult
     {
         var parser = self
         let built = try buildNationalNumberForParsing()
         parser.text = built.text
-        return try parser.parseBuilt(built.length, region: region, doubleZero: assumeInternationalDoubleZero)
+        return try parser.parseBuilt(built.length, region: region)
     }
 
-    private func parseBuilt(_ builtLength: Int, region: Int?, doubleZero assumeInternationalDoubleZero: Bool)
+    private func parseBuilt(_ builtLength: Int, region: Int?)
         throws(PhoneParseFailure) -> PhoneParseResult
     {
         var length = builtLength
         guard isViablePhoneNumber(length) else { throw .notANumber }
         let startsWithPlus = length > 0 && Self.isPlus(text[0])
-        if region == nil && !startsWithPlus && !assumeInternationalDoubleZero { throw .missingRegion }
+        if region == nil && !startsWithPlus { throw .missingRegion }
 
         // Extension.
         var extensionDigits = UnsafeBufferPointer<UInt8>(start: digits, count: 0)
@@ -174,13 +172,13 @@ struct PhoneParser {
         var extracted: (callingCode: Int, national: UnsafeBufferPointer<UInt8>)
         do throws(PhoneParseFailure) {
             extracted = try maybeExtractCountryCode(
-                from: 0, to: length, entity: entity, doubleZero: assumeInternationalDoubleZero, into: d1, scratch: d2)
+                from: 0, to: length, entity: entity, into: d1, scratch: d2)
         } catch {
             guard error == .invalidCountryCode, startsWithPlus else { throw error }
             var p = 0
             while p < length, Self.isPlus(text[p]) { p += 1 }
             extracted = try maybeExtractCountryCode(
-                from: p, to: length, entity: entity, doubleZero: assumeInternationalDoubleZero, into: d1, scratch: d2)
+                from: p, to: length, entity: entity, into: d1, scratch: d2)
             if extracted.callingCode == 0 { throw .invalidCountryCode }
         }
 
@@ -361,7 +359,7 @@ struct PhoneParser {
     /// `_maybe_extract_country_code` over `text[from..<to]`. Writes the normalized number
     /// into `out`; returns the calling code (0 when none) and the national number.
     func maybeExtractCountryCode(
-        from: Int, to: Int, entity: Int?, doubleZero: Bool, into out: UnsafeMutablePointer<UInt8>,
+        from: Int, to: Int, entity: Int?, into out: UnsafeMutablePointer<UInt8>,
         scratch: UnsafeMutablePointer<UInt8>
     ) throws(PhoneParseFailure) -> (callingCode: Int, national: UnsafeBufferPointer<UInt8>) {
         // With no calling code, `national` is the whole normalized number (what parse would
@@ -386,8 +384,6 @@ struct PhoneParser {
                         root: e.internationalPrefixRoot, base: e.internationalPrefixBase, out, count
                     ).map { Int(md.alternatives[$0].length) }
                 }
-            } else if doubleZero, count >= 2, out[0] == 0x30, out[1] == 0x30 {
-                prefixEnd = 2
             }
             if let end = prefixEnd {
                 // _parse_prefix_as_idd: a calling code never starts with 0.
