@@ -1,0 +1,35 @@
+import ArgumentParser
+import Matching
+
+/// `capi click-ids --jsonl`: explains which fbc and fbp RoasProof would send for recorded requests.
+///
+/// Reads one JSON object per line from standard input and writes one per line to standard
+/// output; see `ClickIDDiagnosis` for the format. Exits with status 1 if any line could not be read.
+struct ClickIDsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "click-ids",
+        abstract: "Explain the fbc and fbp RoasProof would send for recorded requests.",
+        discussion: """
+            Input lines (every key optional but url):
+              {"url": "...", "referer": "...", "cookies": {"_fbc": "...", "_fbp": "..."},
+               "click": {"fbclid": "...", "landing_ms": 0}, "now_ms": 0}
+            Output lines:
+              {"fbc": "..." or null, "fbp": "...", "set_cookies": [{"name", "value", "domain", "max_age"}],
+               "notes": ["why each value was kept, synthesized or dropped"]}
+            """
+    )
+
+    @Flag(name: .long, help: "Read and write JSON Lines (the only format).")
+    var jsonl = false
+
+    func run() throws {
+        var failed = false
+        while let line = readLine(strippingNewline: true) {
+            guard !line.allSatisfy(\.isWhitespace) else { continue }
+            let output = ClickIDDiagnosis.run(line: line)
+            if output.hasPrefix("{\"error\"") { failed = true }
+            print(output)
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
