@@ -9,7 +9,7 @@ internal import Identity
 /// - Order-based events: `ord_<order id>`, readable in Events Manager
 ///   (order `84213` → `ord_84213`). See ``forOrder(_:)``.
 /// - Everything else: `evt_` followed by 32 lowercase hex characters, the first 16 bytes of
-///   `SHA-256("roasproof/event_id/v1" ‖ 0x00 ‖ namespace ‖ 0x00 ‖ event_name ‖ 0x00 ‖ key)`
+///   `SHA-256("eid1" ‖ 0x00 ‖ namespace ‖ 0x00 ‖ event_name ‖ 0x00 ‖ key)`
 ///   over UTF-8. See ``derive(eventName:key:namespace:)``. Any language can recompute it.
 ///
 /// Meta deduplicates on the pair (event_name, event_id), so the same order may carry
@@ -58,7 +58,7 @@ public struct EventID: Hashable, Sendable, Codable, CustomStringConvertible {
     {
         try EventIDError.check(key, field: .key)
         try EventIDError.check(eventName.rawValue, field: .eventName)
-        try EventIDError.check(namespace, field: .namespace)
+        if namespace != defaultNamespace { try EventIDError.check(namespace, field: .namespace) }
         return EventID(unchecked: derivedHash(namespace: namespace, eventName: eventName.rawValue, key: key))
     }
 
@@ -88,7 +88,7 @@ public struct EventID: Hashable, Sendable, Codable, CustomStringConvertible {
         try container.encode(rawValue)
     }
 
-    private static let domain: StaticString = "roasproof/event_id/v1"
+    private static let domain: StaticString = "eid1"
     private static let hexDigits: StaticString = "0123456789abcdef"
 
     static func derivedHash(namespace: String, eventName: String, key: String) -> String {

@@ -61,15 +61,22 @@ public struct EventIDError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String { "event id not derived (\(field): \(code)): \(message)" }
 
     static func check(_ text: String, field: Field) throws(EventIDError) {
-        let utf8 = text.utf8
-        guard let first = utf8.first, let last = utf8.last else { throw EventIDError(field: field, code: .empty) }
-        guard utf8.count <= EventID.maximumKeyLength else { throw EventIDError(field: field, code: .tooLong) }
-        for byte in utf8 where byte < 0x20 || byte == 0x7F {
-            throw EventIDError(field: field, code: .controlCharacters)
+        // One pass over the contiguous bytes: this runs for every event id derived.
+        var copy = text
+        let (count, special, first, last) = copy.withUTF8 { bytes -> (Int, Bool, UInt8, UInt8) in
+            var special = false
+            // Wrapping subtraction folds control characters, DEL and non-ASCII into one test.
+            for byte in bytes where (byte &- 0x20) >= 0x5F { special = true }
+            return (bytes.count, special, bytes.first ?? 0, bytes.last ?? 0)
         }
+        let control = special && text.utf8.contains { $0 < 0x20 || $0 == 0x7F }
+        let nonASCII = special && text.utf8.contains { $0 >= 0x80 }
+        guard count > 0 else { throw EventIDError(field: field, code: .empty) }
+        guard count <= EventID.maximumKeyLength else { throw EventIDError(field: field, code: .tooLong) }
+        guard !control else { throw EventIDError(field: field, code: .controlCharacters) }
         if first == 0x20 || last == 0x20 { throw EventIDError(field: field, code: .surroundingWhitespace) }
         // Non-ASCII control and separator characters (NEL, U+2028, U+2029, NBSP at the edges).
-        if utf8.contains(where: { $0 >= 0x80 }) {
+        if nonASCII {
             let scalars = text.unicodeScalars
             if scalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
                 throw EventIDError(field: field, code: .controlCharacters)

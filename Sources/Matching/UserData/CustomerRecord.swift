@@ -57,6 +57,7 @@ public struct CustomerRecord: Hashable, Sendable, CustomStringConvertible, Custo
     public var effectiveRegion: RegionCode? {
         if let phoneRegion { return phoneRegion }
         guard let country else { return nil }
+        if country.utf8.count == 2 { return RegionCode(country) }  // the common case, without trimming
         return RegionCode(country.trimmingASCIIWhitespace)
     }
 

@@ -47,28 +47,31 @@ public struct UserDataAssembler: Sendable {
             builder.withholdEverything(customer: customer, session: session)
             return AssembledUserData(userData: UserData(), provenance: builder.provenance, consent: decision)
         }
+        var data = UserData()
         let region = customer.effectiveRegion
-        for email in customer.emails { builder.hash(email, .email, region: nil, normalizer) }
-        for phone in customer.phones { builder.hash(phone, .phone, region: region, normalizer) }
-        builder.hash(customer.firstName, .firstName, region: nil, normalizer)
-        builder.hash(customer.lastName, .lastName, region: nil, normalizer)
-        builder.hash(customer.gender, .gender, region: nil, normalizer)
-        builder.hash(customer.dateOfBirth, .dateOfBirth, region: nil, normalizer)
-        builder.hash(customer.city, .city, region: nil, normalizer)
-        builder.hash(customer.state, .state, region: region, normalizer)
-        builder.hash(customer.zipCode, .zipCode, region: region, normalizer)
-        builder.hash(customer.country, .country, region: nil, normalizer)
+        for email in customer.emails { builder.hash(email, .email, region: nil, normalizer, into: &data) }
+        for phone in customer.phones { builder.hash(phone, .phone, region: region, normalizer, into: &data) }
+        builder.hash(customer.firstName, .firstName, region: nil, normalizer, into: &data)
+        builder.hash(customer.lastName, .lastName, region: nil, normalizer, into: &data)
+        builder.hash(customer.gender, .gender, region: nil, normalizer, into: &data)
+        builder.hash(customer.dateOfBirth, .dateOfBirth, region: nil, normalizer, into: &data)
+        builder.hash(customer.city, .city, region: nil, normalizer, into: &data)
+        builder.hash(customer.state, .state, region: region, normalizer, into: &data)
+        builder.hash(customer.zipCode, .zipCode, region: region, normalizer, into: &data)
+        builder.hash(customer.country, .country, region: nil, normalizer, into: &data)
         if let userID = customer.userID {
-            builder.hash(userID, .externalID, region: nil, normalizer)
-            if sendsVisitorIDWithUserID { builder.hash(session.visitorID?.rawValue, .externalID, region: nil, normalizer) }
+            builder.hash(userID, .externalID, region: nil, normalizer, into: &data)
+            if sendsVisitorIDWithUserID {
+                builder.hash(session.visitorID?.rawValue, .externalID, region: nil, normalizer, into: &data)
+            }
         } else {
-            builder.hash(session.visitorID?.rawValue, .externalID, region: nil, normalizer)
+            builder.hash(session.visitorID?.rawValue, .externalID, region: nil, normalizer, into: &data)
         }
-        builder.clientIP(session.clientIPAddresses)
-        builder.userAgent(session.userAgent, limit: maximumUserAgentLength)
-        builder.fbc(session)
-        builder.fbp(session.fbpCookie)
-        return AssembledUserData(userData: builder.userData, provenance: builder.provenance, consent: decision)
+        builder.clientIP(session.clientIPAddresses, into: &data)
+        builder.userAgent(session.userAgent, limit: maximumUserAgentLength, into: &data)
+        builder.fbc(session, into: &data)
+        builder.fbp(session.fbpCookie, into: &data)
+        return AssembledUserData(userData: data, provenance: builder.provenance, consent: decision)
     }
 
     /// Assembles `user_data` into `event` and applies the consent decision to it.
@@ -91,7 +94,6 @@ public struct UserDataAssembler: Sendable {
 
 /// Accumulates user data and provenance for one assembly.
 struct Builder {
-    var userData = UserData()
     var provenance: [KeyProvenance] = []
     let withheld: Set<UserDataKey>
 
@@ -103,7 +105,8 @@ struct Builder {
     @inline(__always)
     func isWithheld(_ key: UserDataKey) -> Bool { !withheld.isEmpty && withheld.contains(key) }
 
-    mutating func hash(_ value: String?, _ key: HashedUserDataKey, region: RegionCode?, _ normalizer: IdentityNormalizer) {
+    mutating func hash(_ value: String?, _ key: HashedUserDataKey, region: RegionCode?, _ normalizer: IdentityNormalizer,
+                       into userData: inout UserData) {
         guard let value else { return }
         let userDataKey = Self.userDataKey(key)
         if isWithheld(userDataKey) {
@@ -112,7 +115,7 @@ struct Builder {
         }
         do throws(NormalizationError) {
             let processed = try normalizer.process(value, as: key, region: region)
-            guard store(processed.identifier, key) else { return }  // the same value twice
+            guard Self.store(processed.identifier, key, in: &userData) else { return }  // the same value twice
             provenance.append(KeyProvenance(key: userDataKey, origin: processed.origin == .hashed ? .hashed : .passedThrough))
         } catch {
             provenance.append(KeyProvenance(key: userDataKey, origin: .rejected, reason: error.code.rawValue, message: error.message))
@@ -121,19 +124,19 @@ struct Builder {
 
     /// Appends `identifier` to the list of `key` unless it is already there. Direct property
     /// access: `UserData[hashed:]` goes through a key path, which copies the whole value.
-    private mutating func store(_ identifier: HashedIdentifier, _ key: HashedUserDataKey) -> Bool {
+    private static func store(_ identifier: HashedIdentifier, _ key: HashedUserDataKey, in userData: inout UserData) -> Bool {
         switch key {
-        case .email: Self.add(identifier, to: &userData.emails)
-        case .phone: Self.add(identifier, to: &userData.phones)
-        case .firstName: Self.add(identifier, to: &userData.firstNames)
-        case .lastName: Self.add(identifier, to: &userData.lastNames)
-        case .gender: Self.add(identifier, to: &userData.genders)
-        case .dateOfBirth: Self.add(identifier, to: &userData.datesOfBirth)
-        case .city: Self.add(identifier, to: &userData.cities)
-        case .state: Self.add(identifier, to: &userData.states)
-        case .zipCode: Self.add(identifier, to: &userData.zipCodes)
-        case .country: Self.add(identifier, to: &userData.countries)
-        case .externalID: Self.add(identifier, to: &userData.externalIDs)
+        case .email: add(identifier, to: &userData.emails)
+        case .phone: add(identifier, to: &userData.phones)
+        case .firstName: add(identifier, to: &userData.firstNames)
+        case .lastName: add(identifier, to: &userData.lastNames)
+        case .gender: add(identifier, to: &userData.genders)
+        case .dateOfBirth: add(identifier, to: &userData.datesOfBirth)
+        case .city: add(identifier, to: &userData.cities)
+        case .state: add(identifier, to: &userData.states)
+        case .zipCode: add(identifier, to: &userData.zipCodes)
+        case .country: add(identifier, to: &userData.countries)
+        case .externalID: add(identifier, to: &userData.externalIDs)
         }
     }
 
@@ -160,7 +163,7 @@ struct Builder {
         }
     }
 
-    mutating func clientIP(_ addresses: [IPAddress]) {
+    mutating func clientIP(_ addresses: [IPAddress], into userData: inout UserData) {
         guard !addresses.isEmpty else { return }
         if isWithheld(.clientIPAddress) {
             provenance.append(KeyProvenance(key: .clientIPAddress, origin: .withheldByConsent))
@@ -182,32 +185,41 @@ struct Builder {
         }
     }
 
-    mutating func userAgent(_ value: String?, limit: Int) {
+    mutating func userAgent(_ value: String?, limit: Int, into userData: inout UserData) {
         guard let value else { return }
         if isWithheld(.clientUserAgent) {
             provenance.append(KeyProvenance(key: .clientUserAgent, origin: .withheldByConsent))
             return
         }
-        let utf8 = value.utf8
-        let reason: (String, String)?
-        if utf8.isEmpty || utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-            reason = ("empty", "the user agent is empty; pass the browser's User-Agent header or leave it out")
-        } else if utf8.count > limit {
-            reason = ("too_long", "the user agent is longer than \(limit) bytes; pass the User-Agent header only")
-        } else if utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
-            reason = ("invalid_characters", "the user agent has control characters; pass the User-Agent header exactly as received")
-        } else {
-            reason = nil
+        var copy = value
+        let (length, blank, control) = copy.withUTF8 { bytes -> (Int, Bool, Bool) in
+            var blank = true
+            var control = false
+            for byte in bytes {
+                if byte != 0x20 && byte != 0x09 { blank = false }
+                if byte < 0x20 || byte == 0x7F { control = true }
+            }
+            return (bytes.count, blank, control)
         }
-        if let (code, message) = reason {
-            provenance.append(KeyProvenance(key: .clientUserAgent, origin: .rejected, reason: code, message: message))
+        if blank {
+            provenance.append(KeyProvenance(
+                key: .clientUserAgent, origin: .rejected, reason: "empty",
+                message: "the user agent is empty; pass the browser's User-Agent header or leave it out"))
+        } else if length > limit {
+            provenance.append(KeyProvenance(
+                key: .clientUserAgent, origin: .rejected, reason: "too_long",
+                message: "the user agent is longer than \(limit) bytes; pass the User-Agent header only"))
+        } else if control {
+            provenance.append(KeyProvenance(
+                key: .clientUserAgent, origin: .rejected, reason: "invalid_characters",
+                message: "the user agent has control characters; pass the User-Agent header exactly as received"))
         } else {
             userData.clientUserAgent = value
             provenance.append(KeyProvenance(key: .clientUserAgent, origin: .passedThrough))
         }
     }
 
-    mutating func fbc(_ session: SessionContext) {
+    mutating func fbc(_ session: SessionContext, into userData: inout UserData) {
         guard session.fbcCookie != nil || session.click != nil else { return }
         if isWithheld(.fbc) {
             provenance.append(KeyProvenance(key: .fbc, origin: .withheldByConsent))
@@ -224,7 +236,7 @@ struct Builder {
         }
     }
 
-    mutating func fbp(_ cookie: String?) {
+    mutating func fbp(_ cookie: String?, into userData: inout UserData) {
         guard let cookie else { return }
         if isWithheld(.fbp) {
             provenance.append(KeyProvenance(key: .fbp, origin: .withheldByConsent))
