@@ -43,6 +43,15 @@ import Testing
         #expect(throws: FacebookCookieError(kind: .fbc, code: code)) { try FacebookCookie(parsing: value, as: .fbc) }
     }
 
+    @Test func everyASCIICharacterIsClassifiedAsRFC6265Says() {
+        for value in UInt8(0)..<0x80 where value != UInt8(ascii: ".") {
+            let character = Character(Unicode.Scalar(value))
+            let isCookieOctet = value >= 0x21 && value <= 0x7E && !"\",;\\".utf8.contains(value)
+            let parsed = try? FacebookCookie(parsing: "fb.1.1.a\(character)b", as: .fbc)
+            #expect((parsed != nil) == isCookieOctet, "byte \(value)")
+        }
+    }
+
     @Test func errorMessagesNeverContainTheValue() {
         do {
             _ = try FacebookCookie(parsing: "fb.1.123.SECRETCLICK.bad", as: .fbc)

@@ -129,7 +129,11 @@ public struct FacebookCookie: Hashable, Sendable, CustomStringConvertible {
 
 extension UInt8 {
     /// RFC 6265 `cookie-octet`: printable ASCII except space, `"`, `,`, `;` and `\`.
+    @inline(__always)
     var isCookieOctet: Bool {
-        self >= 0x21 && self <= 0x7E && self != 0x22 && self != 0x2C && self != 0x3B && self != 0x5C
+        // Two 64-bit masks over ASCII: one bit test per byte instead of five comparisons.
+        let low: UInt64 = 0xF7FF_EFFA_0000_0000  // 0x21...0x3F without `"` (0x22), `,` (0x2C) and `;` (0x3B)
+        let high: UInt64 = 0x7FFF_FFFF_EFFF_FFFF  // 0x40...0x7E without `\` (0x5C)
+        return self < 0x40 ? (low >> UInt64(self)) & 1 == 1 : (self < 0x80 && (high >> UInt64(self &- 0x40)) & 1 == 1)
     }
 }
