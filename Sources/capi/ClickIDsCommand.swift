@@ -1,5 +1,5 @@
 import ArgumentParser
-import Matching
+import RoasProof
 
 /// `capi click-ids --jsonl`: explains which fbc and fbp RoasProof would send for recorded requests.
 ///

@@ -140,6 +140,15 @@ import Testing
         #expect(Self.customer.description == "CustomerRecord(<redacted>: em×3, ph×1, fn, ln, ct, st, zp, country, external_id)")
     }
 
+    @Test func sessionsAndRequestsAreRedacted() {
+        let text = "\(Self.session) \(String(reflecting: Self.session))"
+        #expect(!text.contains("198.51.100.7") && !text.contains("Mozilla") && !text.contains("IwAR"))
+        #expect(Self.session.description
+            == "SessionContext(consent: granted, <redacted>: fbc, fbp, visitor_id, ip×3, user_agent)")
+        let request = BrowserRequest(url: "https://x.example/?email=jane@example.com", fbcCookie: "fb.1.1.secret")
+        #expect(!"\(request)".contains("jane") && !String(reflecting: request).contains("secret"))
+    }
+
     @Test(arguments: [
         (nil as RegionCode?, "GB", "GB" as RegionCode?),
         ("US", "GB", "US"),

@@ -166,3 +166,19 @@ public struct BrowserRequest: Hashable, Sendable {
         self.storedClick = storedClick
     }
 }
+
+extension BrowserRequest: CustomStringConvertible, CustomDebugStringConvertible {
+    /// Redacted: URLs can carry personal data in their query, and cookies identify the
+    /// browser, so only which fields are filled is shown.
+    public var description: String {
+        var fields = ["url"]
+        if referer != nil { fields.append("referer") }
+        if fbcCookie != nil { fields.append("fbc") }
+        if fbpCookie != nil { fields.append("fbp") }
+        if storedClick != nil { fields.append("stored_click") }
+        return "BrowserRequest(<redacted>: \(fields.joined(separator: ", ")))"
+    }
+
+    /// Redacted, like ``description``.
+    public var debugDescription: String { description }
+}

@@ -40,3 +40,21 @@ public struct SessionContext: Hashable, Sendable {
         self.userAgent = userAgent
     }
 }
+
+extension SessionContext: CustomStringConvertible, CustomDebugStringConvertible {
+    /// Redacted: the buyer's address, user agent and cookie values are personal data, so only
+    /// the consent and which fields are filled are shown.
+    public var description: String {
+        var fields: [String] = []
+        if fbcCookie != nil { fields.append("fbc") }
+        if fbpCookie != nil { fields.append("fbp") }
+        if click != nil { fields.append("click") }
+        if visitorID != nil { fields.append("visitor_id") }
+        if !clientIPAddresses.isEmpty { fields.append("ip×\(clientIPAddresses.count)") }
+        if userAgent != nil { fields.append("user_agent") }
+        return "SessionContext(consent: \(consent.status.rawValue)\(consent.limitedDataUse != nil ? "+LDU" : ""), <redacted>: \(fields.joined(separator: ", ")))"
+    }
+
+    /// Redacted, like ``description``.
+    public var debugDescription: String { description }
+}
