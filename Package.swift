@@ -28,6 +28,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Test-only: property-based tests of the pixel snippet escaping.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -51,6 +53,14 @@ let package = Package(
         .testTarget(name: "CAPIModelTests", dependencies: ["CAPIModel"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "CAPIModel"], resources: [.copy("Vectors")]),
         .testTarget(name: "CLITests", dependencies: ["capi"]),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching", "CAPIModel", "Identity"], resources: [.copy("Vectors")]),
+        .testTarget(
+            name: "DedupTests",
+            dependencies: [
+                "Dedup", "CAPIModel",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
     ]
 )
 

@@ -36,5 +36,17 @@ let package = Package(
             path: "Benchmarks/PhoneBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        .executableTarget(
+            name: "MatchingBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Matching", package: "RoasProof"),
+                .product(name: "Dedup", package: "RoasProof"),
+                .product(name: "Identity", package: "RoasProof"),
+                .product(name: "CAPIModel", package: "RoasProof"),
+            ],
+            path: "Benchmarks/MatchingBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
     ]
 )

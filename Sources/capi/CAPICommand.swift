@@ -7,7 +7,7 @@ struct CAPICommand: AsyncParsableCommand {
         commandName: "capi",
         abstract: "Build, hash, deliver and inspect Meta Conversions API events.",
         version: RoasProofVersion.current,
-        subcommands: [HashCommand.self]
+        subcommands: [HashCommand.self, ClickIDsCommand.self]
     )
 }
 

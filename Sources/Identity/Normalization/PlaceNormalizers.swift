@@ -6,11 +6,18 @@ import CAPIModel
 private func lowercasedAlphanumerics(_ input: UnsafeRawBufferPointer, keepDigits: Bool) -> String {
     var text = ""
     if isASCII(input) {
-        for byte in input {
-            let lower = asciiLowercase(byte)
-            if (lower &- UInt8(ascii: "a")) < 26 || (keepDigits && (lower &- UInt8(ascii: "0")) < 10) {
-                text.unicodeScalars.append(Unicode.Scalar(lower))
+        // Collect into a stack buffer and make one String: short keys (state and country
+        // names, codes) then fit a small string and nothing is allocated.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(input.count, 1)) { buffer in
+            var count = 0
+            for byte in input {
+                let lower = asciiLowercase(byte)
+                if (lower &- UInt8(ascii: "a")) < 26 || (keepDigits && (lower &- UInt8(ascii: "0")) < 10) {
+                    buffer[count] = lower
+                    count &+= 1
+                }
             }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<count]), as: UTF8.self)
         }
     } else {
         UnicodeText.forEachLowercasedScalar(input) { scalar in

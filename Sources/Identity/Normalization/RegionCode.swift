@@ -8,10 +8,18 @@ public struct RegionCode: Hashable, Sendable, Codable, CustomStringConvertible, 
 
     /// Accepts exactly two ASCII letters in either case; returns `nil` otherwise.
     public init?(_ text: some StringProtocol) {
-        let utf8 = Array(text.utf8)
-        guard utf8.count == 2, utf8.allSatisfy({ ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") })
+        // No allocation: this runs for every customer record whose country gives the phone region.
+        var iterator = text.utf8.makeIterator()
+        guard let first = iterator.next(), let second = iterator.next(), iterator.next() == nil,
+            Self.isASCIILetter(first), Self.isASCIILetter(second)
         else { return nil }
-        self.rawValue = String(decoding: utf8.map { $0 & ~0x20 }, as: UTF8.self)
+        let upper = (first & ~0x20, second & ~0x20)
+        self.rawValue = withUnsafeBytes(of: upper) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    @inline(__always)
+    private static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
     }
 
     /// A literal region code; it must be two ASCII letters.

@@ -1,0 +1,89 @@
+/// An order id, key, event name or namespace that cannot make an event id.
+public struct EventIDError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What is wrong. Compare with the static members; new codes may be added.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        /// A stable snake_case identifier.
+        public let rawValue: String
+        private init(_ rawValue: String) { self.rawValue = rawValue }
+
+        /// The input is empty.
+        public static let empty = Code("empty")
+        /// The input is longer than ``EventID/maximumKeyLength`` bytes.
+        public static let tooLong = Code("too_long")
+        /// The input has control characters (including NUL).
+        public static let controlCharacters = Code("control_characters")
+        /// The input starts or ends with whitespace, which would make two ids for one order.
+        public static let surroundingWhitespace = Code("surrounding_whitespace")
+
+        public var description: String { rawValue }
+    }
+
+    /// Which input is wrong.
+    public struct Field: Hashable, Sendable, CustomStringConvertible {
+        /// A stable snake_case identifier.
+        public let rawValue: String
+        private init(_ rawValue: String) { self.rawValue = rawValue }
+
+        /// The order id of ``EventID/forOrder(_:)``.
+        public static let orderID = Field("order_id")
+        /// The business key of ``EventID/derive(eventName:key:namespace:)``.
+        public static let key = Field("key")
+        /// The event name.
+        public static let eventName = Field("event_name")
+        /// The namespace.
+        public static let namespace = Field("namespace")
+
+        public var description: String { rawValue }
+    }
+
+    /// Which input is wrong.
+    public let field: Field
+    /// What is wrong.
+    public let code: Code
+
+    /// Creates an error.
+    public init(field: Field, code: Code) {
+        self.field = field
+        self.code = code
+    }
+
+    /// What is wrong and how to fix it. Never contains the input.
+    public var message: String {
+        switch code {
+        case .empty: "the \(field) is empty; pass the id that identifies this conversion"
+        case .tooLong: "the \(field) is longer than \(EventID.maximumKeyLength) bytes; pass an id, not a document"
+        case .controlCharacters: "the \(field) has control characters; pass the id as the shop shows it"
+        case .surroundingWhitespace: "the \(field) starts or ends with whitespace; trim it once, where it is stored, so every copy matches"
+        default: "the \(field) cannot make an event id"
+        }
+    }
+
+    public var description: String { "event id not derived (\(field): \(code)): \(message)" }
+
+    static func check(_ text: String, field: Field) throws(EventIDError) {
+        // One pass over the contiguous bytes: this runs for every event id derived.
+        var copy = text
+        let (count, special, first, last) = copy.withUTF8 { bytes -> (Int, Bool, UInt8, UInt8) in
+            var special = false
+            // Wrapping subtraction folds control characters, DEL and non-ASCII into one test.
+            for byte in bytes where (byte &- 0x20) >= 0x5F { special = true }
+            return (bytes.count, special, bytes.first ?? 0, bytes.last ?? 0)
+        }
+        let control = special && text.utf8.contains { $0 < 0x20 || $0 == 0x7F }
+        let nonASCII = special && text.utf8.contains { $0 >= 0x80 }
+        guard count > 0 else { throw EventIDError(field: field, code: .empty) }
+        guard count <= EventID.maximumKeyLength else { throw EventIDError(field: field, code: .tooLong) }
+        guard !control else { throw EventIDError(field: field, code: .controlCharacters) }
+        if first == 0x20 || last == 0x20 { throw EventIDError(field: field, code: .surroundingWhitespace) }
+        // Non-ASCII control and separator characters (NEL, U+2028, U+2029, NBSP at the edges).
+        if nonASCII {
+            let scalars = text.unicodeScalars
+            if scalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
+                throw EventIDError(field: field, code: .controlCharacters)
+            }
+            if scalars.first!.properties.isWhitespace || scalars.last!.properties.isWhitespace {
+                throw EventIDError(field: field, code: .surroundingWhitespace)
+            }
+        }
+    }
+}

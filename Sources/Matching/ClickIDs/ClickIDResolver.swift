@@ -1,0 +1,184 @@
+/// Works out `fbc` and `fbp` for a browser request, and the cookies to set on the response.
+///
+/// Call it on requests from the browser (landing pages, checkout). It captures a new
+/// click from the URL or `Referer`, applies ``FBCSelection``, keeps a valid `_fbp` and
+/// mints one only when there is none, and explains every decision in ``Resolution/notes``.
+///
+/// ```swift
+/// let resolver = ClickIDResolver()
+/// var rng = SystemRandomNumberGenerator()
+/// let result = resolver.resolve(
+///     BrowserRequest(url: "https://shop.example.com/?fbclid=IwAR2F4-dbP0", fbcCookie: nil, fbpCookie: nil),
+///     nowMs: 1_712_345_678_901, using: &rng)
+/// result.fbc            // "fb.1.1712345678901.IwAR2F4-dbP0"
+/// result.cookiesToSet   // _fbc and _fbp on example.com, 90 days, Secure, SameSite=Lax
+/// result.click          // store this with the session
+/// ```
+public struct ClickIDResolver: Sendable {
+    /// The list the cookie domain is resolved with.
+    public var publicSuffixList: PublicSuffixList
+    /// A fixed cookie domain (for example `CookieDomain(domain: "example.com", subdomainIndex: 1, isHostOnly: false)`),
+    /// used instead of resolving the request host.
+    public var cookieDomain: CookieDomain?
+    /// The lifetime of `_fbc` and `_fbp` cookies set, in seconds (90 days).
+    public var cookieMaxAge: Int = SetCookie.facebookCookieMaxAge
+
+    /// Creates a resolver using the shipped Public Suffix List.
+    public init(publicSuffixList: PublicSuffixList = .shipped, cookieDomain: CookieDomain? = nil) {
+        self.publicSuffixList = publicSuffixList
+        self.cookieDomain = cookieDomain
+    }
+
+    /// One decision, for logs and the `capi click-ids` tool.
+    public struct Note: Hashable, Sendable, CustomStringConvertible {
+        /// The value the note is about: `fbc`, `fbp` or `fbclid`.
+        public var subject: String
+        /// A stable snake_case code.
+        public var code: String
+        /// The explanation.
+        public var message: String
+        public var description: String { "\(subject): \(message)" }
+    }
+
+    /// The outcome for one request.
+    public struct Resolution: Hashable, Sendable {
+        /// The fbc to send, or `nil`.
+        public var fbc: String?
+        /// How ``fbc`` was chosen.
+        public var fbcSelection: FBCSelection
+        /// The fbp to send: the cookie's, or a new one.
+        public var fbp: String?
+        /// True when ``fbp`` was minted on this request.
+        public var fbpIsNew: Bool
+        /// The latest click: captured now, or the stored one. Store it with the session.
+        public var click: ClickRecord?
+        /// The cookie domain used (nil when the URL has no host).
+        public var cookieDomain: CookieDomain?
+        /// Cookies to set on the response.
+        public var cookiesToSet: [SetCookie]
+        /// Why each value was kept, synthesized or dropped.
+        public var notes: [Note]
+    }
+
+    /// Resolves fbc and fbp for one browser request.
+    ///
+    /// - Parameters:
+    ///   - request: the request's URL, `Referer` and Meta cookies, and the click stored earlier.
+    ///   - nowMs: the current time, Unix milliseconds (the landing time of a new click and the
+    ///     creation time of a new fbp).
+    ///   - rng: the source of a new fbp's random number.
+    public func resolve(_ request: BrowserRequest, nowMs: Int64, using rng: inout some RandomNumberGenerator) -> Resolution {
+        var notes: [Note] = []
+        let domain = cookieDomain ?? CookieDomain(host: request.url, publicSuffixList: publicSuffixList)
+        // Meta: use 1 for values generated server-side without a cookie domain.
+        let subdomainIndex = domain?.subdomainIndex ?? 1
+        if domain == nil {
+            notes.append(Note(subject: "url", code: "no_host",
+                              message: "the URL has no host, so no cookie domain; new values use subdomainIndex 1 and no cookie is set"))
+        }
+
+        // The click: a new one in the URL or Referer wins over the stored one.
+        let captured = ClickCapture.capture(url: request.url, referer: request.referer, nowMs: nowMs)
+        if let rejection = captured.rejection {
+            notes.append(Note(subject: "fbclid", code: rejection.code.rawValue,
+                              message: "ignored the fbclid in the \(captured.rejectedSource?.rawValue ?? "url"): \(rejection.message)"))
+        }
+        var click = request.storedClick
+        if let new = captured.click {
+            click = new
+            notes.append(Note(subject: "fbclid", code: "captured_\(captured.source?.rawValue ?? "url")",
+                              message: "captured the click id from the \(captured.source == .referer ? "Referer" : "URL"), landing at \(nowMs) ms; store the click record"))
+        } else if click != nil {
+            notes.append(Note(subject: "fbclid", code: "stored_click", message: "no click id in the request; using the stored click from \(click!.landingMs) ms"))
+        }
+
+        var cookies: [SetCookie] = []
+        let selection = FBCSelection(cookie: request.fbcCookie, click: click, subdomainIndex: subdomainIndex)
+        if let rejection = selection.cookieRejection {
+            notes.append(Note(subject: "fbc", code: rejection.code.rawValue, message: "dropped the _fbc cookie: \(rejection.message)"))
+        }
+        notes.append(Note(subject: "fbc", code: selection.reason, message: Self.explain(selection)))
+        if selection.origin == .synthesized, let value = selection.value, let domain {
+            cookies.append(SetCookie(name: "_fbc", value: value, domain: domain, maxAge: cookieMaxAge))
+        }
+
+        // fbp: never replace a valid one.
+        var fbp: String? = nil
+        var fbpIsNew = false
+        if let raw = request.fbpCookie {
+            do throws(FacebookCookieError) {
+                fbp = try FacebookCookie(parsing: raw, as: .fbp).value
+                notes.append(Note(subject: "fbp", code: "cookie", message: "kept the valid _fbp cookie unchanged"))
+            } catch {
+                notes.append(Note(subject: "fbp", code: error.code.rawValue, message: "dropped the _fbp cookie: \(error.message)"))
+            }
+        }
+        if fbp == nil {
+            let random = UInt32.random(in: 0...UInt32(Int32.max), using: &rng)
+            let value = "fb.\(subdomainIndex).\(nowMs).\(random)"
+            fbp = value
+            fbpIsNew = true
+            if let domain {
+                cookies.append(SetCookie(name: "_fbp", value: value, domain: domain, maxAge: cookieMaxAge))
+                notes.append(Note(subject: "fbp", code: "generated",
+                                  message: "no valid _fbp cookie; generated one and set it on \(domain.domain) for \(cookieMaxAge / 86_400) days"))
+            } else {
+                notes.append(Note(subject: "fbp", code: "generated", message: "no valid _fbp cookie; generated one (no cookie domain to set it on)"))
+            }
+        }
+        return Resolution(fbc: selection.value, fbcSelection: selection, fbp: fbp, fbpIsNew: fbpIsNew, click: click,
+                          cookieDomain: domain, cookiesToSet: cookies, notes: notes)
+    }
+
+    static func explain(_ selection: FBCSelection) -> String {
+        switch selection.reason {
+        case "cookie": "kept the valid _fbc cookie unchanged (no click id in the request or stored)"
+        case "cookie_same_click": "kept the valid _fbc cookie unchanged; it carries the same fbclid as the click"
+        case "cookie_later_click": "kept the valid _fbc cookie; it is for a later click than the stored one"
+        case "synthesized_no_cookie": "no _fbc cookie; synthesized fb.{subdomainIndex}.{landing_ms}.{fbclid} from the click and set the cookie"
+        case "synthesized_cookie_invalid": "synthesized fb.{subdomainIndex}.{landing_ms}.{fbclid} from the click in place of the malformed cookie"
+        case "synthesized_newer_click": "the _fbc cookie is for an older click; synthesized fb.{subdomainIndex}.{landing_ms}.{fbclid} from the newer click"
+        default: "no click id and no valid _fbc cookie; fbc is left out"
+        }
+    }
+}
+
+/// What ``ClickIDResolver`` reads from a browser request.
+public struct BrowserRequest: Hashable, Sendable {
+    /// The full request URL (scheme, host, path and query).
+    public var url: String
+    /// The `Referer` header.
+    public var referer: String?
+    /// The raw `_fbc` cookie value.
+    public var fbcCookie: String?
+    /// The raw `_fbp` cookie value.
+    public var fbpCookie: String?
+    /// The click the app stored for this visitor earlier.
+    public var storedClick: ClickRecord?
+
+    /// Creates a request.
+    public init(url: String, referer: String? = nil, fbcCookie: String? = nil, fbpCookie: String? = nil,
+                storedClick: ClickRecord? = nil) {
+        self.url = url
+        self.referer = referer
+        self.fbcCookie = fbcCookie
+        self.fbpCookie = fbpCookie
+        self.storedClick = storedClick
+    }
+}
+
+extension BrowserRequest: CustomStringConvertible, CustomDebugStringConvertible {
+    /// Redacted: URLs can carry personal data in their query, and cookies identify the
+    /// browser, so only which fields are filled is shown.
+    public var description: String {
+        var fields = ["url"]
+        if referer != nil { fields.append("referer") }
+        if fbcCookie != nil { fields.append("fbc") }
+        if fbpCookie != nil { fields.append("fbp") }
+        if storedClick != nil { fields.append("stored_click") }
+        return "BrowserRequest(<redacted>: \(fields.joined(separator: ", ")))"
+    }
+
+    /// Redacted, like ``description``.
+    public var debugDescription: String { description }
+}

@@ -1,0 +1,118 @@
+/// Finds the buyer's IP address behind reverse proxies.
+///
+/// The hops of `Forwarded` (RFC 7239) or, when it is absent, `X-Forwarded-For` are read
+/// together with the address of the peer that connected to the server. Walking from the
+/// server outwards, every hop that is a configured trusted proxy is skipped; the first
+/// hop that is not trusted is the client. Header hops to the left of it could have been
+/// written by the client itself, so they are never used.
+///
+/// ```swift
+/// var resolver = ClientIPResolver()
+/// resolver.trustedProxies = IPAddressRange.privateNetworks   // your load balancers
+/// let ip = resolver.resolve(peerAddress: "10.0.0.7", xForwardedFor: ["203.0.113.9, 10.0.0.3"])
+/// ip.address  // 203.0.113.9
+/// ```
+public struct ClientIPResolver: Sendable {
+    /// The proxies whose forwarding headers are believed. Empty (the default) trusts none,
+    /// so the peer address is the client; add your load balancers' ranges.
+    public var trustedProxies: [IPAddressRange]
+
+    /// Creates a resolver trusting `trustedProxies`.
+    public init(trustedProxies: [IPAddressRange] = []) {
+        self.trustedProxies = trustedProxies
+    }
+
+    /// Where a resolved address came from.
+    public enum Source: String, Hashable, Sendable, Codable {
+        /// The socket peer: no trusted proxy in front of it.
+        case peer
+        /// A hop of the `Forwarded` header.
+        case forwarded
+        /// A hop of the `X-Forwarded-For` header.
+        case xForwardedFor = "x_forwarded_for"
+    }
+
+    /// The outcome of ``resolve(peerAddress:forwarded:xForwardedFor:)``.
+    public struct Resolution: Hashable, Sendable {
+        /// The client address, or `nil` when it cannot be known.
+        public var address: IPAddress?
+        /// Which input the address came from.
+        public var source: Source?
+        /// Why no address was found, as a stable code: `no_address`, `unreadable_hop`.
+        public var problem: String?
+    }
+
+    /// Resolves the client address of one request.
+    ///
+    /// - Parameters:
+    ///   - peerAddress: the address of the connection's peer. Pass it whenever the server
+    ///     knows it; `nil` means every header hop is taken as written by a trusted proxy.
+    ///   - forwarded: the `Forwarded` header values, in order.
+    ///   - xForwardedFor: the `X-Forwarded-For` header values, in order.
+    public func resolve(peerAddress: String?, forwarded: [String] = [], xForwardedFor: [String] = []) -> Resolution {
+        var hops: [Substring] = []
+        var headerSource = Source.xForwardedFor
+        if !forwarded.isEmpty {
+            headerSource = .forwarded
+            for value in forwarded { hops += Self.forwardedHops(value) }
+        } else {
+            for value in xForwardedFor {
+                hops += value.split(separator: ",").map { Substring($0.trimmingCharacters(in: " \t")) }
+            }
+        }
+        var sources = [Source](repeating: headerSource, count: hops.count)
+        if let peerAddress {
+            hops.append(Substring(peerAddress))
+            sources.append(.peer)
+        }
+        var index = hops.count - 1
+        while index >= 0 {
+            guard let address = Self.address(inHop: hops[index]) else {
+                return Resolution(address: nil, source: nil, problem: "unreadable_hop")
+            }
+            let trusted = trustedProxies.contains { $0.contains(address) }
+            if !trusted || index == 0 {
+                return Resolution(address: address, source: sources[index], problem: nil)
+            }
+            index -= 1
+        }
+        return Resolution(address: nil, source: nil, problem: "no_address")
+    }
+
+    /// The `for=` values of one `Forwarded` header, in order.
+    static func forwardedHops(_ value: String) -> [Substring] {
+        var hops: [Substring] = []
+        for element in value.split(separator: ",") {
+            for pair in element.split(separator: ";") {
+                let trimmed = pair.trimmingCharacters(in: " \t")
+                guard trimmed.count > 4, trimmed.prefix(4).lowercased() == "for=" else { continue }
+                var node = trimmed.dropFirst(4)
+                if node.hasPrefix("\""), node.hasSuffix("\""), node.count >= 2 { node = node.dropFirst().dropLast() }
+                hops.append(node)
+            }
+        }
+        return hops
+    }
+
+    /// The address in one hop: `198.51.100.7`, `198.51.100.7:443`, `[2001:db8::1]:443` or a
+    /// bare IPv6 address. `unknown` and obfuscated identifiers give `nil`.
+    static func address(inHop hop: Substring) -> IPAddress? {
+        var text = hop
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { return nil }
+            text = text[text.index(after: text.startIndex)..<close]
+        } else if let colon = text.firstIndex(of: ":"), text.lastIndex(of: ":") == colon {
+            text = text[..<colon]  // IPv4 with a port
+        }
+        return IPAddress(text)
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in set: String) -> String {
+        var text = Substring(self)
+        while let first = text.first, set.contains(first) { text = text.dropFirst() }
+        while let last = text.last, set.contains(last) { text = text.dropLast() }
+        return String(text)
+    }
+}

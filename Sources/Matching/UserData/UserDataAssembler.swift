@@ -1,0 +1,269 @@
+public import CAPIModel
+public import Identity
+
+/// Builds `user_data` from a customer record and the session context, with every key the
+/// data allows, and records where each value came from.
+///
+/// - Contact keys (`em`, `ph`, `fn`, `ln`, `ge`, `db`, `ct`, `st`, `zp`, `country`) are
+///   normalized and hashed with ``normalizer``; values that are already SHA-256 hashes pass
+///   through; invalid values are dropped with the normalizer's reason.
+/// - `external_id` is the customer's ``CustomerRecord/userID`` if set, else the
+///   ``SessionContext/visitorID``, hashed.
+/// - `fbc` follows ``FBCSelection``; `fbp` is the cookie when valid. Malformed cookies are dropped.
+/// - `client_ip_address` is the first public IPv6 address of the session, else the first
+///   public IPv4 one; `client_user_agent` is the session's user agent.
+/// - The ``consentPolicy`` decides first: a dropped event hashes nothing, and withheld keys
+///   are never processed.
+///
+/// ```swift
+/// let assembler = UserDataAssembler()
+/// let built = assembler.makeEvent(
+///     ServerEvent(eventName: .purchase, eventTime: .now, actionSource: .website, userData: UserData()),
+///     customer: CustomerRecord(emails: ["jane@example.com"], country: "GB"),
+///     session: SessionContext(consent: .granted, fbpCookie: cookies["_fbp"], userAgent: userAgent))
+/// ```
+public struct UserDataAssembler: Sendable {
+    /// Normalizes and hashes the contact keys.
+    public var normalizer: IdentityNormalizer
+    /// Decides what consent allows.
+    public var consentPolicy: ConsentPolicy
+    /// Send the visitor id as a second `external_id` next to the customer's user id.
+    /// Off by default: one stable id per person, matching what the pixel sends.
+    public var sendsVisitorIDWithUserID: Bool = false
+    /// The longest user agent accepted, in bytes.
+    public var maximumUserAgentLength: Int = 2_048
+
+    /// Creates an assembler.
+    public init(normalizer: IdentityNormalizer = IdentityNormalizer(), consentPolicy: ConsentPolicy = ConsentPolicy()) {
+        self.normalizer = normalizer
+        self.consentPolicy = consentPolicy
+    }
+
+    /// Assembles `user_data` for one event.
+    public func assemble(_ customer: CustomerRecord, session: SessionContext) -> AssembledUserData {
+        let decision = consentPolicy.decide(session.consent)
+        var builder = Builder(decision: decision)
+        guard decision.sendsEvent else {
+            builder.withholdEverything(customer: customer, session: session)
+            return AssembledUserData(userData: UserData(), provenance: builder.provenance, consent: decision)
+        }
+        var data = UserData()
+        let region = customer.effectiveRegion
+        for email in customer.emails { builder.hash(email, .email, region: nil, normalizer, into: &data) }
+        for phone in customer.phones { builder.hash(phone, .phone, region: region, normalizer, into: &data) }
+        builder.hash(customer.firstName, .firstName, region: nil, normalizer, into: &data)
+        builder.hash(customer.lastName, .lastName, region: nil, normalizer, into: &data)
+        builder.hash(customer.gender, .gender, region: nil, normalizer, into: &data)
+        builder.hash(customer.dateOfBirth, .dateOfBirth, region: nil, normalizer, into: &data)
+        builder.hash(customer.city, .city, region: nil, normalizer, into: &data)
+        builder.hash(customer.state, .state, region: region, normalizer, into: &data)
+        builder.hash(customer.zipCode, .zipCode, region: region, normalizer, into: &data)
+        builder.hash(customer.country, .country, region: nil, normalizer, into: &data)
+        if let userID = customer.userID {
+            builder.hash(userID, .externalID, region: nil, normalizer, into: &data)
+            if sendsVisitorIDWithUserID {
+                builder.hash(session.visitorID?.rawValue, .externalID, region: nil, normalizer, into: &data)
+            }
+        } else {
+            builder.hash(session.visitorID?.rawValue, .externalID, region: nil, normalizer, into: &data)
+        }
+        builder.clientIP(session.clientIPAddresses, into: &data)
+        builder.userAgent(session.userAgent, limit: maximumUserAgentLength, into: &data)
+        builder.fbc(session, into: &data)
+        builder.fbp(session.fbpCookie, into: &data)
+        return AssembledUserData(userData: data, provenance: builder.provenance, consent: decision)
+    }
+
+    /// Assembles `user_data` into `event` and applies the consent decision to it.
+    ///
+    /// - Parameters:
+    ///   - event: the event with everything but `user_data` filled in; its `user_data` is replaced.
+    ///   - customer: the customer's raw data.
+    ///   - session: the converting session.
+    /// - Returns: the event (with `data_processing_options` from the consent decision), or no
+    ///   event when the policy drops it; with the provenance either way.
+    public func makeEvent(_ event: ServerEvent, customer: CustomerRecord, session: SessionContext) -> BuiltEvent {
+        let assembled = assemble(customer, session: session)
+        guard assembled.consent.sendsEvent else { return BuiltEvent(event: nil, assembled: assembled) }
+        var event = event
+        event.userData = assembled.userData
+        assembled.consent.apply(to: &event)
+        return BuiltEvent(event: event, assembled: assembled)
+    }
+}
+
+/// Accumulates user data and provenance for one assembly.
+struct Builder {
+    var provenance: [KeyProvenance] = []
+    let withheld: Set<UserDataKey>
+
+    init(decision: ConsentDecision) {
+        self.withheld = decision.withheldKeys
+        provenance.reserveCapacity(16)
+    }
+
+    @inline(__always)
+    func isWithheld(_ key: UserDataKey) -> Bool { !withheld.isEmpty && withheld.contains(key) }
+
+    mutating func hash(_ value: String?, _ key: HashedUserDataKey, region: RegionCode?, _ normalizer: IdentityNormalizer,
+                       into userData: inout UserData) {
+        guard let value else { return }
+        let userDataKey = Self.userDataKey(key)
+        if isWithheld(userDataKey) {
+            provenance.append(KeyProvenance(key: userDataKey, origin: .withheldByConsent))
+            return
+        }
+        do throws(NormalizationError) {
+            let processed = try normalizer.process(value, as: key, region: region)
+            guard Self.store(processed.identifier, key, in: &userData) else { return }  // the same value twice
+            provenance.append(KeyProvenance(key: userDataKey, origin: processed.origin == .hashed ? .hashed : .passedThrough))
+        } catch {
+            provenance.append(KeyProvenance(key: userDataKey, origin: .rejected, reason: error.code.rawValue, message: error.message))
+        }
+    }
+
+    /// Appends `identifier` to the list of `key` unless it is already there. Direct property
+    /// access: `UserData[hashed:]` goes through a key path, which copies the whole value.
+    private static func store(_ identifier: HashedIdentifier, _ key: HashedUserDataKey, in userData: inout UserData) -> Bool {
+        switch key {
+        case .email: add(identifier, to: &userData.emails)
+        case .phone: add(identifier, to: &userData.phones)
+        case .firstName: add(identifier, to: &userData.firstNames)
+        case .lastName: add(identifier, to: &userData.lastNames)
+        case .gender: add(identifier, to: &userData.genders)
+        case .dateOfBirth: add(identifier, to: &userData.datesOfBirth)
+        case .city: add(identifier, to: &userData.cities)
+        case .state: add(identifier, to: &userData.states)
+        case .zipCode: add(identifier, to: &userData.zipCodes)
+        case .country: add(identifier, to: &userData.countries)
+        case .externalID: add(identifier, to: &userData.externalIDs)
+        }
+    }
+
+    private static func add(_ identifier: HashedIdentifier, to list: inout [HashedIdentifier]) -> Bool {
+        guard !list.contains(identifier) else { return false }
+        list.append(identifier)
+        return true
+    }
+
+    /// `HashedUserDataKey.userDataKey` goes through `init(rawValue:)`, a string match.
+    private static func userDataKey(_ key: HashedUserDataKey) -> UserDataKey {
+        switch key {
+        case .email: .email
+        case .phone: .phone
+        case .firstName: .firstName
+        case .lastName: .lastName
+        case .gender: .gender
+        case .dateOfBirth: .dateOfBirth
+        case .city: .city
+        case .state: .state
+        case .zipCode: .zipCode
+        case .country: .country
+        case .externalID: .externalID
+        }
+    }
+
+    mutating func clientIP(_ addresses: [IPAddress], into userData: inout UserData) {
+        guard !addresses.isEmpty else { return }
+        if isWithheld(.clientIPAddress) {
+            provenance.append(KeyProvenance(key: .clientIPAddress, origin: .withheldByConsent))
+            return
+        }
+        var chosen: IPAddress? = nil
+        for address in addresses {
+            guard address.isPublic else {
+                provenance.append(KeyProvenance(
+                    key: .clientIPAddress, origin: .rejected, reason: "non_public_address",
+                    message: "a private, loopback or link-local address is a proxy's, not the buyer's; configure the proxy as trusted in ClientIPResolver"))
+                continue
+            }
+            if chosen == nil || (address.isIPv6 && chosen!.isIPv4) { chosen = address }
+        }
+        if let chosen {
+            userData.clientIPAddress = chosen.description
+            provenance.append(KeyProvenance(key: .clientIPAddress, origin: .passedThrough))
+        }
+    }
+
+    mutating func userAgent(_ value: String?, limit: Int, into userData: inout UserData) {
+        guard let value else { return }
+        if isWithheld(.clientUserAgent) {
+            provenance.append(KeyProvenance(key: .clientUserAgent, origin: .withheldByConsent))
+            return
+        }
+        var copy = value
+        let (length, blank, control) = copy.withUTF8 { bytes -> (Int, Bool, Bool) in
+            var blank = true
+            var control = false
+            for byte in bytes {
+                if byte != 0x20 && byte != 0x09 { blank = false }
+                if byte < 0x20 || byte == 0x7F { control = true }
+            }
+            return (bytes.count, blank, control)
+        }
+        if blank {
+            provenance.append(KeyProvenance(
+                key: .clientUserAgent, origin: .rejected, reason: "empty",
+                message: "the user agent is empty; pass the browser's User-Agent header or leave it out"))
+        } else if length > limit {
+            provenance.append(KeyProvenance(
+                key: .clientUserAgent, origin: .rejected, reason: "too_long",
+                message: "the user agent is longer than \(limit) bytes; pass the User-Agent header only"))
+        } else if control {
+            provenance.append(KeyProvenance(
+                key: .clientUserAgent, origin: .rejected, reason: "invalid_characters",
+                message: "the user agent has control characters; pass the User-Agent header exactly as received"))
+        } else {
+            userData.clientUserAgent = value
+            provenance.append(KeyProvenance(key: .clientUserAgent, origin: .passedThrough))
+        }
+    }
+
+    mutating func fbc(_ session: SessionContext, into userData: inout UserData) {
+        guard session.fbcCookie != nil || session.click != nil else { return }
+        if isWithheld(.fbc) {
+            provenance.append(KeyProvenance(key: .fbc, origin: .withheldByConsent))
+            return
+        }
+        let selection = FBCSelection(cookie: session.fbcCookie, click: session.click,
+                                     subdomainIndex: session.cookieDomain?.subdomainIndex ?? 1)
+        if let rejection = selection.cookieRejection {
+            provenance.append(KeyProvenance(key: .fbc, origin: .rejected, reason: rejection.code.rawValue, message: rejection.message))
+        }
+        if let value = selection.value {
+            userData.fbc = value
+            provenance.append(KeyProvenance(key: .fbc, origin: selection.origin == .synthesized ? .synthesized : .passedThrough))
+        }
+    }
+
+    mutating func fbp(_ cookie: String?, into userData: inout UserData) {
+        guard let cookie else { return }
+        if isWithheld(.fbp) {
+            provenance.append(KeyProvenance(key: .fbp, origin: .withheldByConsent))
+            return
+        }
+        do throws(FacebookCookieError) {
+            userData.fbp = try FacebookCookie(parsing: cookie, as: .fbp).value
+            provenance.append(KeyProvenance(key: .fbp, origin: .passedThrough))
+        } catch {
+            provenance.append(KeyProvenance(key: .fbp, origin: .rejected, reason: error.code.rawValue, message: error.message))
+        }
+    }
+
+    /// With the event dropped: one withheld entry per value the inputs had, nothing processed.
+    mutating func withholdEverything(customer: CustomerRecord, session: SessionContext) {
+        var keys: [UserDataKey] = []
+        keys += Array(repeating: .email, count: customer.emails.count)
+        keys += Array(repeating: .phone, count: customer.phones.count)
+        let singles: [(UserDataKey, Bool)] = [
+            (.firstName, customer.firstName != nil), (.lastName, customer.lastName != nil),
+            (.gender, customer.gender != nil), (.dateOfBirth, customer.dateOfBirth != nil),
+            (.city, customer.city != nil), (.state, customer.state != nil), (.zipCode, customer.zipCode != nil),
+            (.country, customer.country != nil), (.externalID, customer.userID != nil || session.visitorID != nil),
+            (.clientIPAddress, !session.clientIPAddresses.isEmpty), (.clientUserAgent, session.userAgent != nil),
+            (.fbc, session.fbcCookie != nil || session.click != nil), (.fbp, session.fbpCookie != nil),
+        ]
+        keys += singles.filter(\.1).map(\.0)
+        provenance = keys.map { KeyProvenance(key: $0, origin: .withheldByConsent) }
+    }
+}

@@ -1,0 +1,265 @@
+public import CAPIModel
+
+#if canImport(FoundationEssentials)
+internal import FoundationEssentials
+#else
+internal import Foundation
+#endif
+
+/// Checks a server event before it is accepted for delivery, and reports every problem at once.
+///
+/// Rules (Meta's, from the Conversions API documentation, plus RoasProof's sanity limits):
+///
+/// - `action_source` is always explicit: ``ServerEvent`` cannot be built or decoded without one.
+/// - `website`: an `http(s)` `event_source_url` and a `client_user_agent`.
+/// - `app`: `app_data` with both tracking flags and a 16-slot `extinfo` whose slot 0 is
+///   `i2` or `a2` and slot 4 (OS version) is filled.
+/// - `event_time`: at most 7 days old (62 for `physical_store`), at most
+///   ``maximumFutureSkew`` seconds ahead.
+/// - `Purchase`: `value` (not negative) and an ISO 4217 `currency`. Any `currency` given must be ISO 4217.
+/// - At least one `user_data` key. `fbc`/`fbp` well-formed; `client_ip_address` an IP address.
+/// - `data_processing_options` is `[]` or `["LDU"]` with its country and state.
+/// - Sizes: see ``Limits``.
+///
+/// ```swift
+/// do {
+///     try EventValidator().validate(event, now: .now)
+/// } catch {
+///     for problem in error.problems { log(problem.field, problem.code, problem.message) }
+/// }
+/// ```
+public struct EventValidator: Sendable {
+    /// RoasProof's sanity limits on sizes. Meta publishes none; these are far above real
+    /// values and far below what would break a request.
+    public struct Limits: Hashable, Sendable {
+        /// `event_name`, in bytes.
+        public var eventName = 100
+        /// `event_id`, in bytes.
+        public var eventID = 256
+        /// `custom_data.order_id`, in bytes.
+        public var orderID = 256
+        /// `event_source_url` and `referrer_url`, in bytes.
+        public var url = 8_192
+        /// `client_user_agent`, in bytes.
+        public var userAgent = 2_048
+        /// Any other unhashed `user_data` string, in bytes.
+        public var userDataString = 1_024
+        /// Values per hashed `user_data` key.
+        public var valuesPerKey = 20
+        /// Entries of `content_ids` and of `contents`.
+        public var contents = 1_000
+        /// Custom properties in `custom_data`.
+        public var customProperties = 100
+
+        /// The defaults.
+        public init() {}
+    }
+
+    /// How old an event may be: 7 days.
+    public static let maximumAge: Int64 = 7 * 86_400
+    /// How old a `physical_store` event may be: 62 days.
+    public static let maximumPhysicalStoreAge: Int64 = 62 * 86_400
+    /// Graph subcode seen for events older than Meta accepts (third-party reports; Meta does not document it).
+    public static let eventTooOldSubcode = 2_804_003
+    /// Graph subcode seen for events without enough customer information (third-party reports).
+    public static let insufficientCustomerInformationSubcode = 2_804_050
+
+    /// How far in the future `event_time` may be, in seconds, to allow for clock skew. Default 5 minutes.
+    public var maximumFutureSkew: Int64 = 300
+    /// Size limits.
+    public var limits = Limits()
+
+    /// Creates a validator with the default limits.
+    public init() {}
+
+    /// Validates `event` as of `now`.
+    ///
+    /// - Throws: ``EventValidationFailure`` listing every problem.
+    public func validate(_ event: ServerEvent, now: UnixTime) throws(EventValidationFailure) {
+        let problems = problems(in: event, now: now)
+        guard problems.isEmpty else { throw EventValidationFailure(problems: problems) }
+    }
+
+    /// Every problem in `event` as of `now`; empty when it may be delivered.
+    public func problems(in event: ServerEvent, now: UnixTime) -> [EventValidationError] {
+        var problems: [EventValidationError] = []
+        func add(_ field: String, _ code: EventValidationError.Code, _ message: String, subcode: Int? = nil) {
+            problems.append(EventValidationError(field: field, code: code, message: message, graphSubcode: subcode))
+        }
+        func checkLength(_ value: String?, _ field: String, _ limit: Int) {
+            guard let value, value.utf8.count > limit else { return }
+            add(field, .tooLong, "is \(value.utf8.count) bytes; the limit is \(limit)")
+        }
+
+        // event_name
+        if event.eventName.rawValue.trimmingASCIIWhitespace.isEmpty {
+            add("event_name", .missingEventName, "is empty; use a standard name such as Purchase or a custom name")
+        }
+        checkLength(event.eventName.rawValue, "event_name", limits.eventName)
+
+        // event_time
+        let age = now.seconds - event.eventTime.seconds
+        let maximumAge = event.actionSource == .physicalStore ? Self.maximumPhysicalStoreAge : Self.maximumAge
+        if age > maximumAge {
+            add("event_time", .eventTooOld,
+                "is \(age / 86_400) days old; Meta accepts \(maximumAge / 86_400) days for \(event.actionSource.rawValue) events and rejects the whole request otherwise. Drop the event",
+                subcode: Self.eventTooOldSubcode)
+        } else if -age > maximumFutureSkew {
+            add("event_time", .eventInFuture,
+                "is \(-age) seconds in the future; send Unix seconds (not milliseconds) from a synchronized clock")
+        }
+
+        // event_id
+        checkLength(event.eventID, "event_id", limits.eventID)
+
+        // URLs
+        if let url = event.eventSourceURL {
+            if !Self.isHTTPURL(url) {
+                add("event_source_url", .invalidEventSourceURL, "must be an http:// or https:// URL with a host")
+            }
+            checkLength(url, "event_source_url", limits.url)
+        }
+        checkLength(event.referrerURL, "referrer_url", limits.url)
+
+        // action_source requirements
+        switch event.actionSource {
+        case .website:
+            if event.eventSourceURL == nil {
+                add("event_source_url", .missingEventSourceURL, "is required for website events; pass the page URL of the conversion")
+            }
+            if event.userData.clientUserAgent == nil {
+                add("user_data.client_user_agent", .missingUserAgent,
+                    "is required for website events; pass the buyer's User-Agent header from the converting session")
+            }
+        case .app:
+            validateAppData(event.appData, add)
+        default:
+            break
+        }
+
+        // custom_data
+        if let custom = event.customData {
+            if let value = custom.value, value < 0 || value.isNaN {
+                add("custom_data.value", .invalidValue, "must be a number of at least 0")
+            }
+            if let currency = custom.currency, !CurrencyTable.codes.contains(currency.uppercased()) {
+                add("custom_data.currency", .invalidCurrency, "is not an ISO 4217 code; use three letters such as EUR or USD")
+            }
+            checkLength(custom.orderID, "custom_data.order_id", limits.orderID)
+            if let ids = custom.contentIDs, ids.count > limits.contents {
+                add("custom_data.content_ids", .tooLong, "has \(ids.count) entries; the limit is \(limits.contents)")
+            }
+            if let contents = custom.contents, contents.count > limits.contents {
+                add("custom_data.contents", .tooLong, "has \(contents.count) entries; the limit is \(limits.contents)")
+            }
+            if custom.customProperties.count > limits.customProperties {
+                add("custom_data", .tooLong, "has \(custom.customProperties.count) custom properties; the limit is \(limits.customProperties)")
+            }
+        }
+        if event.eventName == .purchase {
+            if event.customData?.value == nil {
+                add("custom_data.value", .missingValue, "is required for Purchase events; pass the order total")
+            }
+            if event.customData?.currency == nil {
+                add("custom_data.currency", .missingCurrency, "is required for Purchase events; pass the ISO 4217 code of value")
+            }
+        }
+
+        // user_data
+        validateUserData(event.userData, add, checkLength)
+
+        // data_processing_options
+        if let options = event.dataProcessingOptions {
+            if options == ["LDU"] {
+                if event.dataProcessingOptionsCountry == nil || event.dataProcessingOptionsState == nil {
+                    add("data_processing_options_country", .invalidDataProcessingOptions,
+                        "LDU needs data_processing_options_country and _state (0 and 0 to let Meta geolocate)")
+                }
+            } else if !options.isEmpty {
+                add("data_processing_options", .invalidDataProcessingOptions, "must be [] or [\"LDU\"]")
+            }
+        }
+        return problems
+    }
+
+    private func validateAppData(_ appData: AppData?, _ add: (String, EventValidationError.Code, String, Int?) -> Void) {
+        guard let appData else {
+            add("app_data", .missingAppData,
+                "is required for app events: advertiser_tracking_enabled, application_tracking_enabled and a 16-slot extinfo", nil)
+            return
+        }
+        if appData.advertiserTrackingEnabled == nil {
+            add("app_data.advertiser_tracking_enabled", .missingAppData, "is required for app events (the ATT status)", nil)
+        }
+        if appData.applicationTrackingEnabled == nil {
+            add("app_data.application_tracking_enabled", .missingAppData, "is required for app events", nil)
+        }
+        guard let extinfo = appData.extinfo else {
+            add("app_data.extinfo", .missingAppData, "is required for app events: 16 device-information strings", nil)
+            return
+        }
+        if extinfo.slots.count != ExtInfo.slotCount {
+            add("app_data.extinfo", .invalidExtInfo, "must have exactly 16 slots; use empty strings for unknown ones", nil)
+        } else {
+            if extinfo.version != "i2" && extinfo.version != "a2" {
+                add("app_data.extinfo[0]", .invalidExtInfo, "must be i2 (iOS) or a2 (Android)", nil)
+            }
+            if extinfo[4].isEmpty {
+                add("app_data.extinfo[4]", .invalidExtInfo, "the OS version is required", nil)
+            }
+        }
+    }
+
+    private func validateUserData(
+        _ userData: UserData, _ add: (String, EventValidationError.Code, String, Int?) -> Void,
+        _ checkLength: (String?, String, Int) -> Void
+    ) {
+        if userData.isEmpty {
+            add("user_data", .missingCustomerInformation,
+                "carries no customer information; Meta cannot match the event. Send at least one of em, ph, external_id, fbc, fbp, or client_ip_address with client_user_agent",
+                Self.insufficientCustomerInformationSubcode)
+        }
+        for key in HashedUserDataKey.allCases {
+            let count = userData[hashed: key].count
+            if count > limits.valuesPerKey {
+                add("user_data.\(key.rawValue)", .tooLong, "has \(count) values; the limit is \(limits.valuesPerKey)", nil)
+            }
+        }
+        if let fbc = userData.fbc {
+            do throws(FacebookCookieError) { _ = try FacebookCookie(parsing: fbc, as: .fbc) } catch {
+                add("user_data.fbc", .invalidCookie, error.message, nil)
+            }
+        }
+        if let fbp = userData.fbp {
+            do throws(FacebookCookieError) { _ = try FacebookCookie(parsing: fbp, as: .fbp) } catch {
+                add("user_data.fbp", .invalidCookie, error.message, nil)
+            }
+        }
+        if let ip = userData.clientIPAddress, IPAddress(ip) == nil {
+            add("user_data.client_ip_address", .invalidIPAddress, "is not an IPv4 or IPv6 address; pass the buyer's address without a port", nil)
+        }
+        checkLength(userData.clientUserAgent, "user_data.client_user_agent", limits.userAgent)
+        for (value, name) in [
+            (userData.subscriptionID, "subscription_id"), (userData.fbLoginID, "fb_login_id"), (userData.leadID, "lead_id"),
+            (userData.anonID, "anon_id"), (userData.madid, "madid"), (userData.pageID, "page_id"),
+            (userData.pageScopedUserID, "page_scoped_user_id"), (userData.ctwaClid, "ctwa_clid"),
+            (userData.igAccountID, "ig_account_id"), (userData.igSID, "ig_sid"),
+        ] {
+            checkLength(value, "user_data.\(name)", limits.userDataString)
+        }
+    }
+
+    static func isHTTPURL(_ url: String) -> Bool {
+        let lower = url.prefix(8).lowercased()
+        let rest: Substring
+        if lower.hasPrefix("https://") {
+            rest = url.dropFirst(8)
+        } else if lower.hasPrefix("http://") {
+            rest = url.dropFirst(7)
+        } else {
+            return false
+        }
+        guard let first = rest.first else { return false }
+        return first != "/" && first != "?" && first != "#" && !first.isWhitespace
+    }
+}

@@ -1,0 +1,111 @@
+import Matching
+import Testing
+
+@Suite struct ClickIDResolverTests {
+    let resolver = ClickIDResolver()
+
+    @Test func landingWithoutCookiesSynthesizesAndSetsBoth() throws {
+        var rng = FixedRandom(value: UInt64.max)
+        let result = resolver.resolve(
+            BrowserRequest(url: "https://shop.example.com/p?fbclid=IwAR2F4-dbP0_x"), nowMs: 1_712_345_678_901, using: &rng)
+        #expect(result.fbc == "fb.1.1712345678901.IwAR2F4-dbP0_x")
+        #expect(result.fbcSelection.origin == .synthesized)
+        #expect(result.click == (try ClickRecord(fbclid: "IwAR2F4-dbP0_x", landingMs: 1_712_345_678_901)))
+        let fbp = try #require(result.fbp)
+        let parsed = try FacebookCookie(parsing: fbp, as: .fbp)
+        #expect(parsed.subdomainIndex == 1 && parsed.creationTime == 1_712_345_678_901)
+        #expect(Int64(parsed.payload)! <= Int64(Int32.max))
+        #expect(result.fbpIsNew)
+        #expect(result.cookiesToSet.map(\.name) == ["_fbc", "_fbp"])
+        let fbpCookie = result.cookiesToSet[1]
+        #expect(fbpCookie.headerValue == "_fbp=\(fbp); Domain=example.com; Path=/; Max-Age=7776000; Secure; SameSite=Lax")
+    }
+
+    @Test func validFBPIsNeverReplaced() {
+        var rng = SeededRandom(state: 1)
+        for cookie in ["fb.1.1596403881668.1116446470", "fb.2.1596403881668.1116446470.AQQCAQAA", "fb.1.1.1.Ag"] {
+            let result = resolver.resolve(BrowserRequest(url: "https://www.example.com/", fbpCookie: cookie), nowMs: 9, using: &rng)
+            #expect(result.fbp == cookie)
+            #expect(!result.fbpIsNew)
+            #expect(result.cookiesToSet.isEmpty)
+        }
+    }
+
+    @Test func malformedFBPIsReplacedWithANote() {
+        var rng = SeededRandom(state: 1)
+        let result = resolver.resolve(BrowserRequest(url: "https://www.example.com/", fbpCookie: "fb.1.123."), nowMs: 9, using: &rng)
+        #expect(result.fbpIsNew)
+        #expect(result.fbp?.hasPrefix("fb.1.9.") == true)
+        #expect(result.notes.contains { $0.subject == "fbp" && $0.code == "empty_payload" })
+    }
+
+    @Test func storedClickRestoresAPurgedCookie() throws {
+        var rng = SeededRandom(state: 2)
+        let click = try ClickRecord(fbclid: "Stored-Click_1", landingMs: 1_700_000_000_000)
+        let result = resolver.resolve(
+            BrowserRequest(url: "https://checkout.example.co.uk/pay", fbpCookie: "fb.2.1.2", storedClick: click),
+            nowMs: 1_700_000_999_000, using: &rng)
+        #expect(result.fbc == "fb.2.1700000000000.Stored-Click_1")
+        #expect(result.cookiesToSet.map(\.name) == ["_fbc"])
+        #expect(result.cookiesToSet.first?.domain == "example.co.uk")
+        #expect(result.notes.contains { $0.code == "stored_click" })
+    }
+
+    @Test func ipHostsGetHostOnlyCookies() {
+        var rng = SeededRandom(state: 3)
+        let result = resolver.resolve(BrowserRequest(url: "http://127.0.0.1:8080/?fbclid=abc"), nowMs: 5, using: &rng)
+        #expect(result.fbc == "fb.0.5.abc")
+        #expect(result.cookiesToSet.allSatisfy { $0.isHostOnly && !$0.headerValue.contains("Domain=") })
+    }
+
+    @Test func configuredCookieDomainWins() {
+        var rng = SeededRandom(state: 4)
+        let fixed = ClickIDResolver(cookieDomain: CookieDomain(domain: "example.com", subdomainIndex: 1, isHostOnly: false))
+        let result = fixed.resolve(BrowserRequest(url: "/landing?fbclid=abc"), nowMs: 5, using: &rng)
+        #expect(result.fbc == "fb.1.5.abc")
+        #expect(result.cookiesToSet.allSatisfy { $0.domain == "example.com" })
+    }
+
+    @Test func noHostStillResolvesWithoutCookies() {
+        var rng = SeededRandom(state: 5)
+        let result = resolver.resolve(BrowserRequest(url: "/landing?fbclid=abc"), nowMs: 5, using: &rng)
+        #expect(result.fbc == "fb.1.5.abc")
+        #expect(result.cookiesToSet.isEmpty)
+        #expect(result.notes.first?.code == "no_host")
+    }
+}
+
+@Suite struct ClickIDDiagnosisTests {
+    func run(_ line: String) -> String {
+        var rng = FixedRandom(value: 0)
+        return ClickIDDiagnosis.run(line: line, resolver: ClickIDResolver(), defaultNowMs: 42, using: &rng)
+    }
+
+    @Test func synthesizesFromTheURL() {
+        let output = run(#"{"url": "https://shop.example.com/?fbclid=IwAR-x_Y", "now_ms": 1712345678901}"#)
+        #expect(output == #"{"fbc":"fb.1.1712345678901.IwAR-x_Y","fbp":"fb.1.1712345678901.0","set_cookies":[{"name":"_fbc","value":"fb.1.1712345678901.IwAR-x_Y","domain":"example.com","max_age":7776000},{"name":"_fbp","value":"fb.1.1712345678901.0","domain":"example.com","max_age":7776000}],"notes":["fbclid: captured the click id from the URL, landing at 1712345678901 ms; store the click record","fbc: no _fbc cookie; synthesized fb.{subdomainIndex}.{landing_ms}.{fbclid} from the click and set the cookie","fbp: no valid _fbp cookie; generated one and set it on example.com for 90 days"]}"#)
+    }
+
+    @Test func keepsValidCookiesAndDropsBadOnes() {
+        let output = run(#"{"url": "https://shop.example.com/", "cookies": {"_fbc": "fb.1.123.abc.invalid", "_fbp": "fb.1.5.77"}, "click": {"fbclid": "Stored", "landing_ms": 1000}}"#)
+        #expect(output.hasPrefix(#"{"fbc":"fb.1.1000.Stored","fbp":"fb.1.5.77","set_cookies":[{"name":"_fbc","value":"fb.1.1000.Stored","domain":"example.com","max_age":7776000}],"notes":["#))
+        #expect(output.contains("fbc: dropped the _fbc cookie: _fbc's fifth part must be a param-builder language token"))
+        #expect(output.contains("fbp: kept the valid _fbp cookie unchanged"))
+    }
+
+    @Test func noClickMeansNullFBC() {
+        let output = run(#"{"url": "https://example.com/", "cookies": {"_fbp": "fb.1.5.77"}}"#)
+        #expect(output.hasPrefix(#"{"fbc":null,"fbp":"fb.1.5.77","set_cookies":[],"notes":["#))
+    }
+
+    @Test(arguments: ["not json", "{}", #"{"url": 5}"#, "[]"])
+    func unreadableLines(line: String) {
+        #expect(run(line).hasPrefix(#"{"error":{"code":"invalid_input","#))
+    }
+
+    @Test func badStoredClickIsReported() {
+        let output = run(#"{"url": "https://example.com/", "click": {"fbclid": "a.b", "landing_ms": 1}}"#)
+        #expect(output.contains("click: ignored the stored click record"))
+        #expect(output.hasPrefix(#"{"fbc":null,"#))
+    }
+}
