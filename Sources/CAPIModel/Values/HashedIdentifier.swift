@@ -88,9 +88,14 @@ extension HashedIdentifier: Codable {
 /// Either a legacy 2-character language token (`AQ`, `Ag`, `Aw`, `BA`, `BQ`, `Bg`) or an
 /// 8-character base64url V2 appendix. RoasProof never mints appendices of its own; it only
 /// carries through the ones it receives, unchanged.
+///
+/// The characters are stored inline (no `String`), so a ``HashedIdentifier`` stays a plain
+/// value that copies without reference counting.
 public struct ParamBuilderAppendix: Hashable, Sendable {
-    /// The appendix text, 2 or 8 ASCII characters.
-    public let text: String
+    /// Up to 8 ASCII bytes, first character in the lowest byte.
+    private let packed: UInt64
+    /// 2 or 8.
+    private let length: UInt8
 
     /// The legacy V1 language tokens (PHP, Python, Java, Node.js, Ruby, client JS).
     public static let legacyTokens: Set<String> = ["AQ", "Ag", "Aw", "BA", "BQ", "Bg"]
@@ -103,18 +108,28 @@ public struct ParamBuilderAppendix: Hashable, Sendable {
         self = value
     }
 
-    init?(utf8 bytes: UnsafeRawBufferPointer) {
+    /// Validates an appendix given as UTF-8 bytes; see ``init(_:)``.
+    public init?(utf8 bytes: UnsafeRawBufferPointer) {
         switch bytes.count {
         case 2:
-            let token = String(decoding: bytes, as: UTF8.self)
-            guard Self.legacyTokens.contains(token) else { return nil }
-            self.text = token
+            switch UInt16(bytes[0]) | UInt16(bytes[1]) << 8 {
+            case 0x5141, 0x6741, 0x7741, 0x4142, 0x5142, 0x6742: break  // AQ Ag Aw BA BQ Bg
+            default: return nil
+            }
         case 8:
             for byte in bytes where !byte.isBase64URL { return nil }
-            self.text = String(decoding: bytes, as: UTF8.self)
         default:
             return nil
         }
+        var packed: UInt64 = 0
+        for (index, byte) in bytes.enumerated() { packed |= UInt64(byte) << (8 * UInt64(index)) }
+        self.packed = packed
+        self.length = UInt8(bytes.count)
+    }
+
+    /// The appendix text, 2 or 8 ASCII characters.
+    public var text: String {
+        withUnsafeBytes(of: packed.littleEndian) { String(decoding: $0.prefix(Int(length)), as: UTF8.self) }
     }
 }
 

@@ -107,63 +107,68 @@ enum EmailNormalizer {
         return isValidShape(UnsafeRawBufferPointer(output))
     }
 
-    // RFC 5322 atext (letters, digits and !#$%&'*+-/=?^_`{|}~) and LDH (letters, digits,
-    // hyphen) as 128-bit membership masks over ASCII: constants, so no table lookups.
-    private static let atextMask: (low: UInt64, high: UInt64) = (0xa3ff_acfa_0000_0000, 0x7fff_ffff_c000_0000)
-    private static let ldhMask: (low: UInt64, high: UInt64) = (0x03ff_2000_0000_0000, 0x07ff_fffe_0000_0000)
+    /// Byte classes for the shape check: allowed in the local part, allowed in a domain
+    /// label, the dot and the at sign. Bytes from 0x80 up belong to non-ASCII letters, marks
+    /// or digits (the Unicode path checks them before this runs) and are allowed in both.
+    private static let local: UInt8 = 1, domain: UInt8 = 2, dot: UInt8 = 4, at: UInt8 = 8
+    private static let byteClasses: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 256)
+        for byte in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(byte)] = local | domain }
+        for byte in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(byte)] = local | domain }
+        table[Int(UInt8(ascii: "-"))] = local | domain
+        for byte in "!#$%&'*+/=?^_`{|}~".utf8 { table[Int(byte)] = local }  // the rest of RFC 5322 atext
+        table[Int(UInt8(ascii: "."))] = dot
+        table[Int(UInt8(ascii: "@"))] = at
+        for byte in 0x80...0xFF { table[byte] = local | domain }
+        return table
+    }()
 
-    @inline(__always)
-    private static func isMember(_ byte: UInt8, _ mask: (low: UInt64, high: UInt64)) -> Bool {
-        byte < 64 ? (mask.low >> UInt64(byte)) & 1 != 0 : (mask.high >> UInt64(byte & 63)) & 1 != 0
-    }
-
-    /// Checks the shape of a lowercased address in one pass. Bytes of 0x80 and above belong
-    /// to non-ASCII letters, marks or digits, which the Unicode path has already checked.
+    /// Checks the shape of a lowercased address in one pass: a dot-atom local part of 1 to 64
+    /// bytes, `@`, and at least two domain labels of 1 to 63 bytes without leading or trailing
+    /// hyphens.
     static func isValidShape(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let count = bytes.count
         guard count >= 5, count <= 64 + 1 + 253 else { return false }  // a@b.c at least
-
-        // Local part: dot-separated atoms of atext, 1 to 64 bytes, up to the `@`.
-        var index = 0
-        var previousWasDot = true
-        while true {
-            guard index < count else { return false }
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "@") { break }
-            if byte == UInt8(ascii: ".") {
-                if previousWasDot { return false }
-                previousWasDot = true
-            } else if byte >= 0x80 || isMember(byte, atextMask) {
-                previousWasDot = false
-            } else {
-                return false
+        return byteClasses.withUnsafeBufferPointer { classes in
+            var index = 0
+            var previousWasDot = true
+            while true {
+                guard index < count else { return false }
+                let cls = classes[Int(bytes[index])]
+                if cls & local != 0 {
+                    previousWasDot = false
+                } else if cls == dot {
+                    if previousWasDot { return false }
+                    previousWasDot = true
+                } else if cls == at {
+                    break
+                } else {
+                    return false
+                }
+                index &+= 1
             }
-            index &+= 1
-        }
-        guard !previousWasDot, index <= 64, count &- index &- 1 <= 253 else { return false }
+            guard !previousWasDot, index <= 64, count &- index &- 1 <= 253 else { return false }
 
-        // Domain: at least two labels of letters, digits and inner hyphens, 1 to 63 bytes
-        // each. A second `@` is not LDH, so it fails here.
-        index &+= 1
-        var labelStart = index
-        var dots = 0
-        @inline(__always) func labelIsValid(endingAt end: Int) -> Bool {
-            let length = end &- labelStart
-            return length >= 1 && length <= 63 && bytes[labelStart] != UInt8(ascii: "-")
-                && bytes[end &- 1] != UInt8(ascii: "-")
-        }
-        while index < count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: ".") {
-                guard labelIsValid(endingAt: index) else { return false }
-                dots &+= 1
-                labelStart = index &+ 1
-            } else if byte < 0x80, !isMember(byte, ldhMask) {
-                return false
-            }
+            // Domain. A second `@` is in neither class, so it fails here.
             index &+= 1
+            var labelStart = index
+            var dots = 0
+            @inline(__always) func labelIsValid(endingAt end: Int) -> Bool {
+                let length = end &- labelStart
+                return length >= 1 && length <= 63 && bytes[labelStart] != UInt8(ascii: "-")
+                    && bytes[end &- 1] != UInt8(ascii: "-")
+            }
+            while index < count {
+                let cls = classes[Int(bytes[index])]
+                if cls & domain == 0 {
+                    guard cls == dot, labelIsValid(endingAt: index) else { return false }
+                    dots &+= 1
+                    labelStart = index &+ 1
+                }
+                index &+= 1
+            }
+            return dots >= 1 && labelIsValid(endingAt: count)
         }
-        return dots >= 1 && labelIsValid(endingAt: count)
     }
 }
 

@@ -107,7 +107,7 @@ public struct FacebookCookie: Hashable, Sendable, CustomStringConvertible {
         guard payloadEnd > dots.2 + 1 else { return fail(.emptyPayload) }
         var appendix: ParamBuilderAppendix? = nil
         if dotCount == 4 {
-            guard let parsed = ParamBuilderAppendix(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(dots.3 + 1)...]), as: UTF8.self))
+            guard let parsed = ParamBuilderAppendix(utf8: UnsafeRawBufferPointer(rebasing: bytes[(dots.3 + 1)...]))
             else { return fail(.invalidAppendix) }
             appendix = parsed
         }
