@@ -4,28 +4,71 @@
 /// cannot end up in a request; produce them with the `Identity` module. Empty arrays are
 /// left out of the JSON. The remaining keys are sent as given, unhashed, as Meta requires.
 public struct UserData: Hashable, Sendable {
+    /// Every hashed value, grouped by key in ``HashedUserDataKey`` order, each group in the
+    /// order its values were added. One array instead of eleven keeps building a complete
+    /// `user_data` to a single allocation.
+    private var hashedEntries: [HashedEntry]
+
+    struct HashedEntry: Hashable, Sendable {
+        var key: HashedUserDataKey
+        var value: HashedIdentifier
+    }
+
     /// `em`: hashed email addresses.
-    public var emails: [HashedIdentifier]
+    public var emails: [HashedIdentifier] {
+        get { self[hashed: .email] }
+        set { self[hashed: .email] = newValue }
+    }
     /// `ph`: hashed phone numbers (E.164 digits, country code included, no `+`).
-    public var phones: [HashedIdentifier]
+    public var phones: [HashedIdentifier] {
+        get { self[hashed: .phone] }
+        set { self[hashed: .phone] = newValue }
+    }
     /// `fn`: hashed first names.
-    public var firstNames: [HashedIdentifier]
+    public var firstNames: [HashedIdentifier] {
+        get { self[hashed: .firstName] }
+        set { self[hashed: .firstName] = newValue }
+    }
     /// `ln`: hashed last names.
-    public var lastNames: [HashedIdentifier]
+    public var lastNames: [HashedIdentifier] {
+        get { self[hashed: .lastName] }
+        set { self[hashed: .lastName] = newValue }
+    }
     /// `ge`: hashed genders (`f` or `m`).
-    public var genders: [HashedIdentifier]
+    public var genders: [HashedIdentifier] {
+        get { self[hashed: .gender] }
+        set { self[hashed: .gender] = newValue }
+    }
     /// `db`: hashed dates of birth (`YYYYMMDD`).
-    public var datesOfBirth: [HashedIdentifier]
+    public var datesOfBirth: [HashedIdentifier] {
+        get { self[hashed: .dateOfBirth] }
+        set { self[hashed: .dateOfBirth] = newValue }
+    }
     /// `ct`: hashed cities.
-    public var cities: [HashedIdentifier]
+    public var cities: [HashedIdentifier] {
+        get { self[hashed: .city] }
+        set { self[hashed: .city] = newValue }
+    }
     /// `st`: hashed states or provinces.
-    public var states: [HashedIdentifier]
+    public var states: [HashedIdentifier] {
+        get { self[hashed: .state] }
+        set { self[hashed: .state] = newValue }
+    }
     /// `zp`: hashed zip or postal codes.
-    public var zipCodes: [HashedIdentifier]
+    public var zipCodes: [HashedIdentifier] {
+        get { self[hashed: .zipCode] }
+        set { self[hashed: .zipCode] = newValue }
+    }
     /// `country`: hashed ISO 3166-1 alpha-2 country codes.
-    public var countries: [HashedIdentifier]
+    public var countries: [HashedIdentifier] {
+        get { self[hashed: .country] }
+        set { self[hashed: .country] = newValue }
+    }
     /// `external_id`: hashed advertiser-side identifiers (a visitor or user id).
-    public var externalIDs: [HashedIdentifier]
+    public var externalIDs: [HashedIdentifier] {
+        get { self[hashed: .externalID] }
+        set { self[hashed: .externalID] = newValue }
+    }
 
     /// `client_ip_address`: the buyer's IP address (IPv4 or IPv6), never the server's.
     public var clientIPAddress: String?
@@ -67,32 +110,77 @@ public struct UserData: Hashable, Sendable {
         clientIPAddress: String? = nil, clientUserAgent: String? = nil,
         fbc: String? = nil, fbp: String? = nil
     ) {
-        self.emails = emails
-        self.phones = phones
-        self.firstNames = firstNames
-        self.lastNames = lastNames
-        self.genders = genders
-        self.datesOfBirth = datesOfBirth
-        self.cities = cities
-        self.states = states
-        self.zipCodes = zipCodes
-        self.countries = countries
-        self.externalIDs = externalIDs
+        hashedEntries = []
+        // Group by group, in key order; no intermediate collections, since `UserData()` is
+        // created for every event.
+        @inline(__always) func add(_ values: [HashedIdentifier], _ key: HashedUserDataKey, to entries: inout [HashedEntry]) {
+            for value in values { entries.append(HashedEntry(key: key, value: value)) }
+        }
+        add(emails, .email, to: &hashedEntries)
+        add(phones, .phone, to: &hashedEntries)
+        add(firstNames, .firstName, to: &hashedEntries)
+        add(lastNames, .lastName, to: &hashedEntries)
+        add(genders, .gender, to: &hashedEntries)
+        add(datesOfBirth, .dateOfBirth, to: &hashedEntries)
+        add(cities, .city, to: &hashedEntries)
+        add(states, .state, to: &hashedEntries)
+        add(zipCodes, .zipCode, to: &hashedEntries)
+        add(countries, .country, to: &hashedEntries)
+        add(externalIDs, .externalID, to: &hashedEntries)
         self.clientIPAddress = clientIPAddress
         self.clientUserAgent = clientUserAgent
         self.fbc = fbc
         self.fbp = fbp
     }
 
-    /// The hashed values stored under one Meta key.
+    /// The hashed values stored under one Meta key, in the order they were added.
     public subscript(hashed key: HashedUserDataKey) -> [HashedIdentifier] {
-        get { self[keyPath: key.keyPath] }
-        set { self[keyPath: key.keyPath] = newValue }
+        get {
+            let range = entryRange(of: key)
+            return hashedEntries[range].map(\.value)
+        }
+        set {
+            let range = entryRange(of: key)
+            hashedEntries.replaceSubrange(range, with: newValue.map { HashedEntry(key: key, value: $0) })
+        }
+    }
+
+    /// Adds `value` under `key` unless that key already holds it.
+    ///
+    /// - Returns: `false` when the value was already there (Meta gains nothing from a duplicate).
+    @discardableResult
+    public mutating func append(_ value: HashedIdentifier, for key: HashedUserDataKey) -> Bool {
+        let range = entryRange(of: key)
+        for index in range where hashedEntries[index].value == value { return false }
+        if range.upperBound == hashedEntries.count {
+            hashedEntries.append(HashedEntry(key: key, value: value))  // the usual case: keys arrive in order
+        } else {
+            hashedEntries.insert(HashedEntry(key: key, value: value), at: range.upperBound)
+        }
+        return true
+    }
+
+    /// Reserves room for `count` hashed values in total, so assembling them allocates once.
+    public mutating func reserveHashedCapacity(_ count: Int) {
+        hashedEntries.reserveCapacity(count)
+    }
+
+    /// How many hashed values `key` holds.
+    public func count(of key: HashedUserDataKey) -> Int { entryRange(of: key).count }
+
+    /// The positions of `key`'s group: entries are sorted by key, so this is a short scan.
+    private func entryRange(of key: HashedUserDataKey) -> Range<Int> {
+        let order = key.order
+        var start = 0
+        while start < hashedEntries.count, hashedEntries[start].key.order < order { start &+= 1 }
+        var end = start
+        while end < hashedEntries.count, hashedEntries[end].key == key { end &+= 1 }
+        return start..<end
     }
 
     /// True when no key at all is set.
     public var isEmpty: Bool {
-        HashedUserDataKey.allCases.allSatisfy { self[hashed: $0].isEmpty }
+        hashedEntries.isEmpty
             && [clientIPAddress, clientUserAgent, fbc, fbp, subscriptionID, fbLoginID, leadID, anonID, madid,
                 pageID, pageScopedUserID, ctwaClid, igAccountID, igSID].allSatisfy { $0 == nil }
     }
@@ -113,19 +201,20 @@ public enum HashedUserDataKey: String, Hashable, Sendable, CaseIterable, Codable
     case country = "country"
     case externalID = "external_id"
 
-    var keyPath: WritableKeyPath<UserData, [HashedIdentifier]> {
+    /// The position of the key in ``allCases``, the order of `user_data`'s hashed groups.
+    var order: Int {
         switch self {
-        case .email: \.emails
-        case .phone: \.phones
-        case .firstName: \.firstNames
-        case .lastName: \.lastNames
-        case .gender: \.genders
-        case .dateOfBirth: \.datesOfBirth
-        case .city: \.cities
-        case .state: \.states
-        case .zipCode: \.zipCodes
-        case .country: \.countries
-        case .externalID: \.externalIDs
+        case .email: 0
+        case .phone: 1
+        case .firstName: 2
+        case .lastName: 3
+        case .gender: 4
+        case .dateOfBirth: 5
+        case .city: 6
+        case .state: 7
+        case .zipCode: 8
+        case .country: 9
+        case .externalID: 10
         }
     }
 }
@@ -196,8 +285,13 @@ extension UserData: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: AnyCodingKey.self)
-        for key in HashedUserDataKey.allCases where !self[hashed: key].isEmpty {
-            try container.encode(self[hashed: key], forKey: AnyCodingKey(key.rawValue))
+        var start = 0
+        while start < hashedEntries.count {
+            let key = hashedEntries[start].key
+            var end = start
+            while end < hashedEntries.count, hashedEntries[end].key == key { end &+= 1 }
+            try container.encode(hashedEntries[start..<end].map(\.value), forKey: AnyCodingKey(key.rawValue))
+            start = end
         }
         for key in PlainKey.allCases {
             try container.encodeIfPresent(self[keyPath: key.keyPath], forKey: AnyCodingKey(key.rawValue))

@@ -46,7 +46,7 @@ extension HashedUserDataKey {
 extension UserData {
     /// True when `key` carries at least one value.
     public func contains(_ key: UserDataKey) -> Bool {
-        if let hashed = key.hashedKey { return !self[hashed: hashed].isEmpty }
+        if let hashed = key.hashedKey { return count(of: hashed) > 0 }
         return UserData.PlainKey(rawValue: key.rawValue).map { self[keyPath: $0.keyPath] != nil } ?? false
     }
 

@@ -48,6 +48,7 @@ public struct UserDataAssembler: Sendable {
             return AssembledUserData(userData: UserData(), provenance: builder.provenance, consent: decision)
         }
         var data = UserData()
+        data.reserveHashedCapacity(customer.emails.count + customer.phones.count + 10)
         let region = customer.effectiveRegion
         for email in customer.emails { builder.hash(email, .email, region: nil, normalizer, into: &data) }
         for phone in customer.phones { builder.hash(phone, .phone, region: region, normalizer, into: &data) }
@@ -115,35 +116,11 @@ struct Builder {
         }
         do throws(NormalizationError) {
             let processed = try normalizer.process(value, as: key, region: region)
-            guard Self.store(processed.identifier, key, in: &userData) else { return }  // the same value twice
+            guard userData.append(processed.identifier, for: key) else { return }  // the same value twice
             provenance.append(KeyProvenance(key: userDataKey, origin: processed.origin == .hashed ? .hashed : .passedThrough))
         } catch {
             provenance.append(KeyProvenance(key: userDataKey, origin: .rejected, reason: error.code.rawValue, message: error.message))
         }
-    }
-
-    /// Appends `identifier` to the list of `key` unless it is already there. Direct property
-    /// access: `UserData[hashed:]` goes through a key path, which copies the whole value.
-    private static func store(_ identifier: HashedIdentifier, _ key: HashedUserDataKey, in userData: inout UserData) -> Bool {
-        switch key {
-        case .email: add(identifier, to: &userData.emails)
-        case .phone: add(identifier, to: &userData.phones)
-        case .firstName: add(identifier, to: &userData.firstNames)
-        case .lastName: add(identifier, to: &userData.lastNames)
-        case .gender: add(identifier, to: &userData.genders)
-        case .dateOfBirth: add(identifier, to: &userData.datesOfBirth)
-        case .city: add(identifier, to: &userData.cities)
-        case .state: add(identifier, to: &userData.states)
-        case .zipCode: add(identifier, to: &userData.zipCodes)
-        case .country: add(identifier, to: &userData.countries)
-        case .externalID: add(identifier, to: &userData.externalIDs)
-        }
-    }
-
-    private static func add(_ identifier: HashedIdentifier, to list: inout [HashedIdentifier]) -> Bool {
-        guard !list.contains(identifier) else { return false }
-        list.append(identifier)
-        return true
     }
 
     /// `HashedUserDataKey.userDataKey` goes through `init(rawValue:)`, a string match.
@@ -191,16 +168,7 @@ struct Builder {
             provenance.append(KeyProvenance(key: .clientUserAgent, origin: .withheldByConsent))
             return
         }
-        var copy = value
-        let (length, blank, control) = copy.withUTF8 { bytes -> (Int, Bool, Bool) in
-            var blank = true
-            var control = false
-            for byte in bytes {
-                if byte != 0x20 && byte != 0x09 { blank = false }
-                if byte < 0x20 || byte == 0x7F { control = true }
-            }
-            return (bytes.count, blank, control)
-        }
+        let (length, blank, control) = Self.scanUserAgent(value)
         if blank {
             provenance.append(KeyProvenance(
                 key: .clientUserAgent, origin: .rejected, reason: "empty",
@@ -216,6 +184,37 @@ struct Builder {
         } else {
             userData.clientUserAgent = value
             provenance.append(KeyProvenance(key: .clientUserAgent, origin: .passedThrough))
+        }
+    }
+
+    /// Length, whether it is only spaces and tabs, and whether it has an ASCII control
+    /// character or DEL, eight bytes at a time (a user agent is 100 to 200 bytes long).
+    static func scanUserAgent(_ value: String) -> (length: Int, blank: Bool, control: Bool) {
+        var copy = value
+        return copy.withUTF8 { bytes -> (Int, Bool, Bool) in
+            let count = bytes.count
+            var blank = true
+            for byte in bytes where byte != 0x20 && byte != 0x09 {
+                blank = false
+                break
+            }
+            let raw = UnsafeRawBufferPointer(bytes)
+            var index = 0
+            while index &+ 8 <= count {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                // A byte below 0x20 (Mycroft's has-less-than test), or a 0x7F byte.
+                let below = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080
+                let del = word ^ 0x7F7F_7F7F_7F7F_7F7F
+                let isDel = (del &- 0x0101_0101_0101_0101) & ~del & 0x8080_8080_8080_8080
+                if below | isDel != 0 { return (count, blank, true) }
+                index &+= 8
+            }
+            while index < count {
+                let byte = raw[index]
+                if byte < 0x20 || byte == 0x7F { return (count, blank, true) }
+                index &+= 1
+            }
+            return (count, blank, false)
         }
     }
 
