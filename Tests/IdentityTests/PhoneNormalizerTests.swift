@@ -196,3 +196,20 @@ import Testing
         #expect(PhoneNumber.metadataVersion == "9.0.43")
     }
 }
+
+/// Regressions found by Scripts/fuzz.sh (FuzzIdentity).
+@Suite struct PhoneFuzzRegressionTests {
+    /// `00-(00-FLOWER` in DE parsed to +49 000356937, whose own E.164 text parsed to a
+    /// different number (libphonenumber does the same). Invalid numbers with a leading zero
+    /// after the country code are now rejected, so normalization is idempotent.
+    @Test(arguments: ["\u{FFFD}\u{0}\u{0}\u{FFFD}00-(00-FLOWER", "+49 00151 12345678", "00-(00-FLOWER"])
+    func invalidNumbersWithALeadingZeroAreRejected(input: String) {
+        #expect(throws: NormalizationError.self) { try IdentityNormalizer().hash(input, as: .phone, region: "DE") }
+    }
+
+    @Test func validNumbersWithALeadingZeroAreKept() throws {
+        // Italian numbers keep their leading zero.
+        #expect(try IdentityNormalizer().normalize("06 6982 1234", as: .phone, region: "IT") == .normalized("390669821234"))
+        #expect(try IdentityNormalizer().normalize("+49 0151 12345678", as: .phone) == .normalized("4915112345678"))
+    }
+}

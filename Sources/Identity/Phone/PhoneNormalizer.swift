@@ -54,6 +54,15 @@ enum PhoneNormalizer {
                             result: check, length: result.national.count, callingCode: result.callingCode,
                             region: parser.md.region(ofEntity: main)))
                 }
+                // A national number that starts with 0 and is valid nowhere is an artifact of a
+                // doubled trunk or international prefix (`+49 0 0151…`): libphonenumber keeps
+                // such zeros, and does not even read its own output back to the same number.
+                if result.national.first == UInt8(ascii: "0") {
+                    let own = parser.md.entity(forCallingCode: result.callingCode, national: result.national)
+                    if !(own.map { parser.md.isValidNumber(result.national, entity: $0) } ?? false) {
+                        return .leadingZero
+                    }
+                }
                 return .parsed(body(result))
             }
         } catch {
@@ -62,6 +71,11 @@ enum PhoneNormalizer {
         switch outcome {
         case .parsed(let value): return value
         case .impossible(let check): throw Self.error(for: check)
+        case .leadingZero:
+            throw NormalizationError(
+                key: .phone, code: .invalidPhone,
+                message: "the number after the country code starts with 0 and is no valid number; "
+                    + "remove a repeated trunk 0 or international prefix")
         }
     }
 
@@ -127,6 +141,7 @@ enum PhoneNormalizer {
 enum ParseOutcome<R> {
     case parsed(R)
     case impossible(PhoneMetadata.LengthCheck)
+    case leadingZero
 }
 
 extension PhoneMetadata {

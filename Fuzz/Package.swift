@@ -1,0 +1,18 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// libFuzzer targets. They only link with the fuzzer runtime, so build them through
+// Scripts/fuzz.sh, which passes --sanitize=fuzzer --sanitize=address:
+//
+//   Scripts/fuzz.sh            # every target for 60 s each
+//   Scripts/fuzz.sh 300 FuzzIdentity
+let package = Package(
+    name: "RoasProofFuzz",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(name: "RoasProof", path: "..")],
+    targets: [
+        .executableTarget(name: "FuzzIdentity", dependencies: [.product(name: "RoasProof", package: "RoasProof")]),
+        .executableTarget(name: "FuzzClickIDs", dependencies: [.product(name: "RoasProof", package: "RoasProof")]),
+        .executableTarget(name: "FuzzGraphJSON", dependencies: [.product(name: "RoasProof", package: "RoasProof")]),
+    ]
+)
