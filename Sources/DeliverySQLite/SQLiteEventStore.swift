@@ -146,6 +146,14 @@ public final class SQLiteEventStore: EventStore, Sendable {
         }
     }
 
+    /// Reads an integer `PRAGMA` of the store's own connection (for diagnostics and tests).
+    public func connectionPragma(_ name: String) async throws -> Int? {
+        guard name.allSatisfy({ $0.isLetter || $0 == "_" }) else { return nil }
+        return try await run("reading PRAGMA \(name)") {
+            try await connection.query("PRAGMA \(name)").first?.columns.first?.data.integer.map { Int($0) }
+        }
+    }
+
     // MARK: Plumbing
 
     private func run<T: Sendable>(_ operation: String, _ body: () async throws -> T) async throws -> T {

@@ -1,0 +1,92 @@
+import CAPIModel
+import Delivery
+import DeliverySQLite
+import DeliveryStoreConformance
+import SQLiteNIO
+import Testing
+
+@Suite("SQLiteEventStore")
+struct SQLiteStoreTests {
+    @Test("conformance", arguments: EventStoreConformance.checks)
+    func conformance(_ check: EventStoreConformance.Check) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try await check.run {
+            try await SQLiteEventStore.open(path: directory.file("events.sqlite"))
+        } tearDown: { store in
+            try await (store as? SQLiteEventStore)?.close()
+        }
+    }
+
+    @Test("a new file gets WAL, synchronous=FULL and the latest schema")
+    func pragmasAndSchema() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("events.sqlite")
+        let version0 = try await withSQLiteEventStore(path: path) { store in try await store.schemaVersion() }
+        #expect(version0 == SQLiteEventStore.schemaVersion)
+        let connection = try await SQLiteConnection.open(storage: .file(path: path))
+        let mode = try await connection.query("PRAGMA journal_mode").first?.columns.first?.data.string
+        #expect(mode == "wal")
+        let version = try await connection.query("PRAGMA user_version").first?.columns.first?.data.integer
+        #expect(version.map { Int($0) } == SQLiteEventStore.schemaVersion)
+        try await connection.close()
+
+        let store = try await SQLiteEventStore.open(path: path)
+        let synchronous = try await store.connectionPragma("synchronous")
+        #expect(synchronous == 2)  // FULL
+        try await store.close()
+    }
+
+    @Test("events survive closing and reopening the file")
+    func durableAcrossReopen() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("events.sqlite")
+        let t0 = Timestamp(milliseconds: 1_767_225_600_000)
+        try await withSQLiteEventStore(path: path) { store in
+            _ = try await store.append((0..<1_500).map { EventStoreConformance.event("e\($0)") }, at: t0)
+        }
+        try await withSQLiteEventStore(path: path) { store in
+            #expect(try await store.counts(pixel: nil) == EventCounts(pending: 1_500))
+            let leased = try await store.lease(pixel: "111", now: t0, limit: 1_000, leaseDuration: .seconds(60))
+            #expect(leased.count == 1_000)
+        }
+    }
+
+    @Test("a file from a newer schema is refused with a clear error")
+    func schemaTooNew() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("events.sqlite")
+        let connection = try await SQLiteConnection.open(storage: .file(path: path))
+        _ = try await connection.query("PRAGMA user_version = \(SQLiteEventStore.schemaVersion + 1)")
+        try await connection.close()
+        let error = await #expect(throws: DeliveryError.self) { try await SQLiteEventStore.open(path: path) }
+        #expect(error?.code == .schemaTooNew)
+        #expect(error?.message.contains("upgrade") == true)
+    }
+
+    @Test("an unwritable path fails with storeFailure")
+    func unwritablePath() async throws {
+        let error = await #expect(throws: DeliveryError.self) {
+            try await SQLiteEventStore.open(path: "/nonexistent-dir-\(UInt32.random(in: 0...UInt32.max))/x.sqlite")
+        }
+        #expect(error?.code == .storeFailure)
+    }
+
+    @Test("a version-0 file is migrated in place")
+    func migratesEmptyFile() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("events.sqlite")
+        let connection = try await SQLiteConnection.open(storage: .file(path: path))
+        _ = try await connection.query("CREATE TABLE unrelated (x INTEGER)")
+        try await connection.close()
+        try await withSQLiteEventStore(path: path) { store in
+            #expect(try await store.schemaVersion() == SQLiteEventStore.schemaVersion)
+            _ = try await store.append([EventStoreConformance.event("e1")], at: Timestamp(milliseconds: 0))
+            #expect(try await store.counts(pixel: nil).pending == 1)
+        }
+    }
+}
