@@ -15,7 +15,8 @@ public enum Classification: Sendable, Hashable {
     /// Codes 4, 17, 32, 341, 368, 613, 80000–80099 or HTTP 429. The pixel pauses for
     /// `regainAccessAfter` (from `X-Business-Use-Case-Usage`) or a default.
     case throttled(regainAccessAfter: Duration?, error: GraphError?)
-    /// Code 190 (token expired or invalid), 102, 10 or 200–299: only new credentials help.
+    /// Code 190 (token expired or invalid), 102, 104, 10, 200–299, or a wrong
+    /// `appsecret_proof`: only new credentials help.
     case credentialsRejected(GraphError)
     /// Code 100 (invalid parameter): something in the batch is wrong.
     case invalidParameter(GraphError)
@@ -54,7 +55,13 @@ public enum ResponseClassifier {
 
     /// True for codes that only new or better credentials fix.
     public static func isCredentialCode(_ code: Int) -> Bool {
-        code == 190 || code == 102 || code == 10 || (200...299).contains(code)
+        code == 190 || code == 102 || code == 104 || code == 10 || (200...299).contains(code)
+    }
+
+    /// Code 100 is also what Graph answers for a wrong `appsecret_proof`; that is a credential
+    /// problem, not a bad event, and must not bisect and park a whole batch.
+    static func isAppSecretProofError(_ error: GraphError) -> Bool {
+        error.code == 100 && error.message.contains("appsecret_proof")
     }
 
     /// Classifies an HTTP response.
@@ -79,7 +86,7 @@ public enum ResponseClassifier {
             if throttlingCodes.contains(error.code) || isBusinessUseCaseThrottle(error.code) {
                 return .throttled(regainAccessAfter: regain, error: error)
             }
-            if isCredentialCode(error.code) { return .credentialsRejected(error) }
+            if isCredentialCode(error.code) || isAppSecretProofError(error) { return .credentialsRejected(error) }
             if error.code == 100 { return .invalidParameter(error) }
             if error.code == 1 || error.code == 2 || error.isTransient == true || response.status >= 500 {
                 return .transient(reason: "Graph error \(error.code)", error: error)
