@@ -154,6 +154,7 @@ public final class DeliveryWorker: Service, Sendable {
             if state.withLock({ $0.shuttingDown }) { return }
             let now = clock.now
             var launched = false
+            var failed = false
             for pixel in runnablePixels(at: now) {
                 guard state.withLock({ $0.inFlight < configuration.maximumConcurrentRequests && !$0.shuttingDown }) else {
                     break
@@ -163,6 +164,7 @@ public final class DeliveryWorker: Service, Sendable {
                     batch = try await queue.store.lease(
                         pixel: pixel, now: now, limit: configuration.batchSize, leaseDuration: configuration.leaseDuration)
                 } catch {
+                    failed = true
                     logger.error(
                         "leasing events failed; will retry",
                         metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.error: "\(error)"])
@@ -180,7 +182,7 @@ public final class DeliveryWorker: Service, Sendable {
             if launched, state.withLock({ $0.inFlight < configuration.maximumConcurrentRequests }) {
                 continue  // more may be due; keep filling the pipeline
             }
-            await waitForWork(now: now)
+            await waitForWork(now: now, afterFailure: failed)
         }
     }
 
@@ -195,8 +197,8 @@ public final class DeliveryWorker: Service, Sendable {
         }
     }
 
-    private func waitForWork(now: Timestamp) async {
-        var deadline = now + configuration.idlePollInterval
+    private func waitForWork(now: Timestamp, afterFailure: Bool) async {
+        var deadline = now + (afterFailure ? min(configuration.idlePollInterval, .seconds(1)) : configuration.idlePollInterval)
         let (atCapacity, runnable, reopenings) = state.withLock { state in
             (
                 state.inFlight >= configuration.maximumConcurrentRequests,
@@ -204,12 +206,13 @@ public final class DeliveryWorker: Service, Sendable {
                 state.order.compactMap { state.pixels[$0]!.gate.reopensAt }
             )
         }
-        if !atCapacity {
+        if !atCapacity && !afterFailure {
             for pixel in runnable {
                 if let due = try? await queue.store.nextDueTime(pixel: pixel) { deadline = min(deadline, due) }
             }
             for reopening in reopenings { deadline = min(deadline, reopening) }
-            if deadline <= now { deadline = now + .milliseconds(1) }
+            // Something became due while this round ran: go round again at once.
+            if deadline <= clock.now { return }
         }
         let clock = self.clock
         let wake = queue.wake
