@@ -282,15 +282,22 @@ public final class SQLiteEventStore: EventStore, Sendable {
             }
         }
 
-        // Coverage of the new events, summed per pixel, event name and counter.
-        var coverage: [CoverageKey: Int64] = [:]
+        // Coverage of the new events: per pixel and event name, an event count and one count
+        // per key, summed from the key bit masks, then turned into counter rows.
+        var perName: [EventNameKey: [Int64]] = [:]
         for (index, item) in all.enumerated() where isNew[index] {
-            let key = item.event.key
-            coverage[CoverageKey(pixel: key.pixelID.rawValue, eventName: key.eventName.rawValue, counter: "events"),
-                default: 0] += 1
-            for userDataKey in item.event.matchKeys.keys {
-                coverage[CoverageKey(pixel: key.pixelID.rawValue, eventName: key.eventName.rawValue,
-                    counter: "key:" + userDataKey.rawValue), default: 0] += 1
+            let key = EventNameKey(pixel: item.event.key.pixelID, eventName: item.event.key.eventName)
+            var counts = perName[key] ?? Array(repeating: 0, count: UserDataKey.allCases.count + 1)
+            counts[0] += 1
+            item.event.matchKeys.forEachIndex { counts[$0 + 1] += 1 }
+            perName[key] = counts
+        }
+        var coverage: [CoverageKey: Int64] = [:]
+        for (key, counts) in perName {
+            coverage[CoverageKey(pixel: key.pixel.rawValue, eventName: key.eventName.rawValue, counter: "events")] = counts[0]
+            for (index, userDataKey) in UserDataKey.allCases.enumerated() where counts[index + 1] > 0 {
+                coverage[CoverageKey(pixel: key.pixel.rawValue, eventName: key.eventName.rawValue, counter: "key:" + userDataKey.rawValue)] =
+                    counts[index + 1]
             }
         }
         try await upsertCoverage(coverage)
@@ -306,6 +313,11 @@ public final class SQLiteEventStore: EventStore, Sendable {
             results.append(result)
         }
         return results
+    }
+
+    private struct EventNameKey: Hashable {
+        var pixel: PixelID
+        var eventName: EventName
     }
 
     private struct CoverageKey: Hashable {

@@ -139,6 +139,9 @@ public final class FakeGraphAPI: Sendable {
     /// The `event_id`s of every event in requests answered 200, in order (with repeats).
     public var acceptedEventIDs: [String] { state.withLock { $0.accepted } }
 
+    /// How many events were in requests answered 200 (cheaper than ``acceptedEventIDs``).
+    public var acceptedEventCount: Int { state.withLock { $0.accepted.count } }
+
     /// Forgets the recorded requests.
     public func clearRecords() {
         state.withLock {

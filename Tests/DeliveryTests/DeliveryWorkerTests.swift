@@ -263,6 +263,23 @@ struct DeliveryQueueTests {
         await #expect(throws: DeliveryError.self) { try await harness.queue.enqueue(contentsOf: [], pixel: Fixtures.pixel) }
     }
 
+    @Test func largeBatchesArePreparedInChunksAndKeepTheirOrderAndIndices() async throws {
+        let harness = WorkerHarness()
+        var events = (0..<1_000).map { Fixtures.purchase("b\($0)") }
+        events[300].eventID = nil
+        events[900].userData.clientUserAgent = nil
+        let error = await #expect(throws: DeliveryError.self) {
+            try await harness.queue.enqueue(contentsOf: events, pixel: Fixtures.pixel)
+        }
+        #expect(error?.issues.map(\.index) == [300, 900])
+        #expect(try await harness.store.counts(pixel: nil) == EventCounts())
+        events[300].eventID = "b300"
+        events[900].userData.clientUserAgent = "Mozilla/5.0"
+        #expect(try await harness.queue.enqueue(contentsOf: events, pixel: Fixtures.pixel).insertedCount == 1_000)
+        let leased = try await harness.store.lease(pixel: Fixtures.pixel, now: Fixtures.t0, limit: 1_000, leaseDuration: .seconds(1))
+        #expect(leased.map(\.key.eventID) == (0..<1_000).map { "b\($0)" })
+    }
+
     @Test func enqueueIsIdempotentPerEventKey() async throws {
         let harness = WorkerHarness()
         let first = try await harness.queue.enqueue(Fixtures.purchase("o1"), pixel: Fixtures.pixel)

@@ -6,6 +6,11 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The front door of the delivery engine: validates, encodes and durably stores events, and
 /// lets operators inspect and replay parked ones.
@@ -22,8 +27,9 @@ public final class DeliveryQueue: Sendable {
     public struct Configuration: Sendable {
         /// Age limits for `event_time`, checked before storing and again before sending.
         public var ageLimits = EventAgeLimits()
-        /// The encoder that turns events into stored JSON.
-        public var encoder: any ServerEventEncoder = FoundationServerEventEncoder()
+        /// The encoder that turns events into stored JSON. ``FastServerEventEncoder`` writes
+        /// the same bytes as ``FoundationServerEventEncoder`` about eight times faster.
+        public var encoder: any ServerEventEncoder = FastServerEventEncoder()
 
         public init() {}
     }
@@ -74,7 +80,7 @@ public final class DeliveryQueue: Sendable {
         guard !events.isEmpty else {
             throw DeliveryError(code: .emptyBatch, message: "enqueue(contentsOf:) needs at least one event")
         }
-        let pending = try prepare(events, pixel: pixel)
+        let pending = try await prepareConcurrently(events, pixel: pixel)
         let result = try await store.append(pending, at: clock.now)
         metrics.enqueued.increment(by: result.insertedCount)
         logger.debug(
@@ -89,12 +95,53 @@ public final class DeliveryQueue: Sendable {
 
     /// Validates and encodes events without storing them.
     public func prepare(_ events: [ServerEvent], pixel: PixelID) throws -> [PendingEvent] {
+        let (pending, issues) = try prepareChunk(events[...], pixel: pixel, now: clock.now)
+        try throwIfInvalid(issues, total: events.count)
+        return pending
+    }
+
+    /// Large batches are validated and encoded on several cores at once: encoding is the
+    /// CPU-heavy part of an enqueue, while the commit waits on the disk.
+    func prepareConcurrently(_ events: [ServerEvent], pixel: PixelID) async throws -> [PendingEvent] {
+        let chunkCount = min(Self.parallelism, events.count / Self.minimumChunk)
+        guard chunkCount > 1 else { return try prepare(events, pixel: pixel) }
         let now = clock.now
+        let chunkSize = (events.count + chunkCount - 1) / chunkCount
+        let parts = try await withThrowingTaskGroup(of: (Int, [PendingEvent], [EventValidationIssue]).self) { group in
+            for chunk in 0..<chunkCount {
+                let range = (chunk * chunkSize)..<min(events.count, (chunk + 1) * chunkSize)
+                group.addTask {
+                    let (pending, issues) = try self.prepareChunk(events[range], pixel: pixel, now: now)
+                    return (chunk, pending, issues)
+                }
+            }
+            var parts: [(Int, [PendingEvent], [EventValidationIssue])] = []
+            for try await part in group { parts.append(part) }
+            return parts.sorted { $0.0 < $1.0 }
+        }
+        try throwIfInvalid(parts.flatMap(\.2), total: events.count)
+        return parts.flatMap(\.1)
+    }
+
+    static let minimumChunk = 256
+    static let parallelism: Int = {
+        #if canImport(Glibc) || canImport(Darwin)
+        return max(1, min(4, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+        #else
+        return 1
+        #endif
+    }()
+
+    private func prepareChunk(_ events: ArraySlice<ServerEvent>, pixel: PixelID, now: Timestamp) throws
+        -> ([PendingEvent], [EventValidationIssue])
+    {
         let validator = EventValidator(ageLimits: configuration.ageLimits)
+        let encoder = configuration.encoder
         var issues: [EventValidationIssue] = []
         var pending: [PendingEvent] = []
         pending.reserveCapacity(events.count)
-        for (index, event) in events.enumerated() {
+        for index in events.indices {
+            let event = events[index]
             let found = validator.issues(of: event, index: index, now: now)
             if !found.isEmpty {
                 issues += found
@@ -102,7 +149,7 @@ public final class DeliveryQueue: Sendable {
             }
             let json: String
             do {
-                json = try configuration.encoder.encode(event)
+                json = try encoder.encode(event)
             } catch {
                 throw DeliveryError(
                     code: .encodingFailed, message: "event[\(index)] could not be encoded as JSON", underlying: error)
@@ -113,14 +160,16 @@ public final class DeliveryQueue: Sendable {
                     eventTime: event.eventTime, actionSource: event.actionSource, json: json,
                     matchKeys: UserDataKeySet(event.userData)))
         }
-        guard issues.isEmpty else {
-            throw DeliveryError(
-                code: .invalidEvent,
-                message: "\(Set(issues.map(\.index)).count) of \(events.count) events cannot be sent to Meta; nothing was stored. "
-                    + "First problem: \(issues[0])",
-                issues: issues)
-        }
-        return pending
+        return (pending, issues)
+    }
+
+    private func throwIfInvalid(_ issues: [EventValidationIssue], total: Int) throws {
+        guard !issues.isEmpty else { return }
+        throw DeliveryError(
+            code: .invalidEvent,
+            message: "\(Set(issues.map(\.index)).count) of \(total) events cannot be sent to Meta; nothing was stored. "
+                + "First problem: \(issues[0])",
+            issues: issues)
     }
 
     // MARK: Inspection

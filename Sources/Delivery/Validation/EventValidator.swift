@@ -66,7 +66,10 @@ public struct EventValidator: Sendable {
         if Timestamp(event.eventTime) > now + ageLimits.futureTolerance {
             add(.eventInFuture, "event_time is in the future; it must be Unix seconds (not milliseconds) of when the conversion happened")
         }
-        if event.userData.isEmpty {
+        let userData = event.userData
+        let obviouslyNotEmpty = !userData.emails.isEmpty || !userData.phones.isEmpty || !userData.externalIDs.isEmpty
+            || userData.clientIPAddress != nil || userData.clientUserAgent != nil || userData.fbp != nil || userData.fbc != nil
+        if !obviouslyNotEmpty && userData.isEmpty {
             add(.emptyUserData, "user_data has no keys; Meta cannot match the event to anyone")
         }
         switch event.actionSource {
