@@ -170,8 +170,8 @@ public final class FakeGraphAPI: Sendable {
             record.pixelID = segments[1]
         }
         let validation = GraphValidation(nowSeconds: configuration.now())
-        let parsed = try? validation.parseLoosely(body)
-        record.eventIDs = parsed ?? []
+        let parsed = Result { () throws(GraphValidation.Failure) in try validation.parse(body) }
+        record.eventIDs = (try? parsed.get())?.events.compactMap(\.eventID) ?? GraphValidation.eventIDs(in: body)
 
         return state.withLock { state -> (Duration?, Reply) in
             var delay: Duration?
@@ -193,7 +193,7 @@ public final class FakeGraphAPI: Sendable {
                     reply = .drop  // unreachable: handled above
                 }
             } else {
-                reply = decide(record: &record, body: body, validation: validation, state: &state)
+                reply = decide(record: &record, parsed: parsed, state: &state)
             }
             if case .respond(let status, _, _) = reply { record.responseStatus = status }
             state.requests.append(record)
@@ -201,8 +201,9 @@ public final class FakeGraphAPI: Sendable {
         }
     }
 
-    private func decide(record: inout ReceivedRequest, body: [UInt8], validation: GraphValidation, state: inout State)
-        -> Reply
+    private func decide(
+        record: inout ReceivedRequest, parsed result: Result<GraphValidation.Body, GraphValidation.Failure>, state: inout State
+    ) -> Reply
     {
         func error(_ status: Int, _ message: String, type: String = "OAuthException", code: Int, subcode: Int? = nil,
             userMessage: String? = nil) -> Reply
@@ -231,7 +232,7 @@ public final class FakeGraphAPI: Sendable {
         }
         let parsed: GraphValidation.Body
         do {
-            parsed = try validation.parse(body)
+            parsed = try result.get()
         } catch {
             return .respond(
                 status: 400, headers: [:],
@@ -240,7 +241,7 @@ public final class FakeGraphAPI: Sendable {
                     userMessage: error.userMessage))
         }
         record.testEventCode = parsed.testEventCode
-        let ids = parsed.events.compactMap(GraphValidation.eventID)
+        let ids = parsed.events.compactMap(\.eventID)
         if let rejected = ids.first(where: { state.rejectedEventIDs.contains($0) }) {
             return error(
                 400, "Invalid parameter", code: 100, subcode: 2_804_050,
@@ -280,15 +281,22 @@ public final class FakeGraphAPI: Sendable {
 }
 
 extension GraphValidation {
-    /// The event ids of a body, without validating it.
-    func parseLoosely(_ bytes: [UInt8]) throws -> [String] {
-        guard let value = try? CAPIJSON.decode(JSONValue.self, from: Data(bytes)), case .object(let top) = value,
-            case .array(let data)? = top["data"]
-        else { return [] }
-        return data.compactMap { element in
-            if case .object(let event) = element { return GraphValidation.eventID(event) }
-            return nil
+    /// The `event_id`s of a body that did not validate (a light scan, no full parse).
+    static func eventIDs(in body: [UInt8]) -> [String] {
+        let marker = Array(#""event_id":""#.utf8)
+        var ids: [String] = []
+        var index = 0
+        while index + marker.count <= body.count {
+            if body[index] == marker[0], body[index..<(index + marker.count)].elementsEqual(marker) {
+                var end = index + marker.count
+                while end < body.count, body[end] != UInt8(ascii: "\"") { end += 1 }
+                ids.append(String(decoding: body[(index + marker.count)..<end], as: UTF8.self))
+                index = end
+            } else {
+                index += 1
+            }
         }
+        return ids
     }
 }
 

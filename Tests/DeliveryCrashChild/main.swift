@@ -31,7 +31,7 @@ struct DeliveryCrashChild {
         var destination = PixelDestination(pixelID: "1234567890", accessToken: AccessToken("crash-test-token"))
         destination.baseURL = arguments[2]
         var configuration = DeliveryWorker.Configuration()
-        configuration.batchSize = 250
+        configuration.batchSize = 50
         configuration.maximumConcurrentRequests = 2
         configuration.idlePollInterval = .milliseconds(50)
         configuration.retryPolicy.initialBackoff = .milliseconds(20)

@@ -55,20 +55,19 @@ struct CrashRecoveryTests {
         try await withFakeGraphAPI { server in
             // Some weather on the way: slow answers and failures between the kills.
             var random = SplitMix(seed: 0xC0FFEE)
-            for _ in 0..<40 {
-                switch random.next() % 4 {
-                case 0: server.inject(.delay(.milliseconds(Int64(random.next() % 80))))
-                case 1: server.inject(.serverError(status: 503))
-                case 2: server.inject(.dropConnection)
-                default: server.inject(.delay(.milliseconds(5)))
+            for _ in 0..<400 {
+                switch random.next() % 8 {
+                case 0: server.inject(.serverError(status: 503))
+                case 1: server.inject(.dropConnection)
+                default: server.inject(.delay(.milliseconds(20 + Int64(random.next() % 60))))
                 }
             }
             var acknowledged = Set<String>()
             var killedBySignal = 0
             let rounds = 5
             for round in 0..<rounds {
-                let child = try Child(arguments: [database, server.baseURL, String(round * 1_000), "1000", "97"])
-                let lifetime = 150 + Int(random.next() % 600)
+                let child = try Child(arguments: [database, server.baseURL, String(round * 3_000), "3000", "97"])
+                let lifetime = 100 + Int(random.next() % 600)
                 try await Task.sleep(for: .milliseconds(lifetime))
                 child.kill()
                 if child.process.terminationReason == .uncaughtSignal { killedBySignal += 1 }
