@@ -133,6 +133,8 @@ let package = Package(
                 "Delivery", "DeliverySQLite", "DeliveryHTTP", "DeliveryTesting", "FakeGraphAPI", "CAPIModel", "Identity",
                 "DeliveryCrashChild",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

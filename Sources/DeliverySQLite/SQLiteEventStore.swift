@@ -110,11 +110,6 @@ public final class SQLiteEventStore: EventStore, Sendable {
         try await lock.withLock { try await self.connection.close() }
     }
 
-    deinit {
-        // sqlite-nio asserts that connections are closed; a store dropped without close()
-        // is a programming error in debug builds, reported by that assertion.
-    }
-
     private func configureAndMigrate() async throws {
         try await run("configure") {
             _ = try await connection.query("PRAGMA journal_mode = WAL")
