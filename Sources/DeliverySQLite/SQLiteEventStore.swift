@@ -56,11 +56,27 @@ public final class SQLiteEventStore: EventStore, Sendable {
         }
     }
 
+    /// How a waiting append is woken: its events were committed, or it is the next leader.
+    private enum GroupRole: Sendable { case committed, lead }
+
+    /// The group-commit queue. While a leader commits, later appends wait here on their own
+    /// continuation; the leader wakes them directly with their results, then promotes the
+    /// first still-waiting append to lead the next commit.
+    private struct GroupCommitState {
+        var pending: [(request: AppendRequest, continuation: CheckedContinuation<GroupRole, Never>?)] = []
+        var leaderActive = false
+    }
+
     let connection: SQLiteConnection
     let logger: Logger
     let configuration: Configuration
     private let lock = AsyncLock()
-    private let pendingAppends = Mutex<[AppendRequest]>([])
+    private let group = Mutex(GroupCommitState())
+    private let appendCommits = Mutex(0)
+
+    /// How many append transactions were committed since the store was opened. With group
+    /// commit this grows more slowly than the number of `append` calls under concurrency.
+    public var appendCommitCount: Int { appendCommits.withLock { $0 } }
     private let closed = Mutex(false)
 
     /// The schema version this library writes.
@@ -192,40 +208,64 @@ public final class SQLiteEventStore: EventStore, Sendable {
     public func append(_ events: [PendingEvent], at now: Timestamp) async throws -> AppendResult {
         guard !events.isEmpty else { return AppendResult(insertedCount: 0) }
         let request = AppendRequest(events: events, now: now)
-        pendingAppends.withLock { $0.append(request) }
-        do {
-            try await lock.withLock {
-                // Someone else's commit may already have carried this request.
-                if request.result.withLock({ $0 }) != nil { return }
-                let batch = takePendingAppends()
-                do {
-                    let results = try await inTransaction { try await insert(batch) }
-                    for (request, result) in zip(batch, results) { request.result.withLock { $0 = .success(result) } }
-                } catch {
-                    let wrapped = DeliveryError(
-                        code: .storeFailure, message: "SQLite store: appending events failed; nothing was stored",
-                        underlying: error)
-                    for request in batch { request.result.withLock { $0 = .failure(wrapped) } }
+        let role = await withCheckedContinuation { (continuation: CheckedContinuation<GroupRole, Never>) in
+            let leads = group.withLock { state -> Bool in
+                if state.leaderActive {
+                    state.pending.append((request, continuation))
+                    return false
                 }
+                state.leaderActive = true
+                state.pending.append((request, nil))
+                return true
             }
+            if leads { continuation.resume(returning: .lead) }
         }
+        if role == .lead { await leadGroupCommit(leader: request) }
         guard let result = request.result.withLock({ $0 }) else {
             throw DeliveryError(code: .storeFailure, message: "SQLite store: append finished without a result")
         }
         return try result.get()
     }
 
-    private func takePendingAppends() -> [AppendRequest] {
-        pendingAppends.withLock { pending in
-            var taken: [AppendRequest] = []
+    /// Commits everything waiting (up to the per-commit limit) in one transaction, wakes the
+    /// callers it carried, and hands leadership to the next waiting append, if any.
+    private func leadGroupCommit(leader: AppendRequest) async {
+        await lock.lock()
+        let batch = group.withLock { state in
             var count = 0
-            while !pending.isEmpty, taken.isEmpty || count + pending[0].events.count <= configuration.maximumEventsPerCommit {
-                let next = pending.removeFirst()
-                count += next.events.count
-                taken.append(next)
+            var taken = 0
+            while taken < state.pending.count,
+                taken == 0 || count + state.pending[taken].request.events.count <= configuration.maximumEventsPerCommit
+            {
+                count += state.pending[taken].request.events.count
+                taken += 1
             }
-            return taken
+            defer { state.pending.removeFirst(taken) }
+            return Array(state.pending[..<taken])
         }
+        let requests = batch.map(\.request)
+        do {
+            let results = try await inTransaction { try await insert(requests) }
+            appendCommits.withLock { $0 += 1 }
+            for (request, result) in zip(requests, results) { request.result.withLock { $0 = .success(result) } }
+        } catch {
+            let wrapped = DeliveryError(
+                code: .storeFailure, message: "SQLite store: appending events failed; nothing was stored", underlying: error)
+            for request in requests { request.result.withLock { $0 = .failure(wrapped) } }
+        }
+        lock.unlock()
+        let next = group.withLock { state -> CheckedContinuation<GroupRole, Never>? in
+            guard let first = state.pending.first else {
+                state.leaderActive = false
+                return nil
+            }
+            // The promoted append stays queued (its events go in its own commit) but will not
+            // be woken again: clear its continuation.
+            state.pending[0].continuation = nil
+            return first.continuation
+        }
+        for (request, continuation) in batch where request !== leader { continuation?.resume(returning: .committed) }
+        next?.resume(returning: .lead)
     }
 
     private static let insertChunk = 500

@@ -18,6 +18,29 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("64 concurrent single-event appends share commits")
+    func groupCommit() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try await withSQLiteEventStore(path: directory.file("events.sqlite")) { store in
+            let t0 = Timestamp(milliseconds: 0)
+            _ = try await store.append([EventStoreConformance.event("warm-up")], at: t0)
+            let before = store.appendCommitCount
+            try await withThrowingTaskGroup(of: AppendResult.self) { group in
+                for index in 0..<64 {
+                    group.addTask { try await store.append([EventStoreConformance.event("g\(index)")], at: t0) }
+                }
+                var inserted = 0
+                for try await result in group { inserted += result.insertedCount }
+                #expect(inserted == 64)
+            }
+            let commits = store.appendCommitCount - before
+            #expect(commits >= 1)
+            #expect(commits <= 32, "64 appends took \(commits) commits")
+            #expect(try await store.counts(pixel: nil).pending == 65)
+        }
+    }
+
     @Test("a new file gets WAL, synchronous=FULL and the latest schema")
     func pragmasAndSchema() async throws {
         let directory = try TemporaryDirectory()
