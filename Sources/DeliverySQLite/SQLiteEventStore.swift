@@ -272,9 +272,8 @@ public final class SQLiteEventStore: EventStore, Sendable {
 
     /// Inserts every request's events; called inside a transaction.
     private func insert(_ requests: [AppendRequest]) async throws -> [AppendResult] {
-        let maxBefore = try await connection.query("SELECT coalesce(max(id), 0) AS m FROM events").first?
-            .column("m")?.integer ?? 0
         let all = requests.flatMap { request in request.events.lazy.map { (event: $0, now: request.now) } }
+        var insertedIDs: [SQLiteData] = []
         var start = 0
         while start < all.count {
             let chunk = all[start..<min(start + Self.insertChunk, all.count)]
@@ -290,28 +289,36 @@ public final class SQLiteEventStore: EventStore, Sendable {
                 binds.append(.integer(SQLiteInt64(now.milliseconds)))
                 binds.append(.integer(SQLiteInt64(now.milliseconds)))
             }
-            _ = try await connection.query(
+            // RETURNING lists only the rows that were inserted, so a full count means no
+            // duplicates, without another round trip.
+            let rows = try await connection.query(
                 """
                 INSERT INTO events (pixel_id, event_name, event_id, event_time, action_source, payload, enqueued_at, due_at)
                 VALUES \(Self.placeholders(rows: chunk.count, columns: 8))
-                ON CONFLICT (pixel_id, event_name, event_id) DO NOTHING
+                ON CONFLICT (pixel_id, event_name, event_id) DO NOTHING RETURNING id
                 """, binds)
+            for row in rows { insertedIDs.append(row.columns.first?.data ?? .null) }
             start += chunk.count
         }
-        let inserted = try await connection.query("SELECT count(*) AS n FROM events WHERE id > ?", [.integer(maxBefore)])
-            .first?.column("n")?.integer ?? 0
 
         // Which events are new: all of them, unless some keys were already there.
         var isNew = Array(repeating: true, count: all.count)
-        if Int(inserted) != all.count {
-            let rows = try await connection.query(
-                "SELECT pixel_id, event_name, event_id FROM events WHERE id > ?", [.integer(maxBefore)])
-            var fresh = Set(rows.map { row in
-                EventKey(
-                    pixelID: PixelID(row.column("pixel_id")?.string ?? ""),
-                    eventName: EventName(row.column("event_name")?.string ?? ""),
-                    eventID: row.column("event_id")?.string ?? "")
-            })
+        if insertedIDs.count != all.count {
+            var fresh = Set<EventKey>()
+            var offset = 0
+            while offset < insertedIDs.count {
+                let chunk = Array(insertedIDs[offset..<min(offset + 1_000, insertedIDs.count)])
+                let rows = try await connection.query(
+                    "SELECT pixel_id, event_name, event_id FROM events WHERE id IN \(Self.list(chunk.count))", chunk)
+                for row in rows {
+                    fresh.insert(
+                        EventKey(
+                            pixelID: PixelID(row.column("pixel_id")?.string ?? ""),
+                            eventName: EventName(row.column("event_name")?.string ?? ""),
+                            eventID: row.column("event_id")?.string ?? ""))
+                }
+                offset += chunk.count
+            }
             for (index, item) in all.enumerated() {
                 isNew[index] = fresh.remove(item.event.key) != nil
             }
