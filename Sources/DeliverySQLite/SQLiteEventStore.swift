@@ -269,10 +269,20 @@ public final class SQLiteEventStore: EventStore, Sendable {
     }
 
     private static let insertChunk = 500
+    private static let returningLimit = 128
 
     /// Inserts every request's events; called inside a transaction.
     private func insert(_ requests: [AppendRequest]) async throws -> [AppendResult] {
         let all = requests.flatMap { request in request.events.lazy.map { (event: $0, now: request.now) } }
+        // Small commits (group commit of single events) learn which rows were inserted from
+        // RETURNING, in the same round trip. Large ones compare the row count against the
+        // largest id before the insert: two cheap queries instead of a thousand result rows.
+        let returning = all.count <= Self.returningLimit
+        var maxBefore: SQLiteData = .integer(0)
+        if !returning {
+            maxBefore = try await connection.query("SELECT coalesce(max(id), 0) AS m FROM events").first?
+                .column("m") ?? .integer(0)
+        }
         var insertedIDs: [SQLiteData] = []
         var start = 0
         while start < all.count {
@@ -289,36 +299,40 @@ public final class SQLiteEventStore: EventStore, Sendable {
                 binds.append(.integer(SQLiteInt64(now.milliseconds)))
                 binds.append(.integer(SQLiteInt64(now.milliseconds)))
             }
-            // RETURNING lists only the rows that were inserted, so a full count means no
-            // duplicates, without another round trip.
             let rows = try await connection.query(
                 """
                 INSERT INTO events (pixel_id, event_name, event_id, event_time, action_source, payload, enqueued_at, due_at)
                 VALUES \(Self.placeholders(rows: chunk.count, columns: 8))
-                ON CONFLICT (pixel_id, event_name, event_id) DO NOTHING RETURNING id
+                ON CONFLICT (pixel_id, event_name, event_id) DO NOTHING\(returning ? " RETURNING id" : "")
                 """, binds)
             for row in rows { insertedIDs.append(row.columns.first?.data ?? .null) }
             start += chunk.count
         }
+        let insertedCount: Int
+        if returning {
+            insertedCount = insertedIDs.count
+        } else {
+            insertedCount = Int(
+                try await connection.query("SELECT count(*) AS n FROM events WHERE id > ?", [maxBefore])
+                    .first?.column("n")?.integer ?? 0)
+        }
 
         // Which events are new: all of them, unless some keys were already there.
         var isNew = Array(repeating: true, count: all.count)
-        if insertedIDs.count != all.count {
-            var fresh = Set<EventKey>()
-            var offset = 0
-            while offset < insertedIDs.count {
-                let chunk = Array(insertedIDs[offset..<min(offset + 1_000, insertedIDs.count)])
-                let rows = try await connection.query(
-                    "SELECT pixel_id, event_name, event_id FROM events WHERE id IN \(Self.list(chunk.count))", chunk)
-                for row in rows {
-                    fresh.insert(
-                        EventKey(
-                            pixelID: PixelID(row.column("pixel_id")?.string ?? ""),
-                            eventName: EventName(row.column("event_name")?.string ?? ""),
-                            eventID: row.column("event_id")?.string ?? ""))
-                }
-                offset += chunk.count
+        if insertedCount != all.count {
+            let rows: [SQLiteRow]
+            if returning {
+                rows = try await connection.query(
+                    "SELECT pixel_id, event_name, event_id FROM events WHERE id IN \(Self.list(insertedIDs.count))", insertedIDs)
+            } else {
+                rows = try await connection.query("SELECT pixel_id, event_name, event_id FROM events WHERE id > ?", [maxBefore])
             }
+            var fresh = Set(rows.map { row in
+                EventKey(
+                    pixelID: PixelID(row.column("pixel_id")?.string ?? ""),
+                    eventName: EventName(row.column("event_name")?.string ?? ""),
+                    eventID: row.column("event_id")?.string ?? "")
+            })
             for (index, item) in all.enumerated() {
                 isNew[index] = fresh.remove(item.event.key) != nil
             }

@@ -95,6 +95,18 @@ public enum EventStoreConformance {
             #expect(first.enqueuedAt == t0)
             #expect(try await store.counts(pixel: pixelA).pending == 3)
         },
+        Check(name: "a large batch reports exactly the keys already stored") { store in
+            let email = UserDataKeySet(.email)
+            _ = try await store.append((0..<50).map { event("k\($0 * 6)", keys: email) }, at: t0)
+            let result = try await store.append((0..<300).map { event("k\($0)", keys: email) }, at: t0 + .seconds(1))
+            #expect(result.insertedCount == 250)
+            #expect(result.duplicates.map(\.eventID) == (0..<50).map { "k\($0 * 6)" })
+            #expect(try await store.counts(pixel: pixelA).pending == 300)
+            #expect(try await store.coverage(pixel: pixelA)[.purchase].events == 300)
+            #expect(try await store.coverage(pixel: pixelA)[.purchase].count(of: .email) == 300)
+            let second = try #require(try await store.status(of: EventKey(pixelID: pixelA, eventName: .purchase, eventID: "k1")))
+            #expect(second.enqueuedAt == t0 + .seconds(1))
+        },
         Check(name: "lease returns due events of one pixel, oldest first, up to the limit") { store in
             _ = try await store.append([event("a1"), event("b1", pixel: pixelB)], at: t0)
             _ = try await store.append([event("a2"), event("a3")], at: t0 + .seconds(1))
