@@ -10,7 +10,12 @@ import PackageDescription
 //   Identity     normalization + hashing of customer identifiers (the only module that sees raw PII)
 //   Matching     fbc/fbp/visitor id/IP/consent, user_data assembly, coverage
 //   Dedup        deterministic event_id and the browser pixel hand-off
-//   Delivery     durable store-and-forward (protocols + worker)
+//   Delivery     durable store-and-forward: EventStore/Transport protocols, retry rules, queue, worker
+//   DeliveryTesting           in-memory store, recording transport, manual clock (a product)
+//   DeliveryStoreConformance  the EventStore conformance suite every store's tests run
+//   DeliverySQLite            the embedded SQLite store (sqlite-nio)
+//   DeliveryHTTP              the AsyncHTTPClient transport
+//   FakeGraphAPI              a loopback fake of POST /{version}/{pixel}/events (a product)
 //   RoasProof    umbrella that re-exports the library modules
 //   capi         command-line tool
 

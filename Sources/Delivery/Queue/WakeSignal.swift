@@ -1,29 +1,34 @@
 import Synchronization
 
-/// A one-slot async signal: `signal()` wakes the waiter, or the next `wait()` if none waits.
+/// An async signal: `signal()` wakes every current waiter, or the next `wait()` if none waits.
 final class WakeSignal: Sendable {
     private struct State {
         var pending = false
-        var waiter: CheckedContinuation<Void, Never>?
+        var nextID: UInt64 = 0
+        var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
     }
     private let state = Mutex(State())
 
     init() {}
 
     func signal() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            if let waiter = state.waiter {
-                state.waiter = nil
-                return waiter
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            guard !state.waiters.isEmpty else {
+                state.pending = true
+                return []
             }
-            state.pending = true
-            return nil
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
         }
-        waiter?.resume()
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Waits for a signal; returns early (without error) when the task is cancelled.
     func wait() async {
+        let id = state.withLock { state -> UInt64 in
+            state.nextID &+= 1
+            return state.nextID
+        }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state -> Bool in
@@ -31,17 +36,13 @@ final class WakeSignal: Sendable {
                         state.pending = false
                         return true
                     }
-                    precondition(state.waiter == nil, "WakeSignal supports one waiter")
-                    state.waiter = continuation
+                    state.waiters[id] = continuation
                     return false
                 }
                 if resumeNow { continuation.resume() }
             }
         } onCancel: {
-            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-                defer { state.waiter = nil }
-                return state.waiter
-            }
+            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
             waiter?.resume()
         }
     }
