@@ -165,6 +165,17 @@ public final class SQLiteEventStore: EventStore, Sendable {
         }
     }
 
+    /// The text of every row of a `PRAGMA` with arguments, such as `index_list('events')`
+    /// (for diagnostics and tests).
+    public func connectionPragmaRows(_ pragma: String) async throws -> [String] {
+        guard pragma.allSatisfy({ $0.isLetter || $0.isNumber || "_()'".contains($0) }) else { return [] }
+        return try await run("reading PRAGMA") {
+            try await connection.query("PRAGMA \(pragma)").map { row in
+                row.columns.map { $0.data.string ?? "" }.joined(separator: " ")
+            }
+        }
+    }
+
     // MARK: Plumbing
 
     private func run<T: Sendable>(_ operation: String, _ body: () async throws -> T) async throws -> T {
@@ -697,6 +708,27 @@ public final class SQLiteEventStore: EventStore, Sendable {
         }
         guard !entries.isEmpty else { return }
         try await transaction("merging coverage") { try await upsertCoverage(entries) }
+    }
+
+    public func pruneDelivered(before cutoff: Timestamp) async throws -> Int {
+        try await transaction("pruning delivered events") {
+            let bind: [SQLiteData] = [.integer(SQLiteInt64(cutoff.milliseconds))]
+            _ = try await connection.query(
+                """
+                DELETE FROM attempt_events WHERE event_row IN (
+                    SELECT id FROM events WHERE state = 2 AND delivered_at < ?
+                )
+                """, bind)
+            _ = try await connection.query("DELETE FROM events WHERE state = 2 AND delivered_at < ?", bind)
+            let deleted = try await connection.query("SELECT changes() AS n").first?.column("n")?.integer ?? 0
+            _ = try await connection.query(
+                """
+                DELETE FROM attempts WHERE NOT EXISTS (
+                    SELECT 1 FROM attempt_events WHERE attempt_events.attempt_id = attempts.id
+                )
+                """)
+            return Int(deleted)
+        }
     }
 
     public func counts(pixel: PixelID?) async throws -> EventCounts {

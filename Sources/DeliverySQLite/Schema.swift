@@ -72,7 +72,11 @@ enum SQLiteSchema {
                 PRIMARY KEY (pixel_id, event_name, counter)
             ) WITHOUT ROWID
             """,
-        ])
+        ]),
+        // v2: find an attempt's events quickly, so pruning can drop receipts no event uses.
+        Migration(version: 2, statements: [
+            "CREATE INDEX attempt_events_attempt ON attempt_events (attempt_id)"
+        ]),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }

@@ -277,6 +277,22 @@ public enum EventStoreConformance {
             #expect(history.map(\.id) == history.map(\.id).sorted())
             #expect(try await store.status(of: leased[0].id)?.attempts == 3)
         },
+        Check(name: "pruning deletes old delivered events and orphaned receipts only") { store in
+            _ = try await store.append([event("old"), event("new"), event("parked"), event("waiting")], at: t0)
+            let leased = try await store.lease(pixel: pixelA, now: t0, limit: 3, leaseDuration: .seconds(60))
+            #expect(leased.map(\.key.eventID) == ["old", "new", "parked"])
+            try await store.markDelivered([leased[0].id], attempt: receipt("old body"), at: t0)
+            try await store.markDelivered([leased[1].id], attempt: receipt("new body"), at: t0 + .seconds(10))
+            try await store.park([leased[2].id], reason: ParkReason(code: .rejected, message: "x"), attempt: receipt("p"), at: t0)
+            #expect(try await store.pruneDelivered(before: t0 + .seconds(5)) == 1)
+            #expect(try await store.status(of: leased[0].id) == nil)
+            #expect(try await store.attempts(for: leased[0].id).isEmpty)
+            #expect(try await store.attempts(for: leased[1].id).map(\.receipt.requestBody) == ["new body"])
+            #expect(try await store.status(of: leased[2].id)?.state == .parked)
+            #expect(try await store.counts(pixel: nil) == EventCounts(pending: 1, delivered: 1, parked: 1))
+            // The pruned key may be enqueued again.
+            #expect(try await store.append([event("old")], at: t0 + .seconds(20)).insertedCount == 1)
+        },
         Check(name: "64 concurrent single appends are all stored once") { store in
             try await withThrowingTaskGroup(of: AppendResult.self) { group in
                 for index in 0..<64 {

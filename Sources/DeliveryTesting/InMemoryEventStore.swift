@@ -177,6 +177,17 @@ public actor InMemoryEventStore: EventStore {
         coverageByPixel[pixel, default: MatchKeyCoverage()].merge(coverage)
     }
 
+    public func pruneDelivered(before cutoff: Timestamp) -> Int {
+        let doomed = records.values.filter { $0.state == .delivered && ($0.deliveredAt ?? cutoff) < cutoff }
+        for record in doomed {
+            records[record.id] = nil
+            byKey[record.key] = nil
+        }
+        let referenced = Set(records.values.flatMap(\.attemptIDs))
+        attemptsByID = attemptsByID.filter { referenced.contains($0.key) }
+        return doomed.count
+    }
+
     public func counts(pixel: PixelID?) -> EventCounts {
         var counts = EventCounts()
         for record in records.values where pixel == nil || record.key.pixelID == pixel {

@@ -98,6 +98,30 @@ struct SQLiteStoreTests {
         #expect(error?.code == .storeFailure)
     }
 
+    @Test("a version-1 file with data is migrated to the latest schema and keeps its events")
+    func migratesVersion1() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("events.sqlite")
+        let connection = try await SQLiteConnection.open(storage: .file(path: path))
+        for statement in SQLiteSchemaV1ForTests.statements { _ = try await connection.query(statement) }
+        _ = try await connection.query(
+            """
+            INSERT INTO events (pixel_id, event_name, event_id, event_time, action_source, payload, enqueued_at, due_at)
+            VALUES ('111', 'Purchase', 'v1-event', 1767225000, 'website', '{"event_id":"v1-event"}', 0, 0)
+            """)
+        _ = try await connection.query("PRAGMA user_version = 1")
+        try await connection.close()
+        try await withSQLiteEventStore(path: path) { store in
+            #expect(try await store.schemaVersion() == SQLiteEventStore.schemaVersion)
+            #expect(SQLiteEventStore.schemaVersion >= 2)
+            let report = try await store.status(of: EventKey(pixelID: "111", eventName: .purchase, eventID: "v1-event"))
+            #expect(report?.state == .pending)
+            let index = try await store.connectionPragmaRows("index_list('attempt_events')")
+            #expect(index.contains { $0.contains("attempt_events_attempt") })
+        }
+    }
+
     @Test("a version-0 file is migrated in place")
     func migratesEmptyFile() async throws {
         let directory = try TemporaryDirectory()

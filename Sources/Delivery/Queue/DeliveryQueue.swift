@@ -201,6 +201,14 @@ public final class DeliveryQueue: Sendable {
         try await store.coverage(pixel: pixel)
     }
 
+    /// Deletes events delivered more than `retention` ago, and receipts no kept event uses.
+    ///
+    /// - Returns: how many events were deleted.
+    @discardableResult
+    public func pruneDelivered(olderThan retention: Duration) async throws -> Int {
+        try await store.pruneDelivered(before: clock.now - retention)
+    }
+
     /// Event counts by state.
     public func counts(pixel: PixelID? = nil) async throws -> EventCounts {
         try await store.counts(pixel: pixel)

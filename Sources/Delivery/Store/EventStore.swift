@@ -69,6 +69,16 @@ public protocol EventStore: Sendable {
 
     /// Event counts by state, for one pixel or all.
     func counts(pixel: PixelID?) async throws -> EventCounts
+
+    /// Deletes events delivered before `cutoff`, with the receipts no remaining event refers
+    /// to. Pending, in-flight and parked events are kept.
+    ///
+    /// Stores keep delivered events (and so their receipts and their keys for deduplication)
+    /// until pruned; call this periodically with your retention period. A key that was pruned
+    /// can be enqueued again.
+    /// - Returns: how many events were deleted.
+    @discardableResult
+    func pruneDelivered(before cutoff: Timestamp) async throws -> Int
 }
 
 extension EventStore {
