@@ -15,6 +15,8 @@ import Identity
 import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 @main

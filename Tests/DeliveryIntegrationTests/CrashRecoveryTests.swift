@@ -4,6 +4,8 @@ import FakeGraphAPI
 import Testing
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 import Foundation
 
@@ -34,7 +36,7 @@ struct CrashRecoveryTests {
         }
 
         func kill() {
-            Glibc.kill(process.processIdentifier, SIGKILL)
+            sendSIGKILL(process.processIdentifier)
             process.waitUntilExit()
         }
 
@@ -104,6 +106,11 @@ struct CrashRecoveryTests {
             }
         }
     }
+}
+
+/// `kill(2)` with SIGKILL (a free function, so it does not clash with `Child.kill()`).
+func sendSIGKILL(_ pid: Int32) {
+    _ = kill(pid, SIGKILL)
 }
 
 struct SplitMix: RandomNumberGenerator {
