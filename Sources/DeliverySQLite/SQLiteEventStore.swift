@@ -42,6 +42,12 @@ public final class SQLiteEventStore: EventStore, Sendable {
         public var busyTimeoutMilliseconds: Int = 10_000
         /// The most events one group commit carries.
         public var maximumEventsPerCommit: Int = 50_000
+        /// SQLite's page cache for the connection, in KiB (`PRAGMA cache_size = -N`). The
+        /// default of 32 MiB keeps the hot index pages of a large queue in memory.
+        public var cacheSizeKiB: Int = 32_768
+        /// WAL pages written before SQLite checkpoints them into the database file
+        /// (`PRAGMA wal_autocheckpoint`); larger values mean fewer, longer checkpoints.
+        public var walAutocheckpointPages: Int = 4_000
 
         public init() {}
     }
@@ -132,6 +138,8 @@ public final class SQLiteEventStore: EventStore, Sendable {
             _ = try await connection.query("PRAGMA synchronous = \(configuration.synchronous.pragma)")
             _ = try await connection.query("PRAGMA busy_timeout = \(configuration.busyTimeoutMilliseconds)")
             _ = try await connection.query("PRAGMA temp_store = MEMORY")
+            _ = try await connection.query("PRAGMA cache_size = -\(max(0, configuration.cacheSizeKiB))")
+            _ = try await connection.query("PRAGMA wal_autocheckpoint = \(max(0, configuration.walAutocheckpointPages))")
         }
         let current = try await schemaVersion()
         guard current <= SQLiteSchema.latestVersion else {
