@@ -10,7 +10,12 @@ import PackageDescription
 //   Identity     normalization + hashing of customer identifiers (the only module that sees raw PII)
 //   Matching     fbc/fbp/visitor id/IP/consent, user_data assembly, coverage
 //   Dedup        deterministic event_id and the browser pixel hand-off
-//   Delivery     durable store-and-forward (protocols + worker)
+//   Delivery     durable store-and-forward: EventStore/Transport protocols, retry rules, queue, worker
+//   DeliveryTesting           in-memory store, recording transport, manual clock (a product)
+//   DeliveryStoreConformance  the EventStore conformance suite every store's tests run
+//   DeliverySQLite            the embedded SQLite store (sqlite-nio)
+//   DeliveryHTTP              the AsyncHTTPClient transport
+//   FakeGraphAPI              a loopback fake of POST /{version}/{pixel}/events (a product)
 //   RoasProof    umbrella that re-exports the library modules
 //   capi         command-line tool
 
@@ -24,10 +29,20 @@ let package = Package(
         .library(name: "Matching", targets: ["Matching"]),
         .library(name: "Dedup", targets: ["Dedup"]),
         .library(name: "Delivery", targets: ["Delivery"]),
+        .library(name: "DeliveryTesting", targets: ["DeliveryTesting"]),
+        .library(name: "DeliverySQLite", targets: ["DeliverySQLite"]),
+        .library(name: "DeliveryHTTP", targets: ["DeliveryHTTP"]),
+        .library(name: "FakeGraphAPI", targets: ["FakeGraphAPI"]),
         .executable(name: "capi", targets: ["capi"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         // Test-only: property-based tests of the pixel snippet escaping.
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
@@ -41,8 +56,59 @@ let package = Package(
         .target(name: "Identity", dependencies: ["CAPIModel", "CLibcrypto"]),
         .target(name: "Matching", dependencies: ["CAPIModel", "Identity"]),
         .target(name: "Dedup", dependencies: ["CAPIModel", "Identity"]),
-        .target(name: "Delivery", dependencies: ["CAPIModel"]),
-        .target(name: "RoasProof", dependencies: ["CAPIModel", "Identity", "Matching", "Dedup", "Delivery"]),
+        .target(
+            name: "Delivery",
+            dependencies: [
+                "CAPIModel",
+                "Identity",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // In-memory store, scripted transport and a manual clock, for tests (ours and users').
+        .target(name: "DeliveryTesting", dependencies: ["Delivery", "CAPIModel"]),
+        // The EventStore conformance suite, shared by every store's tests (Swift Testing checks).
+        .target(name: "DeliveryStoreConformance", dependencies: ["Delivery", "CAPIModel"]),
+        .target(
+            name: "DeliverySQLite",
+            dependencies: [
+                "Delivery",
+                "CAPIModel",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "DeliveryHTTP",
+            dependencies: [
+                "Delivery",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "FakeGraphAPI",
+            dependencies: [
+                "CAPIModel",
+                "Identity",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A child process for the crash test: enqueues and delivers until it is killed.
+        .executableTarget(
+            name: "DeliveryCrashChild",
+            dependencies: ["Delivery", "DeliverySQLite", "DeliveryHTTP", "CAPIModel"],
+            path: "Tests/DeliveryCrashChild"
+        ),
+        .target(
+            name: "RoasProof",
+            dependencies: ["CAPIModel", "Identity", "Matching", "Dedup", "Delivery", "DeliverySQLite", "DeliveryHTTP"]
+        ),
         .executableTarget(
             name: "capi",
             dependencies: [
@@ -59,6 +125,36 @@ let package = Package(
             dependencies: [
                 "Dedup", "CAPIModel",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "DeliveryTests",
+            dependencies: [
+                "Delivery", "DeliveryTesting", "DeliveryStoreConformance", "CAPIModel", "Identity",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "DeliverySQLiteTests",
+            dependencies: [
+                "Delivery", "DeliverySQLite", "DeliveryTesting", "DeliveryStoreConformance", "CAPIModel",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "DeliveryIntegrationTests",
+            dependencies: [
+                "Delivery", "DeliverySQLite", "DeliveryHTTP", "DeliveryTesting", "FakeGraphAPI", "CAPIModel", "Identity",
+                "DeliveryCrashChild",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
     ]

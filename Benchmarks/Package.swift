@@ -14,6 +14,8 @@ let package = Package(
         .package(name: "RoasProof", path: ".."),
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: []),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .executableTarget(
@@ -46,6 +48,22 @@ let package = Package(
                 .product(name: "CAPIModel", package: "RoasProof"),
             ],
             path: "Benchmarks/MatchingBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        .executableTarget(
+            name: "DeliveryBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "CAPIModel", package: "RoasProof"),
+                .product(name: "Identity", package: "RoasProof"),
+                .product(name: "Delivery", package: "RoasProof"),
+                .product(name: "DeliverySQLite", package: "RoasProof"),
+                .product(name: "DeliveryHTTP", package: "RoasProof"),
+                .product(name: "FakeGraphAPI", package: "RoasProof"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Benchmarks/DeliveryBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
     ]

@@ -59,6 +59,21 @@ public struct MatchKeyCoverage: Hashable, Sendable, Codable {
         byEventName[eventName] = counters
     }
 
+    /// Counts one event of `eventName` that carried `keys` (each distinct key once), for
+    /// callers that keep only the set of keys of an already-encoded event.
+    public mutating func record(eventName: EventName, keys: some Sequence<UserDataKey>) {
+        var counters = byEventName.removeValue(forKey: eventName) ?? Counters()
+        counters.events += 1
+        for key in Set(keys) { counters.keyCounts[key.index] += 1 }
+        byEventName[eventName] = counters
+    }
+
+    /// Adds `counters` to the counters of `eventName` (for stores that persist counters
+    /// one by one and rebuild the set when reading).
+    public mutating func add(_ counters: Counters, for eventName: EventName) {
+        byEventName[eventName, default: Counters()].merge(counters)
+    }
+
     /// Counts a value of `key` that was rejected for `reason` (a stable, low-cardinality code
     /// such as `invalid_email`, never the value itself).
     public mutating func recordRejection(eventName: EventName, key: UserDataKey, reason: String) {

@@ -1,0 +1,54 @@
+public import CAPIModel
+
+/// Whether a pixel may send: a small state machine, changed under the worker's lock.
+public struct PixelGate: Sendable, Hashable {
+    /// The gate's state.
+    public enum State: Sendable, Hashable {
+        case open
+        /// Throttled by Meta until the given time.
+        case paused(until: Timestamp)
+        /// Meta rejected the credentials; waits for ``PixelGate/credentialsReplaced()``.
+        case suspended(GraphError)
+    }
+
+    public private(set) var state: State = .open
+
+    public init() {}
+
+    /// True when the pixel may send at `now`. A pause that has ended opens the gate.
+    public mutating func isOpen(at now: Timestamp) -> Bool {
+        switch state {
+        case .open: return true
+        case .paused(let until):
+            if until <= now {
+                state = .open
+                return true
+            }
+            return false
+        case .suspended: return false
+        }
+    }
+
+    /// When the gate opens by itself: the end of a pause; `nil` when open or suspended.
+    public var reopensAt: Timestamp? {
+        if case .paused(let until) = state { return until }
+        return nil
+    }
+
+    /// Applies an attempt's ``PixelAction``. A suspension outranks a pause; of two pauses
+    /// the later end wins.
+    public mutating func apply(_ action: PixelAction) {
+        switch (action, state) {
+        case (.none, _): break
+        case (.pause, .suspended): break
+        case (.pause(let until), .paused(let current)): state = .paused(until: max(until, current))
+        case (.pause(let until), .open): state = .paused(until: until)
+        case (.suspendForCredentials(let error), _): state = .suspended(error)
+        }
+    }
+
+    /// New credentials arrived: a suspended pixel opens (a throttle pause stays).
+    public mutating func credentialsReplaced() {
+        if case .suspended = state { state = .open }
+    }
+}

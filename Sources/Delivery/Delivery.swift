@@ -1,1 +1,0 @@
-// The Delivery module is built out by its own issue; this file only gives the target a source.

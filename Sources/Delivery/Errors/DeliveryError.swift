@@ -1,0 +1,86 @@
+/// An error from the delivery engine or a store.
+///
+/// Compare ``code`` to the static members (`error.code == .invalidEvent`); new codes can be
+/// added without breaking callers. ``message`` says what was wrong and how to fix it and
+/// never contains raw customer data, access tokens or app secrets.
+public struct DeliveryError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// An opaque error code.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Base: String, Hashable, Sendable {
+            case invalidEvent = "invalid_event"
+            case emptyBatch = "empty_batch"
+            case credentialsRejected = "credentials_rejected"
+            case unknownPixel = "unknown_pixel"
+            case eventNotFound = "event_not_found"
+            case replayRejected = "replay_rejected"
+            case storeFailure = "store_failure"
+            case schemaTooNew = "schema_too_new"
+            case encodingFailed = "encoding_failed"
+        }
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+
+        /// An event failed validation (missing `event_id`, too old, `website` without
+        /// `event_source_url` or `client_user_agent`, ...). Nothing was stored.
+        public static let invalidEvent = Code(.invalidEvent)
+        /// `enqueue(contentsOf:)` got no events.
+        public static let emptyBatch = Code(.emptyBatch)
+        /// Meta rejected the pixel's access token (code 190) or its permissions; the pixel is
+        /// suspended until ``DeliveryWorker/replaceCredentials(for:accessToken:appSecret:)``.
+        public static let credentialsRejected = Code(.credentialsRejected)
+        /// No destination is configured for the pixel.
+        public static let unknownPixel = Code(.unknownPixel)
+        /// No stored event has that id or key.
+        public static let eventNotFound = Code(.eventNotFound)
+        /// A replay was refused because the event no longer passes validation.
+        public static let replayRejected = Code(.replayRejected)
+        /// The store failed to read or write.
+        public static let storeFailure = Code(.storeFailure)
+        /// The database was written by a newer version of this library.
+        public static let schemaTooNew = Code(.schemaTooNew)
+        /// An event could not be encoded as JSON.
+        public static let encodingFailed = Code(.encodingFailed)
+
+        /// The code as a short string, usable as a metric label.
+        public var description: String { base.rawValue }
+    }
+
+    /// The error code.
+    public var code: Code
+    /// What went wrong and how to fix it.
+    public var message: String
+    /// The error that caused this one, if any.
+    public var underlying: (any Error)?
+    /// Per-event problems, for validation errors: the index in the submitted batch and the issue.
+    public var issues: [EventValidationIssue]
+    /// Where the error was raised.
+    public var file: String
+    public var line: Int
+
+    public init(
+        code: Code, message: String, underlying: (any Error)? = nil, issues: [EventValidationIssue] = [],
+        file: String = #fileID, line: Int = #line
+    ) {
+        self.code = code
+        self.message = message
+        self.underlying = underlying
+        self.issues = issues
+        self.file = file
+        self.line = line
+    }
+
+    /// A bounded label without associated values, for metrics.
+    public var shortDescription: String { code.description }
+
+    public var description: String { "DeliveryError.\(code): \(message)" }
+
+    /// The description plus issues, cause and source location.
+    public var debugDescription: String {
+        var text = description
+        for issue in issues.prefix(20) { text += "\n  - \(issue)" }
+        if issues.count > 20 { text += "\n  - … \(issues.count - 20) more" }
+        if let underlying { text += "\n  caused by: \(String(describing: underlying))" }
+        text += "\n  at \(file):\(line)"
+        return text
+    }
+}

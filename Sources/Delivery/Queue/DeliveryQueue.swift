@@ -1,0 +1,280 @@
+public import CAPIModel
+public import CoreMetrics
+public import Logging
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The front door of the delivery engine: validates, encodes and durably stores events, and
+/// lets operators inspect and replay parked ones.
+///
+/// ```swift
+/// let queue = DeliveryQueue(store: store, logger: logger)
+/// try await queue.enqueue(purchase, pixel: "1234567890")   // durable when it returns
+/// ```
+///
+/// A ``DeliveryWorker`` created with the same queue delivers what was enqueued; an enqueue
+/// wakes it at once.
+public final class DeliveryQueue: Sendable {
+    /// Settings for validation and encoding.
+    public struct Configuration: Sendable {
+        /// Age limits for `event_time`, checked before storing and again before sending.
+        public var ageLimits = EventAgeLimits()
+        /// The encoder that turns events into stored JSON. ``FastServerEventEncoder`` writes
+        /// the same bytes as ``FoundationServerEventEncoder`` about eight times faster.
+        public var encoder: any ServerEventEncoder = FastServerEventEncoder()
+
+        public init() {}
+    }
+
+    /// The store events are kept in.
+    public let store: any EventStore
+    public let configuration: Configuration
+    let clock: any DeliveryClock
+    let logger: Logger
+    let metrics: DeliveryMetrics
+    let wake = WakeSignal()
+
+    /// Creates a queue over `store`.
+    ///
+    /// - Parameters:
+    ///   - logger: receives debug logs of enqueues and replays; a no-op logger by default.
+    ///   - metricsFactory: where counters go; the global `MetricsSystem.factory` by default.
+    public init(
+        store: any EventStore, configuration: Configuration = Configuration(),
+        clock: any DeliveryClock = SystemDeliveryClock(),
+        logger: Logger = Logger(label: "roasproof.delivery", factory: { _ in SwiftLogNoOpLogHandler() }),
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) {
+        self.store = store
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        self.metrics = DeliveryMetrics(factory: metricsFactory)
+    }
+
+    // MARK: Enqueue
+
+    /// Validates, encodes and durably stores one event for `pixel`.
+    ///
+    /// - Returns: what the store did; an event whose key is already stored is reported as a duplicate.
+    /// - Throws: ``DeliveryError/Code/invalidEvent`` with the issues when the event cannot be
+    ///   sent (nothing is stored), or a store error.
+    @discardableResult
+    public func enqueue(_ event: ServerEvent, pixel: PixelID) async throws -> AppendResult {
+        try await enqueue(contentsOf: [event], pixel: pixel)
+    }
+
+    /// Validates, encodes and durably stores a batch of events for `pixel`, in one commit.
+    ///
+    /// All or nothing: when any event fails validation, none is stored.
+    @discardableResult
+    public func enqueue(contentsOf events: [ServerEvent], pixel: PixelID) async throws -> AppendResult {
+        guard !events.isEmpty else {
+            throw DeliveryError(code: .emptyBatch, message: "enqueue(contentsOf:) needs at least one event")
+        }
+        let pending = try await prepareConcurrently(events, pixel: pixel)
+        let result = try await store.append(pending, at: clock.now)
+        metrics.enqueued.increment(by: result.insertedCount)
+        logger.debug(
+            "enqueued events",
+            metadata: [
+                DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.eventCount: "\(result.insertedCount)",
+                "capi.duplicate_count": "\(result.duplicates.count)",
+            ])
+        wake.signal()
+        return result
+    }
+
+    /// Validates and encodes events without storing them.
+    public func prepare(_ events: [ServerEvent], pixel: PixelID) throws -> [PendingEvent] {
+        let (pending, issues) = try prepareChunk(events[...], pixel: pixel, now: clock.now)
+        try throwIfInvalid(issues, total: events.count)
+        return pending
+    }
+
+    /// Large batches are validated and encoded on several cores at once: encoding is the
+    /// CPU-heavy part of an enqueue, while the commit waits on the disk.
+    func prepareConcurrently(_ events: [ServerEvent], pixel: PixelID) async throws -> [PendingEvent] {
+        let chunkCount = min(Self.parallelism, events.count / Self.minimumChunk)
+        guard chunkCount > 1 else { return try prepare(events, pixel: pixel) }
+        let now = clock.now
+        let chunkSize = (events.count + chunkCount - 1) / chunkCount
+        let parts = try await withThrowingTaskGroup(of: (Int, [PendingEvent], [EventValidationIssue]).self) { group in
+            for chunk in 0..<chunkCount {
+                let range = (chunk * chunkSize)..<min(events.count, (chunk + 1) * chunkSize)
+                group.addTask {
+                    let (pending, issues) = try self.prepareChunk(events[range], pixel: pixel, now: now)
+                    return (chunk, pending, issues)
+                }
+            }
+            var parts: [(Int, [PendingEvent], [EventValidationIssue])] = []
+            for try await part in group { parts.append(part) }
+            return parts.sorted { $0.0 < $1.0 }
+        }
+        try throwIfInvalid(parts.flatMap(\.2), total: events.count)
+        return parts.flatMap(\.1)
+    }
+
+    static let minimumChunk = 256
+    static let parallelism: Int = {
+        #if canImport(Glibc) || canImport(Darwin)
+        return max(1, min(4, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+        #else
+        return 1
+        #endif
+    }()
+
+    private func prepareChunk(_ events: ArraySlice<ServerEvent>, pixel: PixelID, now: Timestamp) throws
+        -> ([PendingEvent], [EventValidationIssue])
+    {
+        let validator = EventValidator(ageLimits: configuration.ageLimits)
+        let encoder = configuration.encoder
+        var issues: [EventValidationIssue] = []
+        var pending: [PendingEvent] = []
+        pending.reserveCapacity(events.count)
+        for index in events.indices {
+            let event = events[index]
+            let found = validator.issues(of: event, index: index, now: now)
+            if !found.isEmpty {
+                issues += found
+                continue
+            }
+            let json: String
+            do {
+                json = try encoder.encode(event)
+            } catch {
+                throw DeliveryError(
+                    code: .encodingFailed, message: "event[\(index)] could not be encoded as JSON", underlying: error)
+            }
+            pending.append(
+                PendingEvent(
+                    key: EventKey(pixelID: pixel, eventName: event.eventName, eventID: event.eventID ?? ""),
+                    eventTime: event.eventTime, actionSource: event.actionSource, json: json,
+                    matchKeys: UserDataKeySet(event.userData)))
+        }
+        return (pending, issues)
+    }
+
+    private func throwIfInvalid(_ issues: [EventValidationIssue], total: Int) throws {
+        guard !issues.isEmpty else { return }
+        throw DeliveryError(
+            code: .invalidEvent,
+            message: "\(Set(issues.map(\.index)).count) of \(total) events cannot be sent to Meta; nothing was stored. "
+                + "First problem: \(issues[0])",
+            issues: issues)
+    }
+
+    // MARK: Inspection
+
+    /// One event's state, by key.
+    public func status(of key: EventKey) async throws -> EventStatusReport? {
+        try await store.status(of: key)
+    }
+
+    /// One event's state, by id.
+    public func status(of id: EventRecordID) async throws -> EventStatusReport? {
+        try await store.status(of: id)
+    }
+
+    /// The receipts of every request that carried the event.
+    public func history(of id: EventRecordID) async throws -> [RecordedAttempt] {
+        try await store.attempts(for: id)
+    }
+
+    /// Parked events with their reasons, oldest first.
+    public func parkedEvents(pixel: PixelID? = nil, after cursor: EventRecordID? = nil, limit: Int = 100) async throws
+        -> [EventStatusReport]
+    {
+        try await store.parkedEvents(pixel: pixel, after: cursor, limit: limit)
+    }
+
+    /// Coverage counters of one pixel.
+    public func coverage(pixel: PixelID) async throws -> MatchKeyCoverage {
+        try await store.coverage(pixel: pixel)
+    }
+
+    /// Deletes events delivered more than `retention` ago, and receipts no kept event uses.
+    ///
+    /// - Returns: how many events were deleted.
+    @discardableResult
+    public func pruneDelivered(olderThan retention: Duration) async throws -> Int {
+        try await store.pruneDelivered(before: clock.now - retention)
+    }
+
+    /// Event counts by state.
+    public func counts(pixel: PixelID? = nil) async throws -> EventCounts {
+        try await store.counts(pixel: pixel)
+    }
+
+    // MARK: Replay
+
+    /// The result of a replay.
+    public struct ReplayResult: Sendable, Hashable {
+        /// Events that are pending again (same event, same `event_id`).
+        public var replayed: [EventRecordID]
+        /// Events left parked because they no longer pass validation (for example expired).
+        public var rejected: [EventValidationIssue]
+        /// Ids that were not parked (already delivered, pending, or unknown); left alone.
+        public var skipped: [EventRecordID]
+    }
+
+    /// Replays one parked event: validates it again and, if it passes, queues it again with
+    /// a fresh retry budget and the same `event_id`.
+    ///
+    /// - Throws: ``DeliveryError/Code/replayRejected`` when validation fails,
+    ///   ``DeliveryError/Code/eventNotFound`` when nothing parked has that id.
+    public func replay(_ id: EventRecordID) async throws {
+        let result = try await replay([id])
+        if let issue = result.rejected.first {
+            throw DeliveryError(
+                code: .replayRejected, message: "event \(id) was not replayed: \(issue.rule): \(issue.message)",
+                issues: result.rejected)
+        }
+        if result.replayed.isEmpty {
+            throw DeliveryError(code: .eventNotFound, message: "no parked event has id \(id); list them with parkedEvents()")
+        }
+    }
+
+    /// Replays many parked events in one call; each is validated again first.
+    public func replay(_ ids: [EventRecordID]) async throws -> ReplayResult {
+        let now = clock.now
+        let validator = EventValidator(ageLimits: configuration.ageLimits)
+        var eligible: [EventRecordID] = []
+        var rejected: [EventValidationIssue] = []
+        var skipped: [EventRecordID] = []
+        for (index, id) in ids.enumerated() {
+            guard let report = try await store.status(of: id), report.state == .parked else {
+                skipped.append(id)
+                continue
+            }
+            guard let event = try? CAPIJSON.decode(ServerEvent.self, from: Data(report.json.utf8)) else {
+                rejected.append(
+                    .init(
+                        index: index, eventID: report.key.eventID, rule: .init(rawValue: "unreadable"),
+                        message: "the stored event could not be decoded"))
+                continue
+            }
+            let issues = validator.issues(of: event, index: index, now: now)
+            if issues.isEmpty {
+                eligible.append(id)
+            } else {
+                rejected += issues
+            }
+        }
+        let replayed = try await store.replay(eligible, at: now)
+        skipped += eligible.filter { !replayed.contains($0) }
+        logger.debug(
+            "replayed parked events",
+            metadata: [DeliveryLogKey.eventCount: "\(replayed.count)", "capi.rejected_count": "\(rejected.count)"])
+        if !replayed.isEmpty { wake.signal() }
+        return ReplayResult(replayed: replayed, rejected: rejected, skipped: skipped)
+    }
+}

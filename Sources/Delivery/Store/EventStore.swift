@@ -1,0 +1,105 @@
+public import CAPIModel
+
+/// Durable storage for queued events, their receipts and coverage counters.
+///
+/// The delivery engine only talks to a store through this protocol, so SQLite (the embedded
+/// default), PostgreSQL or the in-memory store of `DeliveryTesting` are interchangeable.
+/// Every implementation must pass the shared conformance suite (`DeliveryStoreConformance`).
+///
+/// Rules every store keeps:
+/// - ``append(_:at:)`` returns only after the events are durable (committed).
+/// - One event per ``EventKey``: appending a key again changes nothing and reports it.
+/// - A leased event is not returned by another lease until its lease expires.
+/// - ``settle(_:at:)`` is atomic: the receipt and all event updates land together.
+/// - Stores hold only what they are given: built events with hashed identifiers. They never
+///   see access tokens or app secrets.
+public protocol EventStore: Sendable {
+    /// Appends events; durable before it returns.
+    ///
+    /// New events are pending and due at `now`. Their ``PendingEvent/matchKeys`` are added to
+    /// the pixel's coverage counters in the same transaction.
+    func append(_ events: [PendingEvent], at now: Timestamp) async throws -> AppendResult
+
+    /// Leases up to `limit` due events of `pixel`, oldest due first.
+    ///
+    /// Due means pending with a due time at or before `now`, or in flight with an expired
+    /// lease (a worker crashed). The lease lasts `leaseDuration`.
+    func lease(pixel: PixelID, now: Timestamp, limit: Int, leaseDuration: Duration) async throws -> [LeasedEvent]
+
+    /// The earliest time an event of `pixel` becomes due (pending or lease expiry), or `nil`
+    /// when it has none waiting.
+    func nextDueTime(pixel: PixelID) async throws -> Timestamp?
+
+    /// Records an attempt and applies the event dispositions, atomically.
+    ///
+    /// `delivered` and `park` end the event's life in the queue; `retry` counts an attempt;
+    /// `release` does not. Every event is linked to the receipt for its history.
+    func settle(_ settlement: Settlement, at now: Timestamp) async throws
+
+    /// Puts every in-flight event back to pending, due at `now`, without counting an attempt.
+    ///
+    /// A single worker calls this at start to recover leases left by a crash.
+    /// - Returns: how many leases were released.
+    @discardableResult
+    func releaseAllLeases(at now: Timestamp) async throws -> Int
+
+    /// Parked events, oldest first, optionally for one pixel, after `cursor` (for paging).
+    func parkedEvents(pixel: PixelID?, after cursor: EventRecordID?, limit: Int) async throws -> [EventStatusReport]
+
+    /// One event by id.
+    func status(of id: EventRecordID) async throws -> EventStatusReport?
+
+    /// One event by key.
+    func status(of key: EventKey) async throws -> EventStatusReport?
+
+    /// The receipts of every request that carried the event, oldest first.
+    func attempts(for id: EventRecordID) async throws -> [RecordedAttempt]
+
+    /// Makes parked events pending again, due at `now`, with a fresh retry budget. The event
+    /// (and so its `event_id`) is unchanged. Events that are not parked are left alone.
+    ///
+    /// - Returns: the ids that were parked and are now pending.
+    func replay(_ ids: [EventRecordID], at now: Timestamp) async throws -> [EventRecordID]
+
+    /// The coverage counters of `pixel`: every appended event, plus merged rejections.
+    func coverage(pixel: PixelID) async throws -> MatchKeyCoverage
+
+    /// Adds counters computed elsewhere (for example identifier rejections) to `pixel`'s.
+    func mergeCoverage(_ coverage: MatchKeyCoverage, pixel: PixelID) async throws
+
+    /// Event counts by state, for one pixel or all.
+    func counts(pixel: PixelID?) async throws -> EventCounts
+
+    /// Deletes events delivered before `cutoff`, with the receipts no remaining event refers
+    /// to. Pending, in-flight and parked events are kept.
+    ///
+    /// Stores keep delivered events (and so their receipts and their keys for deduplication)
+    /// until pruned; call this periodically with your retention period. A key that was pruned
+    /// can be enqueued again.
+    /// - Returns: how many events were deleted.
+    @discardableResult
+    func pruneDelivered(before cutoff: Timestamp) async throws -> Int
+}
+
+extension EventStore {
+    /// Marks events delivered under one receipt.
+    public func markDelivered(_ ids: [EventRecordID], attempt: AttemptReceipt?, at now: Timestamp) async throws {
+        try await settle(Settlement(attempt: attempt, events: ids.map { .init(id: $0, disposition: .delivered) }), at: now)
+    }
+
+    /// Schedules events for another attempt at `due`, counting the attempt.
+    public func scheduleRetry(_ ids: [EventRecordID], at due: Timestamp, attempt: AttemptReceipt?, now: Timestamp) async throws {
+        try await settle(Settlement(attempt: attempt, events: ids.map { .init(id: $0, disposition: .retry(at: due)) }), at: now)
+    }
+
+    /// Parks events for review.
+    public func park(_ ids: [EventRecordID], reason: ParkReason, attempt: AttemptReceipt?, at now: Timestamp) async throws {
+        try await settle(Settlement(attempt: attempt, events: ids.map { .init(id: $0, disposition: .park(reason)) }), at: now)
+    }
+
+    /// Returns leased events to the queue without counting an attempt.
+    public func release(_ ids: [EventRecordID], dueAt due: Timestamp, now: Timestamp) async throws {
+        guard !ids.isEmpty else { return }
+        try await settle(Settlement(attempt: nil, events: ids.map { .init(id: $0, disposition: .release(at: due)) }), at: now)
+    }
+}

@@ -1,0 +1,239 @@
+public import CAPIModel
+
+/// An event ready to be appended to a store: already built, hashed and encoded.
+///
+/// ``json`` is the JSON of one element of the request's `data` array. It carries hashed
+/// identifiers only (``UserData`` cannot hold raw ones), so stores never see raw PII.
+public struct PendingEvent: Hashable, Sendable {
+    /// The pixel plus `event_name` and `event_id`.
+    public var key: EventKey
+    /// `event_time`, kept beside the JSON so the age limit can be checked without decoding.
+    public var eventTime: UnixTime
+    /// `action_source`, which decides the age limit (62 days for `physical_store`).
+    public var actionSource: ActionSource
+    /// The encoded event.
+    public var json: String
+    /// The `user_data` keys the event carries, for coverage counters.
+    public var matchKeys: UserDataKeySet
+
+    public init(key: EventKey, eventTime: UnixTime, actionSource: ActionSource, json: String, matchKeys: UserDataKeySet) {
+        self.key = key
+        self.eventTime = eventTime
+        self.actionSource = actionSource
+        self.json = json
+        self.matchKeys = matchKeys
+    }
+}
+
+/// What an append did.
+public struct AppendResult: Hashable, Sendable {
+    /// How many events were new and are now durably queued.
+    public var insertedCount: Int
+    /// Events whose key was already in the store (queued, delivered or parked); they were
+    /// left as they were.
+    public var duplicates: [EventKey]
+
+    public init(insertedCount: Int, duplicates: [EventKey] = []) {
+        self.insertedCount = insertedCount
+        self.duplicates = duplicates
+    }
+}
+
+/// An event handed to a worker by ``EventStore/lease(pixel:now:limit:leaseDuration:)``.
+///
+/// Until the lease expires no other lease returns it. Settling the event ends the lease.
+public struct LeasedEvent: Hashable, Sendable {
+    public var id: EventRecordID
+    public var key: EventKey
+    public var eventTime: UnixTime
+    public var actionSource: ActionSource
+    public var json: String
+    /// Attempts that counted against the retry budget so far.
+    public var attempts: Int
+
+    public init(id: EventRecordID, key: EventKey, eventTime: UnixTime, actionSource: ActionSource, json: String, attempts: Int) {
+        self.id = id
+        self.key = key
+        self.eventTime = eventTime
+        self.actionSource = actionSource
+        self.json = json
+        self.attempts = attempts
+    }
+}
+
+/// The lifecycle state of a stored event.
+public struct EventState: Hashable, Sendable, Codable, CustomStringConvertible {
+    private enum Base: Int, Sendable, Codable { case pending = 0, inFlight = 1, delivered = 2, parked = 3 }
+    private let base: Base
+
+    /// Waiting for its due time.
+    public static let pending = EventState(base: .pending)
+    /// Leased by a worker; a request may be on the wire.
+    public static let inFlight = EventState(base: .inFlight)
+    /// Meta answered 200 for a request that carried it.
+    public static let delivered = EventState(base: .delivered)
+    /// Set aside for review; see ``ParkReason``. Replay it to queue it again.
+    public static let parked = EventState(base: .parked)
+
+    /// The integer stores persist (0 pending, 1 in flight, 2 delivered, 3 parked).
+    public var storageValue: Int { base.rawValue }
+
+    /// The state for a persisted integer, or `nil` for an unknown one.
+    public init?(storageValue: Int) {
+        guard let base = Base(rawValue: storageValue) else { return nil }
+        self.base = base
+    }
+
+    private init(base: Base) { self.base = base }
+
+    public var description: String {
+        switch base {
+        case .pending: "pending"
+        case .inFlight: "in_flight"
+        case .delivered: "delivered"
+        case .parked: "parked"
+        }
+    }
+}
+
+/// Why an event was parked.
+public struct ParkReason: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// A stable, low-cardinality reason code (also a metric dimension).
+    public struct Code: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        /// Older than Meta accepts (7 days; 62 for `physical_store`). Replaying it fails validation.
+        public static let expired = Code(rawValue: "expired")
+        /// Meta rejected this event with code 100 (found by bisecting its batch).
+        public static let rejected = Code(rawValue: "rejected")
+        /// The retry budget ran out on transient failures.
+        public static let retriesExhausted = Code(rawValue: "retries_exhausted")
+        /// The stored event could not be read back (corrupt or from an incompatible version).
+        public static let unreadable = Code(rawValue: "unreadable")
+    }
+
+    public var code: Code
+    /// What went wrong and what to do, in words; never contains PII or credentials.
+    public var message: String
+    /// The Graph error code, when Meta gave one.
+    public var graphCode: Int?
+    /// The Graph error subcode, when Meta gave one.
+    public var graphSubcode: Int?
+
+    public init(code: Code, message: String, graphCode: Int? = nil, graphSubcode: Int? = nil) {
+        self.code = code
+        self.message = message
+        self.graphCode = graphCode
+        self.graphSubcode = graphSubcode
+    }
+
+    public var description: String {
+        var text = code.rawValue
+        if let graphCode {
+            text += " (Graph \(graphCode)"
+            if let graphSubcode { text += "/\(graphSubcode)" }
+            text += ")"
+        }
+        return text + ": " + message
+    }
+}
+
+/// What to do with one event after an attempt (or instead of one).
+public enum EventDisposition: Hashable, Sendable {
+    /// Meta accepted the request that carried the event.
+    case delivered
+    /// Try again at the given time; the attempt counts against the retry budget.
+    case retry(at: Timestamp)
+    /// Put the event back, due at the given time, without counting an attempt (pixel
+    /// throttled or suspended, shutdown, bisect abandoned).
+    case release(at: Timestamp)
+    /// Set the event aside; the attempt (if any) counts.
+    case park(ParkReason)
+    /// Link the attempt to the event but leave it leased: it is being resent at once
+    /// (bisection after code 100). Nothing else changes.
+    case stillLeased
+}
+
+/// The outcome for one event.
+public struct EventSettlement: Hashable, Sendable {
+    public var id: EventRecordID
+    public var disposition: EventDisposition
+
+    public init(id: EventRecordID, disposition: EventDisposition) {
+        self.id = id
+        self.disposition = disposition
+    }
+}
+
+/// One atomic write after an attempt: the receipt (when a request was sent) and the new
+/// state of every event it carried.
+public struct Settlement: Hashable, Sendable {
+    /// The receipt of the request; `nil` when no request was made (for example, events that
+    /// expired before sending, or a release on shutdown).
+    public var attempt: AttemptReceipt?
+    /// The events and what happens to each. Every one is linked to ``attempt``.
+    public var events: [EventSettlement]
+
+    public init(attempt: AttemptReceipt?, events: [EventSettlement]) {
+        self.attempt = attempt
+        self.events = events
+    }
+}
+
+/// Counts of stored events by state.
+public struct EventCounts: Hashable, Sendable {
+    public var pending: Int
+    public var inFlight: Int
+    public var delivered: Int
+    public var parked: Int
+
+    public init(pending: Int = 0, inFlight: Int = 0, delivered: Int = 0, parked: Int = 0) {
+        self.pending = pending
+        self.inFlight = inFlight
+        self.delivered = delivered
+        self.parked = parked
+    }
+
+    /// Events not yet delivered or parked.
+    public var undelivered: Int { pending + inFlight }
+}
+
+/// Everything a store knows about one event.
+public struct EventStatusReport: Hashable, Sendable {
+    public var id: EventRecordID
+    public var key: EventKey
+    public var eventTime: UnixTime
+    public var actionSource: ActionSource
+    public var state: EventState
+    /// Attempts that counted against the retry budget.
+    public var attempts: Int
+    public var enqueuedAt: Timestamp
+    /// When the event is next due (pending), or when its lease ends (in flight).
+    public var dueAt: Timestamp?
+    public var deliveredAt: Timestamp?
+    public var parkedAt: Timestamp?
+    public var parkReason: ParkReason?
+    /// The stored event JSON (hashed identifiers only).
+    public var json: String
+
+    public init(
+        id: EventRecordID, key: EventKey, eventTime: UnixTime, actionSource: ActionSource, state: EventState,
+        attempts: Int, enqueuedAt: Timestamp, dueAt: Timestamp?, deliveredAt: Timestamp?, parkedAt: Timestamp?,
+        parkReason: ParkReason?, json: String
+    ) {
+        self.id = id
+        self.key = key
+        self.eventTime = eventTime
+        self.actionSource = actionSource
+        self.state = state
+        self.attempts = attempts
+        self.enqueuedAt = enqueuedAt
+        self.dueAt = dueAt
+        self.deliveredAt = deliveredAt
+        self.parkedAt = parkedAt
+        self.parkReason = parkReason
+        self.json = json
+    }
+}

@@ -1,0 +1,71 @@
+public import CAPIModel
+
+/// The set of `user_data` keys one event carries, as a bit mask over ``UserDataKey``.
+///
+/// Events are stored already encoded, so coverage is computed once at enqueue time and kept
+/// as these 32 bits; stores add them up into ``MatchKeyCoverage`` per pixel. Bit `i` is
+/// `UserDataKey.allCases[i]` (the key's ``UserDataKey/index``).
+public struct UserDataKeySet: OptionSet, Hashable, Sendable, Codable {
+    public let rawValue: UInt32
+
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    /// Every key, in bit order.
+    static let orderedKeys: [UserDataKey] = UserDataKey.allCases
+
+    /// The set with one key.
+    public init(_ key: UserDataKey) { self.rawValue = 1 << UInt32(key.index) }
+
+    /// The keys `userData` carries.
+    ///
+    /// This runs once per enqueued event, so it reads the fields directly rather than going
+    /// through ``UserData/contains(_:)`` (which parses key names).
+    public init(_ userData: UserData) {
+        var raw: UInt32 = 0
+        @inline(__always) func set(_ bit: Int, _ present: Bool) { if present { raw |= 1 << UInt32(bit) } }
+        set(0, !userData.emails.isEmpty)
+        set(1, !userData.phones.isEmpty)
+        set(2, !userData.firstNames.isEmpty)
+        set(3, !userData.lastNames.isEmpty)
+        set(4, !userData.genders.isEmpty)
+        set(5, !userData.datesOfBirth.isEmpty)
+        set(6, !userData.cities.isEmpty)
+        set(7, !userData.states.isEmpty)
+        set(8, !userData.zipCodes.isEmpty)
+        set(9, !userData.countries.isEmpty)
+        set(10, !userData.externalIDs.isEmpty)
+        set(11, userData.clientIPAddress != nil)
+        set(12, userData.clientUserAgent != nil)
+        set(13, userData.fbc != nil)
+        set(14, userData.fbp != nil)
+        set(15, userData.subscriptionID != nil)
+        set(16, userData.fbLoginID != nil)
+        set(17, userData.leadID != nil)
+        set(18, userData.anonID != nil)
+        set(19, userData.madid != nil)
+        set(20, userData.pageID != nil)
+        set(21, userData.pageScopedUserID != nil)
+        set(22, userData.ctwaClid != nil)
+        set(23, userData.igAccountID != nil)
+        set(24, userData.igSID != nil)
+        self.rawValue = raw
+    }
+
+    /// The keys in the set, in ``UserDataKey`` order.
+    public var keys: [UserDataKey] {
+        var keys: [UserDataKey] = []
+        forEachIndex { keys.append(Self.orderedKeys[$0]) }
+        return keys
+    }
+
+    /// Calls `body` with the bit index (``UserDataKey/index``) of every key in the set.
+    @inlinable
+    public func forEachIndex(_ body: (Int) -> Void) {
+        var bits = rawValue
+        while bits != 0 {
+            let index = bits.trailingZeroBitCount
+            body(index)
+            bits &= bits &- 1
+        }
+    }
+}

@@ -1,0 +1,420 @@
+import CAPIModel
+public import CoreMetrics
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// Delivers queued events to the Conversions API: a swift-service-lifecycle `Service`.
+///
+/// It leases due events per pixel in batches (up to 1,000, Meta's limit), sends them with
+/// bounded concurrency, classifies each answer (reference §7), and settles the events:
+/// delivered, retried with capped full-jitter backoff, paused with the pixel on throttling,
+/// held while the pixel's credentials are rejected, bisected on code 100, or parked.
+///
+/// ```swift
+/// let worker = DeliveryWorker(queue: queue, transport: transport, destinations: [destination], logger: logger)
+/// let group = ServiceGroup(services: [worker], gracefulShutdownSignals: [.sigterm], logger: logger)
+/// try await group.run()
+/// ```
+///
+/// On graceful shutdown it stops leasing and lets in-flight requests finish and settle;
+/// batches not yet sent are released back to the queue. When cancelled, in-flight leases are
+/// released. Run one worker per queue.
+public final class DeliveryWorker: Service, Sendable {
+    /// Worker settings.
+    public struct Configuration: Sendable {
+        /// Events per request, at most 1,000 (Meta's limit).
+        public var batchSize: Int = EventRequest.maximumEventCount
+        /// Requests in flight at once, over all pixels.
+        public var maximumConcurrentRequests: Int = 4
+        /// How long a leased batch is reserved; after a crash it becomes due again then.
+        public var leaseDuration: Duration = .seconds(300)
+        /// The timeout of one request.
+        public var requestTimeout: Duration = .seconds(30)
+        /// The longest the worker sleeps when idle before looking at the store again.
+        public var idlePollInterval: Duration = .seconds(5)
+        /// Retry, pause and backoff rules.
+        public var retryPolicy = RetryPolicy()
+        /// Release leases left by a crashed worker at start. Keep it on when one worker
+        /// owns the store (the usual case); turn it off when several share one database.
+        public var releaseLeasesOnStart = true
+
+        public init() {}
+    }
+
+    /// A pixel's delivery status.
+    public struct PixelStatus: Sendable {
+        /// Whether the pixel sends, is paused by throttling, or is suspended.
+        public var gate: PixelGate.State
+        /// The error that suspended the pixel, when it is suspended.
+        public var error: DeliveryError?
+    }
+
+    private struct PixelState {
+        var destination: PixelDestination
+        var gate = PixelGate()
+        var suspensionError: DeliveryError?
+    }
+
+    private struct State {
+        var pixels: [PixelID: PixelState]
+        var order: [PixelID]
+        var cursor = 0
+        var inFlight = 0
+        var shuttingDown = false
+    }
+
+    public let queue: DeliveryQueue
+    public let configuration: Configuration
+    let transport: any Transport
+    let clock: any DeliveryClock
+    let logger: Logger
+    let metrics: DeliveryMetrics
+    let planner: AttemptPlanner
+    private let state: Mutex<State>
+
+    /// Creates a worker.
+    ///
+    /// - Parameters:
+    ///   - queue: the queue whose store it drains; enqueues wake it.
+    ///   - transport: sends requests (`AsyncHTTPClientTransport` in `DeliveryHTTP`).
+    ///   - destinations: one per pixel; events for other pixels stay queued.
+    ///   - clock: the time source; tests inject a manual one.
+    ///   - logger: background activity is logged here (info and below, plus one error when
+    ///     a pixel's credentials are rejected); no-op by default.
+    ///   - metricsFactory: where metrics go; the global factory by default.
+    public init(
+        queue: DeliveryQueue, transport: any Transport, destinations: [PixelDestination],
+        configuration: Configuration = Configuration(), clock: any DeliveryClock = SystemDeliveryClock(),
+        logger: Logger = Logger(label: "roasproof.delivery", factory: { _ in SwiftLogNoOpLogHandler() }),
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) {
+        self.queue = queue
+        self.transport = transport
+        var configuration = configuration
+        configuration.batchSize = min(max(1, configuration.batchSize), EventRequest.maximumEventCount)
+        configuration.maximumConcurrentRequests = max(1, configuration.maximumConcurrentRequests)
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        self.metrics = DeliveryMetrics(factory: metricsFactory)
+        self.planner = AttemptPlanner(retryPolicy: configuration.retryPolicy, ageLimits: queue.configuration.ageLimits)
+        var pixels: [PixelID: PixelState] = [:]
+        for destination in destinations { pixels[destination.pixelID] = PixelState(destination: destination) }
+        self.state = Mutex(State(pixels: pixels, order: pixels.keys.sorted()))
+    }
+
+    // MARK: Control
+
+    /// Replaces a pixel's credentials and resumes it if it was suspended by a rejected token.
+    ///
+    /// - Throws: ``DeliveryError/Code/unknownPixel`` when no destination has that pixel.
+    public func replaceCredentials(for pixel: PixelID, accessToken: AccessToken, appSecret: AppSecret?) throws {
+        try state.withLock { state in
+            guard state.pixels[pixel] != nil else {
+                throw DeliveryError(code: .unknownPixel, message: "no destination is configured for pixel \(pixel)")
+            }
+            state.pixels[pixel]!.destination.accessToken = accessToken
+            state.pixels[pixel]!.destination.appSecret = appSecret
+            state.pixels[pixel]!.gate.credentialsReplaced()
+            state.pixels[pixel]!.suspensionError = nil
+        }
+        logger.info("credentials replaced; pixel resumed", metadata: [DeliveryLogKey.pixelID: "\(pixel)"])
+        queue.wake.signal()
+    }
+
+    /// The delivery status of `pixel`, or `nil` when it is not configured.
+    public func status(of pixel: PixelID) -> PixelStatus? {
+        state.withLock { state in
+            state.pixels[pixel].map { PixelStatus(gate: $0.gate.state, error: $0.suspensionError) }
+        }
+    }
+
+    // MARK: Service
+
+    public func run() async throws {
+        if configuration.releaseLeasesOnStart {
+            let released = try await queue.store.releaseAllLeases(at: clock.now)
+            if released > 0 {
+                logger.info("released leases left by an earlier run", metadata: [DeliveryLogKey.eventCount: "\(released)"])
+            }
+        }
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                await self.schedule(group: &group)
+            }
+        } onGracefulShutdown: {
+            self.state.withLock { $0.shuttingDown = true }
+            self.queue.wake.signal()
+        }
+    }
+
+    private func schedule(group: inout DiscardingTaskGroup) async {
+        while !Task.isCancelled {
+            if state.withLock({ $0.shuttingDown }) { return }
+            let now = clock.now
+            var launched = false
+            var failed = false
+            for pixel in runnablePixels(at: now) {
+                guard state.withLock({ $0.inFlight < configuration.maximumConcurrentRequests && !$0.shuttingDown }) else {
+                    break
+                }
+                let batch: [LeasedEvent]
+                do {
+                    batch = try await queue.store.lease(
+                        pixel: pixel, now: now, limit: configuration.batchSize, leaseDuration: configuration.leaseDuration)
+                } catch {
+                    failed = true
+                    logger.error(
+                        "leasing events failed; will retry",
+                        metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.error: "\(error)"])
+                    continue
+                }
+                guard !batch.isEmpty else { continue }
+                state.withLock { $0.inFlight += 1 }
+                launched = true
+                group.addTask {
+                    await self.deliver(batch, pixel: pixel)
+                    self.state.withLock { $0.inFlight -= 1 }
+                    self.queue.wake.signal()
+                }
+            }
+            if launched, state.withLock({ $0.inFlight < configuration.maximumConcurrentRequests }) {
+                continue  // more may be due; keep filling the pipeline
+            }
+            await waitForWork(now: now, afterFailure: failed)
+        }
+    }
+
+    /// Pixels that may send now, rotated so every pixel gets a turn.
+    private func runnablePixels(at now: Timestamp) -> [PixelID] {
+        state.withLock { state in
+            guard !state.order.isEmpty else { return [] }
+            let start = state.cursor % state.order.count
+            state.cursor &+= 1
+            let rotated = Array(state.order[start...] + state.order[..<start])
+            return rotated.filter { state.pixels[$0]!.gate.isOpen(at: now) }
+        }
+    }
+
+    private func waitForWork(now: Timestamp, afterFailure: Bool) async {
+        var deadline = now + (afterFailure ? min(configuration.idlePollInterval, .seconds(1)) : configuration.idlePollInterval)
+        let (atCapacity, runnable, reopenings) = state.withLock { state in
+            (
+                state.inFlight >= configuration.maximumConcurrentRequests,
+                state.order.filter { state.pixels[$0]!.gate.state == .open },
+                state.order.compactMap { state.pixels[$0]!.gate.reopensAt }
+            )
+        }
+        if !atCapacity && !afterFailure {
+            for pixel in runnable {
+                if let due = try? await queue.store.nextDueTime(pixel: pixel) { deadline = min(deadline, due) }
+            }
+            for reopening in reopenings { deadline = min(deadline, reopening) }
+            // Something became due while this round ran: go round again at once.
+            if deadline <= clock.now { return }
+        }
+        let clock = self.clock
+        let wake = queue.wake
+        let wakeAt = deadline
+        await withTaskGroup(of: Void.self) { group in
+            if !atCapacity { group.addTask { try? await clock.sleep(until: wakeAt) } }
+            group.addTask { await wake.wait() }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    // MARK: Delivery of one batch
+
+    private func deliver(_ batch: [LeasedEvent], pixel: PixelID) async {
+        let (send, expired) = planner.partitionExpired(batch, now: clock.now)
+        if !expired.isEmpty {
+            await settle(Settlement(attempt: nil, events: expired), pixel: pixel)
+            metrics.parked(expired.count, reason: .expired)
+            logger.info(
+                "parked expired events",
+                metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.eventCount: "\(expired.count)"])
+        }
+        var pending: [[LeasedEvent]] = send.isEmpty ? [] : [send]
+        while let part = pending.popLast() {
+            let (destination, gateOpen, reopensAt, shuttingDown) = state.withLock { state in
+                (
+                    state.pixels[pixel]!.destination, state.pixels[pixel]!.gate.isOpen(at: clock.now),
+                    state.pixels[pixel]!.gate.reopensAt, state.shuttingDown
+                )
+            }
+            if !gateOpen || Task.isCancelled || (shuttingDown && part.count < batch.count) {
+                // Paused or suspended meanwhile, or stopping in the middle of a bisection:
+                // put the rest back without counting an attempt.
+                let due = reopensAt ?? clock.now
+                await settle(
+                    Settlement(attempt: nil, events: part.map { .init(id: $0.id, disposition: .release(at: due)) }),
+                    pixel: pixel)
+                continue
+            }
+            let resend = await attempt(part, destination: destination)
+            pending.append(contentsOf: resend.reversed())
+        }
+    }
+
+    /// Sends one request and settles its events. Returns parts to resend (bisection).
+    private func attempt(_ events: [LeasedEvent], destination: PixelDestination) async -> [[LeasedEvent]] {
+        let pixel = destination.pixelID
+        let body = RequestBody.make(events: events, destination: destination)
+        let request = TransportRequest(destination: destination, body: body, timeout: configuration.requestTimeout)
+        let startedAt = clock.now
+        let started = ContinuousClock.now
+        let classification: Classification
+        var response: TransportResponse?
+        var transportError: (any Error)?
+        do {
+            let received = try await transport.send(request)
+            response = received
+            classification = ResponseClassifier.classify(received)
+        } catch {
+            transportError = error
+            classification = ResponseClassifier.classify(transportError: error)
+        }
+        let elapsed = ContinuousClock.now - started
+
+        if transportError != nil, Task.isCancelled {
+            // Cancelled mid-request: the request may or may not have reached Meta. Release the
+            // events (a resend is deduplicated by event_id) without counting an attempt.
+            await settle(
+                Settlement(attempt: nil, events: events.map { .init(id: $0.id, disposition: .release(at: clock.now)) }),
+                pixel: pixel)
+            return []
+        }
+
+        let now = clock.now
+        var random = SystemRandomNumberGenerator()
+        let plan = planner.plan(classification, batch: events, now: now, using: &random)
+        let receipt = makeReceipt(
+            pixel: pixel, startedAt: startedAt, elapsed: elapsed, body: body, eventCount: events.count,
+            response: response, transportError: transportError, classification: classification)
+
+        var settled = plan.events
+        if !plan.resend.isEmpty {
+            settled += events.map { .init(id: $0.id, disposition: .stillLeased) }
+        }
+        await settle(Settlement(attempt: receipt, events: settled), pixel: pixel)
+        record(plan: plan, classification: classification, receipt: receipt, elapsed: elapsed)
+        applyPixelAction(plan.pixelAction, pixel: pixel)
+        return plan.resend
+    }
+
+    private func makeReceipt(
+        pixel: PixelID, startedAt: Timestamp, elapsed: Duration, body: String, eventCount: Int,
+        response: TransportResponse?, transportError: (any Error)?, classification: Classification
+    ) -> AttemptReceipt {
+        var receipt = AttemptReceipt(
+            pixelID: pixel, startedAt: startedAt, durationMilliseconds: elapsed.wholeMilliseconds, requestBody: body,
+            eventCount: eventCount, outcome: classification.outcome)
+        if let response {
+            receipt.httpStatus = response.status
+            receipt.responseBody = String(decoding: response.body, as: UTF8.self)
+        }
+        if let transportError {
+            // The type name and the error's own text; transports never put the token in either.
+            receipt.errorMessage = "no HTTP response: \(String(describing: transportError))"
+        }
+        switch classification {
+        case .delivered(let success):
+            receipt.eventsReceived = success.eventsReceived
+            receipt.messages = success.messages
+            receipt.fbtraceID = success.fbtraceID
+        case .transient(let reason, _):
+            if transportError == nil { receipt.errorMessage = reason }
+        default:
+            break
+        }
+        if let error = classification.graphError {
+            receipt.errorCode = error.code
+            receipt.errorSubcode = error.errorSubcode
+            receipt.errorMessage = error.message
+            receipt.fbtraceID = error.fbtraceID
+        }
+        return receipt
+    }
+
+    private func record(plan: AttemptPlan, classification: Classification, receipt: AttemptReceipt, elapsed: Duration) {
+        metrics.request(outcome: receipt.outcome, duration: elapsed)
+        var delivered = 0
+        var retried = 0
+        var parked: [ParkReason.Code: Int] = [:]
+        for settlement in plan.events {
+            switch settlement.disposition {
+            case .delivered: delivered += 1
+            case .retry: retried += 1
+            case .park(let reason): parked[reason.code, default: 0] += 1
+            case .release, .stillLeased: break
+            }
+        }
+        metrics.delivered.increment(by: delivered)
+        metrics.retried.increment(by: retried)
+        for (code, count) in parked { metrics.parked(count, reason: code) }
+
+        var metadata: Logger.Metadata = [
+            DeliveryLogKey.pixelID: "\(receipt.pixelID)", DeliveryLogKey.eventCount: "\(receipt.eventCount)",
+            DeliveryLogKey.outcome: "\(receipt.outcome)",
+            DeliveryLogKey.durationMilliseconds: "\(receipt.durationMilliseconds)",
+        ]
+        if let status = receipt.httpStatus { metadata[DeliveryLogKey.httpStatus] = "\(status)" }
+        if let code = receipt.errorCode { metadata[DeliveryLogKey.graphCode] = "\(code)" }
+        if let subcode = receipt.errorSubcode { metadata[DeliveryLogKey.graphSubcode] = "\(subcode)" }
+        if let trace = receipt.fbtraceID { metadata[DeliveryLogKey.fbtraceID] = "\(trace)" }
+        if !parked.isEmpty { metadata["capi.parked_count"] = "\(parked.values.reduce(0, +))" }
+        if case .delivered = classification {
+            logger.debug("delivered batch", metadata: metadata)
+        } else {
+            logger.info("request failed", metadata: metadata)
+        }
+    }
+
+    private func applyPixelAction(_ action: PixelAction, pixel: PixelID) {
+        guard action != .none else { return }
+        let (transitioned, error) = state.withLock { state -> (Bool, DeliveryError?) in
+            let before = state.pixels[pixel]!.gate.state
+            state.pixels[pixel]!.gate.apply(action)
+            let after = state.pixels[pixel]!.gate.state
+            if case .suspendForCredentials(let graphError) = action, state.pixels[pixel]!.suspensionError == nil {
+                var detail = "\(graphError.code)"
+                if let subcode = graphError.errorSubcode { detail += "/\(subcode)" }
+                let error = DeliveryError(
+                    code: .credentialsRejected,
+                    message: "Meta rejected the access token for pixel \(pixel) (Graph error \(detail): \(graphError.message)). "
+                        + "Delivery to this pixel is suspended and its events stay queued. Create a new system-user token "
+                        + "with access to the pixel and call replaceCredentials(for:accessToken:appSecret:).")
+                state.pixels[pixel]!.suspensionError = error
+                return (true, error)
+            }
+            return (before != after, nil)
+        }
+        if let error {
+            // A one-off, operator-actionable event: the only error-level log of the engine.
+            logger.error("pixel suspended: credentials rejected", metadata: [
+                DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.error: "\(error.message)",
+            ])
+        } else if transitioned, case .pause(let until) = action {
+            logger.info("pixel throttled; pausing", metadata: [
+                DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.pauseUntil: "\(until.milliseconds)",
+            ])
+        }
+    }
+
+    /// Writes a settlement; on failure the events keep their leases and become due again
+    /// when the leases expire, so nothing is lost (at worst sent twice, deduplicated by Meta).
+    private func settle(_ settlement: Settlement, pixel: PixelID) async {
+        let store = queue.store
+        let now = clock.now
+        do {
+            // Run outside this task's cancellation, so a shutdown cannot cut a receipt short.
+            try await Task { try await store.settle(settlement, at: now) }.value
+        } catch {
+            logger.error(
+                "settling events failed; they will be retried when their leases expire",
+                metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.error: "\(error)"])
+        }
+    }
+}

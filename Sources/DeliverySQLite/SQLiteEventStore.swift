@@ -1,0 +1,781 @@
+public import CAPIModel
+public import Delivery
+public import Logging
+import SQLiteNIO
+import Synchronization
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The embedded ``EventStore``: one SQLite file in WAL mode, on sqlite-nio.
+///
+/// ```swift
+/// let store = try await SQLiteEventStore.open(path: "/var/lib/shop/capi.sqlite")
+/// defer { Task { try await store.close() } }   // or use withSQLiteEventStore(path:_:)
+/// ```
+///
+/// - Durability: `journal_mode=WAL` with `synchronous=FULL` by default, so the WAL is
+///   fsynced at every commit and ``append(_:at:)`` returns only when the events survive a
+///   power cut, not just a process crash. (`NORMAL` is faster and still survives a crash of
+///   the process, but a power cut can lose the last commits; choose it in ``Configuration``
+///   only if that is acceptable.)
+/// - Group commit: concurrent appends share one transaction and one fsync. While one commit
+///   is in progress, later callers queue up; the next commit carries all of them.
+/// - Schema: versioned with `PRAGMA user_version` and migrated on open.
+/// - Content: built events with hashed identifiers, receipts and counters; never tokens.
+public final class SQLiteEventStore: EventStore, Sendable {
+    /// Store settings.
+    public struct Configuration: Sendable {
+        /// SQLite's `synchronous` setting.
+        public struct Synchronous: Hashable, Sendable {
+            let pragma: String
+            /// fsync the WAL at every commit: durable against power loss (the default).
+            public static let full = Synchronous(pragma: "FULL")
+            /// fsync only at checkpoints: durable against process crashes only.
+            public static let normal = Synchronous(pragma: "NORMAL")
+        }
+
+        public var synchronous: Synchronous = .full
+        /// How long to wait for a lock held by another connection, in milliseconds.
+        public var busyTimeoutMilliseconds: Int = 10_000
+        /// The most events one group commit carries.
+        public var maximumEventsPerCommit: Int = 50_000
+        /// SQLite's page cache for the connection, in KiB (`PRAGMA cache_size = -N`). The
+        /// default of 32 MiB keeps the hot index pages of a large queue in memory.
+        public var cacheSizeKiB: Int = 32_768
+        /// WAL pages written before SQLite checkpoints them into the database file
+        /// (`PRAGMA wal_autocheckpoint`); larger values mean fewer, longer checkpoints.
+        public var walAutocheckpointPages: Int = 4_000
+
+        public init() {}
+    }
+
+    private final class AppendRequest: Sendable {
+        let events: [PendingEvent]
+        let now: Timestamp
+        let result = Mutex<Result<AppendResult, any Error>?>(nil)
+        init(events: [PendingEvent], now: Timestamp) {
+            self.events = events
+            self.now = now
+        }
+    }
+
+    /// How a waiting append is woken: its events were committed, or it is the next leader.
+    private enum GroupRole: Sendable { case committed, lead }
+
+    /// The group-commit queue. While a leader commits, later appends wait here on their own
+    /// continuation; the leader wakes them directly with their results, then promotes the
+    /// first still-waiting append to lead the next commit.
+    private struct GroupCommitState {
+        var pending: [(request: AppendRequest, continuation: CheckedContinuation<GroupRole, Never>?)] = []
+        var leaderActive = false
+    }
+
+    let connection: SQLiteConnection
+    let logger: Logger
+    let configuration: Configuration
+    private let lock = AsyncLock()
+    private let group = Mutex(GroupCommitState())
+    private let appendCommits = Mutex(0)
+
+    /// How many append transactions were committed since the store was opened. With group
+    /// commit this grows more slowly than the number of `append` calls under concurrency.
+    public var appendCommitCount: Int { appendCommits.withLock { $0 } }
+    private let closed = Mutex(false)
+
+    /// The schema version this library writes.
+    public static var schemaVersion: Int { SQLiteSchema.latestVersion }
+
+    private init(connection: SQLiteConnection, configuration: Configuration, logger: Logger) {
+        self.connection = connection
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Opens (creating if needed) the store at `path` and migrates its schema.
+    ///
+    /// - Throws: ``DeliveryError/Code/schemaTooNew`` when a newer library wrote the file;
+    ///   ``DeliveryError/Code/storeFailure`` when SQLite cannot open or migrate it.
+    public static func open(
+        path: String, configuration: Configuration = Configuration(),
+        logger: Logger = Logger(label: "roasproof.delivery.sqlite", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) async throws -> SQLiteEventStore {
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        } catch {
+            throw DeliveryError(
+                code: .storeFailure,
+                message: "could not open the SQLite store at \(path); check that the directory exists and is writable",
+                underlying: error)
+        }
+        let store = SQLiteEventStore(connection: connection, configuration: configuration, logger: logger)
+        do {
+            try await store.configureAndMigrate()
+        } catch {
+            try? await connection.close()
+            store.closed.withLock { $0 = true }
+            throw error
+        }
+        return store
+    }
+
+    /// Closes the connection. The store cannot be used afterwards.
+    public func close() async throws {
+        let alreadyClosed = closed.withLock { closed -> Bool in
+            defer { closed = true }
+            return closed
+        }
+        guard !alreadyClosed else { return }
+        try await lock.withLock { try await self.connection.close() }
+    }
+
+    private func configureAndMigrate() async throws {
+        try await run("configure") {
+            _ = try await connection.query("PRAGMA journal_mode = WAL")
+            _ = try await connection.query("PRAGMA synchronous = \(configuration.synchronous.pragma)")
+            _ = try await connection.query("PRAGMA busy_timeout = \(configuration.busyTimeoutMilliseconds)")
+            _ = try await connection.query("PRAGMA temp_store = MEMORY")
+            _ = try await connection.query("PRAGMA cache_size = -\(max(0, configuration.cacheSizeKiB))")
+            _ = try await connection.query("PRAGMA wal_autocheckpoint = \(max(0, configuration.walAutocheckpointPages))")
+        }
+        let current = try await schemaVersion()
+        guard current <= SQLiteSchema.latestVersion else {
+            throw DeliveryError(
+                code: .schemaTooNew,
+                message: "the SQLite store has schema version \(current) but this library knows up to "
+                    + "\(SQLiteSchema.latestVersion); upgrade RoasProof or use another file")
+        }
+        for migration in SQLiteSchema.migrations where migration.version > current {
+            try await transaction("migrate to schema \(migration.version)") {
+                for statement in migration.statements { _ = try await connection.query(statement) }
+                _ = try await connection.query("PRAGMA user_version = \(migration.version)")
+            }
+            logger.info("migrated SQLite store", metadata: ["capi.sqlite.schema_version": "\(migration.version)"])
+        }
+    }
+
+    /// The schema version recorded in the file.
+    public func schemaVersion() async throws -> Int {
+        try await run("read schema version") {
+            let rows = try await connection.query("PRAGMA user_version")
+            return Int(rows.first?.columns.first?.data.integer ?? 0)
+        }
+    }
+
+    /// Reads an integer `PRAGMA` of the store's own connection (for diagnostics and tests).
+    public func connectionPragma(_ name: String) async throws -> Int? {
+        guard name.allSatisfy({ $0.isLetter || $0 == "_" }) else { return nil }
+        return try await run("reading PRAGMA \(name)") {
+            try await connection.query("PRAGMA \(name)").first?.columns.first?.data.integer.map { Int($0) }
+        }
+    }
+
+    /// The text of every row of a `PRAGMA` with arguments, such as `index_list('events')`
+    /// (for diagnostics and tests).
+    public func connectionPragmaRows(_ pragma: String) async throws -> [String] {
+        guard pragma.allSatisfy({ $0.isLetter || $0.isNumber || "_()'".contains($0) }) else { return [] }
+        return try await run("reading PRAGMA") {
+            try await connection.query("PRAGMA \(pragma)").map { row in
+                row.columns.map { $0.data.string ?? "" }.joined(separator: " ")
+            }
+        }
+    }
+
+    // MARK: Plumbing
+
+    private func run<T: Sendable>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await lock.withLock { try await body() }
+        } catch let error as DeliveryError {
+            throw error
+        } catch {
+            throw DeliveryError(code: .storeFailure, message: "SQLite store: \(operation) failed", underlying: error)
+        }
+    }
+
+    /// Runs `body` in a transaction; must be called with the lock held.
+    private func inTransaction<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        _ = try await connection.query("BEGIN IMMEDIATE")
+        do {
+            let value = try await body()
+            _ = try await connection.query("COMMIT")
+            return value
+        } catch {
+            _ = try? await connection.query("ROLLBACK")
+            throw error
+        }
+    }
+
+    private func transaction<T: Sendable>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+        try await run(operation) { try await inTransaction(body) }
+    }
+
+    private static func placeholders(rows: Int, columns: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ",") + ")"
+        return Array(repeating: row, count: rows).joined(separator: ",")
+    }
+
+    private static func list(_ count: Int) -> String {
+        "(" + Array(repeating: "?", count: count).joined(separator: ",") + ")"
+    }
+
+    // MARK: Append (group commit)
+
+    public func append(_ events: [PendingEvent], at now: Timestamp) async throws -> AppendResult {
+        guard !events.isEmpty else { return AppendResult(insertedCount: 0) }
+        let request = AppendRequest(events: events, now: now)
+        let role = await withCheckedContinuation { (continuation: CheckedContinuation<GroupRole, Never>) in
+            let leads = group.withLock { state -> Bool in
+                if state.leaderActive {
+                    state.pending.append((request, continuation))
+                    return false
+                }
+                state.leaderActive = true
+                state.pending.append((request, nil))
+                return true
+            }
+            if leads { continuation.resume(returning: .lead) }
+        }
+        if role == .lead { await leadGroupCommit(leader: request) }
+        guard let result = request.result.withLock({ $0 }) else {
+            throw DeliveryError(code: .storeFailure, message: "SQLite store: append finished without a result")
+        }
+        return try result.get()
+    }
+
+    /// Commits everything waiting (up to the per-commit limit) in one transaction, wakes the
+    /// callers it carried, and hands leadership to the next waiting append, if any.
+    private func leadGroupCommit(leader: AppendRequest) async {
+        await lock.lock()
+        let batch = group.withLock { state in
+            var count = 0
+            var taken = 0
+            while taken < state.pending.count,
+                taken == 0 || count + state.pending[taken].request.events.count <= configuration.maximumEventsPerCommit
+            {
+                count += state.pending[taken].request.events.count
+                taken += 1
+            }
+            defer { state.pending.removeFirst(taken) }
+            return Array(state.pending[..<taken])
+        }
+        let requests = batch.map(\.request)
+        do {
+            let results = try await inTransaction { try await insert(requests) }
+            appendCommits.withLock { $0 += 1 }
+            for (request, result) in zip(requests, results) { request.result.withLock { $0 = .success(result) } }
+        } catch {
+            let wrapped = DeliveryError(
+                code: .storeFailure, message: "SQLite store: appending events failed; nothing was stored", underlying: error)
+            for request in requests { request.result.withLock { $0 = .failure(wrapped) } }
+        }
+        lock.unlock()
+        let next = group.withLock { state -> CheckedContinuation<GroupRole, Never>? in
+            guard let first = state.pending.first else {
+                state.leaderActive = false
+                return nil
+            }
+            // The promoted append stays queued (its events go in its own commit) but will not
+            // be woken again: clear its continuation.
+            state.pending[0].continuation = nil
+            return first.continuation
+        }
+        for (request, continuation) in batch where request !== leader { continuation?.resume(returning: .committed) }
+        next?.resume(returning: .lead)
+    }
+
+    private static let insertChunk = 500
+    private static let returningLimit = 128
+
+    /// Inserts every request's events; called inside a transaction.
+    private func insert(_ requests: [AppendRequest]) async throws -> [AppendResult] {
+        let all = requests.flatMap { request in request.events.lazy.map { (event: $0, now: request.now) } }
+        // Small commits (group commit of single events) learn which rows were inserted from
+        // RETURNING, in the same round trip. Large ones compare the row count against the
+        // largest id before the insert: two cheap queries instead of a thousand result rows.
+        let returning = all.count <= Self.returningLimit
+        var maxBefore: SQLiteData = .integer(0)
+        if !returning {
+            maxBefore = try await connection.query("SELECT coalesce(max(id), 0) AS m FROM events").first?
+                .column("m") ?? .integer(0)
+        }
+        var insertedIDs: [SQLiteData] = []
+        var start = 0
+        while start < all.count {
+            let chunk = all[start..<min(start + Self.insertChunk, all.count)]
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity(chunk.count * 8)
+            for (event, now) in chunk {
+                binds.append(.text(event.key.pixelID.rawValue))
+                binds.append(.text(event.key.eventName.rawValue))
+                binds.append(.text(event.key.eventID))
+                binds.append(.integer(SQLiteInt64(event.eventTime.seconds)))
+                binds.append(.text(event.actionSource.rawValue))
+                binds.append(.text(event.json))
+                binds.append(.integer(SQLiteInt64(now.milliseconds)))
+                binds.append(.integer(SQLiteInt64(now.milliseconds)))
+            }
+            let rows = try await connection.query(
+                """
+                INSERT INTO events (pixel_id, event_name, event_id, event_time, action_source, payload, enqueued_at, due_at)
+                VALUES \(Self.placeholders(rows: chunk.count, columns: 8))
+                ON CONFLICT (pixel_id, event_name, event_id) DO NOTHING\(returning ? " RETURNING id" : "")
+                """, binds)
+            for row in rows { insertedIDs.append(row.columns.first?.data ?? .null) }
+            start += chunk.count
+        }
+        let insertedCount: Int
+        if returning {
+            insertedCount = insertedIDs.count
+        } else {
+            insertedCount = Int(
+                try await connection.query("SELECT count(*) AS n FROM events WHERE id > ?", [maxBefore])
+                    .first?.column("n")?.integer ?? 0)
+        }
+
+        // Which events are new: all of them, unless some keys were already there.
+        var isNew = Array(repeating: true, count: all.count)
+        if insertedCount != all.count {
+            let rows: [SQLiteRow]
+            if returning {
+                rows = try await connection.query(
+                    "SELECT pixel_id, event_name, event_id FROM events WHERE id IN \(Self.list(insertedIDs.count))", insertedIDs)
+            } else {
+                rows = try await connection.query("SELECT pixel_id, event_name, event_id FROM events WHERE id > ?", [maxBefore])
+            }
+            var fresh = Set(rows.map { row in
+                EventKey(
+                    pixelID: PixelID(row.column("pixel_id")?.string ?? ""),
+                    eventName: EventName(row.column("event_name")?.string ?? ""),
+                    eventID: row.column("event_id")?.string ?? "")
+            })
+            for (index, item) in all.enumerated() {
+                isNew[index] = fresh.remove(item.event.key) != nil
+            }
+        }
+
+        // Coverage of the new events: per pixel and event name, an event count and one count
+        // per key, summed from the key bit masks, then turned into counter rows.
+        var perName: [EventNameKey: [Int64]] = [:]
+        for (index, item) in all.enumerated() where isNew[index] {
+            let key = EventNameKey(pixel: item.event.key.pixelID, eventName: item.event.key.eventName)
+            var counts = perName[key] ?? Array(repeating: 0, count: UserDataKey.allCases.count + 1)
+            counts[0] += 1
+            item.event.matchKeys.forEachIndex { counts[$0 + 1] += 1 }
+            perName[key] = counts
+        }
+        var coverage: [CoverageKey: Int64] = [:]
+        for (key, counts) in perName {
+            coverage[CoverageKey(pixel: key.pixel.rawValue, eventName: key.eventName.rawValue, counter: "events")] = counts[0]
+            for (index, userDataKey) in UserDataKey.allCases.enumerated() where counts[index + 1] > 0 {
+                coverage[CoverageKey(pixel: key.pixel.rawValue, eventName: key.eventName.rawValue, counter: "key:" + userDataKey.rawValue)] =
+                    counts[index + 1]
+            }
+        }
+        try await upsertCoverage(coverage)
+
+        var results: [AppendResult] = []
+        var index = 0
+        for request in requests {
+            var result = AppendResult(insertedCount: 0)
+            for event in request.events {
+                if isNew[index] { result.insertedCount += 1 } else { result.duplicates.append(event.key) }
+                index += 1
+            }
+            results.append(result)
+        }
+        return results
+    }
+
+    private struct EventNameKey: Hashable {
+        var pixel: PixelID
+        var eventName: EventName
+    }
+
+    private struct CoverageKey: Hashable {
+        var pixel: String
+        var eventName: String
+        var counter: String
+    }
+
+    private func upsertCoverage(_ coverage: [CoverageKey: Int64]) async throws {
+        let entries = Array(coverage)
+        var start = 0
+        while start < entries.count {
+            let chunk = entries[start..<min(start + Self.insertChunk, entries.count)]
+            var binds: [SQLiteData] = []
+            for (key, value) in chunk {
+                binds += [.text(key.pixel), .text(key.eventName), .text(key.counter), .integer(SQLiteInt64(value))]
+            }
+            _ = try await connection.query(
+                """
+                INSERT INTO coverage (pixel_id, event_name, counter, value) VALUES \(Self.placeholders(rows: chunk.count, columns: 4))
+                ON CONFLICT (pixel_id, event_name, counter) DO UPDATE SET value = value + excluded.value
+                """, binds)
+            start += chunk.count
+        }
+    }
+
+    // MARK: Lease
+
+    public func lease(pixel: PixelID, now: Timestamp, limit: Int, leaseDuration: Duration) async throws -> [LeasedEvent] {
+        guard limit > 0 else { return [] }
+        let leaseEnd = now + leaseDuration
+        return try await run("leasing events") {
+            let rows = try await connection.query(
+                """
+                UPDATE events SET state = 1, due_at = ?
+                WHERE id IN (
+                    SELECT id FROM events WHERE pixel_id = ? AND state <= 1 AND due_at <= ? ORDER BY due_at, id LIMIT ?
+                )
+                RETURNING id, event_name, event_id, event_time, action_source, payload, attempts
+                """,
+                [.integer(SQLiteInt64(leaseEnd.milliseconds)), .text(pixel.rawValue), .integer(SQLiteInt64(now.milliseconds)),
+                 .integer(SQLiteInt64(limit))])
+            return rows.map { row in
+                LeasedEvent(
+                    id: EventRecordID(Int64(row.column("id")?.integer ?? 0)),
+                    key: EventKey(
+                        pixelID: pixel, eventName: EventName(row.column("event_name")?.string ?? ""),
+                        eventID: row.column("event_id")?.string ?? ""),
+                    eventTime: UnixTime(seconds: Int64(row.column("event_time")?.integer ?? 0)),
+                    actionSource: ActionSource(rawValue: row.column("action_source")?.string ?? "") ?? .other,
+                    json: row.column("payload")?.string ?? "",
+                    attempts: Int(row.column("attempts")?.integer ?? 0))
+            }.sorted { $0.id < $1.id }
+        }
+    }
+
+    public func nextDueTime(pixel: PixelID) async throws -> Timestamp? {
+        try await run("reading the next due time") {
+            let rows = try await connection.query(
+                "SELECT min(due_at) AS due FROM events WHERE pixel_id = ? AND state <= 1", [.text(pixel.rawValue)])
+            return rows.first?.column("due")?.integer.map { Timestamp(milliseconds: Int64($0)) }
+        }
+    }
+
+    // MARK: Settle
+
+    public func settle(_ settlement: Settlement, at now: Timestamp) async throws {
+        guard settlement.attempt != nil || !settlement.events.isEmpty else { return }
+        try await transaction("settling an attempt") {
+            let counted: SQLiteInt64 = settlement.attempt == nil ? 0 : 1
+            if let receipt = settlement.attempt {
+                let messages = String(decoding: try CAPIJSON.encode(receipt.messages), as: UTF8.self)
+                let rows = try await connection.query(
+                    """
+                    INSERT INTO attempts (pixel_id, started_at, duration_ms, request_body, event_count, http_status,
+                        response_body, fbtrace_id, events_received, messages, error_code, error_subcode, error_message, outcome)
+                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id
+                    """,
+                    [
+                        .text(receipt.pixelID.rawValue), .integer(SQLiteInt64(receipt.startedAt.milliseconds)),
+                        .integer(SQLiteInt64(receipt.durationMilliseconds)), .text(receipt.requestBody),
+                        .integer(SQLiteInt64(receipt.eventCount)), Self.optional(receipt.httpStatus),
+                        Self.optional(receipt.responseBody), Self.optional(receipt.fbtraceID),
+                        Self.optional(receipt.eventsReceived), .text(messages), Self.optional(receipt.errorCode),
+                        Self.optional(receipt.errorSubcode), Self.optional(receipt.errorMessage), .text(receipt.outcome.rawValue),
+                    ])
+                let attemptID = rows.first?.column("id")?.integer ?? 0
+                let ids = settlement.events.map(\.id)
+                var start = 0
+                while start < ids.count {
+                    let chunk = ids[start..<min(start + Self.insertChunk, ids.count)]
+                    var binds: [SQLiteData] = []
+                    binds.reserveCapacity(chunk.count * 2)
+                    for id in chunk { binds += [.integer(SQLiteInt64(id.rawValue)), .integer(attemptID)] }
+                    _ = try await connection.query(
+                        "INSERT OR IGNORE INTO attempt_events (event_row, attempt_id) VALUES \(Self.placeholders(rows: chunk.count, columns: 2))",
+                        binds)
+                    start += chunk.count
+                }
+            }
+
+            // Group the updates: one statement per distinct disposition.
+            var delivered: [EventRecordID] = []
+            var retries: [Timestamp: [EventRecordID]] = [:]
+            var releases: [Timestamp: [EventRecordID]] = [:]
+            var parks: [ParkReason: [EventRecordID]] = [:]
+            for item in settlement.events {
+                switch item.disposition {
+                case .delivered: delivered.append(item.id)
+                case .retry(let due): retries[due, default: []].append(item.id)
+                case .release(let due): releases[due, default: []].append(item.id)
+                case .park(let reason): parks[reason, default: []].append(item.id)
+                case .stillLeased: break
+                }
+            }
+            let nowBind = SQLiteData.integer(SQLiteInt64(now.milliseconds))
+            if !delivered.isEmpty {
+                try await update(
+                    "UPDATE events SET state = 2, due_at = NULL, delivered_at = ?, attempts = attempts + ? WHERE state <> 2 AND id IN",
+                    [nowBind, .integer(counted)], delivered)
+            }
+            for (due, ids) in retries {
+                try await update(
+                    "UPDATE events SET state = 0, due_at = ?, attempts = attempts + 1 WHERE state <= 1 AND id IN",
+                    [.integer(SQLiteInt64(due.milliseconds))], ids)
+            }
+            for (due, ids) in releases {
+                try await update(
+                    "UPDATE events SET state = 0, due_at = ? WHERE state <= 1 AND id IN",
+                    [.integer(SQLiteInt64(due.milliseconds))], ids)
+            }
+            for (reason, ids) in parks {
+                try await update(
+                    """
+                    UPDATE events SET state = 3, due_at = NULL, parked_at = ?, park_code = ?, park_message = ?,
+                        park_graph_code = ?, park_graph_subcode = ?, attempts = attempts + ?
+                    WHERE state <= 1 AND id IN
+                    """,
+                    [nowBind, .text(reason.code.rawValue), .text(reason.message), Self.optional(reason.graphCode),
+                     Self.optional(reason.graphSubcode), .integer(counted)], ids)
+            }
+        }
+    }
+
+    private func update(_ sql: String, _ leading: [SQLiteData], _ ids: [EventRecordID]) async throws {
+        var start = 0
+        while start < ids.count {
+            let chunk = ids[start..<min(start + 1_000, ids.count)]
+            _ = try await connection.query(
+                sql + " " + Self.list(chunk.count), leading + chunk.map { .integer(SQLiteInt64($0.rawValue)) })
+            start += chunk.count
+        }
+    }
+
+    private static func optional(_ value: Int?) -> SQLiteData { value.map { .integer(SQLiteInt64($0)) } ?? .null }
+    private static func optional(_ value: String?) -> SQLiteData { value.map { .text($0) } ?? .null }
+
+    public func releaseAllLeases(at now: Timestamp) async throws -> Int {
+        try await run("releasing leases") {
+            let rows = try await connection.query(
+                "UPDATE events SET state = 0, due_at = ? WHERE state = 1 RETURNING id",
+                [.integer(SQLiteInt64(now.milliseconds))])
+            return rows.count
+        }
+    }
+
+    // MARK: Inspection
+
+    private static let reportColumns = """
+        id, pixel_id, event_name, event_id, event_time, action_source, payload, state, attempts, enqueued_at, due_at,
+        delivered_at, parked_at, park_code, park_message, park_graph_code, park_graph_subcode
+        """
+
+    private static func report(_ row: SQLiteRow) -> EventStatusReport {
+        func int(_ name: String) -> Int64? { row.column(name)?.integer.map { Int64($0) } }
+        func text(_ name: String) -> String? { row.column(name)?.string }
+        var reason: ParkReason?
+        if let code = text("park_code") {
+            reason = ParkReason(
+                code: ParkReason.Code(rawValue: code), message: text("park_message") ?? "",
+                graphCode: int("park_graph_code").map { Int($0) }, graphSubcode: int("park_graph_subcode").map { Int($0) })
+        }
+        return EventStatusReport(
+            id: EventRecordID(int("id") ?? 0),
+            key: EventKey(
+                pixelID: PixelID(text("pixel_id") ?? ""), eventName: EventName(text("event_name") ?? ""),
+                eventID: text("event_id") ?? ""),
+            eventTime: UnixTime(seconds: int("event_time") ?? 0),
+            actionSource: ActionSource(rawValue: text("action_source") ?? "") ?? .other,
+            state: EventState(storageValue: Int(int("state") ?? 0)) ?? .pending,
+            attempts: Int(int("attempts") ?? 0),
+            enqueuedAt: Timestamp(milliseconds: int("enqueued_at") ?? 0),
+            dueAt: int("due_at").map { Timestamp(milliseconds: $0) },
+            deliveredAt: int("delivered_at").map { Timestamp(milliseconds: $0) },
+            parkedAt: int("parked_at").map { Timestamp(milliseconds: $0) },
+            parkReason: reason,
+            json: text("payload") ?? "")
+    }
+
+    public func parkedEvents(pixel: PixelID?, after cursor: EventRecordID?, limit: Int) async throws -> [EventStatusReport] {
+        try await run("listing parked events") {
+            var sql = "SELECT \(Self.reportColumns) FROM events WHERE state = 3 AND id > ?"
+            var binds: [SQLiteData] = [.integer(SQLiteInt64(cursor?.rawValue ?? 0))]
+            if let pixel {
+                sql += " AND pixel_id = ?"
+                binds.append(.text(pixel.rawValue))
+            }
+            sql += " ORDER BY id LIMIT ?"
+            binds.append(.integer(SQLiteInt64(limit)))
+            return try await connection.query(sql, binds).map(Self.report)
+        }
+    }
+
+    public func status(of id: EventRecordID) async throws -> EventStatusReport? {
+        try await run("reading an event") {
+            try await connection.query(
+                "SELECT \(Self.reportColumns) FROM events WHERE id = ?", [.integer(SQLiteInt64(id.rawValue))]
+            ).first.map(Self.report)
+        }
+    }
+
+    public func status(of key: EventKey) async throws -> EventStatusReport? {
+        try await run("reading an event") {
+            try await connection.query(
+                "SELECT \(Self.reportColumns) FROM events WHERE pixel_id = ? AND event_name = ? AND event_id = ?",
+                [.text(key.pixelID.rawValue), .text(key.eventName.rawValue), .text(key.eventID)]
+            ).first.map(Self.report)
+        }
+    }
+
+    public func attempts(for id: EventRecordID) async throws -> [RecordedAttempt] {
+        try await run("reading attempts") {
+            let rows = try await connection.query(
+                """
+                SELECT a.* FROM attempts a JOIN attempt_events e ON e.attempt_id = a.id
+                WHERE e.event_row = ? ORDER BY a.id
+                """, [.integer(SQLiteInt64(id.rawValue))])
+            return rows.map { row in
+                func int(_ name: String) -> Int? { row.column(name)?.integer.map { Int($0) } }
+                func text(_ name: String) -> String? { row.column(name)?.string }
+                let messages = (try? CAPIJSON.decode([String].self, from: Data((text("messages") ?? "[]").utf8))) ?? []
+                return RecordedAttempt(
+                    id: AttemptID(Int64(int("id") ?? 0)),
+                    receipt: AttemptReceipt(
+                        pixelID: PixelID(text("pixel_id") ?? ""),
+                        startedAt: Timestamp(milliseconds: Int64(int("started_at") ?? 0)),
+                        durationMilliseconds: Int64(int("duration_ms") ?? 0),
+                        requestBody: text("request_body") ?? "", eventCount: int("event_count") ?? 0,
+                        httpStatus: int("http_status"), responseBody: text("response_body"), fbtraceID: text("fbtrace_id"),
+                        eventsReceived: int("events_received"), messages: messages, errorCode: int("error_code"),
+                        errorSubcode: int("error_subcode"), errorMessage: text("error_message"),
+                        outcome: AttemptOutcome(rawValue: text("outcome") ?? "")))
+            }
+        }
+    }
+
+    public func replay(_ ids: [EventRecordID], at now: Timestamp) async throws -> [EventRecordID] {
+        guard !ids.isEmpty else { return [] }
+        return try await transaction("replaying events") {
+            var replayed: [EventRecordID] = []
+            var start = 0
+            while start < ids.count {
+                let chunk = ids[start..<min(start + 1_000, ids.count)]
+                let rows = try await connection.query(
+                    """
+                    UPDATE events SET state = 0, due_at = ?, attempts = 0, parked_at = NULL, park_code = NULL,
+                        park_message = NULL, park_graph_code = NULL, park_graph_subcode = NULL
+                    WHERE state = 3 AND id IN \(Self.list(chunk.count)) RETURNING id
+                    """, [.integer(SQLiteInt64(now.milliseconds))] + chunk.map { .integer(SQLiteInt64($0.rawValue)) })
+                replayed += rows.compactMap { $0.column("id")?.integer.map { EventRecordID(Int64($0)) } }
+                start += chunk.count
+            }
+            return replayed.sorted()
+        }
+    }
+
+    // MARK: Coverage and counts
+
+    public func coverage(pixel: PixelID) async throws -> MatchKeyCoverage {
+        try await run("reading coverage") {
+            let rows = try await connection.query(
+                "SELECT event_name, counter, value FROM coverage WHERE pixel_id = ?", [.text(pixel.rawValue)])
+            var byName: [String: MatchKeyCoverage.Counters] = [:]
+            for row in rows {
+                guard let name = row.column("event_name")?.string, let counter = row.column("counter")?.string,
+                    let value = row.column("value")?.integer
+                else { continue }
+                var counters = byName[name] ?? MatchKeyCoverage.Counters()
+                let parts = counter.split(separator: ":", maxSplits: 2).map(String.init)
+                switch parts.first {
+                case "events": counters.events += Int(value)
+                case "key" where parts.count == 2:
+                    if let key = UserDataKey(rawValue: parts[1]) { counters.keyCounts[key.index] += Int(value) }
+                case "rejected" where parts.count == 3:
+                    if let key = UserDataKey(rawValue: parts[1]) {
+                        counters.rejections[key, default: [:]][parts[2], default: 0] += Int(value)
+                    }
+                default: break
+                }
+                byName[name] = counters
+            }
+            var coverage = MatchKeyCoverage()
+            for (name, counters) in byName { coverage.add(counters, for: EventName(name)) }
+            return coverage
+        }
+    }
+
+    public func mergeCoverage(_ coverage: MatchKeyCoverage, pixel: PixelID) async throws {
+        var entries: [CoverageKey: Int64] = [:]
+        for name in coverage.eventNames {
+            let counters = coverage[name]
+            func add(_ counter: String, _ value: Int) {
+                guard value != 0 else { return }
+                entries[CoverageKey(pixel: pixel.rawValue, eventName: name.rawValue, counter: counter), default: 0] += Int64(value)
+            }
+            add("events", counters.events)
+            for key in UserDataKey.allCases { add("key:" + key.rawValue, counters.count(of: key)) }
+            for (key, reasons) in counters.rejections {
+                for (reason, count) in reasons { add("rejected:\(key.rawValue):\(reason)", count) }
+            }
+        }
+        guard !entries.isEmpty else { return }
+        try await transaction("merging coverage") { try await upsertCoverage(entries) }
+    }
+
+    public func pruneDelivered(before cutoff: Timestamp) async throws -> Int {
+        try await transaction("pruning delivered events") {
+            let bind: [SQLiteData] = [.integer(SQLiteInt64(cutoff.milliseconds))]
+            _ = try await connection.query(
+                """
+                DELETE FROM attempt_events WHERE event_row IN (
+                    SELECT id FROM events WHERE state = 2 AND delivered_at < ?
+                )
+                """, bind)
+            _ = try await connection.query("DELETE FROM events WHERE state = 2 AND delivered_at < ?", bind)
+            let deleted = try await connection.query("SELECT changes() AS n").first?.column("n")?.integer ?? 0
+            _ = try await connection.query(
+                """
+                DELETE FROM attempts WHERE NOT EXISTS (
+                    SELECT 1 FROM attempt_events WHERE attempt_events.attempt_id = attempts.id
+                )
+                """)
+            return Int(deleted)
+        }
+    }
+
+    public func counts(pixel: PixelID?) async throws -> EventCounts {
+        try await run("counting events") {
+            let rows: [SQLiteRow]
+            if let pixel {
+                rows = try await connection.query(
+                    "SELECT state, count(*) AS n FROM events WHERE pixel_id = ? GROUP BY state", [.text(pixel.rawValue)])
+            } else {
+                rows = try await connection.query("SELECT state, count(*) AS n FROM events GROUP BY state")
+            }
+            var counts = EventCounts()
+            for row in rows {
+                let n = Int(row.column("n")?.integer ?? 0)
+                switch row.column("state")?.integer {
+                case 0: counts.pending = n
+                case 1: counts.inFlight = n
+                case 2: counts.delivered = n
+                default: counts.parked += n
+                }
+            }
+            return counts
+        }
+    }
+}
+
+/// Opens the store at `path`, runs `body`, and closes the store, even when `body` throws.
+public func withSQLiteEventStore<T: Sendable>(
+    path: String, configuration: SQLiteEventStore.Configuration = SQLiteEventStore.Configuration(),
+    logger: Logger = Logger(label: "roasproof.delivery.sqlite", factory: { _ in SwiftLogNoOpLogHandler() }),
+    _ body: (SQLiteEventStore) async throws -> T
+) async throws -> T {
+    let store = try await SQLiteEventStore.open(path: path, configuration: configuration, logger: logger)
+    do {
+        let value = try await body(store)
+        try await store.close()
+        return value
+    } catch {
+        try? await store.close()
+        throw error
+    }
+}

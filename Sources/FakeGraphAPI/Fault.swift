@@ -1,0 +1,119 @@
+/// A failure the fake server can be told to produce for the next request(s).
+public struct Fault: Sendable, Hashable, CustomStringConvertible {
+    enum Kind: Sendable, Hashable {
+        case status(Int, body: String, headers: [String: String])
+        case delay(Duration)
+        case dropConnection
+    }
+    let kind: Kind
+
+    /// HTTP `status` with a Graph error body (`code`, `is_transient`).
+    public static func serverError(status: Int = 500, code: Int = 2, isTransient: Bool = true) -> Fault {
+        Fault(kind: .status(
+            status,
+            body: GraphBodies.error(
+                message: "An unexpected error has occurred. Please retry your request later.", type: "OAuthException",
+                code: code, subcode: nil, isTransient: isTransient),
+            headers: [:]))
+    }
+
+    /// A throttling answer: Graph `code` (4, 17, 32, 341, 368, 613, 80xxx) with HTTP `status`,
+    /// and an `X-Business-Use-Case-Usage` header carrying `regainAccessMinutes` when given.
+    public static func throttle(code: Int = 17, status: Int = 400, regainAccessMinutes: Int? = nil) -> Fault {
+        var headers: [String: String] = [:]
+        if let minutes = regainAccessMinutes {
+            headers["X-Business-Use-Case-Usage"] =
+                #"{"1234567890":[{"type":"ads_management","call_count":100,"total_cputime":25,"total_time":30,"estimated_time_to_regain_access":\#(minutes)}]}"#
+        }
+        return Fault(kind: .status(
+            status,
+            body: GraphBodies.error(
+                message: "(#\(code)) User request limit reached", type: "OAuthException", code: code, subcode: nil,
+                isTransient: true),
+            headers: headers))
+    }
+
+    /// HTTP 429 with usage headers.
+    public static func tooManyRequests(regainAccessMinutes: Int? = 1) -> Fault {
+        throttle(code: 80_004, status: 429, regainAccessMinutes: regainAccessMinutes)
+    }
+
+    /// Code 190: the access token is invalid or expired.
+    public static func invalidAccessToken(subcode: Int? = 463) -> Fault {
+        Fault(kind: .status(
+            400,
+            body: GraphBodies.error(
+                message: "Error validating access token: Session has expired.", type: "OAuthException", code: 190,
+                subcode: subcode, isTransient: nil),
+            headers: [:]))
+    }
+
+    /// Code 100 for the whole request, whatever it carries.
+    public static func invalidParameter(subcode: Int? = nil) -> Fault {
+        Fault(kind: .status(
+            400,
+            body: GraphBodies.error(
+                message: "Invalid parameter", type: "OAuthException", code: 100, subcode: subcode, isTransient: nil),
+            headers: [:]))
+    }
+
+    /// Any status and raw body.
+    public static func response(status: Int, body: String, headers: [String: String] = [:]) -> Fault {
+        Fault(kind: .status(status, body: body, headers: headers))
+    }
+
+    /// A body that is not JSON, with HTTP `status` (200 by default, the nastiest case).
+    public static func malformedBody(status: Int = 200) -> Fault {
+        Fault(kind: .status(status, body: #"<html><body>Bad gateway</body"#, headers: ["Content-Type": "text/html"]))
+    }
+
+    /// Wait `duration` before handling the request normally (a slow response).
+    public static func delay(_ duration: Duration) -> Fault { Fault(kind: .delay(duration)) }
+
+    /// Close the connection without answering.
+    public static let dropConnection = Fault(kind: .dropConnection)
+
+    public var description: String {
+        switch kind {
+        case .status(let status, _, _): "status(\(status))"
+        case .delay(let duration): "delay(\(duration))"
+        case .dropConnection: "dropConnection"
+        }
+    }
+}
+
+enum GraphBodies {
+    static func error(message: String, type: String, code: Int, subcode: Int?, isTransient: Bool?, userMessage: String? = nil)
+        -> String
+    {
+        var fields = #""message":\#(quote(message)),"type":\#(quote(type)),"code":\#(code)"#
+        if let subcode { fields += #","error_subcode":\#(subcode)"# }
+        if let isTransient { fields += #","is_transient":\#(isTransient)"# }
+        if let userMessage { fields += #","error_user_title":"Invalid event","error_user_msg":\#(quote(userMessage))"# }
+        fields += #","fbtrace_id":\#(quote(traceID()))"#
+        return #"{"error":{\#(fields)}}"#
+    }
+
+    static func success(eventsReceived: Int) -> String {
+        #"{"events_received":\#(eventsReceived),"messages":[],"fbtrace_id":\#(quote(traceID()))}"#
+    }
+
+    static func traceID() -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        return String((0..<11).map { _ in alphabet.randomElement()! })
+    }
+
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case _ where scalar.value < 0x20: out += "\\u00" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

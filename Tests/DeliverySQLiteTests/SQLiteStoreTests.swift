@@ -1,0 +1,139 @@
+import CAPIModel
+import Delivery
+import DeliverySQLite
+import DeliveryStoreConformance
+import SQLiteNIO
+import Testing
+
+@Suite("SQLiteEventStore")
+struct SQLiteStoreTests {
+    @Test("conformance", arguments: EventStoreConformance.checks)
+    func conformance(_ check: EventStoreConformance.Check) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try await check.run {
+            try await SQLiteEventStore.open(path: directory.file("events.sqlite"))
+        } tearDown: { store in
+            try await (store as? SQLiteEventStore)?.close()
+        }
+    }
+
+    @Test("64 concurrent single-event appends share commits")
+    func groupCommit() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try await withSQLiteEventStore(path: directory.file("events.sqlite")) { store in
+            let t0 = Timestamp(milliseconds: 0)
+            _ = try await store.append([EventStoreConformance.event("warm-up")], at: t0)
+            let before = store.appendCommitCount
+            try await withThrowingTaskGroup(of: AppendResult.self) { group in
+                for index in 0..<64 {
+                    group.addTask { try await store.append([EventStoreConformance.event("g\(index)")], at: t0) }
+                }
+                var inserted = 0
+                for try await result in group { inserted += result.insertedCount }
+                #expect(inserted == 64)
+            }
+            let commits = store.appendCommitCount - before
+            #expect(commits >= 1)
+            #expect(commits <= 32, "64 appends took \(commits) commits")
+            #expect(try await store.counts(pixel: nil).pending == 65)
+        }
+    }
+
+    @Test("a new file gets WAL, synchronous=FULL and the latest schema")
+    func pragmasAndSchema() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("events.sqlite")
+        let version0 = try await withSQLiteEventStore(path: path) { store in try await store.schemaVersion() }
+        #expect(version0 == SQLiteEventStore.schemaVersion)
+        let connection = try await SQLiteConnection.open(storage: .file(path: path))
+        let mode = try await connection.query("PRAGMA journal_mode").first?.columns.first?.data.string
+        #expect(mode == "wal")
+        let version = try await connection.query("PRAGMA user_version").first?.columns.first?.data.integer
+        #expect(version.map { Int($0) } == SQLiteEventStore.schemaVersion)
+        try await connection.close()
+
+        let store = try await SQLiteEventStore.open(path: path)
+        let synchronous = try await store.connectionPragma("synchronous")
+        #expect(synchronous == 2)  // FULL
+        try await store.close()
+    }
+
+    @Test("events survive closing and reopening the file")
+    func durableAcrossReopen() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("events.sqlite")
+        let t0 = Timestamp(milliseconds: 1_767_225_600_000)
+        try await withSQLiteEventStore(path: path) { store in
+            _ = try await store.append((0..<1_500).map { EventStoreConformance.event("e\($0)") }, at: t0)
+        }
+        try await withSQLiteEventStore(path: path) { store in
+            #expect(try await store.counts(pixel: nil) == EventCounts(pending: 1_500))
+            let leased = try await store.lease(pixel: "111", now: t0, limit: 1_000, leaseDuration: .seconds(60))
+            #expect(leased.count == 1_000)
+        }
+    }
+
+    @Test("a file from a newer schema is refused with a clear error")
+    func schemaTooNew() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("events.sqlite")
+        let connection = try await SQLiteConnection.open(storage: .file(path: path))
+        _ = try await connection.query("PRAGMA user_version = \(SQLiteEventStore.schemaVersion + 1)")
+        try await connection.close()
+        let error = await #expect(throws: DeliveryError.self) { try await SQLiteEventStore.open(path: path) }
+        #expect(error?.code == .schemaTooNew)
+        #expect(error?.message.contains("upgrade") == true)
+    }
+
+    @Test("an unwritable path fails with storeFailure")
+    func unwritablePath() async throws {
+        let error = await #expect(throws: DeliveryError.self) {
+            try await SQLiteEventStore.open(path: "/nonexistent-dir-\(UInt32.random(in: 0...UInt32.max))/x.sqlite")
+        }
+        #expect(error?.code == .storeFailure)
+    }
+
+    @Test("a version-1 file with data is migrated to the latest schema and keeps its events")
+    func migratesVersion1() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("events.sqlite")
+        let connection = try await SQLiteConnection.open(storage: .file(path: path))
+        for statement in SQLiteSchemaV1ForTests.statements { _ = try await connection.query(statement) }
+        _ = try await connection.query(
+            """
+            INSERT INTO events (pixel_id, event_name, event_id, event_time, action_source, payload, enqueued_at, due_at)
+            VALUES ('111', 'Purchase', 'v1-event', 1767225000, 'website', '{"event_id":"v1-event"}', 0, 0)
+            """)
+        _ = try await connection.query("PRAGMA user_version = 1")
+        try await connection.close()
+        try await withSQLiteEventStore(path: path) { store in
+            #expect(try await store.schemaVersion() == SQLiteEventStore.schemaVersion)
+            #expect(SQLiteEventStore.schemaVersion >= 2)
+            let report = try await store.status(of: EventKey(pixelID: "111", eventName: .purchase, eventID: "v1-event"))
+            #expect(report?.state == .pending)
+            let index = try await store.connectionPragmaRows("index_list('attempt_events')")
+            #expect(index.contains { $0.contains("attempt_events_attempt") })
+        }
+    }
+
+    @Test("a version-0 file is migrated in place")
+    func migratesEmptyFile() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("events.sqlite")
+        let connection = try await SQLiteConnection.open(storage: .file(path: path))
+        _ = try await connection.query("CREATE TABLE unrelated (x INTEGER)")
+        try await connection.close()
+        try await withSQLiteEventStore(path: path) { store in
+            #expect(try await store.schemaVersion() == SQLiteEventStore.schemaVersion)
+            _ = try await store.append([EventStoreConformance.event("e1")], at: Timestamp(milliseconds: 0))
+            #expect(try await store.counts(pixel: nil).pending == 1)
+        }
+    }
+}
