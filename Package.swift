@@ -117,12 +117,18 @@ let package = Package(
             name: "capi",
             dependencies: [
                 "RoasProof",
+                "DeliveryDashboard",
+                // `capi demo` runs the whole pipeline offline against the fake Graph API.
+                "FakeGraphAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CAPIModelTests", dependencies: ["CAPIModel"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "CAPIModel"], resources: [.copy("Vectors")]),
-        .testTarget(name: "CLITests", dependencies: ["capi"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["capi", "Delivery", "DeliverySQLite", "FakeGraphAPI", "CAPIModel"]
+        ),
         .testTarget(name: "DeliveryDashboardTests", dependencies: ["DeliveryDashboard", "Delivery", "DeliveryTesting", "CAPIModel"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "CAPIModel", "Identity"], resources: [.copy("Vectors")]),
         .testTarget(
