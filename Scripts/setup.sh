@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # Installs what RoasProof needs on a fresh Debian/Ubuntu machine: OpenSSL's libcrypto
 # headers (libssl-dev) and pkg-config, which the CLibcrypto target is found through.
+#
+#   Scripts/setup.sh            what building and `swift run capi demo` need
+#   Scripts/setup.sh --browser  also Chromium, fonts and Python, for Scripts/check-report.sh
+#
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
 packages=(libssl-dev pkg-config)
+if [ "${1:-}" = "--browser" ]; then
+    packages+=(chromium fonts-liberation python3)
+fi
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

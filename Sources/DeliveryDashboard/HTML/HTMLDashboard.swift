@@ -274,7 +274,7 @@ public enum HTMLDashboard {
         .track{height:12px;background:var(--track);border-radius:3px;overflow:hidden}
         .fill{height:100%;min-width:2px;border-radius:3px}
         .fill.high,.legend.high{background:var(--green)}.fill.mid,.legend.mid{background:var(--amber)}.fill.low,.legend.low{background:var(--red)}
-        .legend{color:#fff;border-radius:3px;padding:0 5px;font-size:12px}
+        .legend{color:#fff;border-radius:3px;padding:0 5px;font-size:12px;white-space:nowrap}
         tr.rejected td{color:var(--red);font-size:12px;padding-top:0}
         .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;color:#fff;white-space:nowrap}
         .badge.parked{background:var(--red)}.badge.throttled{background:var(--amber)}.badge.transient{background:var(--grey)}
