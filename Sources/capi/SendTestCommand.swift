@@ -15,10 +15,7 @@ struct SendTestCommand: AsyncParsableCommand {
         commandName: "send-test",
         abstract: "Send a test Purchase through the real pipeline to Meta's Test Events tool.",
         discussion: """
-            The event is built with UserDataAssembler, validated, queued in a SQLite store and
-            delivered by DeliveryWorker over AsyncHTTPClient, exactly like production events,
-            with test_event_code set so Meta shows it in Events Manager > Test Events and does
-            not count it.
+            The event is built with UserDataAssembler, validated, queued in a SQLite store and delivered by DeliveryWorker over AsyncHTTPClient, exactly like production events, with test_event_code set so Meta shows it in Events Manager > Test Events and does not count it.
 
             Keep the token out of your shell history: export it first, then omit --access-token.
               read -rs CAPI_ACCESS_TOKEN && export CAPI_ACCESS_TOKEN

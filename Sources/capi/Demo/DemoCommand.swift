@@ -20,8 +20,7 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Run the whole pipeline offline: build, queue, deliver to a fake Graph API, park, replay, report.",
         discussion: """
-            Writes the store to capi-demo.sqlite in the current folder (replacing an earlier demo
-            store, never any other file), so the operator commands can be tried on it afterwards:
+            Writes the store to capi-demo.sqlite in the current folder (replacing an earlier demo store, never any other file), so the operator commands can be tried on it afterwards:
               capi status --store capi-demo.sqlite
               capi report --store capi-demo.sqlite --html capi-demo.html
             Pauses and backoffs are shortened so the run takes a few seconds.

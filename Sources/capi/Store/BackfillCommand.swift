@@ -16,12 +16,7 @@ struct BackfillCommand: AsyncParsableCommand {
         commandName: "backfill",
         abstract: "Queue server events from a JSON Lines file (one element of \"data\" per line), with progress.",
         discussion: """
-            Each line is one server event exactly as the Graph API takes it, with hashed
-            identifiers (a raw email or phone is refused, never stored). Events are validated
-            (event_time within 7 days, 62 for physical_store; website rules) and queued in
-            batches, each one durable commit; an event_id already in the store is left as it is,
-            so a backfill can be run again after an interruption. The app's DeliveryWorker sends
-            them. Rejected lines are listed on standard error and the exit status is then 65.
+            Each line is one server event exactly as the Graph API takes it, with hashed identifiers (a raw email or phone is refused, never stored). Events are validated (event_time within 7 days, 62 for physical_store; website rules) and queued in batches, each one durable commit; an event_id already in the store is left as it is, so a backfill can be run again after an interruption. The app's DeliveryWorker sends them. Rejected lines are listed on standard error and the exit status is then 65.
 
             Example:
               capi backfill --store shop.sqlite --pixel-id 1234567890 missed-purchases.jsonl

@@ -9,9 +9,7 @@ struct ReplayCommand: AsyncParsableCommand {
         commandName: "replay",
         abstract: "Queue parked events again, with the same event_id and a fresh retry budget.",
         discussion: """
-            Each event is validated again first; one that no longer passes (older than Meta
-            accepts, say) stays parked and is reported. Replayed events are pending: the
-            DeliveryWorker of the app that owns the store sends them within its poll interval.
+            Each event is validated again first; one that no longer passes (older than Meta accepts, say) stays parked and is reported. Replayed events are pending: the DeliveryWorker of the app that owns the store sends them within its poll interval.
 
             Examples:
               capi replay --store capi-demo.sqlite ord_84213

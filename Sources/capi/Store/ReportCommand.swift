@@ -10,8 +10,7 @@ struct ReportCommand: AsyncParsableCommand {
         commandName: "report",
         abstract: "Write a self-contained HTML dashboard of a store: delivery states, coverage bars, parked events, failures.",
         discussion: """
-            The page has no scripts and loads nothing from outside (a Content-Security-Policy
-            forbids it), so it can be opened from disk, mailed or archived.
+            The page has no scripts and loads nothing from outside (a Content-Security-Policy forbids it), so it can be opened from disk, mailed or archived.
 
             Example:
               capi report --store capi-demo.sqlite --html report.html

@@ -10,9 +10,7 @@ struct ShowCommand: AsyncParsableCommand {
         commandName: "show",
         abstract: "Show one event: its state, the exact payload stored and sent, and every attempt with Meta's answer.",
         discussion: """
-            EVENT is an event_id (ord_84213) or the store id from capi events (12). When several
-            events share an event_id (a Purchase and an InitiateCheckout of one order), each is shown;
-            narrow with --event-name or --pixel-id.
+            EVENT is an event_id (ord_84213) or the store id from capi events (12). When several events share an event_id (a Purchase and an InitiateCheckout of one order), each is shown; narrow with --event-name or --pixel-id.
 
             Examples:
               capi show --store capi-demo.sqlite ord_84213
