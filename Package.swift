@@ -16,6 +16,7 @@ import PackageDescription
 //   DeliverySQLite            the embedded SQLite store (sqlite-nio)
 //   DeliveryHTTP              the AsyncHTTPClient transport
 //   FakeGraphAPI              a loopback fake of POST /{version}/{pixel}/events (a product)
+//   DeliveryDashboard         text and self-contained HTML views of a store (status, coverage, failures)
 //   RoasProof    umbrella that re-exports the library modules
 //   capi         command-line tool
 
@@ -33,6 +34,7 @@ let package = Package(
         .library(name: "DeliverySQLite", targets: ["DeliverySQLite"]),
         .library(name: "DeliveryHTTP", targets: ["DeliveryHTTP"]),
         .library(name: "FakeGraphAPI", targets: ["FakeGraphAPI"]),
+        .library(name: "DeliveryDashboard", targets: ["DeliveryDashboard"]),
         .executable(name: "capi", targets: ["capi"]),
     ],
     dependencies: [
@@ -99,6 +101,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Text and HTML views of a store: pure rendering over InspectableEventStore snapshots.
+        .target(name: "DeliveryDashboard", dependencies: ["Delivery", "CAPIModel"]),
         // A child process for the crash test: enqueues and delivers until it is killed.
         .executableTarget(
             name: "DeliveryCrashChild",
@@ -113,12 +117,19 @@ let package = Package(
             name: "capi",
             dependencies: [
                 "RoasProof",
+                "DeliveryDashboard",
+                // `capi demo` runs the whole pipeline offline against the fake Graph API.
+                "FakeGraphAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CAPIModelTests", dependencies: ["CAPIModel"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "CAPIModel"], resources: [.copy("Vectors")]),
-        .testTarget(name: "CLITests", dependencies: ["capi"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["capi", "Delivery", "DeliverySQLite", "FakeGraphAPI", "CAPIModel"]
+        ),
+        .testTarget(name: "DeliveryDashboardTests", dependencies: ["DeliveryDashboard", "Delivery", "DeliveryTesting", "CAPIModel"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "CAPIModel", "Identity"], resources: [.copy("Vectors")]),
         .testTarget(
             name: "DedupTests",

@@ -186,7 +186,7 @@ public final class SQLiteEventStore: EventStore, Sendable {
 
     // MARK: Plumbing
 
-    private func run<T: Sendable>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+    func run<T: Sendable>(_ operation: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await lock.withLock { try await body() }
         } catch let error as DeliveryError {
@@ -561,12 +561,12 @@ public final class SQLiteEventStore: EventStore, Sendable {
 
     // MARK: Inspection
 
-    private static let reportColumns = """
+    static let reportColumns = """
         id, pixel_id, event_name, event_id, event_time, action_source, payload, state, attempts, enqueued_at, due_at,
         delivered_at, parked_at, park_code, park_message, park_graph_code, park_graph_subcode
         """
 
-    private static func report(_ row: SQLiteRow) -> EventStatusReport {
+    static func report(_ row: SQLiteRow) -> EventStatusReport {
         func int(_ name: String) -> Int64? { row.column(name)?.integer.map { Int64($0) } }
         func text(_ name: String) -> String? { row.column(name)?.string }
         var reason: ParkReason?
@@ -630,23 +630,26 @@ public final class SQLiteEventStore: EventStore, Sendable {
                 SELECT a.* FROM attempts a JOIN attempt_events e ON e.attempt_id = a.id
                 WHERE e.event_row = ? ORDER BY a.id
                 """, [.integer(SQLiteInt64(id.rawValue))])
-            return rows.map { row in
-                func int(_ name: String) -> Int? { row.column(name)?.integer.map { Int($0) } }
-                func text(_ name: String) -> String? { row.column(name)?.string }
-                let messages = (try? CAPIJSON.decode([String].self, from: Data((text("messages") ?? "[]").utf8))) ?? []
-                return RecordedAttempt(
-                    id: AttemptID(Int64(int("id") ?? 0)),
-                    receipt: AttemptReceipt(
-                        pixelID: PixelID(text("pixel_id") ?? ""),
-                        startedAt: Timestamp(milliseconds: Int64(int("started_at") ?? 0)),
-                        durationMilliseconds: Int64(int("duration_ms") ?? 0),
-                        requestBody: text("request_body") ?? "", eventCount: int("event_count") ?? 0,
-                        httpStatus: int("http_status"), responseBody: text("response_body"), fbtraceID: text("fbtrace_id"),
-                        eventsReceived: int("events_received"), messages: messages, errorCode: int("error_code"),
-                        errorSubcode: int("error_subcode"), errorMessage: text("error_message"),
-                        outcome: AttemptOutcome(rawValue: text("outcome") ?? "")))
-            }
+            return rows.map(Self.recordedAttempt)
         }
+    }
+
+    /// A row of the `attempts` table as a receipt.
+    static func recordedAttempt(_ row: SQLiteRow) -> RecordedAttempt {
+        func int(_ name: String) -> Int? { row.column(name)?.integer.map { Int($0) } }
+        func text(_ name: String) -> String? { row.column(name)?.string }
+        let messages = (try? CAPIJSON.decode([String].self, from: Data((text("messages") ?? "[]").utf8))) ?? []
+        return RecordedAttempt(
+            id: AttemptID(Int64(int("id") ?? 0)),
+            receipt: AttemptReceipt(
+                pixelID: PixelID(text("pixel_id") ?? ""),
+                startedAt: Timestamp(milliseconds: Int64(int("started_at") ?? 0)),
+                durationMilliseconds: Int64(int("duration_ms") ?? 0),
+                requestBody: text("request_body") ?? "", eventCount: int("event_count") ?? 0,
+                httpStatus: int("http_status"), responseBody: text("response_body"), fbtraceID: text("fbtrace_id"),
+                eventsReceived: int("events_received"), messages: messages, errorCode: int("error_code"),
+                errorSubcode: int("error_subcode"), errorMessage: text("error_message"),
+                outcome: AttemptOutcome(rawValue: text("outcome") ?? "")))
     }
 
     public func replay(_ ids: [EventRecordID], at now: Timestamp) async throws -> [EventRecordID] {
