@@ -99,6 +99,14 @@ public struct UserData: Hashable, Sendable {
     /// `ig_sid`: the Instagram-scoped user id (Click-to-Instagram).
     public var igSID: String?
 
+    /// Creates empty user data.
+    ///
+    /// The same as the memberwise initializer with every default, without making and
+    /// releasing its eleven empty arrays: `UserData()` is created for every event.
+    public init() {
+        hashedEntries = []
+    }
+
     /// Creates user data. Every field may also be set afterwards.
     public init(
         emails: [HashedIdentifier] = [], phones: [HashedIdentifier] = [],
@@ -150,6 +158,12 @@ public struct UserData: Hashable, Sendable {
     /// - Returns: `false` when the value was already there (Meta gains nothing from a duplicate).
     @discardableResult
     public mutating func append(_ value: HashedIdentifier, for key: HashedUserDataKey) -> Bool {
+        // The usual case, keys arriving in order: a key after the last entry's starts a new
+        // group at the end, with nothing to compare against.
+        if hashedEntries.last.map({ $0.key.order < key.order }) ?? true {
+            hashedEntries.append(HashedEntry(key: key, value: value))
+            return true
+        }
         let range = entryRange(of: key)
         for index in range where hashedEntries[index].value == value { return false }
         if range.upperBound == hashedEntries.count {

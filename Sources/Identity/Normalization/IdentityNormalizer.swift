@@ -72,18 +72,28 @@ public struct IdentityNormalizer: Sendable {
     public func process(_ value: String, as key: HashedUserDataKey, region: RegionCode? = nil)
         throws(NormalizationError) -> ProcessedIdentifier
     {
-        let outcome: Result<ProcessedIdentifier, NormalizationError> = withUTF8(of: value) { input in
-            do throws(NormalizationError) {
-                if let passed = Self.alreadyHashed(input) {
-                    return .success(ProcessedIdentifier(identifier: passed, origin: .passedThrough))
-                }
-                let digest = try withNormalizedBytes(input, as: key, region: region) { SHA256.hash($0) }
-                return .success(ProcessedIdentifier(identifier: HashedIdentifier(digest: digest), origin: .hashed))
-            } catch {
-                return .failure(error)
-            }
+        // The closure returns plain values either way; the public error, with its message,
+        // is made only for a rejected value.
+        let outcome = withUTF8(of: value) { input in process(input, as: key, region: region) }
+        switch outcome {
+        case .success(let processed): return processed
+        case .failure(let failure): throw NormalizationError(failure)
         }
-        return try outcome.get()
+    }
+
+    /// ``process(_:as:region:)`` over UTF-8 bytes.
+    func process(_ input: UnsafeRawBufferPointer, as key: HashedUserDataKey, region: RegionCode?)
+        -> Result<ProcessedIdentifier, NormalizationFailure>
+    {
+        if let passed = Self.alreadyHashed(input) {
+            return .success(ProcessedIdentifier(identifier: passed, origin: .passedThrough))
+        }
+        do throws(NormalizationFailure) {
+            let digest = try withNormalizedBytes(input, as: key, region: region) { SHA256.hash($0) }
+            return .success(ProcessedIdentifier(identifier: HashedIdentifier(digest: digest), origin: .hashed))
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// Normalizes one value without hashing it, for inspection and tests.
@@ -93,9 +103,9 @@ public struct IdentityNormalizer: Sendable {
     public func normalize(_ value: String, as key: HashedUserDataKey, region: RegionCode? = nil)
         throws(NormalizationError) -> NormalizedValue
     {
-        let outcome: Result<NormalizedValue, NormalizationError> = withUTF8(of: value) { input in
-            do throws(NormalizationError) {
-                if let passed = Self.alreadyHashed(input) { return .success(.alreadyHashed(passed)) }
+        let outcome: Result<NormalizedValue, NormalizationFailure> = withUTF8(of: value) { input in
+            if let passed = Self.alreadyHashed(input) { return .success(.alreadyHashed(passed)) }
+            do throws(NormalizationFailure) {
                 let text = try withNormalizedBytes(input, as: key, region: region) {
                     String(decoding: $0, as: UTF8.self)
                 }
@@ -104,7 +114,10 @@ public struct IdentityNormalizer: Sendable {
                 return .failure(error)
             }
         }
-        return try outcome.get()
+        switch outcome {
+        case .success(let value): return value
+        case .failure(let failure): throw NormalizationError(failure)
+        }
     }
 
     /// Normalizes one value and hashes it in a single pass, returning both.
@@ -114,9 +127,9 @@ public struct IdentityNormalizer: Sendable {
     public func normalizeAndHash(_ value: String, as key: HashedUserDataKey, region: RegionCode? = nil)
         throws(NormalizationError) -> (normalized: NormalizedValue, identifier: HashedIdentifier)
     {
-        let outcome: Result<(NormalizedValue, HashedIdentifier), NormalizationError> = withUTF8(of: value) { input in
-            do throws(NormalizationError) {
-                if let passed = Self.alreadyHashed(input) { return .success((.alreadyHashed(passed), passed)) }
+        let outcome: Result<(NormalizedValue, HashedIdentifier), NormalizationFailure> = withUTF8(of: value) { input in
+            if let passed = Self.alreadyHashed(input) { return .success((.alreadyHashed(passed), passed)) }
+            do throws(NormalizationFailure) {
                 let pair = try withNormalizedBytes(input, as: key, region: region) {
                     (NormalizedValue.normalized(String(decoding: $0, as: UTF8.self)), HashedIdentifier(digest: SHA256.hash($0)))
                 }
@@ -125,44 +138,46 @@ public struct IdentityNormalizer: Sendable {
                 return .failure(error)
             }
         }
-        return try outcome.get()
+        switch outcome {
+        case .success(let pair): return pair
+        case .failure(let failure): throw NormalizationError(failure)
+        }
     }
 
     /// Recognizes input that is already a hash: 64 hex characters (lowercased) or a
     /// capi-param-builder `<64 hex>.<appendix>` value (unchanged).
+    @inline(__always)
     static func alreadyHashed(_ input: UnsafeRawBufferPointer) -> HashedIdentifier? {
+        // Trimming only shortens, so anything under 64 bytes (nearly every raw value) is no hash.
+        guard input.count >= 64 else { return nil }
         let trimmed = input.trimmingASCIIWhitespace()
         guard trimmed.count == 64 || trimmed.count == 67 || trimmed.count == 73 else { return nil }
         return HashedIdentifier(wireUTF8: trimmed)
     }
 
     /// Normalizes `input` into a stack buffer and hands the normalized UTF-8 bytes to `body`.
+    @inline(__always)
     func withNormalizedBytes<R>(
         _ input: UnsafeRawBufferPointer, as key: HashedUserDataKey, region: RegionCode?,
         _ body: (UnsafeRawBufferPointer) -> R
-    ) throws(NormalizationError) -> R {
+    ) throws(NormalizationFailure) -> R {
         guard input.count <= Self.maximumInputLength else {
             throw .tooLong(key, limit: Self.maximumInputLength)
         }
         // Lowercasing can grow UTF-8 text (`İ` is 2 bytes, `i̇` is 3); 4x plus slack covers
         // every mapping in Unicode and the fixed-size outputs (dates, phone numbers).
         let capacity = input.count &* 4 &+ 64
-        let result: Result<R, NormalizationError> = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) {
-            buffer in
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) {
+            buffer throws(NormalizationFailure) -> R in
             var sink = ByteSink(buffer)
-            do throws(NormalizationError) {
-                try normalize(input, as: key, region: region, into: &sink)
-                return .success(body(sink.bytes))
-            } catch {
-                return .failure(error)
-            }
+            try normalize(input, as: key, region: region, into: &sink)
+            return body(sink.bytes)
         }
-        return try result.get()
     }
 
     func normalize(
         _ input: UnsafeRawBufferPointer, as key: HashedUserDataKey, region: RegionCode?, into sink: inout ByteSink
-    ) throws(NormalizationError) {
+    ) throws(NormalizationFailure) {
         switch key {
         case .email: try EmailNormalizer.normalize(input, into: &sink)
         case .phone: try PhoneNormalizer.normalize(input, region: region ?? configuration.defaultPhoneRegion, into: &sink)
