@@ -45,7 +45,7 @@ public struct UserDataAssembler: Sendable {
         var builder = Builder(decision: decision)
         guard decision.sendsEvent else {
             builder.withholdEverything(customer: customer, session: session)
-            return AssembledUserData(userData: UserData(), provenance: builder.provenance, consent: decision)
+            return AssembledUserData(userData: UserData(), records: builder.records, consent: decision)
         }
         var data = UserData()
         data.reserveHashedCapacity(customer.emails.count + customer.phones.count + 10)
@@ -72,7 +72,7 @@ public struct UserDataAssembler: Sendable {
         builder.userAgent(session.userAgent, limit: maximumUserAgentLength, into: &data)
         builder.fbc(session, into: &data)
         builder.fbp(session.fbpCookie, into: &data)
-        return AssembledUserData(userData: data, provenance: builder.provenance, consent: decision)
+        return AssembledUserData(userData: data, records: builder.records, consent: decision)
     }
 
     /// Assembles `user_data` into `event` and applies the consent decision to it.
@@ -95,12 +95,12 @@ public struct UserDataAssembler: Sendable {
 
 /// Accumulates user data and provenance for one assembly.
 struct Builder {
-    var provenance: [KeyProvenance] = []
+    var records = ProvenanceRecords()
     let withheld: Set<UserDataKey>
 
     init(decision: ConsentDecision) {
         self.withheld = decision.withheldKeys
-        provenance.reserveCapacity(16)
+        records.reserveCapacity(16)
     }
 
     @inline(__always)
@@ -111,15 +111,15 @@ struct Builder {
         guard let value else { return }
         let userDataKey = Self.userDataKey(key)
         if isWithheld(userDataKey) {
-            provenance.append(KeyProvenance(key: userDataKey, origin: .withheldByConsent))
+            records.append(KeyProvenance(key: userDataKey, origin: .withheldByConsent))
             return
         }
         do throws(NormalizationError) {
             let processed = try normalizer.process(value, as: key, region: region)
             guard userData.append(processed.identifier, for: key) else { return }  // the same value twice
-            provenance.append(KeyProvenance(key: userDataKey, origin: processed.origin == .hashed ? .hashed : .passedThrough))
+            records.append(KeyProvenance(key: userDataKey, origin: processed.origin == .hashed ? .hashed : .passedThrough))
         } catch {
-            provenance.append(KeyProvenance(key: userDataKey, origin: .rejected, reason: error.code.rawValue, message: error.message))
+            records.append(KeyProvenance(key: userDataKey, origin: .rejected, reason: error.code.rawValue, message: error.message))
         }
     }
 
@@ -143,13 +143,13 @@ struct Builder {
     mutating func clientIP(_ addresses: [IPAddress], into userData: inout UserData) {
         guard !addresses.isEmpty else { return }
         if isWithheld(.clientIPAddress) {
-            provenance.append(KeyProvenance(key: .clientIPAddress, origin: .withheldByConsent))
+            records.append(KeyProvenance(key: .clientIPAddress, origin: .withheldByConsent))
             return
         }
         var chosen: IPAddress? = nil
         for address in addresses {
             guard address.isPublic else {
-                provenance.append(KeyProvenance(
+                records.append(KeyProvenance(
                     key: .clientIPAddress, origin: .rejected, reason: "non_public_address",
                     message: "a private, loopback or link-local address is a proxy's, not the buyer's; configure the proxy as trusted in ClientIPResolver"))
                 continue
@@ -158,32 +158,32 @@ struct Builder {
         }
         if let chosen {
             userData.clientIPAddress = chosen.description
-            provenance.append(KeyProvenance(key: .clientIPAddress, origin: .passedThrough))
+            records.append(KeyProvenance(key: .clientIPAddress, origin: .passedThrough))
         }
     }
 
     mutating func userAgent(_ value: String?, limit: Int, into userData: inout UserData) {
         guard let value else { return }
         if isWithheld(.clientUserAgent) {
-            provenance.append(KeyProvenance(key: .clientUserAgent, origin: .withheldByConsent))
+            records.append(KeyProvenance(key: .clientUserAgent, origin: .withheldByConsent))
             return
         }
         let (length, blank, control) = Self.scanUserAgent(value)
         if blank {
-            provenance.append(KeyProvenance(
+            records.append(KeyProvenance(
                 key: .clientUserAgent, origin: .rejected, reason: "empty",
                 message: "the user agent is empty; pass the browser's User-Agent header or leave it out"))
         } else if length > limit {
-            provenance.append(KeyProvenance(
+            records.append(KeyProvenance(
                 key: .clientUserAgent, origin: .rejected, reason: "too_long",
                 message: "the user agent is longer than \(limit) bytes; pass the User-Agent header only"))
         } else if control {
-            provenance.append(KeyProvenance(
+            records.append(KeyProvenance(
                 key: .clientUserAgent, origin: .rejected, reason: "invalid_characters",
                 message: "the user agent has control characters; pass the User-Agent header exactly as received"))
         } else {
             userData.clientUserAgent = value
-            provenance.append(KeyProvenance(key: .clientUserAgent, origin: .passedThrough))
+            records.append(KeyProvenance(key: .clientUserAgent, origin: .passedThrough))
         }
     }
 
@@ -221,31 +221,31 @@ struct Builder {
     mutating func fbc(_ session: SessionContext, into userData: inout UserData) {
         guard session.fbcCookie != nil || session.click != nil else { return }
         if isWithheld(.fbc) {
-            provenance.append(KeyProvenance(key: .fbc, origin: .withheldByConsent))
+            records.append(KeyProvenance(key: .fbc, origin: .withheldByConsent))
             return
         }
         let selection = FBCSelection(cookie: session.fbcCookie, click: session.click,
                                      subdomainIndex: session.cookieDomain?.subdomainIndex ?? 1)
         if let rejection = selection.cookieRejection {
-            provenance.append(KeyProvenance(key: .fbc, origin: .rejected, reason: rejection.code.rawValue, message: rejection.message))
+            records.append(KeyProvenance(key: .fbc, origin: .rejected, reason: rejection.code.rawValue, message: rejection.message))
         }
         if let value = selection.value {
             userData.fbc = value
-            provenance.append(KeyProvenance(key: .fbc, origin: selection.origin == .synthesized ? .synthesized : .passedThrough))
+            records.append(KeyProvenance(key: .fbc, origin: selection.origin == .synthesized ? .synthesized : .passedThrough))
         }
     }
 
     mutating func fbp(_ cookie: String?, into userData: inout UserData) {
         guard let cookie else { return }
         if isWithheld(.fbp) {
-            provenance.append(KeyProvenance(key: .fbp, origin: .withheldByConsent))
+            records.append(KeyProvenance(key: .fbp, origin: .withheldByConsent))
             return
         }
         do throws(FacebookCookieError) {
             userData.fbp = try FacebookCookie(parsing: cookie, as: .fbp).value
-            provenance.append(KeyProvenance(key: .fbp, origin: .passedThrough))
+            records.append(KeyProvenance(key: .fbp, origin: .passedThrough))
         } catch {
-            provenance.append(KeyProvenance(key: .fbp, origin: .rejected, reason: error.code.rawValue, message: error.message))
+            records.append(KeyProvenance(key: .fbp, origin: .rejected, reason: error.code.rawValue, message: error.message))
         }
     }
 
@@ -263,6 +263,6 @@ struct Builder {
             (.fbc, session.fbcCookie != nil || session.click != nil), (.fbp, session.fbpCookie != nil),
         ]
         keys += singles.filter(\.1).map(\.0)
-        provenance = keys.map { KeyProvenance(key: $0, origin: .withheldByConsent) }
+        records = ProvenanceRecords(keys.map { KeyProvenance(key: $0, origin: .withheldByConsent) })
     }
 }
