@@ -93,6 +93,18 @@ import Testing
         }
     }
 
+    // MARK: hashing in place
+
+    @Test func valuesOfEveryLengthHashAsTheirNormalizedText() throws {
+        // The normalized bytes are padded and hashed where the normalizer wrote them when
+        // they fit two SHA-256 blocks (up to 119 bytes), and copied otherwise.
+        for length in 1...300 {
+            let value = String(repeating: "x1", count: length / 2) + (length % 2 == 1 ? "z" : "")  // never hex
+            let hashed = try normalizer.hash(value, as: .externalID)
+            #expect(hashed == HashedIdentifier(digest: Identity.SHA256.hash(value)), "length \(length)")
+        }
+    }
+
     // MARK: country, st
 
     @Test func countryNamesMatchAPlainLookup() {

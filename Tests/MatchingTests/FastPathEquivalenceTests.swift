@@ -98,6 +98,29 @@ import Testing
         }
     }
 
+    @Test func creationTimesOfEveryLength() throws {
+        var generator = Generator(state: 5)
+        for length in 1...20 {
+            for _ in 0..<50 {
+                let digits = String((0..<length).map { _ in Character(String(generator.next() % 10)) })
+                let value = "fb.1.\(digits).abc"
+                #expect(Self.actual(value) == Self.reference(value), "\(value)")
+                if length <= 18 {
+                    #expect(try FacebookCookie(parsing: value, as: .fbc).creationTime == Int64(digits)!)
+                }
+                // One byte that is no digit, at each position (":" and "/" border the digits).
+                for position in 0..<length {
+                    for bad in [":", "/", "a", "~", "-"] {
+                        var chars = Array(digits)
+                        chars[position] = Character(bad)
+                        let broken = "fb.1.\(String(chars)).abc"
+                        #expect(Self.actual(broken) == .rejected(.badCreationTime), "\(broken)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func provenanceRoundTripsThroughTheResult() {
         let entries = [
             KeyProvenance(key: .email, origin: .hashed),

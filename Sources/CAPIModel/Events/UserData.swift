@@ -160,7 +160,8 @@ public struct UserData: Hashable, Sendable {
     public mutating func append(_ value: HashedIdentifier, for key: HashedUserDataKey) -> Bool {
         // The usual case, keys arriving in order: a key after the last entry's starts a new
         // group at the end, with nothing to compare against.
-        if hashedEntries.last.map({ $0.key.order < key.order }) ?? true {
+        let count = hashedEntries.count
+        if count == 0 || hashedEntries[count &- 1].key.order < key.order {
             hashedEntries.append(HashedEntry(key: key, value: value))
             return true
         }

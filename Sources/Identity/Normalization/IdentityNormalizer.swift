@@ -89,7 +89,7 @@ public struct IdentityNormalizer: Sendable {
             return .success(ProcessedIdentifier(identifier: passed, origin: .passedThrough))
         }
         do throws(NormalizationFailure) {
-            let digest = try withNormalizedBytes(input, as: key, region: region) { SHA256.hash($0) }
+            let digest = try normalizedDigest(input, as: key, region: region)
             return .success(ProcessedIdentifier(identifier: HashedIdentifier(digest: digest), origin: .hashed))
         } catch {
             return .failure(error)
@@ -172,6 +172,25 @@ public struct IdentityNormalizer: Sendable {
             var sink = ByteSink(buffer)
             try normalize(input, as: key, region: region, into: &sink)
             return body(sink.bytes)
+        }
+    }
+
+    /// The SHA-256 of the normalized `input`, hashed where the normalizer wrote it.
+    @inline(__always)
+    func normalizedDigest(_ input: UnsafeRawBufferPointer, as key: HashedUserDataKey, region: RegionCode?)
+        throws(NormalizationFailure) -> SHA256Digest
+    {
+        guard input.count <= Self.maximumInputLength else {
+            throw .tooLong(key, limit: Self.maximumInputLength)
+        }
+        // As in withNormalizedBytes, and at least two SHA-256 blocks, so that short output
+        // is padded and hashed in place.
+        let capacity = max(input.count &* 4 &+ 64, 128)
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) {
+            buffer throws(NormalizationFailure) -> SHA256Digest in
+            var sink = ByteSink(buffer)
+            try normalize(input, as: key, region: region, into: &sink)
+            return SHA256.hash(paddingInPlace: UnsafeMutableRawBufferPointer(buffer), count: sink.count)
         }
     }
 

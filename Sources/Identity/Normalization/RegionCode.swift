@@ -26,9 +26,8 @@ public struct RegionCode: Hashable, Sendable, Codable, CustomStringConvertible, 
     /// The same as the generic initializer; this overload is what `String` arguments use,
     /// so callers in other modules do not go through the unspecialized generic code.
     public init?(_ text: String) {
-        let utf8 = text.utf8
-        guard utf8.count == 2 else { return nil }
-        self.init(utf8[utf8.startIndex], utf8[utf8.index(after: utf8.startIndex)])
+        guard let code = withUTF8(of: text, { $0.count == 2 ? RegionCode($0[0], $0[1]) : nil }) else { return nil }
+        self = code
     }
 
     /// Two ASCII letters in either case, or nil.

@@ -190,15 +190,13 @@ struct Builder {
     /// Length, whether it is only spaces and tabs, and whether it has an ASCII control
     /// character or DEL, eight bytes at a time (a user agent is 100 to 200 bytes long).
     static func scanUserAgent(_ value: String) -> (length: Int, blank: Bool, control: Bool) {
-        var copy = value
-        return copy.withUTF8 { bytes -> (Int, Bool, Bool) in
-            let count = bytes.count
+        return withUTF8(of: value) { raw -> (Int, Bool, Bool) in
+            let count = raw.count
             var blank = true
-            for byte in bytes where byte != 0x20 && byte != 0x09 {
+            for byte in raw where byte != 0x20 && byte != 0x09 {
                 blank = false
                 break
             }
-            let raw = UnsafeRawBufferPointer(bytes)
             var index = 0
             while index &+ 8 <= count {
                 let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
@@ -224,7 +222,13 @@ struct Builder {
             records.append(KeyProvenance(key: .fbc, origin: .withheldByConsent))
             return
         }
-        let selection = FBCSelection(cookie: session.fbcCookie, click: session.click,
+        guard let click = session.click else {
+            // No stored click (the usual case), so there is a cookie: FBCSelection's first
+            // rule, a valid cookie as is, without building a selection.
+            if let cookie = session.fbcCookie { fbcCookieOnly(cookie, into: &userData) }
+            return
+        }
+        let selection = FBCSelection(cookie: session.fbcCookie, click: click,
                                      subdomainIndex: session.cookieDomain?.subdomainIndex ?? 1)
         if let rejection = selection.cookieRejection {
             records.append(KeyProvenance(key: .fbc, origin: .rejected, reason: rejection.code.rawValue, message: rejection.message))
@@ -235,6 +239,17 @@ struct Builder {
         }
     }
 
+    /// ``fbc(_:into:)`` without a stored click: the same entries as ``FBCSelection``'s.
+    private mutating func fbcCookieOnly(_ cookie: String, into userData: inout UserData) {
+        do throws(FacebookCookieError) {
+            _ = try FacebookCookie(parsing: cookie, as: .fbc)
+            userData.fbc = cookie
+            records.append(KeyProvenance(key: .fbc, origin: .passedThrough))
+        } catch {
+            records.append(KeyProvenance(key: .fbc, origin: .rejected, reason: error.code.rawValue, message: error.message))
+        }
+    }
+
     mutating func fbp(_ cookie: String?, into userData: inout UserData) {
         guard let cookie else { return }
         if isWithheld(.fbp) {
@@ -242,7 +257,8 @@ struct Builder {
             return
         }
         do throws(FacebookCookieError) {
-            userData.fbp = try FacebookCookie(parsing: cookie, as: .fbp).value
+            _ = try FacebookCookie(parsing: cookie, as: .fbp)
+            userData.fbp = cookie  // the value exactly as received
             records.append(KeyProvenance(key: .fbp, origin: .passedThrough))
         } catch {
             records.append(KeyProvenance(key: .fbp, origin: .rejected, reason: error.code.rawValue, message: error.message))
