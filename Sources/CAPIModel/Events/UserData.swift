@@ -79,25 +79,83 @@ public struct UserData: Hashable, Sendable {
     /// `fbp`: the browser id, `fb.{subdomainIndex}.{ms}.{random}`.
     public var fbp: String?
     /// `subscription_id`: the subscription id of this transaction.
-    public var subscriptionID: String?
+    public var subscriptionID: String? {
+        get { self[other: .subscriptionID] }
+        set { self[other: .subscriptionID] = newValue }
+    }
     /// `fb_login_id`: the app-scoped id of a Facebook Login user.
-    public var fbLoginID: String?
+    public var fbLoginID: String? {
+        get { self[other: .fbLoginID] }
+        set { self[other: .fbLoginID] = newValue }
+    }
     /// `lead_id`: the id of a Meta Lead Ads lead.
-    public var leadID: String?
+    public var leadID: String? {
+        get { self[other: .leadID] }
+        set { self[other: .leadID] = newValue }
+    }
     /// `anon_id`: an app install id (app events only).
-    public var anonID: String?
+    public var anonID: String? {
+        get { self[other: .anonID] }
+        set { self[other: .anonID] = newValue }
+    }
     /// `madid`: the mobile advertiser id, IDFA or GAID (app events only).
-    public var madid: String?
+    public var madid: String? {
+        get { self[other: .madid] }
+        set { self[other: .madid] = newValue }
+    }
     /// `page_id`: the id of the Facebook Page involved.
-    public var pageID: String?
+    public var pageID: String? {
+        get { self[other: .pageID] }
+        set { self[other: .pageID] = newValue }
+    }
     /// `page_scoped_user_id`: the Page-scoped user id (PSID).
-    public var pageScopedUserID: String?
+    public var pageScopedUserID: String? {
+        get { self[other: .pageScopedUserID] }
+        set { self[other: .pageScopedUserID] = newValue }
+    }
     /// `ctwa_clid`: the Click-to-WhatsApp ad click id.
-    public var ctwaClid: String?
+    public var ctwaClid: String? {
+        get { self[other: .ctwaClid] }
+        set { self[other: .ctwaClid] = newValue }
+    }
     /// `ig_account_id`: the Instagram account id.
-    public var igAccountID: String?
+    public var igAccountID: String? {
+        get { self[other: .igAccountID] }
+        set { self[other: .igAccountID] = newValue }
+    }
     /// `ig_sid`: the Instagram-scoped user id (Click-to-Instagram).
-    public var igSID: String?
+    public var igSID: String? {
+        get { self[other: .igSID] }
+        set { self[other: .igSID] = newValue }
+    }
+
+    /// The ten keys above, which an event rarely has, kept in one array sorted by key
+    /// without nil values. An event without them (nearly every one) then copies and
+    /// releases one shared empty array instead of ten optional strings. Each set of
+    /// values has exactly one representation, so the synthesized `==` and `hash(into:)`
+    /// mean what they meant with ten stored properties.
+    private var otherIDs: [OtherID] = []
+
+    struct OtherID: Hashable, Sendable {
+        let key: PlainKey
+        var value: String
+    }
+
+    private subscript(other key: PlainKey) -> String? {
+        get {
+            for entry in otherIDs where entry.key == key { return entry.value }
+            return nil
+        }
+        set {
+            let order = key.order
+            let index = otherIDs.firstIndex { $0.key.order >= order } ?? otherIDs.endIndex
+            if index < otherIDs.endIndex, otherIDs[index].key == key {
+                if let newValue { otherIDs[index].value = newValue } else { otherIDs.remove(at: index) }
+            } else if let newValue {
+                otherIDs.insert(OtherID(key: key, value: newValue), at: index)
+            }
+        }
+    }
 
     /// Creates empty user data.
     ///
@@ -249,6 +307,9 @@ extension UserData: Codable {
         case ctwaClid = "ctwa_clid"
         case igAccountID = "ig_account_id"
         case igSID = "ig_sid"
+
+        /// The position of the key in ``allCases``.
+        var order: Int { Self.allCases.firstIndex(of: self)! }
 
         var keyPath: WritableKeyPath<UserData, String?> {
             switch self {

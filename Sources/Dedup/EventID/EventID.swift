@@ -126,24 +126,29 @@ public struct EventID: Hashable, Sendable, Codable, CustomStringConvertible {
             withUTF8(of: eventName) { name in
                 withUTF8(of: key) { key in
                     let count = domain.utf8CodeUnitCount &+ 3 &+ ns.count &+ name.count &+ key.count
-                    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { buffer -> SHA256Digest in
+                    // Room for the SHA-256 padding too (at least two blocks), so the message is
+                    // hashed where it is assembled.
+                    let capacity = max(count &+ 72, 128)
+                    return withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 8) { buffer -> SHA256Digest in
+                        let base = buffer.baseAddress!
                         var offset = 0
                         @inline(__always) func put(_ bytes: UnsafeBufferPointer<UInt8>) {
-                            guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-                            (buffer.baseAddress! + offset).update(from: base, count: bytes.count)
+                            guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+                            (base + offset).copyMemory(from: source, byteCount: bytes.count)
                             offset &+= bytes.count
                         }
+                        @inline(__always) func separator() {
+                            base.storeBytes(of: 0, toByteOffset: offset, as: UInt8.self)
+                            offset &+= 1
+                        }
                         put(UnsafeBufferPointer(start: domain.utf8Start, count: domain.utf8CodeUnitCount))
-                        buffer[offset] = 0
-                        offset &+= 1
+                        separator()
                         put(ns)
-                        buffer[offset] = 0
-                        offset &+= 1
+                        separator()
                         put(name)
-                        buffer[offset] = 0
-                        offset &+= 1
+                        separator()
                         put(key)
-                        return SHA256.hash(UnsafeRawBufferPointer(buffer))
+                        return SHA256.hash(paddingInPlace: buffer, count: count)
                     }
                 }
             }

@@ -83,7 +83,7 @@ public enum SHA256 {
     /// least 128), the padding is written right after the message and the blocks are hashed
     /// where they are: the normalizers' output is hashed without being copied. Otherwise
     /// this is ``hash(_:)-(UnsafeRawBufferPointer)``.
-    static func hash(paddingInPlace buffer: UnsafeMutableRawBufferPointer, count: Int) -> SHA256Digest {
+    package static func hash(paddingInPlace buffer: UnsafeMutableRawBufferPointer, count: Int) -> SHA256Digest {
         guard count <= 119, buffer.count >= 128, let base = buffer.baseAddress else {
             return _hash(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
