@@ -132,7 +132,7 @@ public struct EventID: Hashable, Sendable, Codable, CustomStringConvertible {
                     return withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 8) { buffer -> SHA256Digest in
                         let base = buffer.baseAddress!
                         var offset = 0
-                        @inline(__always) func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+                        @inline(__always) func put(_ bytes: UnsafeRawBufferPointer) {
                             guard let source = bytes.baseAddress, bytes.count > 0 else { return }
                             (base + offset).copyMemory(from: source, byteCount: bytes.count)
                             offset &+= bytes.count
@@ -141,7 +141,7 @@ public struct EventID: Hashable, Sendable, Codable, CustomStringConvertible {
                             base.storeBytes(of: 0, toByteOffset: offset, as: UInt8.self)
                             offset &+= 1
                         }
-                        put(UnsafeBufferPointer(start: domain.utf8Start, count: domain.utf8CodeUnitCount))
+                        put(UnsafeRawBufferPointer(start: domain.utf8Start, count: domain.utf8CodeUnitCount))
                         separator()
                         put(ns)
                         separator()
@@ -197,15 +197,6 @@ public struct EventID: Hashable, Sendable, Codable, CustomStringConvertible {
         if (byte &- UInt8(ascii: "a")) < 6 { return byte &- UInt8(ascii: "a") &+ 10 }
         return nil
     }
-}
-
-/// Calls `body` with the UTF-8 bytes of `text`, without copying native strings (small
-/// strings are copied to the stack by the standard library; that is cheap).
-@inline(__always)
-func withUTF8<R>(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-    if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
-    var copy = text  // bridged strings: make them contiguous first
-    return copy.withUTF8(body)
 }
 
 /// What an event is about, for ``EventID/make(eventName:businessKey:namespace:)``.

@@ -1,3 +1,5 @@
+import CAPIModel
+
 /// An order id, key, event name or namespace that cannot make an event id.
 public struct EventIDError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What is wrong. Compare with the static members; new codes may be added.
@@ -101,8 +103,7 @@ public struct EventIDError: Error, Hashable, Sendable, CustomStringConvertible {
 /// Whether `bytes` has a control character, DEL or a non-ASCII byte (anything outside
 /// 0x20...0x7E), eight bytes at a time.
 @inline(__always)
-private func hasSpecialByte(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    let raw = UnsafeRawBufferPointer(bytes)
+private func hasSpecialByte(_ raw: UnsafeRawBufferPointer) -> Bool {
     let count = raw.count
     var index = 0
     while index &+ 8 <= count {

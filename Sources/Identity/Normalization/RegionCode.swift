@@ -1,3 +1,5 @@
+import CAPIModel
+
 /// A two-letter region code as libphonenumber and ISO 3166-1 spell it (`GB`, `US`, `DE`).
 ///
 /// Used to read national phone numbers (`020 7946 0958` in `GB` is `+44 20 7946 0958`).

@@ -249,16 +249,6 @@ public struct FacebookCookie: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Calls `body` with the UTF-8 bytes of `text`, without copying native strings.
-@inline(__always)
-func withUTF8<R>(of text: String, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-    if let result = text.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) {
-        return result
-    }
-    var copy = text  // bridged strings: make them contiguous first
-    return copy.withUTF8 { body(UnsafeRawBufferPointer($0)) }
-}
-
 extension UInt8 {
     /// RFC 6265 `cookie-octet`: printable ASCII except space, `"`, `,`, `;` and `\`.
     @inline(__always)

@@ -115,9 +115,9 @@ struct Builder {
             return
         }
         do throws(NormalizationError) {
-            let processed = try normalizer.process(value, as: key, region: region)
-            guard userData.append(processed.identifier, for: key) else { return }  // the same value twice
-            records.append(KeyProvenance(key: userDataKey, origin: processed.origin == .hashed ? .hashed : .passedThrough))
+            // Hashed (or passed through) and added to userData; nil for the same value twice.
+            guard let origin = try normalizer.process(value, as: key, region: region, into: &userData) else { return }
+            records.append(KeyProvenance(key: userDataKey, origin: origin == .hashed ? .hashed : .passedThrough))
         } catch {
             records.append(KeyProvenance(key: userDataKey, origin: .rejected, reason: error.code.rawValue, message: error.message))
         }
