@@ -145,6 +145,29 @@ import Testing
         #expect(assembled != same)
     }
 
+    @Test func longProvenanceListsRoundTrip() {
+        // The first sixteen entries are kept inline, the rest in an array.
+        let keys: [UserDataKey] = [.email, .phone, .firstName, .fbc, .externalID]
+        let origins: [KeyProvenance.Origin] = [.hashed, .passedThrough, .synthesized, .rejected, .withheldByConsent]
+        for length in [0, 1, 15, 16, 17, 40] {
+            let entries = (0..<length).map { i in
+                KeyProvenance(
+                    key: keys[i % keys.count], origin: origins[(i / 2) % origins.count],
+                    reason: i % 7 == 3 ? "r\(i)" : nil, message: i % 5 == 4 ? "m\(i)" : nil)
+            }
+            let decision = ConsentPolicy().decide(.granted)
+            let assembled = AssembledUserData(userData: UserData(), provenance: entries, consent: decision)
+            #expect(assembled.provenance == entries)
+            let again = AssembledUserData(userData: UserData(), provenance: entries, consent: decision)
+            #expect(again == assembled && again.hashValue == assembled.hashValue)
+            for changed in stride(from: 0, to: length, by: 4) {
+                var other = entries
+                other[changed] = KeyProvenance(key: .madid, origin: .hashed)
+                #expect(AssembledUserData(userData: UserData(), provenance: other, consent: decision) != assembled)
+            }
+        }
+    }
+
     @Test func emptyUserDataEqualsTheMemberwiseDefault() {
         let empty = UserData()
         let memberwise = UserData(emails: [], phones: [], clientIPAddress: nil)

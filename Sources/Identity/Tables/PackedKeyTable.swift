@@ -1,13 +1,19 @@
 /// A lookup from short ASCII keys to two-letter codes without building a `String` or
-/// hashing one: keys of up to 16 bytes are packed into two big-endian words, sorted, and
-/// found by binary search (about ten comparisons for the country table).
+/// hashing one with SipHash: keys of up to 16 bytes are packed into two words and found
+/// in an open-addressing table (multiplicative hash of the words, linear probing, at most
+/// half full), usually at the first probe.
 ///
 /// It answers exactly as the dictionary it is made from for every ASCII key of up to
 /// ``ShortKey/capacity`` bytes; callers look longer or non-ASCII keys up in the dictionary.
 struct PackedKeyTable: Sendable {
+    /// Slots of keys; a slot whose `high` word is 0 is empty (keys are never empty).
     private let keys: [ShortKey.Packed]
-    /// The code of each key, two ASCII bytes, first in the high byte.
+    /// The code of each slot, two ASCII bytes, first in the high byte.
     private let codes: [UInt16]
+    /// `keys.count - 1`; the slot count is a power of two.
+    private let mask: Int
+    /// 64 minus the number of index bits.
+    private let shift: UInt64
 
     /// The ASCII entries of `dictionary` whose keys have at most ``ShortKey/capacity`` bytes.
     /// Every value must be two ASCII bytes.
@@ -15,29 +21,47 @@ struct PackedKeyTable: Sendable {
         var entries: [(ShortKey.Packed, UInt16)] = []
         for (name, code) in dictionary {
             var key = ShortKey()
-            guard name.utf8.allSatisfy({ $0 > 0 && $0 < 0x80 && key.append($0) }) else { continue }
+            guard !name.isEmpty, name.utf8.allSatisfy({ $0 > 0 && $0 < 0x80 && key.append($0) }) else { continue }
             let codeBytes = Array(code.utf8)
             precondition(codeBytes.count == 2, "a table value is a two-letter code")
             entries.append((key.packed, UInt16(codeBytes[0]) << 8 | UInt16(codeBytes[1])))
         }
-        entries.sort { $0.0 < $1.0 }
-        keys = entries.map(\.0)
-        codes = entries.map(\.1)
+        var bits = 1
+        while 1 << bits < entries.count * 2 { bits += 1 }
+        let size = 1 << bits
+        var keys = [ShortKey.Packed](repeating: ShortKey.Packed(high: 0, low: 0), count: size)
+        var codes = [UInt16](repeating: 0, count: size)
+        mask = size - 1
+        shift = UInt64(64 - bits)
+        for (key, code) in entries {
+            var slot = Self.slot(key, shift: shift)
+            while keys[slot].high != 0 { slot = (slot + 1) & mask }
+            keys[slot] = key
+            codes[slot] = code
+        }
+        self.keys = keys
+        self.codes = codes
+    }
+
+    /// The first slot to probe for `key`: the top bits of a multiplicative hash.
+    @inline(__always)
+    private static func slot(_ key: ShortKey.Packed, shift: UInt64) -> Int {
+        Int(truncatingIfNeeded: ((key.high ^ (key.low &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9) >> shift)
     }
 
     /// The code for `key`, two ASCII bytes (first in the high byte), or nil when the table
     /// has no such key.
     func code(for key: ShortKey) -> UInt16? {
         let packed = key.packed
+        guard packed.high != 0 else { return nil }  // the empty key
         return keys.withUnsafeBufferPointer { keys -> UInt16? in
-            var lo = 0
-            var hi = keys.count
-            while lo < hi {
-                let mid = (lo &+ hi) >> 1
-                if keys[mid] < packed { lo = mid &+ 1 } else { hi = mid }
+            var slot = Self.slot(packed, shift: shift)
+            while true {
+                let candidate = keys[slot]
+                if candidate == packed { return codes[slot] }
+                if candidate.high == 0 { return nil }
+                slot = (slot &+ 1) & mask
             }
-            guard lo < keys.count, keys[lo] == packed else { return nil }
-            return codes[lo]
         }
     }
 }
@@ -66,14 +90,10 @@ struct ShortKey {
     }
 
     /// The key as two big-endian words. Keys hold no zero bytes, so the zero padding keeps
-    /// them apart, and comparing packed keys orders them as their bytes.
-    struct Packed: Comparable {
+    /// them apart (and a non-empty key has a non-zero `high` word).
+    struct Packed: Equatable {
         let high: UInt64
         let low: UInt64
-
-        static func < (lhs: Packed, rhs: Packed) -> Bool {
-            lhs.high != rhs.high ? lhs.high < rhs.high : lhs.low < rhs.low
-        }
     }
 
     var packed: Packed { Packed(high: UInt64(bigEndian: storage.0), low: UInt64(bigEndian: storage.1)) }

@@ -36,13 +36,15 @@ public struct AssembledUserData: Hashable, Sendable {
     public var rejections: [KeyProvenance] { provenance.filter { $0.origin == .rejected } }
 }
 
-/// The provenance of one assembly, packed: key and origin per entry in a plain array, and
-/// the reason and message of the few entries that have them (rejections) in a second one.
+/// The provenance of one assembly, packed: key and origin per entry, and the reason and
+/// message of the few entries that have them (rejections) in a separate array.
 ///
-/// Thirteen entries are recorded for a complete event and almost none carries text, so
-/// this keeps recording and releasing them free of reference counting (the second array
-/// stays the shared empty array). The packing is unique for a given list of entries, so
-/// comparing and hashing the packed form agrees with comparing the ``KeyProvenance`` list.
+/// Thirteen entries are recorded for a complete event and almost none carries text. The
+/// first 16 entries are kept inline (three bytes each), so recording them allocates
+/// nothing and releasing them is free; later entries go to `overflow`, and `details`
+/// stays the shared empty array. The packing is unique for a given list of entries
+/// (unused inline bytes are zero), so comparing and hashing the packed form agrees with
+/// comparing the ``KeyProvenance`` list.
 struct ProvenanceRecords: Hashable, Sendable {
     struct Entry: Hashable, Sendable {
         let key: UserDataKey
@@ -56,29 +58,50 @@ struct ProvenanceRecords: Hashable, Sendable {
         let message: String?
     }
 
-    private(set) var entries: [Entry] = []
+    /// How many entries `inline` holds.
+    static let inlineCapacity = 16
+    /// Room for ``inlineCapacity`` entries of `MemoryLayout<Entry>.size` (3) bytes.
+    private var inline: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+    private var inlineCount = 0
+    /// The entries after the first ``inlineCapacity``.
+    private var overflow: [Entry] = []
     private(set) var details: [Detail] = []
 
     init() {}
 
     init(_ provenance: [KeyProvenance]) {
-        entries.reserveCapacity(provenance.count)
         for entry in provenance { append(entry) }
     }
 
-    mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(count) }
+    var count: Int { inlineCount + overflow.count }
 
     @inline(__always)
     mutating func append(_ entry: KeyProvenance) {
         let hasDetail = entry.reason != nil || entry.message != nil
         if hasDetail { details.append(Detail(reason: entry.reason, message: entry.message)) }
-        entries.append(Entry(key: entry.key, origin: entry.origin, hasDetail: hasDetail))
+        let packed = Entry(key: entry.key, origin: entry.origin, hasDetail: hasDetail)
+        guard inlineCount < Self.inlineCapacity else {
+            overflow.append(packed)
+            return
+        }
+        let offset = inlineCount &* MemoryLayout<Entry>.size
+        withUnsafeMutableBytes(of: &inline) { $0.storeBytes(of: packed, toByteOffset: offset, as: Entry.self) }
+        inlineCount &+= 1
+    }
+
+    /// The entry at `index`, which must be below ``count``.
+    func entry(at index: Int) -> Entry {
+        guard index < inlineCount else { return overflow[index - inlineCount] }
+        return withUnsafeBytes(of: inline) {
+            $0.loadUnaligned(fromByteOffset: index &* MemoryLayout<Entry>.size, as: Entry.self)
+        }
     }
 
     /// Calls `body` with each entry in order.
     func forEach(_ body: (KeyProvenance) -> Void) {
         var next = 0
-        for entry in entries {
+        for index in 0..<count {
+            let entry = entry(at: index)
             var detail: Detail? = nil
             if entry.hasDetail {
                 detail = details[next]
@@ -90,9 +113,21 @@ struct ProvenanceRecords: Hashable, Sendable {
 
     var provenance: [KeyProvenance] {
         var result: [KeyProvenance] = []
-        result.reserveCapacity(entries.count)
+        result.reserveCapacity(count)
         forEach { result.append($0) }
         return result
+    }
+
+    static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.inlineCount == rhs.inlineCount && lhs.inline == rhs.inline && lhs.overflow == rhs.overflow
+            && lhs.details == rhs.details
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(inlineCount)
+        withUnsafeBytes(of: inline) { hasher.combine(bytes: $0) }
+        hasher.combine(overflow)
+        hasher.combine(details)
     }
 }
 

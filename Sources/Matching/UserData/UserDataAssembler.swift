@@ -100,7 +100,6 @@ struct Builder {
 
     init(decision: ConsentDecision) {
         self.withheld = decision.withheldKeys
-        records.reserveCapacity(16)
     }
 
     @inline(__always)
