@@ -148,7 +148,7 @@ public struct EventID: Hashable, Sendable, Codable, CustomStringConvertible {
                         put(name)
                         separator()
                         put(key)
-                        return SHA256.hash(paddingInPlace: buffer, count: count)
+                        return SHA256.hash(paddingInPlace: buffer, count: count, zeroedFrom: 128)
                     }
                 }
             }

@@ -238,9 +238,14 @@ public struct IdentityNormalizer: Sendable {
         let capacity = max(input.count &* 4 &+ 64, 128)
         return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) {
             buffer throws(NormalizationFailure) -> SHA256Digest in
+            // Two zeroed SHA-256 blocks, cleared before the normalizer writes: afterwards only
+            // the bytes it wrote past its output (see ByteSink.discardedEnd) need clearing.
+            buffer.baseAddress!.initialize(repeating: 0, count: 128)
             var sink = ByteSink(buffer)
             try normalize(input, as: key, region: region, into: &sink)
-            return SHA256.hash(paddingInPlace: UnsafeMutableRawBufferPointer(buffer), count: sink.count)
+            return SHA256.hash(
+                paddingInPlace: UnsafeMutableRawBufferPointer(buffer), count: sink.count,
+                zeroedFrom: max(sink.count, sink.discardedEnd))
         }
     }
 
