@@ -61,27 +61,36 @@ public struct FacebookCookie: Hashable, Sendable, CustomStringConvertible {
     ///
     /// - Throws: ``FacebookCookieError`` naming the cookie and the rule the value breaks.
     public init(parsing value: String, as kind: Kind) throws(FacebookCookieError) {
-        // The parse returns plain values either way; the error is made only for a bad value.
-        let parsed = withUTF8(of: value) { Self.parse($0) }
-        let fields: Fields
-        switch parsed {
-        case .success(let value): fields = value
-        case .failure(let code): throw FacebookCookieError(kind: kind, code: code.code)
+        // The parse fills plain fields and returns only the rule broken, if any: a result
+        // holding the fields came back through memory and its copy stalled (store
+        // forwarding). The error is made only for a bad value.
+        var fields = Fields()
+        if let failure = withUTF8(of: value, { Self.parse($0, into: &fields) }) {
+            throw FacebookCookieError(kind: kind, code: failure.code)
         }
         self.kind = kind
         self.value = value
         self.subdomainIndex = fields.subdomainIndex
         self.creationTime = fields.creationTime
-        self.payloadRange = fields.payloadRange
+        self.payloadRange = fields.payloadStart..<fields.payloadEnd
         self.appendix = fields.appendix
+    }
+
+    /// The error ``init(parsing:as:)`` would throw for `value`, or nil when it is valid,
+    /// without building the cookie: for callers that check a value and keep the string.
+    static func validationError(_ value: String, as kind: Kind) -> FacebookCookieError? {
+        var fields = Fields()
+        guard let failure = withUTF8(of: value, { Self.parse($0, into: &fields) }) else { return nil }
+        return FacebookCookieError(kind: kind, code: failure.code)
     }
 
     /// The parsed fields of a valid value.
     private struct Fields {
-        let subdomainIndex: Int
-        let creationTime: Int64
-        let payloadRange: Range<Int>
-        let appendix: ParamBuilderAppendix?
+        var subdomainIndex = 0
+        var creationTime: Int64 = 0
+        var payloadStart = 0
+        var payloadEnd = 0
+        var appendix: ParamBuilderAppendix? = nil
     }
 
     /// The rule a value breaks, as a plain value (``FacebookCookieError/Code`` holds a string).
@@ -104,27 +113,30 @@ public struct FacebookCookie: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    private static func parse(_ bytes: UnsafeRawBufferPointer) -> Result<Fields, Failure> {
-        guard !bytes.isEmpty else { return .failure(.empty) }
-        guard bytes.count <= maximumLength else { return .failure(.tooLong) }
+    /// Checks `bytes` and fills `fields`; returns the rule broken, or nil for a valid value.
+    private static func parse(_ bytes: UnsafeRawBufferPointer, into fields: inout Fields) -> Failure? {
+        guard !bytes.isEmpty else { return .empty }
+        guard bytes.count <= maximumLength else { return .tooLong }
         // Split on dots without allocating: the first four dots and how many there are.
         // Every byte must be a cookie octet (checked before the parts are looked at).
         var dots = DotPositions()
-        guard scan(bytes, dots: &dots) else { return .failure(.invalidCharacters) }
-        guard dots.count == 3 || dots.count == 4 else { return .failure(.wrongPartCount) }
-        guard dots.first == 2, bytes[0] == UInt8(ascii: "f"), bytes[1] == UInt8(ascii: "b") else { return .failure(.badPrefix) }
-        guard let index = digits(bytes, dots.first + 1, dots.second), index <= 1_000 else { return .failure(.badSubdomainIndex) }
-        guard let time = digits(bytes, dots.second + 1, dots.third) else { return .failure(.badCreationTime) }
+        guard scan(bytes, dots: &dots) else { return .invalidCharacters }
+        guard dots.count == 3 || dots.count == 4 else { return .wrongPartCount }
+        guard dots.first == 2, bytes[0] == UInt8(ascii: "f"), bytes[1] == UInt8(ascii: "b") else { return .badPrefix }
+        guard let index = digits(bytes, dots.first + 1, dots.second), index <= 1_000 else { return .badSubdomainIndex }
+        guard let time = digits(bytes, dots.second + 1, dots.third) else { return .badCreationTime }
         let payloadEnd = dots.count == 4 ? dots.fourth : bytes.count
-        guard payloadEnd > dots.third + 1 else { return .failure(.emptyPayload) }
-        var appendix: ParamBuilderAppendix? = nil
+        guard payloadEnd > dots.third + 1 else { return .emptyPayload }
         if dots.count == 4 {
             guard let parsed = ParamBuilderAppendix(utf8: UnsafeRawBufferPointer(rebasing: bytes[(dots.fourth + 1)...]))
-            else { return .failure(.invalidAppendix) }
-            appendix = parsed
+            else { return .invalidAppendix }
+            fields.appendix = parsed
         }
-        return .success(Fields(
-            subdomainIndex: Int(index), creationTime: time, payloadRange: (dots.third + 1)..<payloadEnd, appendix: appendix))
+        fields.subdomainIndex = Int(index)
+        fields.creationTime = time
+        fields.payloadStart = dots.third + 1
+        fields.payloadEnd = payloadEnd
+        return nil
     }
 
     /// The positions of the first four dots, and the number of dots.

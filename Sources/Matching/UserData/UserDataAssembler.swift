@@ -240,12 +240,11 @@ struct Builder {
 
     /// ``fbc(_:into:)`` without a stored click: the same entries as ``FBCSelection``'s.
     private mutating func fbcCookieOnly(_ cookie: String, into userData: inout UserData) {
-        do throws(FacebookCookieError) {
-            _ = try FacebookCookie(parsing: cookie, as: .fbc)
-            userData.fbc = cookie
-            records.append(KeyProvenance(key: .fbc, origin: .passedThrough))
-        } catch {
+        if let error = FacebookCookie.validationError(cookie, as: .fbc) {
             records.append(KeyProvenance(key: .fbc, origin: .rejected, reason: error.code.rawValue, message: error.message))
+        } else {
+            userData.fbc = cookie  // the value exactly as received
+            records.append(KeyProvenance(key: .fbc, origin: .passedThrough))
         }
     }
 
@@ -255,12 +254,11 @@ struct Builder {
             records.append(KeyProvenance(key: .fbp, origin: .withheldByConsent))
             return
         }
-        do throws(FacebookCookieError) {
-            _ = try FacebookCookie(parsing: cookie, as: .fbp)
+        if let error = FacebookCookie.validationError(cookie, as: .fbp) {
+            records.append(KeyProvenance(key: .fbp, origin: .rejected, reason: error.code.rawValue, message: error.message))
+        } else {
             userData.fbp = cookie  // the value exactly as received
             records.append(KeyProvenance(key: .fbp, origin: .passedThrough))
-        } catch {
-            records.append(KeyProvenance(key: .fbp, origin: .rejected, reason: error.code.rawValue, message: error.message))
         }
     }
 
