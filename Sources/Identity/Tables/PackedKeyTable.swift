@@ -66,35 +66,42 @@ struct PackedKeyTable: Sendable {
     }
 }
 
-/// Up to 16 bytes collected on the stack, zero-padded: the key of a ``PackedKeyTable``.
+/// Up to 16 bytes collected in two words, zero-padded: the key of a ``PackedKeyTable``.
 struct ShortKey {
     static let capacity = 16
 
-    /// The bytes in memory order.
-    private var storage: (UInt64, UInt64) = (0, 0)
+    /// Byte `i` in bits `8 * i` of word `i / 8`. Built with shifts rather than byte stores
+    /// into memory: reading the words back right after such stores stalls (store forwarding).
+    private var words: (UInt64, UInt64) = (0, 0)
     private(set) var count = 0
 
     /// Appends `byte` (never zero); false, leaving the key unchanged, when it is full.
     @inline(__always)
     mutating func append(_ byte: UInt8) -> Bool {
         guard count < Self.capacity else { return false }
-        let index = count
-        withUnsafeMutableBytes(of: &storage) { $0[index] = byte }
+        if count < 8 {
+            words.0 |= UInt64(byte) << UInt64(count &* 8)
+        } else {
+            words.1 |= UInt64(byte) << UInt64((count &- 8) &* 8)
+        }
         count &+= 1
         return true
     }
 
     /// The bytes.
     func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
-        withUnsafeBytes(of: storage) { body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        withUnsafeBytes(of: (words.0.littleEndian, words.1.littleEndian)) {
+            body(UnsafeRawBufferPointer(rebasing: $0[0..<count]))
+        }
     }
 
-    /// The key as two big-endian words. Keys hold no zero bytes, so the zero padding keeps
-    /// them apart (and a non-empty key has a non-zero `high` word).
+    /// The key as two words, first byte in the most significant bits. Keys hold no zero
+    /// bytes, so the zero padding keeps them apart (and a non-empty key has a non-zero
+    /// `high` word).
     struct Packed: Equatable {
         let high: UInt64
         let low: UInt64
     }
 
-    var packed: Packed { Packed(high: UInt64(bigEndian: storage.0), low: UInt64(bigEndian: storage.1)) }
+    var packed: Packed { Packed(high: words.0.byteSwapped, low: words.1.byteSwapped) }
 }
