@@ -121,6 +121,7 @@ public struct EventID: Hashable, Sendable, Codable, CustomStringConvertible {
     private static let hexDigits: StaticString = "0123456789abcdef"
 
     /// `SHA-256("eid1" ‖ 0x00 ‖ namespace ‖ 0x00 ‖ event_name ‖ 0x00 ‖ key)`.
+    @inline(__always)  // its only caller is derive; the digest then stays in registers
     static func derivedDigest(namespace: String, eventName: String, key: String) -> SHA256Digest {
         withUTF8(of: namespace) { ns in
             withUTF8(of: eventName) { name in
