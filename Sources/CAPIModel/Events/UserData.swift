@@ -233,6 +233,18 @@ public struct UserData: Hashable, Sendable {
         return true
     }
 
+    /// ``append(_:for:)`` for a digest computed here (no param-builder appendix), which the
+    /// `Identity` module calls right after hashing: the digest is passed in registers, so
+    /// no identifier is written to memory and copied again just before it is stored.
+    package mutating func append(digest: SHA256Digest, for key: HashedUserDataKey) -> Bool {
+        let count = hashedEntries.count
+        if count == 0 || hashedEntries[count &- 1].key.order < key.order {
+            hashedEntries.append(HashedEntry(key: key, value: HashedIdentifier(digest: digest)))
+            return true
+        }
+        return append(HashedIdentifier(digest: digest), for: key)
+    }
+
     /// Reserves room for `count` hashed values in total, so assembling them allocates once.
     public mutating func reserveHashedCapacity(_ count: Int) {
         hashedEntries.reserveCapacity(count)

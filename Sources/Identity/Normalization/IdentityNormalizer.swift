@@ -98,7 +98,7 @@ public struct IdentityNormalizer: Sendable {
         var status = DigestStatus.hashed
         let digest = digest(of: value, as: key, region: region, status: &status)
         switch status {
-        case .hashed: return userData.append(HashedIdentifier(digest: digest), for: key) ? .hashed : nil
+        case .hashed: return userData.append(digest: digest, for: key) ? .hashed : nil
         case .alreadyHashed: return userData.append(passedThroughIdentifier(value), for: key) ? .passedThrough : nil
         case .failed(let failure): throw NormalizationError(failure)
         }
