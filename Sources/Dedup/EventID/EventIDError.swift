@@ -64,9 +64,15 @@ public struct EventIDError: Error, Hashable, Sendable, CustomStringConvertible {
 
     static func check(_ text: String, field: Field) throws(EventIDError) {
         // One pass over the contiguous bytes: this runs for every event id derived.
-        let (count, special, first, last) = withUTF8(of: text) { bytes -> (Int, Bool, UInt8, UInt8) in
-            (bytes.count, hasSpecialByte(bytes), bytes.first ?? 0, bytes.last ?? 0)
+        // The closure returns one integer (count << 24 | special << 16 | first << 8 | last):
+        // a tuple came back through memory as narrow stores read back wider, which stalls.
+        let packed = withUTF8(of: text) { bytes -> Int in
+            bytes.count << 24 | (hasSpecialByte(bytes) ? 1 << 16 : 0) | Int(bytes.first ?? 0) << 8 | Int(bytes.last ?? 0)
         }
+        let count = packed >> 24
+        let special = packed & (1 << 16) != 0
+        let first = UInt8(truncatingIfNeeded: packed >> 8)
+        let last = UInt8(truncatingIfNeeded: packed)
         guard count > 0 else { throw EventIDError(field: field, code: .empty) }
         guard count <= EventID.maximumKeyLength else { throw EventIDError(field: field, code: .tooLong) }
         if special {

@@ -28,8 +28,11 @@ public struct RegionCode: Hashable, Sendable, Codable, CustomStringConvertible, 
     /// The same as the generic initializer; this overload is what `String` arguments use,
     /// so callers in other modules do not go through the unspecialized generic code.
     public init?(_ text: String) {
-        guard let code = withUTF8(of: text, { $0.count == 2 ? RegionCode($0[0], $0[1]) : nil }) else { return nil }
-        self = code
+        // The closure returns the two bytes in an integer (or -1): an optional RegionCode came
+        // back through memory and was read back wider than it was written, which stalls.
+        let bytes = withUTF8(of: text) { $0.count == 2 ? Int($0[0]) << 8 | Int($0[1]) : -1 }
+        guard bytes >= 0 else { return nil }
+        self.init(UInt8(truncatingIfNeeded: bytes >> 8), UInt8(truncatingIfNeeded: bytes))
     }
 
     /// Two ASCII letters in either case, or nil.

@@ -189,11 +189,13 @@ struct Builder {
     /// Length, whether it is only spaces and tabs, and whether it has an ASCII control
     /// character or DEL, eight bytes at a time (a user agent is 100 to 200 bytes long).
     static func scanUserAgent(_ value: String) -> (length: Int, blank: Bool, control: Bool) {
-        return withUTF8(of: value) { raw -> (Int, Bool, Bool) in
+        // The closure returns one integer (length << 2 | blank << 1 | control): a tuple came
+        // back through memory as separate byte stores read as one word, which stalled.
+        let packed = withUTF8(of: value) { raw -> Int in
             let count = raw.count
-            var blank = true
+            var blank = 1
             for byte in raw where byte != 0x20 && byte != 0x09 {
-                blank = false
+                blank = 0
                 break
             }
             var index = 0
@@ -203,16 +205,17 @@ struct Builder {
                 let below = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080
                 let del = word ^ 0x7F7F_7F7F_7F7F_7F7F
                 let isDel = (del &- 0x0101_0101_0101_0101) & ~del & 0x8080_8080_8080_8080
-                if below | isDel != 0 { return (count, blank, true) }
+                if below | isDel != 0 { return count << 2 | blank << 1 | 1 }
                 index &+= 8
             }
             while index < count {
                 let byte = raw[index]
-                if byte < 0x20 || byte == 0x7F { return (count, blank, true) }
+                if byte < 0x20 || byte == 0x7F { return count << 2 | blank << 1 | 1 }
                 index &+= 1
             }
-            return (count, blank, false)
+            return count << 2 | blank << 1
         }
+        return (packed >> 2, packed & 2 != 0, packed & 1 != 0)
     }
 
     mutating func fbc(_ session: SessionContext, into userData: inout UserData) {
