@@ -235,6 +235,15 @@ public struct FacebookCookie: Hashable, Sendable, CustomStringConvertible {
             value = value &* 100_000_000 &+ Int64(eight)
             i &+= 8
         }
+        let rest = end &- i
+        if rest > 0 && end &- start >= 8 {
+            // The last `rest` digits: the eight bytes ending at `end`, whose first 8 - rest
+            // bytes (digits already read) are replaced by zeros, in one step.
+            let word = bytes.loadUnaligned(fromByteOffset: end &- 8, as: UInt64.self)
+            let seen: UInt64 = (1 << UInt64((8 &- rest) &* 8)) &- 1  // the low bytes, already read
+            guard let tail = eightDigits((word & ~seen) | (0x3030_3030_3030_3030 & seen)) else { return nil }
+            return value &* powersOfTen[rest] &+ Int64(tail)
+        }
         while i < end {
             let digit = bytes[i] &- UInt8(ascii: "0")
             guard digit < 10 else { return nil }
@@ -243,6 +252,8 @@ public struct FacebookCookie: Hashable, Sendable, CustomStringConvertible {
         }
         return value
     }
+
+    private static let powersOfTen: [Int64] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000]
 
     /// The value of eight ASCII digits loaded little-endian (the first digit in the low
     /// byte), or nil when one of the bytes is no digit.
