@@ -41,38 +41,42 @@ public struct UserDataAssembler: Sendable {
 
     /// Assembles `user_data` for one event.
     public func assemble(_ customer: CustomerRecord, session: SessionContext) -> AssembledUserData {
-        let decision = consentPolicy.decide(session.consent)
-        var builder = Builder(decision: decision)
-        guard decision.sendsEvent else {
-            builder.withholdEverything(customer: customer, session: session)
-            return AssembledUserData(userData: UserData(), records: builder.records, consent: decision)
+        // Built in place and returned as is: the user data, provenance and consent decision
+        // are written where the result lives instead of being assembled in locals and
+        // copied at the end (wide copies of fields written moments before stall on store
+        // forwarding).
+        var result = AssembledUserData(
+            userData: UserData(), records: ProvenanceRecords(), consent: consentPolicy.decide(session.consent))
+        let builder = Builder(withheld: result.consent.withheldKeys)
+        guard result.consent.sendsEvent else {
+            builder.withholdEverything(customer: customer, session: session, into: &result)
+            return result
         }
-        var data = UserData()
-        data.reserveHashedCapacity(customer.emails.count + customer.phones.count + 10)
+        result.userData.reserveHashedCapacity(customer.emails.count + customer.phones.count + 10)
         let region = customer.effectiveRegion
-        for email in customer.emails { builder.hash(email, .email, region: nil, normalizer, into: &data) }
-        for phone in customer.phones { builder.hash(phone, .phone, region: region, normalizer, into: &data) }
-        builder.hash(customer.firstName, .firstName, region: nil, normalizer, into: &data)
-        builder.hash(customer.lastName, .lastName, region: nil, normalizer, into: &data)
-        builder.hash(customer.gender, .gender, region: nil, normalizer, into: &data)
-        builder.hash(customer.dateOfBirth, .dateOfBirth, region: nil, normalizer, into: &data)
-        builder.hash(customer.city, .city, region: nil, normalizer, into: &data)
-        builder.hash(customer.state, .state, region: region, normalizer, into: &data)
-        builder.hash(customer.zipCode, .zipCode, region: region, normalizer, into: &data)
-        builder.hash(customer.country, .country, region: nil, normalizer, into: &data)
+        for email in customer.emails { builder.hash(email, .email, region: nil, normalizer, into: &result) }
+        for phone in customer.phones { builder.hash(phone, .phone, region: region, normalizer, into: &result) }
+        builder.hash(customer.firstName, .firstName, region: nil, normalizer, into: &result)
+        builder.hash(customer.lastName, .lastName, region: nil, normalizer, into: &result)
+        builder.hash(customer.gender, .gender, region: nil, normalizer, into: &result)
+        builder.hash(customer.dateOfBirth, .dateOfBirth, region: nil, normalizer, into: &result)
+        builder.hash(customer.city, .city, region: nil, normalizer, into: &result)
+        builder.hash(customer.state, .state, region: region, normalizer, into: &result)
+        builder.hash(customer.zipCode, .zipCode, region: region, normalizer, into: &result)
+        builder.hash(customer.country, .country, region: nil, normalizer, into: &result)
         if let userID = customer.userID {
-            builder.hash(userID, .externalID, region: nil, normalizer, into: &data)
+            builder.hash(userID, .externalID, region: nil, normalizer, into: &result)
             if sendsVisitorIDWithUserID {
-                builder.hash(session.visitorID?.rawValue, .externalID, region: nil, normalizer, into: &data)
+                builder.hash(session.visitorID?.rawValue, .externalID, region: nil, normalizer, into: &result)
             }
         } else {
-            builder.hash(session.visitorID?.rawValue, .externalID, region: nil, normalizer, into: &data)
+            builder.hash(session.visitorID?.rawValue, .externalID, region: nil, normalizer, into: &result)
         }
-        builder.clientIP(session.clientIPAddresses, into: &data)
-        builder.userAgent(session.userAgent, limit: maximumUserAgentLength, into: &data)
-        builder.fbc(session, into: &data)
-        builder.fbp(session.fbpCookie, into: &data)
-        return AssembledUserData(userData: data, records: builder.records, consent: decision)
+        builder.clientIP(session.clientIPAddresses, into: &result)
+        builder.userAgent(session.userAgent, limit: maximumUserAgentLength, into: &result)
+        builder.fbc(session, into: &result)
+        builder.fbp(session.fbpCookie, into: &result)
+        return result
     }
 
     /// Assembles `user_data` into `event` and applies the consent decision to it.
@@ -93,32 +97,27 @@ public struct UserDataAssembler: Sendable {
     }
 }
 
-/// Accumulates user data and provenance for one assembly.
+/// Adds the user data and provenance of one assembly to its result.
 struct Builder {
-    var records = ProvenanceRecords()
     let withheld: Set<UserDataKey>
-
-    init(decision: ConsentDecision) {
-        self.withheld = decision.withheldKeys
-    }
 
     @inline(__always)
     func isWithheld(_ key: UserDataKey) -> Bool { !withheld.isEmpty && withheld.contains(key) }
 
-    mutating func hash(_ value: String?, _ key: HashedUserDataKey, region: RegionCode?, _ normalizer: IdentityNormalizer,
-                       into userData: inout UserData) {
+    func hash(_ value: String?, _ key: HashedUserDataKey, region: RegionCode?, _ normalizer: IdentityNormalizer,
+              into result: inout AssembledUserData) {
         guard let value else { return }
         let userDataKey = Self.userDataKey(key)
         if isWithheld(userDataKey) {
-            records.append(KeyProvenance(key: userDataKey, origin: .withheldByConsent))
+            result.records.append(KeyProvenance(key: userDataKey, origin: .withheldByConsent))
             return
         }
         do throws(NormalizationError) {
-            // Hashed (or passed through) and added to userData; nil for the same value twice.
-            guard let origin = try normalizer.process(value, as: key, region: region, into: &userData) else { return }
-            records.append(KeyProvenance(key: userDataKey, origin: origin == .hashed ? .hashed : .passedThrough))
+            // Hashed (or passed through) and added to the user data; nil for the same value twice.
+            guard let origin = try normalizer.process(value, as: key, region: region, into: &result.userData) else { return }
+            result.records.append(KeyProvenance(key: userDataKey, origin: origin == .hashed ? .hashed : .passedThrough))
         } catch {
-            records.append(KeyProvenance(key: userDataKey, origin: .rejected, reason: error.code.rawValue, message: error.message))
+            result.records.append(KeyProvenance(key: userDataKey, origin: .rejected, reason: error.code.rawValue, message: error.message))
         }
     }
 
@@ -139,16 +138,16 @@ struct Builder {
         }
     }
 
-    mutating func clientIP(_ addresses: [IPAddress], into userData: inout UserData) {
+    func clientIP(_ addresses: [IPAddress], into result: inout AssembledUserData) {
         guard !addresses.isEmpty else { return }
         if isWithheld(.clientIPAddress) {
-            records.append(KeyProvenance(key: .clientIPAddress, origin: .withheldByConsent))
+            result.records.append(KeyProvenance(key: .clientIPAddress, origin: .withheldByConsent))
             return
         }
         var chosen: IPAddress? = nil
         for address in addresses {
             guard address.isPublic else {
-                records.append(KeyProvenance(
+                result.records.append(KeyProvenance(
                     key: .clientIPAddress, origin: .rejected, reason: "non_public_address",
                     message: "a private, loopback or link-local address is a proxy's, not the buyer's; configure the proxy as trusted in ClientIPResolver"))
                 continue
@@ -156,33 +155,33 @@ struct Builder {
             if chosen == nil || (address.isIPv6 && chosen!.isIPv4) { chosen = address }
         }
         if let chosen {
-            userData.clientIPAddress = chosen.description
-            records.append(KeyProvenance(key: .clientIPAddress, origin: .passedThrough))
+            result.userData.clientIPAddress = chosen.description
+            result.records.append(KeyProvenance(key: .clientIPAddress, origin: .passedThrough))
         }
     }
 
-    mutating func userAgent(_ value: String?, limit: Int, into userData: inout UserData) {
+    func userAgent(_ value: String?, limit: Int, into result: inout AssembledUserData) {
         guard let value else { return }
         if isWithheld(.clientUserAgent) {
-            records.append(KeyProvenance(key: .clientUserAgent, origin: .withheldByConsent))
+            result.records.append(KeyProvenance(key: .clientUserAgent, origin: .withheldByConsent))
             return
         }
         let (length, blank, control) = Self.scanUserAgent(value)
         if blank {
-            records.append(KeyProvenance(
+            result.records.append(KeyProvenance(
                 key: .clientUserAgent, origin: .rejected, reason: "empty",
                 message: "the user agent is empty; pass the browser's User-Agent header or leave it out"))
         } else if length > limit {
-            records.append(KeyProvenance(
+            result.records.append(KeyProvenance(
                 key: .clientUserAgent, origin: .rejected, reason: "too_long",
                 message: "the user agent is longer than \(limit) bytes; pass the User-Agent header only"))
         } else if control {
-            records.append(KeyProvenance(
+            result.records.append(KeyProvenance(
                 key: .clientUserAgent, origin: .rejected, reason: "invalid_characters",
                 message: "the user agent has control characters; pass the User-Agent header exactly as received"))
         } else {
-            userData.clientUserAgent = value
-            records.append(KeyProvenance(key: .clientUserAgent, origin: .passedThrough))
+            result.userData.clientUserAgent = value
+            result.records.append(KeyProvenance(key: .clientUserAgent, origin: .passedThrough))
         }
     }
 
@@ -218,55 +217,55 @@ struct Builder {
         return (packed >> 2, packed & 2 != 0, packed & 1 != 0)
     }
 
-    mutating func fbc(_ session: SessionContext, into userData: inout UserData) {
+    func fbc(_ session: SessionContext, into result: inout AssembledUserData) {
         guard session.fbcCookie != nil || session.click != nil else { return }
         if isWithheld(.fbc) {
-            records.append(KeyProvenance(key: .fbc, origin: .withheldByConsent))
+            result.records.append(KeyProvenance(key: .fbc, origin: .withheldByConsent))
             return
         }
         guard let click = session.click else {
             // No stored click (the usual case), so there is a cookie: FBCSelection's first
             // rule, a valid cookie as is, without building a selection.
-            if let cookie = session.fbcCookie { fbcCookieOnly(cookie, into: &userData) }
+            if let cookie = session.fbcCookie { fbcCookieOnly(cookie, into: &result) }
             return
         }
         let selection = FBCSelection(cookie: session.fbcCookie, click: click,
                                      subdomainIndex: session.cookieDomain?.subdomainIndex ?? 1)
         if let rejection = selection.cookieRejection {
-            records.append(KeyProvenance(key: .fbc, origin: .rejected, reason: rejection.code.rawValue, message: rejection.message))
+            result.records.append(KeyProvenance(key: .fbc, origin: .rejected, reason: rejection.code.rawValue, message: rejection.message))
         }
         if let value = selection.value {
-            userData.fbc = value
-            records.append(KeyProvenance(key: .fbc, origin: selection.origin == .synthesized ? .synthesized : .passedThrough))
+            result.userData.fbc = value
+            result.records.append(KeyProvenance(key: .fbc, origin: selection.origin == .synthesized ? .synthesized : .passedThrough))
         }
     }
 
     /// ``fbc(_:into:)`` without a stored click: the same entries as ``FBCSelection``'s.
-    private mutating func fbcCookieOnly(_ cookie: String, into userData: inout UserData) {
+    private func fbcCookieOnly(_ cookie: String, into result: inout AssembledUserData) {
         if let error = FacebookCookie.validationError(cookie, as: .fbc) {
-            records.append(KeyProvenance(key: .fbc, origin: .rejected, reason: error.code.rawValue, message: error.message))
+            result.records.append(KeyProvenance(key: .fbc, origin: .rejected, reason: error.code.rawValue, message: error.message))
         } else {
-            userData.fbc = cookie  // the value exactly as received
-            records.append(KeyProvenance(key: .fbc, origin: .passedThrough))
+            result.userData.fbc = cookie  // the value exactly as received
+            result.records.append(KeyProvenance(key: .fbc, origin: .passedThrough))
         }
     }
 
-    mutating func fbp(_ cookie: String?, into userData: inout UserData) {
+    func fbp(_ cookie: String?, into result: inout AssembledUserData) {
         guard let cookie else { return }
         if isWithheld(.fbp) {
-            records.append(KeyProvenance(key: .fbp, origin: .withheldByConsent))
+            result.records.append(KeyProvenance(key: .fbp, origin: .withheldByConsent))
             return
         }
         if let error = FacebookCookie.validationError(cookie, as: .fbp) {
-            records.append(KeyProvenance(key: .fbp, origin: .rejected, reason: error.code.rawValue, message: error.message))
+            result.records.append(KeyProvenance(key: .fbp, origin: .rejected, reason: error.code.rawValue, message: error.message))
         } else {
-            userData.fbp = cookie  // the value exactly as received
-            records.append(KeyProvenance(key: .fbp, origin: .passedThrough))
+            result.userData.fbp = cookie  // the value exactly as received
+            result.records.append(KeyProvenance(key: .fbp, origin: .passedThrough))
         }
     }
 
     /// With the event dropped: one withheld entry per value the inputs had, nothing processed.
-    mutating func withholdEverything(customer: CustomerRecord, session: SessionContext) {
+    func withholdEverything(customer: CustomerRecord, session: SessionContext, into result: inout AssembledUserData) {
         var keys: [UserDataKey] = []
         keys += Array(repeating: .email, count: customer.emails.count)
         keys += Array(repeating: .phone, count: customer.phones.count)
@@ -279,6 +278,6 @@ struct Builder {
             (.fbc, session.fbcCookie != nil || session.click != nil), (.fbp, session.fbpCookie != nil),
         ]
         keys += singles.filter(\.1).map(\.0)
-        records = ProvenanceRecords(keys.map { KeyProvenance(key: $0, origin: .withheldByConsent) })
+        result.records = ProvenanceRecords(keys.map { KeyProvenance(key: $0, origin: .withheldByConsent) })
     }
 }
