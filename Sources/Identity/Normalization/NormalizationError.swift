@@ -98,6 +98,7 @@ struct NormalizationFailure: Error {
         case phoneTooShortAfterInternationalPrefix
         case phoneTooShortNationalNumber
         case phoneTooLong
+        case phoneLeadingZero
         case phoneUnknownRegion(RegionCode)
         case phoneLocalOnlyLength(length: Int, callingCode: Int, region: RegionCode?)
         case phoneImpossibleLength(length: Int, callingCode: Int, region: RegionCode?)
@@ -113,7 +114,7 @@ struct NormalizationFailure: Error {
             case .invalidCity: .invalidCity
             case .unknownCountry: .unknownCountry
             case .zipCodeCharacters, .zipCodeTooShort: .invalidZipCode
-            case .phoneNotANumber: .invalidPhone
+            case .phoneNotANumber, .phoneLeadingZero: .invalidPhone
             case .phoneMissingRegion: .missingPhoneRegion
             case .phoneUnknownCallingCode, .phoneUnknownRegion: .unknownPhoneRegion
             case .phoneTooShortAfterInternationalPrefix, .phoneTooShortNationalNumber, .phoneTooLong,
@@ -161,6 +162,9 @@ struct NormalizationFailure: Error {
             case .phoneTooLong:
                 return "the value is too long for a phone number (more than 17 digits, or more than "
                     + "\(PhoneParser.maximumInputLength) characters); pass a single number"
+            case .phoneLeadingZero:
+                return "the number after the country code starts with 0 and is no valid number; "
+                    + "remove a repeated trunk 0 or international prefix"
             case .phoneUnknownRegion(let region):
                 return "region \(region.rawValue) has no telephone numbering plan; pass an ISO 3166-1 alpha-2 code "
                     + "such as GB (not UK), or write the number with + and its country calling code"

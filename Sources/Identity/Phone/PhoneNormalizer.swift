@@ -71,11 +71,7 @@ enum PhoneNormalizer {
         switch outcome {
         case .parsed(let value): return value
         case .impossible(let check): throw Self.error(for: check)
-        case .leadingZero:
-            throw NormalizationError(
-                key: .phone, code: .invalidPhone,
-                message: "the number after the country code starts with 0 and is no valid number; "
-                    + "remove a repeated trunk 0 or international prefix")
+        case .leadingZero: throw NormalizationFailure(.phone, .phoneLeadingZero)
         }
     }
 
