@@ -10,7 +10,7 @@ import PackageDescription
 //   Identity     normalization + hashing of customer identifiers (the only module that sees raw PII)
 //   Matching     fbc/fbp/visitor id/IP/consent, user_data assembly, coverage
 //   Dedup        deterministic event_id and the browser pixel hand-off
-//   Delivery     durable store-and-forward: EventStore/Transport protocols, retry rules, queue, worker
+//   Delivery     (also uses Matching's EventValidator) durable store-and-forward: EventStore/Transport protocols, retry rules, queue, worker
 //   DeliveryTesting           in-memory store, recording transport, manual clock (a product)
 //   DeliveryStoreConformance  the EventStore conformance suite every store's tests run
 //   DeliverySQLite            the embedded SQLite store (sqlite-nio)
@@ -63,6 +63,7 @@ let package = Package(
             dependencies: [
                 "CAPIModel",
                 "Identity",
+                "Matching",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -141,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "DeliveryTests",
             dependencies: [
-                "Delivery", "DeliveryTesting", "DeliveryStoreConformance", "CAPIModel", "Identity",
+                "Delivery", "DeliveryTesting", "DeliveryStoreConformance", "CAPIModel", "Identity", "Matching",
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

@@ -1,4 +1,5 @@
 public import CAPIModel
+import Matching
 public import CoreMetrics
 public import Logging
 #if canImport(FoundationEssentials)
@@ -135,7 +136,7 @@ public final class DeliveryQueue: Sendable {
     private func prepareChunk(_ events: ArraySlice<ServerEvent>, pixel: PixelID, now: Timestamp) throws
         -> ([PendingEvent], [EventValidationIssue])
     {
-        let validator = EventValidator(ageLimits: configuration.ageLimits)
+        let validator = EventValidator.forDelivery(configuration.ageLimits)
         let encoder = configuration.encoder
         var issues: [EventValidationIssue] = []
         var pending: [PendingEvent] = []
@@ -246,7 +247,7 @@ public final class DeliveryQueue: Sendable {
     /// Replays many parked events in one call; each is validated again first.
     public func replay(_ ids: [EventRecordID]) async throws -> ReplayResult {
         let now = clock.now
-        let validator = EventValidator(ageLimits: configuration.ageLimits)
+        let validator = EventValidator.forDelivery(configuration.ageLimits)
         var eligible: [EventRecordID] = []
         var rejected: [EventValidationIssue] = []
         var skipped: [EventRecordID] = []
@@ -258,8 +259,10 @@ public final class DeliveryQueue: Sendable {
             guard let event = try? CAPIJSON.decode(ServerEvent.self, from: Data(report.json.utf8)) else {
                 rejected.append(
                     .init(
-                        index: index, eventID: report.key.eventID, rule: .init(rawValue: "unreadable"),
-                        message: "the stored event could not be decoded"))
+                        index: index, eventID: report.key.eventID,
+                        problem: EventValidationError(
+                            field: "", code: .unreadableEvent,
+                            message: "the stored event could not be decoded; inspect it with capi show")))
                 continue
             }
             let issues = validator.issues(of: event, index: index, now: now)

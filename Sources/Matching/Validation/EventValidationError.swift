@@ -12,6 +12,10 @@ public struct EventValidationError: Error, Hashable, Sendable, CustomStringConve
 
         /// `event_name` is empty.
         public static let missingEventName = Code("missing_event_name")
+        /// `event_id` is missing where it is required (see ``EventValidator/requiresEventID``).
+        public static let missingEventID = Code("missing_event_id")
+        /// A stored event could not be read back (reported when replaying parked events).
+        public static let unreadableEvent = Code("unreadable_event")
         /// A string or list is longer than RoasProof's sanity limit.
         public static let tooLong = Code("too_long")
         /// `event_time` is older than Meta accepts (7 days; 62 for `physical_store`).

@@ -66,6 +66,13 @@ public struct EventValidator: Sendable {
 
     /// How far in the future `event_time` may be, in seconds, to allow for clock skew. Default 5 minutes.
     public var maximumFutureSkew: Int64 = 300
+    /// How old an event may be, in seconds (default ``maximumAge``, Meta's 7 days).
+    public var standardAgeLimit: Int64 = EventValidator.maximumAge
+    /// How old a `physical_store` event may be, in seconds (default ``maximumPhysicalStoreAge``, 62 days).
+    public var physicalStoreAgeLimit: Int64 = EventValidator.maximumPhysicalStoreAge
+    /// Require `event_id`. Meta accepts events without one, but they cannot be deduplicated
+    /// against the pixel or their own retries, so the delivery queue turns this on.
+    public var requiresEventID = false
     /// Size limits.
     public var limits = Limits()
 
@@ -99,7 +106,7 @@ public struct EventValidator: Sendable {
 
         // event_time
         let age = now.seconds - event.eventTime.seconds
-        let maximumAge = event.actionSource == .physicalStore ? Self.maximumPhysicalStoreAge : Self.maximumAge
+        let maximumAge = event.actionSource == .physicalStore ? physicalStoreAgeLimit : standardAgeLimit
         if age > maximumAge {
             add("event_time", .eventTooOld,
                 "is \(age / 86_400) days old; Meta accepts \(maximumAge / 86_400) days for \(event.actionSource.rawValue) events and rejects the whole request otherwise. Drop the event",
@@ -110,6 +117,10 @@ public struct EventValidator: Sendable {
         }
 
         // event_id
+        if requiresEventID, event.eventID?.isEmpty ?? true {
+            add("event_id", .missingEventID,
+                "is required: set the id shared with the browser pixel (EventID.forOrder or EventID.derive) so retries and the pixel's copy count once")
+        }
         checkLength(event.eventID, "event_id", limits.eventID)
 
         // URLs

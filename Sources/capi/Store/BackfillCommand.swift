@@ -1,6 +1,7 @@
 import ArgumentParser
 import CAPIModel
 import Delivery
+import Matching
 import DeliverySQLite
 import FoundationEssentials
 
@@ -75,7 +76,7 @@ struct BackfillCommand: AsyncParsableCommand {
     func backfill(into store: SQLiteEventStore, from path: String?, total: Int?) async throws -> Summary {
         let reader = try LineReader(path: path)
         let queue = DeliveryQueue(store: store)
-        let validator = EventValidator(ageLimits: queue.configuration.ageLimits)
+        let validator = EventValidator.forDelivery(queue.configuration.ageLimits)
         var progress = ProgressReporter(label: "backfill", total: total ?? 0, unit: "lines", every: batchSize)
         var summary = Summary()
         var lineNumber = 0
