@@ -324,6 +324,10 @@ public final class DeliveryWorker: Service, Sendable {
             receipt.eventsReceived = success.eventsReceived
             receipt.messages = success.messages
             receipt.fbtraceID = success.fbtraceID
+            if success.eventsReceived < eventCount {
+                receipt.outcome = .unacknowledged
+                receipt.errorMessage = AttemptPlanner.unacknowledgedReason(received: success.eventsReceived, sent: eventCount)
+            }
         case .transient(let reason, _):
             if transportError == nil { receipt.errorMessage = reason }
         default:
@@ -365,7 +369,7 @@ public final class DeliveryWorker: Service, Sendable {
         if let subcode = receipt.errorSubcode { metadata[DeliveryLogKey.graphSubcode] = "\(subcode)" }
         if let trace = receipt.fbtraceID { metadata[DeliveryLogKey.fbtraceID] = "\(trace)" }
         if !parked.isEmpty { metadata["capi.parked_count"] = "\(parked.values.reduce(0, +))" }
-        if case .delivered = classification {
+        if receipt.outcome == .delivered {
             logger.debug("delivered batch", metadata: metadata)
         } else {
             logger.info("request failed", metadata: metadata)
