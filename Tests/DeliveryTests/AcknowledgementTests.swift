@@ -4,9 +4,9 @@ import DeliveryTesting
 import MetricsTestKit
 import Testing
 
-/// "Never count as delivered what Meta did not acknowledge" and "bounded memory", at the
-/// level of the pure rules and of the worker.
-@Suite("Acknowledgement and cut answers")
+/// "Never count as delivered what Meta did not acknowledge", "bounded memory", and "a damaged
+/// row does not hold up its neighbours", at the level of the pure rules and of the worker.
+@Suite("Acknowledgement, cut answers and unreadable events")
 struct AcknowledgementTests {
     static func success(_ received: Int) -> Classification {
         .delivered(EventsResponse(eventsReceived: received, fbtraceID: "T"))
@@ -80,5 +80,70 @@ struct AcknowledgementTests {
         #expect(history.first?.eventsReceived == 3)
         #expect(history.first?.errorMessage == "HTTP 200 but Meta acknowledged 3 of 4 events (events_received)")
         #expect(harness.metrics.counterTotal(label: DeliveryMetricLabel.requests, dimensions: [("outcome", "unacknowledged")]) == 1)
+    }
+
+    /// A stored event that is not a JSON object is parked as unreadable before any request;
+    /// the rest of the batch is sent in one request.
+    @Test func unreadableStoredEventsAreParkedBeforeSending() async throws {
+        let harness = WorkerHarness()
+        try await harness.enqueue(["ok1", "ok2"])
+        for (id, json) in [("cut", #"{"event_name":"Purch"#), ("empty", ""), ("array", "[1]"), ("two", "{}{}")] {
+            _ = try await harness.store.append(
+                [PendingEvent(
+                    key: EventKey(pixelID: Fixtures.pixel, eventName: .purchase, eventID: id),
+                    eventTime: Fixtures.t0.unixTime, actionSource: .website, json: json, matchKeys: [])],
+                at: Fixtures.t0)
+        }
+        try await harness.run {
+            try await eventually("settled") { await harness.memory.counts(pixel: nil) == EventCounts(delivered: 2, parked: 4) }
+        }
+        #expect(harness.recording.sent.map(\.eventIDs) == [["ok1", "ok2"]])
+        for id in ["cut", "empty", "array", "two"] {
+            let report = try #require(try await harness.status(id))
+            #expect(report.parkReason?.code == .unreadable)
+            #expect(report.attempts == 0)
+        }
+        #expect(harness.metrics.counterTotal(label: DeliveryMetricLabel.parked, dimensions: [("reason", "unreadable")]) == 4)
+    }
+}
+
+@Suite("JSONSyntax")
+struct JSONSyntaxTests {
+    @Test("accepts one JSON object", arguments: [
+        "{}", " {} ", "\n{\"a\":1}\t", #"{"a":[1,-2.5e+3,0,0.1,1E9,true,false,null,"x",{},[]]}"#,
+        #"{"s":"\"\\\/\b\f\n\r\t\u00e9\uD83D\uDE00\ud800"}"#, #"{"deep":[[[[[[[[[[{"k":{}}]]]]]]]]]]}"#, #"{"":""}"#,
+        #"{"a":"é🎉"}"#, #"{"a":1,"a":2}"#,
+    ])
+    func accepts(_ text: String) {
+        #expect(JSONSyntax.isObject(text))
+    }
+
+    @Test("refuses anything else", arguments: [
+        "", " ", "[]", "1", "\"s\"", "null", "{", "}", "{}{}", "{},", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{,}",
+        "{a:1}", "{'a':1}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":-}", "{\"a\":1e}", "{\"a\":+1}",
+        "{\"a\":tru}", "{\"a\":nul}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12G4\"}", "{\"a\":\"\\u12\"}", "{\"a\":\"\n\"}",
+        "{\"a\":\"\u{0}\"}", "{\"a\":[1 2]}", "{\"a\":[1,]}", "{\"a\":[}", "{\"a\":\"x}", "\u{FEFF}{}", "{} x",
+        "{\"a\":NaN}", "{\"a\":Infinity}", "{\"a\":1}//", "/*c*/{}",
+    ])
+    func refuses(_ text: String) {
+        #expect(!JSONSyntax.isObject(text))
+    }
+
+    @Test func deepNestingIsLinearAndNeedsNoStack() {
+        let depth = 1_000_000
+        let deep = "{\"a\":" + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+        let start = ContinuousClock.now
+        #expect(JSONSyntax.isObject(deep))
+        #expect(!JSONSyntax.isObject(String(deep.dropLast(2)) + "}"))
+        #expect(ContinuousClock.now - start < .seconds(5))
+    }
+
+    @Test func everyEncodedEventIsAccepted() throws {
+        for id in ["a", "b\u{0}c", "\"quoted\"", "é"] {
+            var event = Fixtures.purchase(id)
+            event.customData?.contentName = "line\nbreak\u{1F}\u{7F}\u{2028}"
+            #expect(JSONSyntax.isObject(try FastServerEventEncoder().encode(event)))
+            #expect(JSONSyntax.isObject(try FoundationServerEventEncoder().encode(event)))
+        }
     }
 }

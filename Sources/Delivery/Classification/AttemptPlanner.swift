@@ -61,6 +61,28 @@ public struct AttemptPlanner: Sendable {
         return (send, expired)
     }
 
+    /// Splits a leased batch into events whose stored JSON is one well-formed JSON object and
+    /// unreadable ones (parked as ``ParkReason/Code/unreadable``): a damaged row must not make
+    /// Meta refuse the requests of the events stored beside it.
+    public func partitionUnreadable(_ batch: [LeasedEvent]) -> (send: [LeasedEvent], unreadable: [EventSettlement]) {
+        var send: [LeasedEvent] = []
+        var unreadable: [EventSettlement] = []
+        send.reserveCapacity(batch.count)
+        for event in batch {
+            if JSONSyntax.isObject(event.json) {
+                send.append(event)
+            } else {
+                unreadable.append(.init(id: event.id, disposition: .park(Self.unreadableReason)))
+            }
+        }
+        return (send, unreadable)
+    }
+
+    static let unreadableReason = ParkReason(
+        code: .unreadable,
+        message: "the stored event is not a well-formed JSON object (a damaged row or a write from an incompatible "
+            + "version); it was not sent. Inspect the row; enqueue the event again under a new key if it should be sent")
+
     /// The failure text for a 200 whose `events_received` is below the number sent.
     static func unacknowledgedReason(received: Int, sent: Int) -> String {
         "HTTP 200 but Meta acknowledged \(received) of \(sent) events (events_received)"

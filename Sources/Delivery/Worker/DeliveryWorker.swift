@@ -228,7 +228,16 @@ public final class DeliveryWorker: Service, Sendable {
     // MARK: Delivery of one batch
 
     private func deliver(_ batch: [LeasedEvent], pixel: PixelID) async {
-        let (send, expired) = planner.partitionExpired(batch, now: clock.now)
+        let (readable, unreadable) = planner.partitionUnreadable(batch)
+        if !unreadable.isEmpty {
+            // Quarantined before any request, so the rest of the batch flows.
+            await settle(Settlement(attempt: nil, events: unreadable), pixel: pixel)
+            metrics.parked(unreadable.count, reason: .unreadable)
+            logger.info(
+                "parked unreadable stored events",
+                metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.eventCount: "\(unreadable.count)"])
+        }
+        let (send, expired) = planner.partitionExpired(readable, now: clock.now)
         if !expired.isEmpty {
             await settle(Settlement(attempt: nil, events: expired), pixel: pixel)
             metrics.parked(expired.count, reason: .expired)
@@ -244,7 +253,7 @@ public final class DeliveryWorker: Service, Sendable {
                     state.pixels[pixel]!.gate.reopensAt, state.shuttingDown
                 )
             }
-            if !gateOpen || Task.isCancelled || (shuttingDown && part.count < batch.count) {
+            if !gateOpen || Task.isCancelled || (shuttingDown && part.count < send.count) {
                 // Paused or suspended meanwhile, or stopping in the middle of a bisection:
                 // put the rest back without counting an attempt.
                 let due = reopensAt ?? clock.now
