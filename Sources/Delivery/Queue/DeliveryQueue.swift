@@ -27,6 +27,8 @@ public final class DeliveryQueue: Sendable {
     public struct Configuration: Sendable {
         /// Age limits for `event_time`, checked before storing and again before sending.
         public var ageLimits = EventAgeLimits()
+        /// Size bounds on one event (`event_id`, content items, custom data nesting, encoded bytes).
+        public var sizeLimits = EventSizeLimits()
         /// The encoder that turns events into stored JSON. ``FastServerEventEncoder`` writes
         /// the same bytes as ``FoundationServerEventEncoder`` about eight times faster.
         public var encoder: any ServerEventEncoder = FastServerEventEncoder()
@@ -135,7 +137,7 @@ public final class DeliveryQueue: Sendable {
     private func prepareChunk(_ events: ArraySlice<ServerEvent>, pixel: PixelID, now: Timestamp) throws
         -> ([PendingEvent], [EventValidationIssue])
     {
-        let validator = EventValidator(ageLimits: configuration.ageLimits)
+        let validator = EventValidator(ageLimits: configuration.ageLimits, sizeLimits: configuration.sizeLimits)
         let encoder = configuration.encoder
         var issues: [EventValidationIssue] = []
         var pending: [PendingEvent] = []
@@ -153,6 +155,14 @@ public final class DeliveryQueue: Sendable {
             } catch {
                 throw DeliveryError(
                     code: .encodingFailed, message: "event[\(index)] could not be encoded as JSON", underlying: error)
+            }
+            if json.utf8.count > configuration.sizeLimits.encodedEventBytes {
+                issues.append(
+                    .init(
+                        index: index, eventID: event.eventID, rule: .eventTooLarge,
+                        message: "the encoded event is \(json.utf8.count) bytes; the limit is "
+                            + "\(configuration.sizeLimits.encodedEventBytes) (a value far longer than any real one?)"))
+                continue
             }
             pending.append(
                 PendingEvent(
@@ -246,7 +256,7 @@ public final class DeliveryQueue: Sendable {
     /// Replays many parked events in one call; each is validated again first.
     public func replay(_ ids: [EventRecordID]) async throws -> ReplayResult {
         let now = clock.now
-        let validator = EventValidator(ageLimits: configuration.ageLimits)
+        let validator = EventValidator(ageLimits: configuration.ageLimits, sizeLimits: configuration.sizeLimits)
         var eligible: [EventRecordID] = []
         var rejected: [EventValidationIssue] = []
         var skipped: [EventRecordID] = []

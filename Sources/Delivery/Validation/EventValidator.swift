@@ -16,6 +16,16 @@ public struct EventValidationIssue: Hashable, Sendable, CustomStringConvertible 
         public static let missingClientUserAgent = Rule(rawValue: "missing_client_user_agent")
         public static let emptyUserData = Rule(rawValue: "empty_user_data")
         public static let missingAppData = Rule(rawValue: "missing_app_data")
+        /// `event_id` is longer than ``EventSizeLimits/eventIDBytes``.
+        public static let eventIDTooLong = Rule(rawValue: "event_id_too_long")
+        /// `event_id` or `event_name` contains a control character (U+0000–U+001F, U+007F).
+        public static let controlCharacterInKey = Rule(rawValue: "control_character_in_key")
+        /// `content_ids` or `contents` has more than ``EventSizeLimits/contentItems`` entries.
+        public static let tooManyContentItems = Rule(rawValue: "too_many_content_items")
+        /// A custom property nests deeper than ``EventSizeLimits/customDataDepth``.
+        public static let customDataTooDeep = Rule(rawValue: "custom_data_too_deep")
+        /// The encoded event is larger than ``EventSizeLimits/encodedEventBytes``.
+        public static let eventTooLarge = Rule(rawValue: "event_too_large")
     }
 
     /// The event's index in the batch that was submitted.
@@ -44,19 +54,45 @@ public struct EventValidationIssue: Hashable, Sendable, CustomStringConvertible 
 /// rely on it for dedup), the `event_time` window, and the `action_source` rules.
 public struct EventValidator: Sendable {
     public var ageLimits: EventAgeLimits
+    /// Size bounds; the encoded size is checked by ``DeliveryQueue`` after encoding.
+    public var sizeLimits: EventSizeLimits
 
-    public init(ageLimits: EventAgeLimits = EventAgeLimits()) {
+    public init(ageLimits: EventAgeLimits = EventAgeLimits(), sizeLimits: EventSizeLimits = EventSizeLimits()) {
         self.ageLimits = ageLimits
+        self.sizeLimits = sizeLimits
     }
 
     /// The problems of `event` at `now` (empty when it may be sent).
     public func issues(of event: ServerEvent, index: Int = 0, now: Timestamp) -> [EventValidationIssue] {
         var issues: [EventValidationIssue] = []
         func add(_ rule: EventValidationIssue.Rule, _ message: String) {
-            issues.append(.init(index: index, eventID: event.eventID, rule: rule, message: message))
+            issues.append(.init(index: index, eventID: event.eventID.map(Self.clipped), rule: rule, message: message))
         }
         if event.eventID?.isEmpty ?? true {
             add(.missingEventID, "set event_id (the id shared with the browser pixel) so retries cannot double count")
+        } else if let id = event.eventID, id.utf8.count > sizeLimits.eventIDBytes {
+            add(.eventIDTooLong, "event_id is \(id.utf8.count) bytes; the limit is \(sizeLimits.eventIDBytes)")
+        }
+        for (field, text) in [("event_id", event.eventID ?? ""), ("event_name", event.eventName.rawValue)]
+        where text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            add(.controlCharacterInKey,
+                "\(field) contains a control character (such as NUL); it is part of the deduplication key, which Meta "
+                    + "compares with the browser pixel's, so it must be printable text")
+        }
+        if let custom = event.customData {
+            let limit = sizeLimits.contentItems
+            if let ids = custom.contentIDs, ids.count > limit {
+                add(.tooManyContentItems, "custom_data.content_ids has \(ids.count) entries; the limit is \(limit)")
+            }
+            if let contents = custom.contents, contents.count > limit {
+                add(.tooManyContentItems, "custom_data.contents has \(contents.count) entries; the limit is \(limit)")
+            }
+            for (name, value) in custom.customProperties
+            where Self.nests(value, deeperThan: sizeLimits.customDataDepth) {
+                // The property name is chosen by the developer, not customer data.
+                add(.customDataTooDeep,
+                    "custom_data.\(Self.clipped(name)) nests deeper than \(sizeLimits.customDataDepth) levels of arrays and objects")
+            }
         }
         let planner = AttemptPlanner(ageLimits: ageLimits)
         if planner.isExpired(eventTime: event.eventTime, actionSource: event.actionSource, now: now) {
@@ -92,5 +128,27 @@ public struct EventValidator: Sendable {
             break
         }
         return issues
+    }
+
+    /// `text` when short, else its first 64 scalars and an ellipsis: what an error may quote
+    /// of an id or a property name, so a hostile one cannot blow up error messages.
+    static func clipped(_ text: String) -> String {
+        guard text.utf8.count > 128 else { return text }
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: text.unicodeScalars.prefix(64))
+        return String(scalars) + "…"
+    }
+
+    /// True when `value` nests arrays and objects more than `limit` levels deep. The
+    /// recursion stops at `limit`, so it is bounded whatever the value.
+    static func nests(_ value: JSONValue, deeperThan limit: Int) -> Bool {
+        switch value {
+        case .null, .bool, .number, .string:
+            return false
+        case .array(let items):
+            return limit <= 0 || items.contains { nests($0, deeperThan: limit - 1) }
+        case .object(let members):
+            return limit <= 0 || members.values.contains { nests($0, deeperThan: limit - 1) }
+        }
     }
 }

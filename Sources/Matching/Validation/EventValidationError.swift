@@ -14,6 +14,8 @@ public struct EventValidationError: Error, Hashable, Sendable, CustomStringConve
         public static let missingEventName = Code("missing_event_name")
         /// A string or list is longer than RoasProof's sanity limit.
         public static let tooLong = Code("too_long")
+        /// A custom property of `custom_data` nests arrays and objects deeper than the limit.
+        public static let tooDeeplyNested = Code("too_deeply_nested")
         /// `event_time` is older than Meta accepts (7 days; 62 for `physical_store`).
         public static let eventTooOld = Code("event_too_old")
         /// `event_time` is further in the future than the allowed clock skew.

@@ -50,6 +50,8 @@ public struct EventValidator: Sendable {
         public var contents = 1_000
         /// Custom properties in `custom_data`.
         public var customProperties = 100
+        /// Nesting of arrays and objects in one custom property (a scalar is 0, a flat array 1).
+        public var customDataDepth = 16
 
         /// The defaults.
         public init() {}
@@ -155,6 +157,10 @@ public struct EventValidator: Sendable {
             if custom.customProperties.count > limits.customProperties {
                 add("custom_data", .tooLong, "has \(custom.customProperties.count) custom properties; the limit is \(limits.customProperties)")
             }
+            if custom.customProperties.contains(where: { Self.nests($0.value, deeperThan: limits.customDataDepth) }) {
+                add("custom_data", .tooDeeplyNested,
+                    "has a custom property nested deeper than \(limits.customDataDepth) levels of arrays and objects")
+            }
         }
         if event.eventName == .purchase {
             if event.customData?.value == nil {
@@ -246,6 +252,16 @@ public struct EventValidator: Sendable {
             (userData.igAccountID, "ig_account_id"), (userData.igSID, "ig_sid"),
         ] {
             checkLength(value, "user_data.\(name)", limits.userDataString)
+        }
+    }
+
+    /// True when `value` nests arrays and objects more than `limit` levels deep; the recursion
+    /// stops at `limit`, so it is bounded whatever the value.
+    static func nests(_ value: JSONValue, deeperThan limit: Int) -> Bool {
+        switch value {
+        case .null, .bool, .number, .string: false
+        case .array(let items): limit <= 0 || items.contains { nests($0, deeperThan: limit - 1) }
+        case .object(let members): limit <= 0 || members.values.contains { nests($0, deeperThan: limit - 1) }
         }
     }
 
