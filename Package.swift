@@ -153,8 +153,9 @@ let package = Package(
             name: "DeliveryIntegrationTests",
             dependencies: [
                 "Delivery", "DeliverySQLite", "DeliveryHTTP", "DeliveryTesting", "FakeGraphAPI", "CAPIModel", "Identity",
-                "DeliveryCrashChild",
+                "Matching", "DeliveryCrashChild",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
