@@ -124,6 +124,12 @@ struct JSONSyntaxTests {
         "{\"a\":tru}", "{\"a\":nul}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12G4\"}", "{\"a\":\"\\u12\"}", "{\"a\":\"\n\"}",
         "{\"a\":\"\u{0}\"}", "{\"a\":[1 2]}", "{\"a\":[1,]}", "{\"a\":[}", "{\"a\":\"x}", "\u{FEFF}{}", "{} x",
         "{\"a\":NaN}", "{\"a\":Infinity}", "{\"a\":1}//", "/*c*/{}",
+        // Found by FuzzJSONSyntax (Fuzz/Corpus/FuzzJSONSyntax/regression-trailing-comma):
+        // Foundation's JSONDecoder accepts a trailing comma; RFC 8259 does not, and neither
+        // does this check, since the event is spliced into a request body as is.
+        "{ \"a\": \"\\u00e9In/\" ,\t\t\t\t\t} ",
+        // Found by FuzzJSONSyntax (…/regression-nul): Foundation reads this as `{}`.
+        "{\u{0}}\u{0}",
     ])
     func refuses(_ text: String) {
         #expect(!JSONSyntax.isObject(text))

@@ -109,3 +109,25 @@ struct HostileValidationInputTests {
         }
     }
 }
+
+/// Regressions found by `FuzzClientIP`.
+@Suite("Forwarding hops are read strictly")
+struct ForwardingHopRegressionTests {
+    /// `Fuzz/Corpus/FuzzClientIP/regression-bracket-trailer`: text after `]` that is not a
+    /// port was ignored, so `[2001:db8::1]junk` read as 2001:db8::1. Now the hop is unreadable.
+    @Test("a hop is an address, optionally with a port, and nothing else", arguments: [
+        ("[2001:db8::1]", "2001:db8::1"), ("[2001:db8::1]:443", "2001:db8::1"), ("[2001:db8::1]:_hidden", "2001:db8::1"),
+        ("198.51.100.7:8080", "198.51.100.7"), ("198.51.100.7:_x-1.a", "198.51.100.7"), ("2001:db8::7", "2001:db8::7"),
+        ("[2001:db8::1]Ffd", nil), ("[2001:db8::1]:", nil), ("[2001:db8::1]:123456", nil), ("[2001:db8::1]:44a", nil),
+        ("198.51.100.7:", nil), ("198.51.100.7:x", nil), ("198.51.100.7:_", nil), ("198.51.100.7:12:34", nil),
+        ("[2001:db8::1] :443", nil), ("198.51.100.7:٤٤٣", nil),
+    ] as [(String, String?)])
+    func strictHops(_ hop: String, _ expected: String?) {
+        let resolver = ClientIPResolver()
+        let resolution = resolver.resolve(peerAddress: hop)
+        #expect(resolution.address?.description == expected)
+        #expect(resolution.problem == (expected == nil ? "unreadable_hop" : nil))
+        let forwarded = resolver.resolve(peerAddress: nil, forwarded: ["for=\"\(hop)\""])
+        #expect(forwarded.address?.description == expected)
+    }
+}
