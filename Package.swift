@@ -45,7 +45,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
-        // Test-only: property-based tests of the pixel snippet escaping.
+        // Test-only: property-based tests (pixel snippet escaping, normalizer idempotence).
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
@@ -125,7 +125,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CAPIModelTests", dependencies: ["CAPIModel"]),
-        .testTarget(name: "IdentityTests", dependencies: ["Identity", "CAPIModel"], resources: [.copy("Vectors")]),
+        .testTarget(
+            name: "IdentityTests",
+            dependencies: ["Identity", "CAPIModel", .product(name: "PropertyBased", package: "swift-property-based")],
+            resources: [.copy("Vectors")]
+        ),
         .testTarget(
             name: "CLITests",
             dependencies: ["capi", "Delivery", "DeliverySQLite", "FakeGraphAPI", "CAPIModel"]
@@ -161,8 +165,9 @@ let package = Package(
             name: "DeliveryIntegrationTests",
             dependencies: [
                 "Delivery", "DeliverySQLite", "DeliveryHTTP", "DeliveryTesting", "FakeGraphAPI", "CAPIModel", "Identity",
-                "DeliveryCrashChild",
+                "Matching", "DeliveryCrashChild",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

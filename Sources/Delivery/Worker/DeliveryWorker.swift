@@ -228,7 +228,16 @@ public final class DeliveryWorker: Service, Sendable {
     // MARK: Delivery of one batch
 
     private func deliver(_ batch: [LeasedEvent], pixel: PixelID) async {
-        let (send, expired) = planner.partitionExpired(batch, now: clock.now)
+        let (readable, unreadable) = planner.partitionUnreadable(batch)
+        if !unreadable.isEmpty {
+            // Quarantined before any request, so the rest of the batch flows.
+            await settle(Settlement(attempt: nil, events: unreadable), pixel: pixel)
+            metrics.parked(unreadable.count, reason: .unreadable)
+            logger.info(
+                "parked unreadable stored events",
+                metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.eventCount: "\(unreadable.count)"])
+        }
+        let (send, expired) = planner.partitionExpired(readable, now: clock.now)
         if !expired.isEmpty {
             await settle(Settlement(attempt: nil, events: expired), pixel: pixel)
             metrics.parked(expired.count, reason: .expired)
@@ -244,7 +253,7 @@ public final class DeliveryWorker: Service, Sendable {
                     state.pixels[pixel]!.gate.reopensAt, state.shuttingDown
                 )
             }
-            if !gateOpen || Task.isCancelled || (shuttingDown && part.count < batch.count) {
+            if !gateOpen || Task.isCancelled || (shuttingDown && part.count < send.count) {
                 // Paused or suspended meanwhile, or stopping in the middle of a bisection:
                 // put the rest back without counting an attempt.
                 let due = reopensAt ?? clock.now
@@ -324,6 +333,10 @@ public final class DeliveryWorker: Service, Sendable {
             receipt.eventsReceived = success.eventsReceived
             receipt.messages = success.messages
             receipt.fbtraceID = success.fbtraceID
+            if success.eventsReceived < eventCount {
+                receipt.outcome = .unacknowledged
+                receipt.errorMessage = AttemptPlanner.unacknowledgedReason(received: success.eventsReceived, sent: eventCount)
+            }
         case .transient(let reason, _):
             if transportError == nil { receipt.errorMessage = reason }
         default:
@@ -365,7 +378,7 @@ public final class DeliveryWorker: Service, Sendable {
         if let subcode = receipt.errorSubcode { metadata[DeliveryLogKey.graphSubcode] = "\(subcode)" }
         if let trace = receipt.fbtraceID { metadata[DeliveryLogKey.fbtraceID] = "\(trace)" }
         if !parked.isEmpty { metadata["capi.parked_count"] = "\(parked.values.reduce(0, +))" }
-        if case .delivered = classification {
+        if receipt.outcome == .delivered {
             logger.debug("delivered batch", metadata: metadata)
         } else {
             logger.info("request failed", metadata: metadata)

@@ -32,6 +32,10 @@ public struct UserDataAssembler: Sendable {
     public var sendsVisitorIDWithUserID: Bool = false
     /// The longest user agent accepted, in bytes.
     public var maximumUserAgentLength: Int = 2_048
+    /// Emails and phone numbers hashed per customer; those beyond are left out, each recorded
+    /// as rejected (`too_many_values`). Meta has no use for more than a few, and the cap keeps a
+    /// record with thousands of values from costing time (values are deduplicated pairwise).
+    public var maximumValuesPerKey: Int = 20
 
     /// Creates an assembler.
     public init(normalizer: IdentityNormalizer = IdentityNormalizer(), consentPolicy: ConsentPolicy = ConsentPolicy()) {
@@ -54,8 +58,10 @@ public struct UserDataAssembler: Sendable {
         }
         result.userData.reserveHashedCapacity(customer.emails.count + customer.phones.count + 10)
         let region = customer.effectiveRegion
-        for email in customer.emails { builder.hash(email, .email, region: nil, normalizer, into: &result) }
-        for phone in customer.phones { builder.hash(phone, .phone, region: region, normalizer, into: &result) }
+        for email in customer.emails.prefix(maximumValuesPerKey) { builder.hash(email, .email, region: nil, normalizer, into: &result) }
+        for phone in customer.phones.prefix(maximumValuesPerKey) { builder.hash(phone, .phone, region: region, normalizer, into: &result) }
+        builder.tooMany(customer.emails.count - maximumValuesPerKey, .email, into: &result)
+        builder.tooMany(customer.phones.count - maximumValuesPerKey, .phone, into: &result)
         builder.hash(customer.firstName, .firstName, region: nil, normalizer, into: &result)
         builder.hash(customer.lastName, .lastName, region: nil, normalizer, into: &result)
         builder.hash(customer.gender, .gender, region: nil, normalizer, into: &result)
@@ -118,6 +124,16 @@ struct Builder {
             result.records.append(KeyProvenance(key: userDataKey, origin: origin == .hashed ? .hashed : .passedThrough))
         } catch {
             result.records.append(KeyProvenance(key: userDataKey, origin: .rejected, reason: error.code.rawValue, message: error.message))
+        }
+    }
+
+    /// Records `extra` values of `key` left out by ``UserDataAssembler/maximumValuesPerKey``.
+    func tooMany(_ extra: Int, _ key: UserDataKey, into result: inout AssembledUserData) {
+        guard extra > 0 else { return }
+        for _ in 0..<extra {
+            result.records.append(KeyProvenance(
+                key: key, origin: .rejected, reason: "too_many_values",
+                message: "more values than UserDataAssembler.maximumValuesPerKey; only the first ones are sent"))
         }
     }
 

@@ -50,6 +50,8 @@ public struct EventValidator: Sendable {
         public var contents = 1_000
         /// Custom properties in `custom_data`.
         public var customProperties = 100
+        /// Nesting of arrays and objects in one custom property (a scalar is 0, a flat array 1).
+        public var customDataDepth = 16
 
         /// The defaults.
         public init() {}
@@ -97,12 +99,18 @@ public struct EventValidator: Sendable {
             guard let value, value.utf8.count > limit else { return }
             add(field, .tooLong, "is \(value.utf8.count) bytes; the limit is \(limit)")
         }
+        func checkPrintable(_ value: String?, _ field: String) {
+            guard let value, value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return }
+            add(field, .controlCharacter,
+                "contains a control character (such as NUL or a line break); it is part of the deduplication key Meta compares with the browser pixel's, so it must be printable text")
+        }
 
         // event_name
         if event.eventName.rawValue.trimmingASCIIWhitespace.isEmpty {
             add("event_name", .missingEventName, "is empty; use a standard name such as Purchase or a custom name")
         }
         checkLength(event.eventName.rawValue, "event_name", limits.eventName)
+        checkPrintable(event.eventName.rawValue, "event_name")
 
         // event_time
         let age = now.seconds - event.eventTime.seconds
@@ -122,6 +130,7 @@ public struct EventValidator: Sendable {
                 "is required: set the id shared with the browser pixel (EventID.forOrder or EventID.derive) so retries and the pixel's copy count once")
         }
         checkLength(event.eventID, "event_id", limits.eventID)
+        checkPrintable(event.eventID, "event_id")
 
         // URLs
         if let url = event.eventSourceURL {
@@ -165,6 +174,10 @@ public struct EventValidator: Sendable {
             }
             if custom.customProperties.count > limits.customProperties {
                 add("custom_data", .tooLong, "has \(custom.customProperties.count) custom properties; the limit is \(limits.customProperties)")
+            }
+            if custom.customProperties.contains(where: { Self.nests($0.value, deeperThan: limits.customDataDepth) }) {
+                add("custom_data", .tooDeeplyNested,
+                    "has a custom property nested deeper than \(limits.customDataDepth) levels of arrays and objects")
             }
         }
         if event.eventName == .purchase {
@@ -257,6 +270,16 @@ public struct EventValidator: Sendable {
             (userData.igAccountID, "ig_account_id"), (userData.igSID, "ig_sid"),
         ] {
             checkLength(value, "user_data.\(name)", limits.userDataString)
+        }
+    }
+
+    /// True when `value` nests arrays and objects more than `limit` levels deep; the recursion
+    /// stops at `limit`, so it is bounded whatever the value.
+    static func nests(_ value: JSONValue, deeperThan limit: Int) -> Bool {
+        switch value {
+        case .null, .bool, .number, .string: false
+        case .array(let items): limit <= 0 || items.contains { nests($0, deeperThan: limit - 1) }
+        case .object(let members): limit <= 0 || members.values.contains { nests($0, deeperThan: limit - 1) }
         }
     }
 
