@@ -1,6 +1,7 @@
 import CAPIModel
 import Delivery
 import DeliveryTesting
+import Matching
 import Testing
 #if canImport(FoundationEssentials)
 import FoundationEssentials

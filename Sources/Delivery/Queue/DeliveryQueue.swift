@@ -1,5 +1,5 @@
 public import CAPIModel
-import Matching
+public import Matching
 public import CoreMetrics
 public import Logging
 #if canImport(FoundationEssentials)
