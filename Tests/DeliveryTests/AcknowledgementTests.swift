@@ -130,6 +130,11 @@ struct JSONSyntaxTests {
         "{ \"a\": \"\\u00e9In/\" ,\t\t\t\t\t} ",
         // Found by FuzzJSONSyntax (…/regression-nul): Foundation reads this as `{}`.
         "{\u{0}}\u{0}",
+        // Found by FuzzJSONSyntax (…/regression-leading-zero, -control-in-string,
+        // -unknown-escape): Foundation's JSONDecoder never reads a value whose key repeats an
+        // earlier one, so a broken value hides there; this check reads every value.
+        "{\"a\":1,\"a\":0883612800}", "{\"a\":[],\"a\":\"x\u{12}y\"}", "{\"a\":[],\"a\":\"\\\u{FFFD}\"}",
+        "{\"a\":[],\"a\":\"\\uZZZZ\"}", "{\"a\":-012}", "{\"a\":\"\\q\"}",
     ])
     func refuses(_ text: String) {
         #expect(!JSONSyntax.isObject(text))
