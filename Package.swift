@@ -119,8 +119,10 @@ let package = Package(
             dependencies: [
                 "RoasProof",
                 "DeliveryDashboard",
-                // `capi demo` runs the whole pipeline offline against the fake Graph API.
+                // `capi demo` runs the whole pipeline offline against the fake Graph API, with
+                // DeliveryTesting's seeded generator so its visitor ids are the same every run.
                 "FakeGraphAPI",
+                "DeliveryTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -15,7 +15,13 @@ let package = Package(
         .executableTarget(name: "FuzzClickIDs", dependencies: [.product(name: "RoasProof", package: "RoasProof")]),
         .executableTarget(name: "FuzzGraphJSON", dependencies: [.product(name: "RoasProof", package: "RoasProof")]),
         .executableTarget(name: "FuzzClientIP", dependencies: [.product(name: "RoasProof", package: "RoasProof")]),
-        .executableTarget(name: "FuzzDeliveryResponse", dependencies: [.product(name: "RoasProof", package: "RoasProof")]),
+        .executableTarget(
+            name: "FuzzDeliveryResponse",
+            dependencies: [
+                .product(name: "RoasProof", package: "RoasProof"),
+                .product(name: "DeliveryTesting", package: "RoasProof"),
+            ]
+        ),
         .executableTarget(name: "FuzzJSONSyntax", dependencies: [.product(name: "RoasProof", package: "RoasProof")]),
     ]
 )

@@ -9,17 +9,8 @@
 // least as many events as were sent; retries and releases are never due in the past.
 import CAPIModel
 import Delivery
+import DeliveryTesting
 
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 let now = Timestamp(milliseconds: 1_767_225_600_000)
 let planner = AttemptPlanner()
@@ -58,7 +49,7 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
             id: EventRecordID(Int64(index + 1)), key: EventKey(pixelID: "1", eventName: .purchase, eventID: "e\(index)"),
             eventTime: now.unixTime, actionSource: .website, json: "{}", attempts: index % 13)
     }
-    var random = SplitMix(state: UInt64(count))
+    var random = SeededGenerator(seed: UInt64(count))
     let plan = planner.plan(classification, batch: batch, now: now, using: &random)
     let ids = batch.map(\.id)
     if plan.resend.isEmpty {

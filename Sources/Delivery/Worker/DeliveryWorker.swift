@@ -227,24 +227,22 @@ public final class DeliveryWorker: Service, Sendable {
 
     // MARK: Delivery of one batch
 
+    /// Parks `events` (already settled by the planner) without a request, and says so.
+    private func parkBeforeSending(
+        _ events: [EventSettlement], pixel: PixelID, reason: ParkReason.Code, _ message: Logger.Message
+    ) async {
+        guard !events.isEmpty else { return }
+        await settle(Settlement(attempt: nil, events: events), pixel: pixel)
+        metrics.parked(events.count, reason: reason)
+        logger.info(message, metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.eventCount: "\(events.count)"])
+    }
+
     private func deliver(_ batch: [LeasedEvent], pixel: PixelID) async {
         let (readable, unreadable) = planner.partitionUnreadable(batch)
-        if !unreadable.isEmpty {
-            // Quarantined before any request, so the rest of the batch flows.
-            await settle(Settlement(attempt: nil, events: unreadable), pixel: pixel)
-            metrics.parked(unreadable.count, reason: .unreadable)
-            logger.info(
-                "parked unreadable stored events",
-                metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.eventCount: "\(unreadable.count)"])
-        }
+        // Quarantined before any request, so the rest of the batch flows.
+        await parkBeforeSending(unreadable, pixel: pixel, reason: .unreadable, "parked unreadable stored events")
         let (send, expired) = planner.partitionExpired(readable, now: clock.now)
-        if !expired.isEmpty {
-            await settle(Settlement(attempt: nil, events: expired), pixel: pixel)
-            metrics.parked(expired.count, reason: .expired)
-            logger.info(
-                "parked expired events",
-                metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.eventCount: "\(expired.count)"])
-        }
+        await parkBeforeSending(expired, pixel: pixel, reason: .expired, "parked expired events")
         var pending: [[LeasedEvent]] = send.isEmpty ? [] : [send]
         while let part = pending.popLast() {
             let (destination, gateOpen, reopensAt, shuttingDown) = state.withLock { state in

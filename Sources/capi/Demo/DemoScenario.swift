@@ -1,6 +1,7 @@
 import CAPIModel
 import Dedup
 import Delivery
+import DeliveryTesting
 import FoundationEssentials
 import Identity
 import Matching
@@ -33,7 +34,7 @@ struct DemoScenario {
 
     init(now: Timestamp) throws {
         nowMs = now.milliseconds
-        var rng = SplitMix64(seed: 84_213)
+        var rng = SeededGenerator(seed: 84_213)
         let domain = CookieDomain(host: Self.shop) ?? CookieDomain(domain: "store.example", subdomainIndex: 1, isHostOnly: false)
         let nowMs = now.milliseconds
         func minutesAgo(_ minutes: Int64) -> UnixTime { UnixTime(seconds: (nowMs - minutes * 60_000) / 1_000) }
@@ -151,17 +152,3 @@ struct DemoScenario {
     }
 }
 
-/// A small seeded generator (SplitMix64), so the demo's visitor ids are the same every run.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
