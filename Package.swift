@@ -10,13 +10,14 @@ import PackageDescription
 //   Identity     normalization + hashing of customer identifiers (the only module that sees raw PII)
 //   Matching     fbc/fbp/visitor id/IP/consent, user_data assembly, coverage
 //   Dedup        deterministic event_id and the browser pixel hand-off
-//   Delivery     durable store-and-forward: EventStore/Transport protocols, retry rules, queue, worker
+//   Delivery     (also uses Matching's EventValidator) durable store-and-forward: EventStore/Transport protocols, retry rules, queue, worker
 //   DeliveryTesting           in-memory store, recording transport, manual clock (a product)
 //   DeliveryStoreConformance  the EventStore conformance suite every store's tests run
 //   DeliverySQLite            the embedded SQLite store (sqlite-nio)
 //   DeliveryHTTP              the AsyncHTTPClient transport
 //   DeliveryPostgres          the PostgreSQL store shared by many app instances (postgres-nio)
 //   FakeGraphAPI              a loopback fake of POST /{version}/{pixel}/events (a product)
+//   DeliveryDashboard         text and self-contained HTML views of a store (status, coverage, failures)
 //   RoasProof    umbrella that re-exports the library modules
 //   capi         command-line tool
 
@@ -35,6 +36,7 @@ let package = Package(
         .library(name: "DeliveryHTTP", targets: ["DeliveryHTTP"]),
         .library(name: "DeliveryPostgres", targets: ["DeliveryPostgres"]),
         .library(name: "FakeGraphAPI", targets: ["FakeGraphAPI"]),
+        .library(name: "DeliveryDashboard", targets: ["DeliveryDashboard"]),
         .executable(name: "capi", targets: ["capi"]),
     ],
     dependencies: [
@@ -47,7 +49,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
-        // Test-only: property-based tests of the pixel snippet escaping.
+        // Test-only: property-based tests (pixel snippet escaping, normalizer idempotence).
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
@@ -65,6 +67,7 @@ let package = Package(
             dependencies: [
                 "CAPIModel",
                 "Identity",
+                "Matching",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -114,6 +117,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Text and HTML views of a store: pure rendering over InspectableEventStore snapshots.
+        .target(name: "DeliveryDashboard", dependencies: ["Delivery", "CAPIModel"]),
         // A child process for the crash test: enqueues and delivers until it is killed.
         .executableTarget(
             name: "DeliveryCrashChild",
@@ -141,12 +146,25 @@ let package = Package(
             name: "capi",
             dependencies: [
                 "RoasProof",
+                "DeliveryDashboard",
+                // `capi demo` runs the whole pipeline offline against the fake Graph API, with
+                // DeliveryTesting's seeded generator so its visitor ids are the same every run.
+                "FakeGraphAPI",
+                "DeliveryTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CAPIModelTests", dependencies: ["CAPIModel"]),
-        .testTarget(name: "IdentityTests", dependencies: ["Identity", "CAPIModel"], resources: [.copy("Vectors")]),
-        .testTarget(name: "CLITests", dependencies: ["capi"]),
+        .testTarget(
+            name: "IdentityTests",
+            dependencies: ["Identity", "CAPIModel", .product(name: "PropertyBased", package: "swift-property-based")],
+            resources: [.copy("Vectors")]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["capi", "Delivery", "DeliverySQLite", "FakeGraphAPI", "CAPIModel"]
+        ),
+        .testTarget(name: "DeliveryDashboardTests", dependencies: ["DeliveryDashboard", "Delivery", "DeliveryTesting", "CAPIModel"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "CAPIModel", "Identity"], resources: [.copy("Vectors")]),
         .testTarget(
             name: "DedupTests",
@@ -158,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "DeliveryTests",
             dependencies: [
-                "Delivery", "DeliveryTesting", "DeliveryStoreConformance", "CAPIModel", "Identity",
+                "Delivery", "DeliveryTesting", "DeliveryStoreConformance", "CAPIModel", "Identity", "Matching",
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
@@ -177,8 +195,9 @@ let package = Package(
             name: "DeliveryIntegrationTests",
             dependencies: [
                 "Delivery", "DeliverySQLite", "DeliveryHTTP", "DeliveryTesting", "FakeGraphAPI", "CAPIModel", "Identity",
-                "DeliveryCrashChild",
+                "Matching", "DeliveryCrashChild",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -14,5 +14,14 @@ let package = Package(
         .executableTarget(name: "FuzzIdentity", dependencies: [.product(name: "RoasProof", package: "RoasProof")]),
         .executableTarget(name: "FuzzClickIDs", dependencies: [.product(name: "RoasProof", package: "RoasProof")]),
         .executableTarget(name: "FuzzGraphJSON", dependencies: [.product(name: "RoasProof", package: "RoasProof")]),
+        .executableTarget(name: "FuzzClientIP", dependencies: [.product(name: "RoasProof", package: "RoasProof")]),
+        .executableTarget(
+            name: "FuzzDeliveryResponse",
+            dependencies: [
+                .product(name: "RoasProof", package: "RoasProof"),
+                .product(name: "DeliveryTesting", package: "RoasProof"),
+            ]
+        ),
+        .executableTarget(name: "FuzzJSONSyntax", dependencies: [.product(name: "RoasProof", package: "RoasProof")]),
     ]
 )

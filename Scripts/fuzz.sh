@@ -3,9 +3,13 @@
 # seed corpus (Fuzz/Corpus/<target>) and adding what they find to a scratch copy of it.
 #
 #   Scripts/fuzz.sh [seconds per target, default 60] [target ...]
+#   FUZZ_MERGE=1 Scripts/fuzz.sh 300     # also merge new coverage into Fuzz/Corpus
 #
 # Targets: FuzzIdentity (every normalizer), FuzzClickIDs (cookies, fbclid capture, client IP,
-# cookie domains), FuzzGraphJSON (Graph responses and request bodies). A crash leaves its
+# cookie domains), FuzzGraphJSON (Graph responses and request bodies), FuzzClientIP (IP
+# addresses, CIDR ranges, Forwarded / X-Forwarded-For resolution), FuzzDeliveryResponse (the
+# worker's classification and retry planning of any answer), FuzzJSONSyntax (the check of
+# stored events, against Foundation's decoder). A crash leaves its
 # input in Fuzz/findings/<target>/ and the script fails; turn each finding into a regression
 # test before fixing it.
 set -euo pipefail
@@ -13,7 +17,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(FuzzIdentity FuzzClickIDs FuzzGraphJSON)
+[ ${#targets[@]} -eq 0 ] && targets=(FuzzIdentity FuzzClickIDs FuzzGraphJSON FuzzClientIP FuzzDeliveryResponse FuzzJSONSyntax)
 
 # `--sanitize=fuzzer` makes SwiftPM link libFuzzer's main; the combined -sanitize flag after
 # it turns on coverage and AddressSanitizer together (two separate --sanitize options would
@@ -21,6 +25,9 @@ targets=("$@")
 swift build --package-path Fuzz -c debug --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address \
     --scratch-path .build-fuzz 2>&1 | grep -vE "ld.gold: warning: Cannot export local symbol" | tail -n 3
 bin=".build-fuzz/debug"
+# libFuzzer reports crashes itself; Swift's backtracer, started on a crash under ASan, can
+# hang holding the output pipe, which stalled the script after the first finding.
+export SWIFT_BACKTRACE=enable=no
 
 status=0
 for target in "${targets[@]}"; do
@@ -32,6 +39,10 @@ for target in "${targets[@]}"; do
         -artifact_prefix="Fuzz/findings/$target/" -print_final_stats=1 2>&1 \
         | grep -E "INITED|DONE|ERROR|Precondition|Fatal|artifact|stat::(number_of_executed_units|new_units_added|peak_rss)"; then
         status=1
+    fi
+    if [ "${FUZZ_MERGE:-0}" = 1 ]; then
+        # Keep what the run found: inputs that add coverage join the committed corpus.
+        "$bin/$target" -merge=1 "Fuzz/Corpus/$target" "$corpus" >/dev/null 2>&1 || true
     fi
     rm -rf "$corpus"
 done

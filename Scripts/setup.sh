@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # Installs what RoasProof needs on a fresh Debian/Ubuntu machine: OpenSSL's libcrypto
-# headers (libssl-dev) and pkg-config, which the CLibcrypto target is found through.
+# headers (libssl-dev) and pkg-config, which the CLibcrypto target is found through, and
+# curl for the examples' smoke test.
+#
+#   Scripts/setup.sh            what building, `swift run capi demo` and the tests need
+#   Scripts/setup.sh --browser  also Chromium, fonts and Python, for Scripts/check-report.sh
+#
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
-packages=(libssl-dev pkg-config)
+packages=(libssl-dev pkg-config curl)
+if [ "${1:-}" = "--browser" ]; then
+    packages+=(chromium fonts-liberation python3)
+fi
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

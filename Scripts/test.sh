@@ -4,7 +4,8 @@
 #   2. builds the package and fails on any warning in our own sources,
 #   3. runs the whole test suite against a throwaway PostgreSQL server (Scripts/with-postgres.sh
 #      installs, starts and deletes it; the DeliveryPostgres tests fail without one),
-#   4. builds the Examples and Benchmarks packages and runs the examples' smoke test.
+#   4. builds the Examples and Benchmarks packages and runs the examples' smoke tests,
+#   5. renders the HTML dashboard in headless Chromium and checks the screenshot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -25,6 +26,9 @@ Scripts/with-postgres.sh swift test
 
 echo "== examples"
 Scripts/test-examples.sh
+
+echo "== dashboard in a browser"
+Scripts/check-report.sh
 
 echo "== benchmarks build"
 swift build --package-path Benchmarks

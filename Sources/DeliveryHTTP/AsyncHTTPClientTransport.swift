@@ -17,7 +17,10 @@ import NIOHTTP1
 public struct AsyncHTTPClientTransport: Transport {
     /// Transport settings.
     public struct Configuration: Sendable {
-        /// Response bodies beyond this size are cut (Graph answers are small).
+        /// Response bodies beyond this size are cut (Graph answers are small, a few hundred
+        /// bytes): the transport keeps at most this many bytes, stops reading, closes the
+        /// connection and returns the response with ``TransportResponse/isTruncated`` set.
+        /// Memory per request is bounded by it, whatever the server sends.
         public var maximumResponseBytes: Int = 1 << 20
         /// The `User-Agent` header.
         public var userAgent: String = "roasproof-delivery/1"
@@ -49,14 +52,34 @@ public struct AsyncHTTPClientTransport: Transport {
         let deadline = NIODeadline.now() + TimeAmount.nanoseconds(Self.nanoseconds(request.timeout))
         do {
             let response = try await client.execute(http, deadline: deadline)
-            var body = try await response.body.collect(upTo: configuration.maximumResponseBytes)
-            return TransportResponse(
+            let (body, truncated) = try await Self.read(response, limit: max(0, configuration.maximumResponseBytes))
+            var answer = TransportResponse(
                 status: Int(response.status.code),
                 headers: response.headers.map { (name: $0.name, value: $0.value) },
-                body: body.readBytes(length: body.readableBytes) ?? [])
+                body: body)
+            answer.isTruncated = truncated
+            return answer
         } catch {
             throw HTTPTransportError(underlying: error, redacting: [token, request.appSecretProof ?? token])
         }
+    }
+
+    /// Reads at most `limit` bytes of the body. A longer body is cut: reading stops (which
+    /// cancels the rest of the transfer) and the first `limit` bytes are returned.
+    static func read(_ response: HTTPClientResponse, limit: Int) async throws -> (body: [UInt8], truncated: Bool) {
+        if let length = response.headers.first(name: "Content-Length").flatMap({ Int($0) }), length > limit {
+            return ([], true)  // announced too large: do not read any of it
+        }
+        var body: [UInt8] = []
+        for try await chunk in response.body {
+            let room = limit - body.count
+            if chunk.readableBytes > room {
+                body += chunk.readableBytesView.prefix(room)
+                return (body, true)
+            }
+            body += chunk.readableBytesView
+        }
+        return (body, false)
     }
 
     static func nanoseconds(_ duration: Duration) -> Int64 {

@@ -48,6 +48,12 @@ public final class SQLiteEventStore: EventStore, Sendable {
         /// WAL pages written before SQLite checkpoints them into the database file
         /// (`PRAGMA wal_autocheckpoint`); larger values mean fewer, longer checkpoints.
         public var walAutocheckpointPages: Int = 4_000
+        /// The most the database file may grow to, in bytes (`PRAGMA max_page_count`), or
+        /// `nil` for no limit but the disk. A write that would pass it fails with
+        /// ``DeliveryError/Code/storeFull``, exactly like a full disk, and stores nothing; what
+        /// was stored before is kept. A limit below the current size holds the file at its
+        /// current size.
+        public var maximumSizeBytes: Int?
 
         public init() {}
     }
@@ -140,6 +146,11 @@ public final class SQLiteEventStore: EventStore, Sendable {
             _ = try await connection.query("PRAGMA temp_store = MEMORY")
             _ = try await connection.query("PRAGMA cache_size = -\(max(0, configuration.cacheSizeKiB))")
             _ = try await connection.query("PRAGMA wal_autocheckpoint = \(max(0, configuration.walAutocheckpointPages))")
+            if let bytes = configuration.maximumSizeBytes {
+                let pageSize = try await connection.query("PRAGMA page_size").first?.columns.first?.data.integer ?? 4_096
+                let pages = max(1, (max(0, bytes) + Int(pageSize) - 1) / max(1, Int(pageSize)))
+                _ = try await connection.query("PRAGMA max_page_count = \(pages)")
+            }
         }
         let current = try await schemaVersion()
         guard current <= SQLiteSchema.latestVersion else {
@@ -186,13 +197,41 @@ public final class SQLiteEventStore: EventStore, Sendable {
 
     // MARK: Plumbing
 
-    private func run<T: Sendable>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+    func run<T: Sendable>(_ operation: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await lock.withLock { try await body() }
         } catch let error as DeliveryError {
             throw error
         } catch {
-            throw DeliveryError(code: .storeFailure, message: "SQLite store: \(operation) failed", underlying: error)
+            throw Self.storeError("\(operation) failed", error)
+        }
+    }
+
+    /// Wraps a SQLite failure, with a code for the conditions a caller can act on: a full
+    /// disk (or size limit), a lock held too long, a read-only database.
+    static func storeError(_ what: String, _ error: any Error, file: String = #fileID, line: Int = #line) -> DeliveryError {
+        switch (error as? SQLiteError)?.reason {
+        case .full?:
+            return DeliveryError(
+                code: .storeFull,
+                message: "SQLite store: \(what): the disk is full or the store reached Configuration.maximumSizeBytes; "
+                    + "free space or raise the limit (events stored earlier are kept)",
+                underlying: error, file: file, line: line)
+        case .busy?, .busyTimeout?, .busyInRecovery?, .busyInSnapshot?, .locked?:
+            return DeliveryError(
+                code: .storeBusy,
+                message: "SQLite store: \(what): another connection held the database lock longer than "
+                    + "Configuration.busyTimeoutMilliseconds; retry, and check what else writes to the file",
+                underlying: error, file: file, line: line)
+        case .readOnly?, .readonlyCantLock?, .readonlyDirectory?, .readonlyInRecovery?, .readonlyInRollback?,
+            .readonlyBackingMoved?:
+            return DeliveryError(
+                code: .storeReadOnly,
+                message: "SQLite store: \(what): the database is read-only; check the permissions of the file, its "
+                    + "directory and its -wal and -shm files, and that the file system is writable",
+                underlying: error, file: file, line: line)
+        default:
+            return DeliveryError(code: .storeFailure, message: "SQLite store: \(what)", underlying: error, file: file, line: line)
         }
     }
 
@@ -268,8 +307,7 @@ public final class SQLiteEventStore: EventStore, Sendable {
             appendCommits.withLock { $0 += 1 }
             for (request, result) in zip(requests, results) { request.result.withLock { $0 = .success(result) } }
         } catch {
-            let wrapped = DeliveryError(
-                code: .storeFailure, message: "SQLite store: appending events failed; nothing was stored", underlying: error)
+            let wrapped = Self.storeError("appending events failed; nothing of this call was stored", error)
             for request in requests { request.result.withLock { $0 = .failure(wrapped) } }
         }
         lock.unlock()
@@ -561,12 +599,12 @@ public final class SQLiteEventStore: EventStore, Sendable {
 
     // MARK: Inspection
 
-    private static let reportColumns = """
+    static let reportColumns = """
         id, pixel_id, event_name, event_id, event_time, action_source, payload, state, attempts, enqueued_at, due_at,
         delivered_at, parked_at, park_code, park_message, park_graph_code, park_graph_subcode
         """
 
-    private static func report(_ row: SQLiteRow) -> EventStatusReport {
+    static func report(_ row: SQLiteRow) -> EventStatusReport {
         func int(_ name: String) -> Int64? { row.column(name)?.integer.map { Int64($0) } }
         func text(_ name: String) -> String? { row.column(name)?.string }
         var reason: ParkReason?
@@ -630,23 +668,26 @@ public final class SQLiteEventStore: EventStore, Sendable {
                 SELECT a.* FROM attempts a JOIN attempt_events e ON e.attempt_id = a.id
                 WHERE e.event_row = ? ORDER BY a.id
                 """, [.integer(SQLiteInt64(id.rawValue))])
-            return rows.map { row in
-                func int(_ name: String) -> Int? { row.column(name)?.integer.map { Int($0) } }
-                func text(_ name: String) -> String? { row.column(name)?.string }
-                let messages = (try? CAPIJSON.decode([String].self, from: Data((text("messages") ?? "[]").utf8))) ?? []
-                return RecordedAttempt(
-                    id: AttemptID(Int64(int("id") ?? 0)),
-                    receipt: AttemptReceipt(
-                        pixelID: PixelID(text("pixel_id") ?? ""),
-                        startedAt: Timestamp(milliseconds: Int64(int("started_at") ?? 0)),
-                        durationMilliseconds: Int64(int("duration_ms") ?? 0),
-                        requestBody: text("request_body") ?? "", eventCount: int("event_count") ?? 0,
-                        httpStatus: int("http_status"), responseBody: text("response_body"), fbtraceID: text("fbtrace_id"),
-                        eventsReceived: int("events_received"), messages: messages, errorCode: int("error_code"),
-                        errorSubcode: int("error_subcode"), errorMessage: text("error_message"),
-                        outcome: AttemptOutcome(rawValue: text("outcome") ?? "")))
-            }
+            return rows.map(Self.recordedAttempt)
         }
+    }
+
+    /// A row of the `attempts` table as a receipt.
+    static func recordedAttempt(_ row: SQLiteRow) -> RecordedAttempt {
+        func int(_ name: String) -> Int? { row.column(name)?.integer.map { Int($0) } }
+        func text(_ name: String) -> String? { row.column(name)?.string }
+        let messages = (try? CAPIJSON.decode([String].self, from: Data((text("messages") ?? "[]").utf8))) ?? []
+        return RecordedAttempt(
+            id: AttemptID(Int64(int("id") ?? 0)),
+            receipt: AttemptReceipt(
+                pixelID: PixelID(text("pixel_id") ?? ""),
+                startedAt: Timestamp(milliseconds: Int64(int("started_at") ?? 0)),
+                durationMilliseconds: Int64(int("duration_ms") ?? 0),
+                requestBody: text("request_body") ?? "", eventCount: int("event_count") ?? 0,
+                httpStatus: int("http_status"), responseBody: text("response_body"), fbtraceID: text("fbtrace_id"),
+                eventsReceived: int("events_received"), messages: messages, errorCode: int("error_code"),
+                errorSubcode: int("error_subcode"), errorMessage: text("error_message"),
+                outcome: AttemptOutcome(rawValue: text("outcome") ?? "")))
     }
 
     public func replay(_ ids: [EventRecordID], at now: Timestamp) async throws -> [EventRecordID] {

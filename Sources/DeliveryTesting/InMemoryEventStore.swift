@@ -5,7 +5,7 @@ public import Delivery
 ///
 /// It follows the same rules as the durable stores and passes the same conformance suite.
 public actor InMemoryEventStore: EventStore {
-    private struct Record {
+    struct Record {
         var id: EventRecordID
         var key: EventKey
         var eventTime: UnixTime
@@ -28,10 +28,10 @@ public actor InMemoryEventStore: EventStore {
         }
     }
 
-    private var records: [EventRecordID: Record] = [:]
+    var records: [EventRecordID: Record] = [:]
     private var byKey: [EventKey: EventRecordID] = [:]
-    private var attemptsByID: [AttemptID: AttemptReceipt] = [:]
-    private var coverageByPixel: [PixelID: MatchKeyCoverage] = [:]
+    var attemptsByID: [AttemptID: AttemptReceipt] = [:]
+    var coverageByPixel: [PixelID: MatchKeyCoverage] = [:]
     private var holds: [PixelID: PixelHold] = [:]
     private var nextEventID: Int64 = 1
     private var nextAttemptID: Int64 = 1

@@ -155,6 +155,8 @@ public final class FakeGraphAPI: Sendable {
     enum Reply {
         case respond(status: Int, headers: [String: String], body: String)
         case drop
+        /// Send the head (announcing all of `body`) and half the body, then close.
+        case resetMidBody(status: Int, body: String)
     }
 
     /// Decides the answer to one request (no I/O), returning a delay to apply first.
@@ -189,13 +191,25 @@ public final class FakeGraphAPI: Sendable {
                     reply = .drop
                 case .status(let status, let body, let headers):
                     reply = .respond(status: status, headers: headers, body: body)
+                case .resetMidBody(let status, let body):
+                    reply = .resetMidBody(status: status, body: body)
+                case .acknowledgeFewer(let missing):
+                    let received = max(0, record.eventIDs.count - missing)
+                    reply = .respond(status: 200, headers: [:], body: GraphBodies.success(eventsReceived: received))
+                case .oversized(let status, let bytes, let chunked):
+                    reply = .respond(
+                        status: status, headers: chunked ? ["Transfer-Encoding": "chunked"] : [:],
+                        body: GraphBodies.oversizedSuccess(eventsReceived: record.eventIDs.count, bytes: bytes))
                 case .delay:
                     reply = .drop  // unreachable: handled above
                 }
             } else {
                 reply = decide(record: &record, parsed: parsed, state: &state)
             }
-            if case .respond(let status, _, _) = reply { record.responseStatus = status }
+            switch reply {
+            case .respond(let status, _, _), .resetMidBody(let status, _): record.responseStatus = status
+            case .drop: break
+            }
             state.requests.append(record)
             return (delay, reply)
         }
@@ -361,17 +375,37 @@ final class GraphHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch reply {
         case .drop:
             context.close(promise: nil)
+        case .resetMidBody(let status, let text):
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: "application/json; charset=UTF-8")
+            headers.add(name: "Content-Length", value: String(text.utf8.count))
+            let head = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: status), headers: headers)
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            var buffer = context.channel.allocator.buffer(capacity: text.utf8.count / 2)
+            buffer.writeBytes(Array(text.utf8.prefix(text.utf8.count / 2)))
+            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer)))).assumeIsolated().whenComplete { _ in
+                context.close(promise: nil)
+            }
         case .respond(let status, let extraHeaders, let text):
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: "application/json; charset=UTF-8")
             for (name, value) in extraHeaders { headers.replaceOrAdd(name: name, value: value) }
-            headers.add(name: "Content-Length", value: String(text.utf8.count))
+            let chunked = headers.contains(name: "Transfer-Encoding")
+            if !chunked { headers.add(name: "Content-Length", value: String(text.utf8.count)) }
             headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
             let head = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: status), headers: headers)
             context.write(wrapOutboundOut(.head(head)), promise: nil)
-            var buffer = context.channel.allocator.buffer(capacity: text.utf8.count)
-            buffer.writeString(text)
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            // Chunked answers go out in 64 KiB chunks, so the client sees many body parts.
+            let bytes = Array(text.utf8)
+            let piece = chunked ? 65_536 : max(1, bytes.count)
+            var offset = 0
+            repeat {
+                let end = min(bytes.count, offset + piece)
+                var buffer = context.channel.allocator.buffer(capacity: end - offset)
+                buffer.writeBytes(bytes[offset..<end])
+                context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+                offset = end
+            } while offset < bytes.count
             if keepAlive {
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             } else {

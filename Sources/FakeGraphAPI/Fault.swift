@@ -4,6 +4,12 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
         case status(Int, body: String, headers: [String: String])
         case delay(Duration)
         case dropConnection
+        /// Advertise the whole body in `Content-Length`, send the first half, close.
+        case resetMidBody(status: Int, body: String)
+        /// HTTP 200 with `events_received` that many fewer than the request carried.
+        case acknowledgeFewer(by: Int)
+        /// A Meta-shaped success body padded to about `bytes` bytes.
+        case oversized(status: Int, bytes: Int, chunked: Bool)
     }
     let kind: Kind
 
@@ -67,6 +73,33 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
         Fault(kind: .status(status, body: #"<html><body>Bad gateway</body"#, headers: ["Content-Type": "text/html"]))
     }
 
+    /// A JSON body cut short, with a `Content-Length` that matches what is sent: the server
+    /// says it is complete, but it does not parse.
+    public static func truncatedBody(status: Int = 200) -> Fault {
+        let full = GraphBodies.success(eventsReceived: 1)
+        return Fault(kind: .status(status, body: String(full.prefix(full.count / 2)), headers: [:]))
+    }
+
+    /// The server announces a complete success body, sends half of it and closes the
+    /// connection (a reset in the middle of the body).
+    public static func resetMidBody(status: Int = 200) -> Fault {
+        Fault(kind: .resetMidBody(status: status, body: GraphBodies.success(eventsReceived: 1)))
+    }
+
+    /// HTTP 200 with a well-formed success body whose `events_received` is `missing` fewer
+    /// than the number of events in the request (never below 0).
+    public static func partialAcknowledgement(missing: Int = 1) -> Fault {
+        Fault(kind: .acknowledgeFewer(by: missing))
+    }
+
+    /// A well-formed, Meta-shaped success body (HTTP `status`) padded with `messages` to
+    /// about `bytes` bytes: larger than any real Graph answer. With `chunked`, it is sent
+    /// with `Transfer-Encoding: chunked` and no `Content-Length`, so the client learns its
+    /// size only by reading it.
+    public static func oversizedBody(status: Int = 200, bytes: Int = 4 << 20, chunked: Bool = false) -> Fault {
+        Fault(kind: .oversized(status: status, bytes: bytes, chunked: chunked))
+    }
+
     /// Wait `duration` before handling the request normally (a slow response).
     public static func delay(_ duration: Duration) -> Fault { Fault(kind: .delay(duration)) }
 
@@ -78,6 +111,9 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
         case .status(let status, _, _): "status(\(status))"
         case .delay(let duration): "delay(\(duration))"
         case .dropConnection: "dropConnection"
+        case .resetMidBody(let status, _): "resetMidBody(\(status))"
+        case .acknowledgeFewer(let missing): "partialAcknowledgement(missing: \(missing))"
+        case .oversized(let status, let bytes, let chunked): "oversizedBody(\(status), \(bytes) bytes\(chunked ? ", chunked" : ""))"
         }
     }
 }
@@ -96,6 +132,14 @@ enum GraphBodies {
 
     static func success(eventsReceived: Int) -> String {
         #"{"events_received":\#(eventsReceived),"messages":[],"fbtrace_id":\#(quote(traceID()))}"#
+    }
+
+    /// A success body padded with one long message to about `bytes` bytes.
+    static func oversizedSuccess(eventsReceived: Int, bytes: Int) -> String {
+        let head = #"{"events_received":\#(eventsReceived),"messages":[""#
+        let tail = #""],"fbtrace_id":\#(quote(traceID()))}"#
+        let padding = max(0, bytes - head.utf8.count - tail.utf8.count)
+        return head + String(repeating: "x", count: padding) + tail
     }
 
     static func traceID() -> String {

@@ -7,7 +7,10 @@ struct CAPICommand: AsyncParsableCommand {
         commandName: "capi",
         abstract: "Build, hash, deliver and inspect Meta Conversions API events.",
         version: RoasProofVersion.current,
-        subcommands: [HashCommand.self, ClickIDsCommand.self]
+        subcommands: [
+            DemoCommand.self, StatusCommand.self, EventsCommand.self, ShowCommand.self, ReplayCommand.self,
+            ReportCommand.self, BackfillCommand.self, SendTestCommand.self, HashCommand.self, ClickIDsCommand.self,
+        ]
     )
 }
 

@@ -73,14 +73,14 @@ struct HashLineProcessor {
         do {
             let (normalized, hash) = try normalizer.normalizeAndHash(value, as: key, region: region)
             out.append(contentsOf: #"{"field":"#.utf8)
-            JSONText.appendString(field, to: &out)
+            JSONString.append(field, to: &out)
             out.append(contentsOf: #","normalized":"#.utf8)
             switch normalized {
-            case .normalized(let text): JSONText.appendString(text, to: &out)
-            case .alreadyHashed(let passed): JSONText.appendString(passed.hexString, to: &out)
+            case .normalized(let text): JSONString.append(text, to: &out)
+            case .alreadyHashed(let passed): JSONString.append(passed.hexString, to: &out)
             }
             out.append(contentsOf: #","hash":"#.utf8)
-            JSONText.appendString(hash.hexString, to: &out)
+            JSONString.append(hash.hexString, to: &out)
             out.append(contentsOf: "}\n".utf8)
         } catch {
             writeError(field: field, code: error.code.rawValue, message: error.message, into: &out)
@@ -89,32 +89,11 @@ struct HashLineProcessor {
 
     private func writeError(field: String?, code: String, message: String, into out: inout [UInt8]) {
         out.append(contentsOf: #"{"field":"#.utf8)
-        if let field { JSONText.appendString(field, to: &out) } else { out.append(contentsOf: "null".utf8) }
+        if let field { JSONString.append(field, to: &out) } else { out.append(contentsOf: "null".utf8) }
         out.append(contentsOf: #","error":"#.utf8)
-        JSONText.appendString(code, to: &out)
+        JSONString.append(code, to: &out)
         out.append(contentsOf: #","message":"#.utf8)
-        JSONText.appendString(message, to: &out)
+        JSONString.append(message, to: &out)
         out.append(contentsOf: "}\n".utf8)
-    }
-}
-
-/// Minimal JSON string writing for hot output loops.
-enum JSONText {
-    static func appendString(_ text: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }

@@ -1,4 +1,4 @@
-import CAPIModel
+@testable import CAPIModel
 import FoundationEssentials
 import Testing
 
@@ -227,5 +227,41 @@ import Testing
         #expect(user.presentKeys == [.email, .clientIPAddress, .fbp])
         #expect(!user.isEmpty)
         #expect(UserData().isEmpty)
+    }
+}
+
+@Suite struct DecimalTextTests {
+    @Test func theLayoutSelfCheckPasses() {
+        // If a toolchain changes Decimal's layout, the fast path switches itself off; this test
+        // makes that visible instead of silently slower.
+        #expect(DecimalText.layoutIsKnown)
+    }
+
+    @Test(arguments: [
+        "184.50", "184.5", "0", "-0", "1000", "1e3", "0.30", "-0.000123", "1e-30", "1e30", "0.1", "-5",
+        "123456789012345678.25", "18446744073709551615", "18446744073709551616", "99999999999999999999.99",
+        "0.000000000000000000001", "-12.3400",
+    ])
+    func matchesDecimalDescription(text: String) throws {
+        let value = try #require(Decimal(string: text))
+        #expect(DecimalText.text(value) == value.description)
+    }
+
+    @Test func matchesDecimalDescriptionForComputedAndRandomValues() {
+        var generator = SystemRandomNumberGenerator()
+        var values: [Decimal] = [.nan, Decimal(1) / Decimal(3), Decimal(string: "0.10")! * 3, Decimal(string: "1.5")! + 1.5]
+        for _ in 0..<5_000 {
+            let digits = String(UInt64.random(in: 0...UInt64.max, using: &generator))
+            let scale = Int.random(in: 0...25, using: &generator)
+            let sign = Bool.random(using: &generator) ? "-" : ""
+            let text = scale < digits.count
+                ? sign + digits.prefix(digits.count - scale) + "." + digits.suffix(scale)
+                : sign + "0." + String(repeating: "0", count: scale - digits.count) + digits
+            values.append(Decimal(string: text)!)
+            values.append(Decimal(string: digits + "e\(Int.random(in: -30...30, using: &generator))")!)
+        }
+        for value in values {
+            #expect(DecimalText.text(value) == value.description)
+        }
     }
 }

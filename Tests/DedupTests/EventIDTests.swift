@@ -70,4 +70,60 @@ import Testing
         #expect(try CAPIJSON.decode(EventID.self, from: data) == id)
         #expect(throws: (any Error).self) { try CAPIJSON.decode(EventID.self, from: Data("\"\"".utf8)) }
     }
+
+    /// A derived id is stored as its 16 bytes and spelled out on demand; an id decoded from
+    /// the same text must be the same value in every respect.
+    @Test func derivedIDsEqualTheirDecodedText() throws {
+        let id = try EventID.derive(eventName: .lead, key: "form-7/submission-991")
+        #expect(id.rawValue == "evt_5aafb85d7e4d3258dadc8cff8830f935")
+        #expect(id.description == id.rawValue)
+        let data = try CAPIJSON.encode(id)
+        #expect(String(decoding: data, as: UTF8.self) == "\"evt_5aafb85d7e4d3258dadc8cff8830f935\"")
+        let decoded = try CAPIJSON.decode(EventID.self, from: data)
+        #expect(decoded == id)
+        #expect(decoded.hashValue == id.hashValue)
+        #expect(decoded.rawValue == id.rawValue && decoded.description == id.description)
+        #expect(Set([id, decoded]).count == 1)
+        #expect(try EventID.make(eventName: .lead, businessKey: .key("form-7/submission-991")) == decoded)
+    }
+
+    /// Text that only resembles a derived id is kept byte for byte and stays a different id.
+    @Test(arguments: [
+        "evt_5AAFB85D7E4D3258DADC8CFF8830F935",  // uppercase hex
+        "evt_5aafb85d7e4d3258dadc8cff8830f93",  // one digit short
+        "evt_5aafb85d7e4d3258dadc8cff8830f935a",  // one digit long
+        "evt_5aafb85d7e4d3258dadc8cff8830f93g",  // not hex
+        "EVT_5aafb85d7e4d3258dadc8cff8830f935",  // prefix case
+        "ord_5aafb85d7e4d3258dadc8cff8830f935",
+    ])
+    func lookalikeTextStaysText(text: String) throws {
+        let id = try EventID.derive(eventName: .lead, key: "form-7/submission-991")
+        let decoded = try CAPIJSON.decode(EventID.self, from: CAPIJSON.encode(text))
+        #expect(decoded.rawValue == text)
+        #expect(decoded.description == text)
+        #expect(decoded != id)
+        #expect(String(decoding: try CAPIJSON.encode(decoded), as: UTF8.self) == "\"\(text)\"")
+        #expect(try CAPIJSON.decode(EventID.self, from: CAPIJSON.encode(decoded)) == decoded)
+    }
+
+    @Test func keysWithSpecialBytesInEveryPosition() throws {
+        // The byte scan reads eight bytes at a time and the tail separately; a control
+        // character must be found wherever it sits.
+        for length in 1...40 {
+            for position in 0..<length {
+                var bytes = [UInt8](repeating: UInt8(ascii: "k"), count: length)
+                bytes[position] = 0x7F
+                let key = String(decoding: bytes, as: UTF8.self)
+                #expect(throws: EventIDError(field: .key, code: .controlCharacters)) {
+                    try EventID.derive(eventName: .lead, key: key)
+                }
+                bytes[position] = 0x1F
+                #expect(throws: EventIDError(field: .key, code: .controlCharacters)) {
+                    try EventID.derive(eventName: .lead, key: String(decoding: bytes, as: UTF8.self))
+                }
+            }
+            let plain = String(repeating: "~", count: length)
+            #expect(throws: Never.self) { try EventID.derive(eventName: .lead, key: plain) }
+        }
+    }
 }

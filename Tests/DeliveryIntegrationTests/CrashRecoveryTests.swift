@@ -1,5 +1,6 @@
 import Delivery
 import DeliverySQLite
+import DeliveryTesting
 import FakeGraphAPI
 import Testing
 #if canImport(Glibc)
@@ -56,7 +57,7 @@ struct CrashRecoveryTests {
 
         try await withFakeGraphAPI { server in
             // Some weather on the way: slow answers and failures between the kills.
-            var random = SplitMix(seed: 0xC0FFEE)
+            var random = SeededGenerator(seed: 0xC0FFEE)
             for _ in 0..<400 {
                 switch random.next() % 8 {
                 case 0: server.inject(.serverError(status: 503))
@@ -113,14 +114,3 @@ func sendSIGKILL(_ pid: Int32) {
     _ = kill(pid, SIGKILL)
 }
 
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,5 +1,6 @@
 import CAPIModel
 import Delivery
+import DeliveryTesting
 import Testing
 
 @Suite("AttemptPlanner: the retry state machine")

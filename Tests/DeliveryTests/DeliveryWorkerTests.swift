@@ -1,5 +1,6 @@
 import CAPIModel
 import Delivery
+import Matching
 import DeliveryTesting
 import Identity
 import InMemoryLogging

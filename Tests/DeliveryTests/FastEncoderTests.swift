@@ -1,5 +1,6 @@
 import CAPIModel
 import Delivery
+import DeliveryTesting
 import Identity
 import Testing
 #if canImport(FoundationEssentials)

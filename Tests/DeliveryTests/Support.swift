@@ -8,18 +8,6 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// A seeded SplitMix64 generator, for reproducible jitter.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 enum Fixtures {
     static let t0 = Timestamp(milliseconds: 1_767_225_600_000)

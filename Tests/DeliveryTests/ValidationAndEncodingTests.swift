@@ -1,6 +1,7 @@
 import CAPIModel
-import Delivery
+@testable import Delivery
 import Identity
+import Matching
 import Testing
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -8,17 +9,20 @@ import FoundationEssentials
 import Foundation
 #endif
 
-@Suite("EventValidator")
+/// The queue's checks: Matching's EventValidator with the queue's limits and event_id required.
+@Suite("EventValidator for delivery")
 struct EventValidatorTests {
-    let validator = EventValidator()
+    let validator = EventValidator.forDelivery(EventAgeLimits())
     let now = Fixtures.t0
 
     @Test func aCompleteWebsiteEventPasses() {
-        #expect(validator.issues(of: Fixtures.purchase("o-1"), now: now).isEmpty)
+        #expect(validator.issues(of: Fixtures.purchase("o-1"), index: 0, now: now).isEmpty)
     }
 
     @Test func rules() {
-        func rules(_ event: ServerEvent) -> [EventValidationIssue.Rule] { validator.issues(of: event, now: now).map(\.rule) }
+        func rules(_ event: ServerEvent) -> [EventValidationError.Code] {
+            validator.issues(of: event, index: 0, now: now).map(\.rule)
+        }
         #expect(rules(Fixtures.purchase(nil)) == [.missingEventID])
         #expect(rules(Fixtures.purchase("o", at: now - .seconds(8 * 86_400))) == [.eventTooOld])
         #expect(rules(Fixtures.purchase("o", at: now + .seconds(3_600))) == [.eventInFuture])
@@ -26,20 +30,20 @@ struct EventValidatorTests {
         var noURL = Fixtures.purchase("o")
         noURL.eventSourceURL = nil
         noURL.userData.clientUserAgent = nil
-        #expect(rules(noURL) == [.missingEventSourceURL, .missingClientUserAgent])
+        #expect(rules(noURL) == [.missingEventSourceURL, .missingUserAgent])
         var badURL = Fixtures.purchase("o")
         badURL.eventSourceURL = "shop.example.com"
         #expect(rules(badURL) == [.invalidEventSourceURL])
         var empty = Fixtures.purchase("o", source: .email)
         empty.userData = UserData()
-        #expect(rules(empty) == [.emptyUserData])
+        #expect(rules(empty) == [.missingCustomerInformation])
         #expect(rules(Fixtures.purchase("o", source: .app)) == [.missingAppData])
     }
 
     @Test func issuesNeverEchoIdentifiers() {
         var event = Fixtures.purchase(nil)
         event.eventSourceURL = nil
-        let text = validator.issues(of: event, now: now).map(\.description).joined()
+        let text = validator.issues(of: event, index: 0, now: now).map(\.description).joined()
         #expect(!text.contains(Fixtures.email))
         #expect(!text.contains("Mozilla"))
     }

@@ -79,25 +79,91 @@ public struct UserData: Hashable, Sendable {
     /// `fbp`: the browser id, `fb.{subdomainIndex}.{ms}.{random}`.
     public var fbp: String?
     /// `subscription_id`: the subscription id of this transaction.
-    public var subscriptionID: String?
+    public var subscriptionID: String? {
+        get { self[other: .subscriptionID] }
+        set { self[other: .subscriptionID] = newValue }
+    }
     /// `fb_login_id`: the app-scoped id of a Facebook Login user.
-    public var fbLoginID: String?
+    public var fbLoginID: String? {
+        get { self[other: .fbLoginID] }
+        set { self[other: .fbLoginID] = newValue }
+    }
     /// `lead_id`: the id of a Meta Lead Ads lead.
-    public var leadID: String?
+    public var leadID: String? {
+        get { self[other: .leadID] }
+        set { self[other: .leadID] = newValue }
+    }
     /// `anon_id`: an app install id (app events only).
-    public var anonID: String?
+    public var anonID: String? {
+        get { self[other: .anonID] }
+        set { self[other: .anonID] = newValue }
+    }
     /// `madid`: the mobile advertiser id, IDFA or GAID (app events only).
-    public var madid: String?
+    public var madid: String? {
+        get { self[other: .madid] }
+        set { self[other: .madid] = newValue }
+    }
     /// `page_id`: the id of the Facebook Page involved.
-    public var pageID: String?
+    public var pageID: String? {
+        get { self[other: .pageID] }
+        set { self[other: .pageID] = newValue }
+    }
     /// `page_scoped_user_id`: the Page-scoped user id (PSID).
-    public var pageScopedUserID: String?
+    public var pageScopedUserID: String? {
+        get { self[other: .pageScopedUserID] }
+        set { self[other: .pageScopedUserID] = newValue }
+    }
     /// `ctwa_clid`: the Click-to-WhatsApp ad click id.
-    public var ctwaClid: String?
+    public var ctwaClid: String? {
+        get { self[other: .ctwaClid] }
+        set { self[other: .ctwaClid] = newValue }
+    }
     /// `ig_account_id`: the Instagram account id.
-    public var igAccountID: String?
+    public var igAccountID: String? {
+        get { self[other: .igAccountID] }
+        set { self[other: .igAccountID] = newValue }
+    }
     /// `ig_sid`: the Instagram-scoped user id (Click-to-Instagram).
-    public var igSID: String?
+    public var igSID: String? {
+        get { self[other: .igSID] }
+        set { self[other: .igSID] = newValue }
+    }
+
+    /// The ten keys above, which an event rarely has, kept in one array sorted by key
+    /// without nil values. An event without them (nearly every one) then copies and
+    /// releases one shared empty array instead of ten optional strings. Each set of
+    /// values has exactly one representation, so the synthesized `==` and `hash(into:)`
+    /// mean what they meant with ten stored properties.
+    private var otherIDs: [OtherID] = []
+
+    struct OtherID: Hashable, Sendable {
+        let key: PlainKey
+        var value: String
+    }
+
+    private subscript(other key: PlainKey) -> String? {
+        get {
+            for entry in otherIDs where entry.key == key { return entry.value }
+            return nil
+        }
+        set {
+            let order = key.order
+            let index = otherIDs.firstIndex { $0.key.order >= order } ?? otherIDs.endIndex
+            if index < otherIDs.endIndex, otherIDs[index].key == key {
+                if let newValue { otherIDs[index].value = newValue } else { otherIDs.remove(at: index) }
+            } else if let newValue {
+                otherIDs.insert(OtherID(key: key, value: newValue), at: index)
+            }
+        }
+    }
+
+    /// Creates empty user data.
+    ///
+    /// The same as the memberwise initializer with every default, without making and
+    /// releasing its eleven empty arrays: `UserData()` is created for every event.
+    public init() {
+        hashedEntries = []
+    }
 
     /// Creates user data. Every field may also be set afterwards.
     public init(
@@ -150,6 +216,13 @@ public struct UserData: Hashable, Sendable {
     /// - Returns: `false` when the value was already there (Meta gains nothing from a duplicate).
     @discardableResult
     public mutating func append(_ value: HashedIdentifier, for key: HashedUserDataKey) -> Bool {
+        // The usual case, keys arriving in order: a key after the last entry's starts a new
+        // group at the end, with nothing to compare against.
+        let count = hashedEntries.count
+        if count == 0 || hashedEntries[count &- 1].key.order < key.order {
+            hashedEntries.append(HashedEntry(key: key, value: value))
+            return true
+        }
         let range = entryRange(of: key)
         for index in range where hashedEntries[index].value == value { return false }
         if range.upperBound == hashedEntries.count {
@@ -158,6 +231,18 @@ public struct UserData: Hashable, Sendable {
             hashedEntries.insert(HashedEntry(key: key, value: value), at: range.upperBound)
         }
         return true
+    }
+
+    /// ``append(_:for:)`` for a digest computed here (no param-builder appendix), which the
+    /// `Identity` module calls right after hashing: the digest is passed in registers, so
+    /// no identifier is written to memory and copied again just before it is stored.
+    package mutating func append(digest: SHA256Digest, for key: HashedUserDataKey) -> Bool {
+        let count = hashedEntries.count
+        if count == 0 || hashedEntries[count &- 1].key.order < key.order {
+            hashedEntries.append(HashedEntry(key: key, value: HashedIdentifier(digest: digest)))
+            return true
+        }
+        return append(HashedIdentifier(digest: digest), for: key)
     }
 
     /// Reserves room for `count` hashed values in total, so assembling them allocates once.
@@ -234,6 +319,9 @@ extension UserData: Codable {
         case ctwaClid = "ctwa_clid"
         case igAccountID = "ig_account_id"
         case igSID = "ig_sid"
+
+        /// The position of the key in ``allCases``.
+        var order: Int { Self.allCases.firstIndex(of: self)! }
 
         var keyPath: WritableKeyPath<UserData, String?> {
             switch self {

@@ -14,6 +14,7 @@ public struct HashedIdentifier: Hashable, Sendable {
     public var appendix: ParamBuilderAppendix?
 
     /// Wraps a digest computed by this library.
+    @inlinable  // made once per hashed value, in the Identity module
     public init(digest: SHA256Digest) {
         self.digest = digest
         self.appendix = nil
@@ -147,6 +148,7 @@ extension UInt8 {
 
 extension UnsafeRawBufferPointer {
     /// The bytes without leading and trailing ASCII whitespace (space, tab, CR, LF, VT, FF).
+    @inlinable  // called per value by the normalizers in other modules
     package func trimmingASCIIWhitespace() -> UnsafeRawBufferPointer {
         var start = 0
         var end = count
@@ -158,6 +160,7 @@ extension UnsafeRawBufferPointer {
 
 extension UInt8 {
     /// Space, tab, LF, VT, FF or CR.
+    @inlinable
     package var isASCIIWhitespace: Bool {
         self == 0x20 || (self >= 0x09 && self <= 0x0D)
     }

@@ -20,8 +20,29 @@ internal import Identity
 /// let lead = try EventID.derive(eventName: .lead, key: "form-7/submission-991")  // evt_…
 /// ```
 public struct EventID: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// How an id is held. A derived id is kept as its 16 bytes and spelled out only when
+    /// its text is asked for: deriving one then allocates nothing (a 36-character `String`
+    /// does not fit a small string). Every other id is kept as text.
+    ///
+    /// Each id has exactly one representation: text of the derived form (`evt_` and 32
+    /// lowercase hex digits) is always stored as `.derived`, whichever way it arrives (see
+    /// ``init(from:)``), so the synthesized `==` and `hash(into:)` agree with comparing
+    /// ``rawValue``.
+    private enum Storage: Hashable, Sendable {
+        case text(String)
+        /// Bytes 0–7 and 8–15 of the digest, each read big-endian.
+        case derived(UInt64, UInt64)
+    }
+
+    private let storage: Storage
+
     /// The id as sent in `event_id` and the pixel's `eventID`.
-    public let rawValue: String
+    public var rawValue: String {
+        switch storage {
+        case .text(let text): text
+        case .derived(let high, let low): Self.hex(high, low)
+        }
+    }
 
     /// The prefix of order ids.
     public static let orderPrefix = "ord_"
@@ -32,7 +53,10 @@ public struct EventID: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The longest order id or key accepted, in bytes.
     public static let maximumKeyLength = 200
 
-    private init(unchecked rawValue: String) { self.rawValue = rawValue }
+    /// Wraps text that is not of the derived form (order ids start with `ord_`).
+    private init(text: String) { self.storage = .text(text) }
+
+    private init(derivedHigh high: UInt64, low: UInt64) { self.storage = .derived(high, low) }
 
     /// `ord_<orderID>`: the id of an event about one order (`Purchase`, `InitiateCheckout`
     /// of that order, a refund).
@@ -42,7 +66,7 @@ public struct EventID: Hashable, Sendable, Codable, CustomStringConvertible {
     ///   or has control characters or leading or trailing whitespace.
     public static func forOrder(_ orderID: String) throws(EventIDError) -> EventID {
         try EventIDError.check(orderID, field: .orderID)
-        return EventID(unchecked: orderPrefix + orderID)
+        return EventID(text: orderPrefix + orderID)
     }
 
     /// `evt_<32 hex>`: a namespaced SHA-256-derived id for events that are not about an order.
@@ -59,7 +83,8 @@ public struct EventID: Hashable, Sendable, Codable, CustomStringConvertible {
         try EventIDError.check(key, field: .key)
         try EventIDError.check(eventName.rawValue, field: .eventName)
         if namespace != defaultNamespace { try EventIDError.check(namespace, field: .namespace) }
-        return EventID(unchecked: derivedHash(namespace: namespace, eventName: eventName.rawValue, key: key))
+        let digest = derivedDigest(namespace: namespace, eventName: eventName.rawValue, key: key)
+        return EventID(derivedHigh: digest.words.0, low: digest.words.1)
     }
 
     /// The id for `businessKey`: ``forOrder(_:)`` for orders, ``derive(eventName:key:namespace:)`` otherwise.
@@ -80,7 +105,11 @@ public struct EventID: Hashable, Sendable, Codable, CustomStringConvertible {
         guard !text.isEmpty, text.utf8.count <= 256, !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "an event id is 1 to 256 bytes without control characters")
         }
-        self.rawValue = text
+        if let (high, low) = Self.parseDerived(text) {
+            self.storage = .derived(high, low)
+        } else {
+            self.storage = .text(text)
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -91,56 +120,83 @@ public struct EventID: Hashable, Sendable, Codable, CustomStringConvertible {
     private static let domain: StaticString = "eid1"
     private static let hexDigits: StaticString = "0123456789abcdef"
 
-    static func derivedHash(namespace: String, eventName: String, key: String) -> String {
-        var namespace = namespace
-        var eventName = eventName
-        var key = key
-        return namespace.withUTF8 { ns in
-            eventName.withUTF8 { name in
-                key.withUTF8 { key in
-                    let count = domain.utf8CodeUnitCount + 3 + ns.count + name.count + key.count
-                    let digest = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { buffer -> SHA256Digest in
+    /// `SHA-256("eid1" ‖ 0x00 ‖ namespace ‖ 0x00 ‖ event_name ‖ 0x00 ‖ key)`.
+    @inline(__always)  // its only caller is derive; the digest then stays in registers
+    static func derivedDigest(namespace: String, eventName: String, key: String) -> SHA256Digest {
+        withUTF8(of: namespace) { ns in
+            withUTF8(of: eventName) { name in
+                withUTF8(of: key) { key in
+                    let count = domain.utf8CodeUnitCount &+ 3 &+ ns.count &+ name.count &+ key.count
+                    // Room for the SHA-256 padding too (at least two blocks), so the message is
+                    // hashed where it is assembled.
+                    let capacity = max(count &+ 72, 128)
+                    return withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 8) { buffer -> SHA256Digest in
+                        let base = buffer.baseAddress!
                         var offset = 0
-                        func put(_ bytes: UnsafeBufferPointer<UInt8>) {
-                            for byte in bytes {
-                                buffer[offset] = byte
-                                offset &+= 1
-                            }
+                        @inline(__always) func put(_ bytes: UnsafeRawBufferPointer) {
+                            guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+                            (base + offset).copyMemory(from: source, byteCount: bytes.count)
+                            offset &+= bytes.count
                         }
-                        put(UnsafeBufferPointer(start: domain.utf8Start, count: domain.utf8CodeUnitCount))
-                        buffer[offset] = 0
-                        offset &+= 1
+                        @inline(__always) func separator() {
+                            base.storeBytes(of: 0, toByteOffset: offset, as: UInt8.self)
+                            offset &+= 1
+                        }
+                        put(UnsafeRawBufferPointer(start: domain.utf8Start, count: domain.utf8CodeUnitCount))
+                        separator()
                         put(ns)
-                        buffer[offset] = 0
-                        offset &+= 1
+                        separator()
                         put(name)
-                        buffer[offset] = 0
-                        offset &+= 1
+                        separator()
                         put(key)
-                        return SHA256.hash(UnsafeRawBufferPointer(buffer))
+                        return SHA256.hash(paddingInPlace: buffer, count: count, zeroedFrom: 128)
                     }
-                    return hex(digest)
                 }
             }
         }
     }
 
-    /// `evt_` and the first 16 bytes of `digest` as lowercase hex.
-    private static func hex(_ digest: SHA256Digest) -> String {
+    /// `evt_` and the 16 bytes `high`, `low` (big-endian) as lowercase hex.
+    private static func hex(_ high: UInt64, _ low: UInt64) -> String {
         String(unsafeUninitializedCapacity: 36) { out in
             out[0] = UInt8(ascii: "e")
             out[1] = UInt8(ascii: "v")
             out[2] = UInt8(ascii: "t")
             out[3] = UInt8(ascii: "_")
             let digits = hexDigits.utf8Start
-            let high = digest.words.0
-            let low = digest.words.1
             for i in 0..<16 {
                 out[4 + i] = digits[Int((high >> UInt64(60 - 4 * i)) & 0xF)]
                 out[20 + i] = digits[Int((low >> UInt64(60 - 4 * i)) & 0xF)]
             }
             return 36
         }
+    }
+
+    /// The 16 bytes of text of the derived form (`evt_` and exactly 32 lowercase hex
+    /// digits), or nil for any other text, which stays text.
+    private static func parseDerived(_ text: String) -> (UInt64, UInt64)? {
+        guard text.utf8.count == 36 else { return nil }
+        return withUTF8(of: text) { bytes -> (UInt64, UInt64)? in
+            guard bytes[0] == UInt8(ascii: "e"), bytes[1] == UInt8(ascii: "v"), bytes[2] == UInt8(ascii: "t"),
+                bytes[3] == UInt8(ascii: "_")
+            else { return nil }
+            var high: UInt64 = 0
+            var low: UInt64 = 0
+            for i in 0..<16 {
+                guard let a = lowercaseHexValue(bytes[4 + i]), let b = lowercaseHexValue(bytes[20 + i]) else { return nil }
+                high = high << 4 | UInt64(a)
+                low = low << 4 | UInt64(b)
+            }
+            return (high, low)
+        }
+    }
+
+    /// 0–15 for `0`–`9` and `a`–`f`; nil otherwise (uppercase hex is not the derived form).
+    @inline(__always)
+    private static func lowercaseHexValue(_ byte: UInt8) -> UInt8? {
+        if (byte &- UInt8(ascii: "0")) < 10 { return byte &- UInt8(ascii: "0") }
+        if (byte &- UInt8(ascii: "a")) < 6 { return byte &- UInt8(ascii: "a") &+ 10 }
+        return nil
     }
 }
 

@@ -61,6 +61,33 @@ public struct AttemptPlanner: Sendable {
         return (send, expired)
     }
 
+    /// Splits a leased batch into events whose stored JSON is one well-formed JSON object and
+    /// unreadable ones (parked as ``ParkReason/Code/unreadable``): a damaged row must not make
+    /// Meta refuse the requests of the events stored beside it.
+    public func partitionUnreadable(_ batch: [LeasedEvent]) -> (send: [LeasedEvent], unreadable: [EventSettlement]) {
+        var send: [LeasedEvent] = []
+        var unreadable: [EventSettlement] = []
+        send.reserveCapacity(batch.count)
+        for event in batch {
+            if JSONSyntax.isObject(event.json) {
+                send.append(event)
+            } else {
+                unreadable.append(.init(id: event.id, disposition: .park(Self.unreadableReason)))
+            }
+        }
+        return (send, unreadable)
+    }
+
+    static let unreadableReason = ParkReason(
+        code: .unreadable,
+        message: "the stored event is not a well-formed JSON object (a damaged row or a write from an incompatible "
+            + "version); it was not sent. Inspect the row; enqueue the event again under a new key if it should be sent")
+
+    /// The failure text for a 200 whose `events_received` is below the number sent.
+    static func unacknowledgedReason(received: Int, sent: Int) -> String {
+        "HTTP 200 but Meta acknowledged \(received) of \(sent) events (events_received)"
+    }
+
     static func expiredReason(_ actionSource: ActionSource) -> ParkReason {
         let days = actionSource == .physicalStore ? 62 : 7
         return ParkReason(
@@ -75,8 +102,21 @@ public struct AttemptPlanner: Sendable {
         using random: inout some RandomNumberGenerator
     ) -> AttemptPlan {
         switch classification {
-        case .delivered:
-            return AttemptPlan(events: batch.map { .init(id: $0.id, disposition: .delivered) })
+        case .delivered(let success):
+            if success.eventsReceived >= batch.count {
+                return AttemptPlan(events: batch.map { .init(id: $0.id, disposition: .delivered) })
+            }
+            // HTTP 200, but Meta acknowledged fewer events than the request carried, and it does
+            // not say which. None counts as delivered: halves are resent at once (each half's
+            // answer settles it), and a single unacknowledged event is retried against the budget.
+            // Resending what Meta did keep is safe: it deduplicates on event_id.
+            if batch.count > 1 {
+                let middle = batch.count / 2
+                return AttemptPlan(events: [], resend: [Array(batch[..<middle]), Array(batch[middle...])])
+            }
+            return retryOrPark(
+                batch, now: now, reason: Self.unacknowledgedReason(received: success.eventsReceived, sent: batch.count),
+                error: nil, using: &random)
 
         case .transient(let reason, let error):
             return retryOrPark(batch, now: now, reason: reason, error: error, using: &random)

@@ -70,6 +70,11 @@ public enum ResponseClassifier {
         let regain = regainAccessAfter(response.header("X-Business-Use-Case-Usage"))
 
         if (200..<300).contains(response.status) {
+            if response.isTruncated {
+                // Bounded memory: the transport read only the beginning of an answer larger than
+                // any Graph answer, so `events_received` is unknown. Not proof of delivery.
+                return .transient(reason: "HTTP \(response.status) with an oversized body (cut by the transport)", error: nil)
+            }
             guard let success = try? CAPIJSON.decode(EventsResponse.self, from: Data(response.body)),
                 isSuccessBody(response.body)
             else {

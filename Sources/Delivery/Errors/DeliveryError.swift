@@ -14,6 +14,9 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible, CustomDeb
             case eventNotFound = "event_not_found"
             case replayRejected = "replay_rejected"
             case storeFailure = "store_failure"
+            case storeFull = "store_full"
+            case storeBusy = "store_busy"
+            case storeReadOnly = "store_read_only"
             case schemaTooNew = "schema_too_new"
             case encodingFailed = "encoding_failed"
             case invalidConfiguration = "invalid_configuration"
@@ -35,8 +38,17 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible, CustomDeb
         public static let eventNotFound = Code(.eventNotFound)
         /// A replay was refused because the event no longer passes validation.
         public static let replayRejected = Code(.replayRejected)
-        /// The store failed to read or write.
+        /// The store failed to read or write, for a reason other than the three below.
         public static let storeFailure = Code(.storeFailure)
+        /// The store could not write because its disk is full or it reached its configured size
+        /// limit. Nothing of the failed call was stored; what was stored before is kept.
+        public static let storeFull = Code(.storeFull)
+        /// Another connection held the database lock longer than the store waits for it. The
+        /// call changed nothing and may be retried.
+        public static let storeBusy = Code(.storeBusy)
+        /// The database is read-only (file permissions, a read-only file system, or opened
+        /// read-only). The call changed nothing.
+        public static let storeReadOnly = Code(.storeReadOnly)
         /// The database was written by a newer version of this library.
         public static let schemaTooNew = Code(.schemaTooNew)
         /// An event could not be encoded as JSON.

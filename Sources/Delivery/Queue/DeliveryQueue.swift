@@ -1,4 +1,5 @@
 public import CAPIModel
+public import Matching
 public import CoreMetrics
 public import Logging
 #if canImport(FoundationEssentials)
@@ -27,6 +28,12 @@ public final class DeliveryQueue: Sendable {
     public struct Configuration: Sendable {
         /// Age limits for `event_time`, checked before storing and again before sending.
         public var ageLimits = EventAgeLimits()
+        /// Size limits checked before encoding (`event_id`, strings, content items, custom data
+        /// nesting). They keep hostile or buggy input from costing unbounded time or memory.
+        public var validationLimits = EventValidator.Limits()
+        /// The largest encoded event (one element of the request's `data`) stored, in UTF-8
+        /// bytes. Meta publishes no per-event limit; this is far above real events.
+        public var maximumEncodedEventBytes = 256 * 1_024
         /// The encoder that turns events into stored JSON. ``FastServerEventEncoder`` writes
         /// the same bytes as ``FoundationServerEventEncoder`` about eight times faster.
         public var encoder: any ServerEventEncoder = FastServerEventEncoder()
@@ -135,7 +142,7 @@ public final class DeliveryQueue: Sendable {
     private func prepareChunk(_ events: ArraySlice<ServerEvent>, pixel: PixelID, now: Timestamp) throws
         -> ([PendingEvent], [EventValidationIssue])
     {
-        let validator = EventValidator(ageLimits: configuration.ageLimits)
+        let validator = EventValidator.forDelivery(configuration.ageLimits, limits: configuration.validationLimits)
         let encoder = configuration.encoder
         var issues: [EventValidationIssue] = []
         var pending: [PendingEvent] = []
@@ -153,6 +160,16 @@ public final class DeliveryQueue: Sendable {
             } catch {
                 throw DeliveryError(
                     code: .encodingFailed, message: "event[\(index)] could not be encoded as JSON", underlying: error)
+            }
+            if json.utf8.count > configuration.maximumEncodedEventBytes {
+                issues.append(
+                    EventValidationIssue(
+                        index: index, eventID: event.eventID,
+                        problem: EventValidationError(
+                            field: "event", code: .eventTooLarge,
+                            message: "encodes to \(json.utf8.count) bytes; the limit is "
+                                + "\(configuration.maximumEncodedEventBytes) (is a value far longer than any real one?)")))
+                continue
             }
             pending.append(
                 PendingEvent(
@@ -246,7 +263,7 @@ public final class DeliveryQueue: Sendable {
     /// Replays many parked events in one call; each is validated again first.
     public func replay(_ ids: [EventRecordID]) async throws -> ReplayResult {
         let now = clock.now
-        let validator = EventValidator(ageLimits: configuration.ageLimits)
+        let validator = EventValidator.forDelivery(configuration.ageLimits, limits: configuration.validationLimits)
         var eligible: [EventRecordID] = []
         var rejected: [EventValidationIssue] = []
         var skipped: [EventRecordID] = []
@@ -258,8 +275,10 @@ public final class DeliveryQueue: Sendable {
             guard let event = try? CAPIJSON.decode(ServerEvent.self, from: Data(report.json.utf8)) else {
                 rejected.append(
                     .init(
-                        index: index, eventID: report.key.eventID, rule: .init(rawValue: "unreadable"),
-                        message: "the stored event could not be decoded"))
+                        index: index, eventID: report.key.eventID,
+                        problem: EventValidationError(
+                            field: "", code: .unreadableEvent,
+                            message: "the stored event could not be decoded; inspect it with capi show")))
                 continue
             }
             let issues = validator.issues(of: event, index: index, now: now)

@@ -84,4 +84,7 @@ public struct AttemptOutcome: RawRepresentable, Hashable, Sendable, Codable, Cus
     public static let invalidParameter = AttemptOutcome(rawValue: "invalid_parameter")
     /// Any other Graph error: retried against the budget.
     public static let unexpected = AttemptOutcome(rawValue: "unexpected")
+    /// HTTP 200 whose `events_received` is below the number of events sent: not proof that
+    /// any given event arrived. The batch is bisected; a single event is retried.
+    public static let unacknowledged = AttemptOutcome(rawValue: "unacknowledged")
 }

@@ -45,6 +45,9 @@ public struct TransportResponse: Hashable, Sendable {
     public var headers: [(name: String, value: String)]
     /// The body bytes.
     public var body: [UInt8]
+    /// True when the transport cut the body because it was larger than it accepts; ``body``
+    /// then holds only its beginning. A cut 2xx answer proves nothing and is retried.
+    public var isTruncated: Bool = false
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8]) {
         self.status = status
@@ -64,7 +67,7 @@ public struct TransportResponse: Hashable, Sendable {
     }
 
     public static func == (lhs: TransportResponse, rhs: TransportResponse) -> Bool {
-        lhs.status == rhs.status && lhs.body == rhs.body
+        lhs.status == rhs.status && lhs.body == rhs.body && lhs.isTruncated == rhs.isTruncated
             && lhs.headers.map(\.name) == rhs.headers.map(\.name) && lhs.headers.map(\.value) == rhs.headers.map(\.value)
     }
 

@@ -311,15 +311,22 @@ public final class DeliveryWorker: Service, Sendable {
 
     // MARK: Delivery of one batch
 
+    /// Parks `events` (already settled by the planner) without a request, and says so.
+    private func parkBeforeSending(
+        _ events: [EventSettlement], pixel: PixelID, reason: ParkReason.Code, _ message: Logger.Message
+    ) async {
+        guard !events.isEmpty else { return }
+        await settle(Settlement(attempt: nil, events: events), pixel: pixel)
+        metrics.parked(events.count, reason: reason)
+        logger.info(message, metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.eventCount: "\(events.count)"])
+    }
+
     private func deliver(_ batch: [LeasedEvent], pixel: PixelID) async {
-        let (send, expired) = planner.partitionExpired(batch, now: clock.now)
-        if !expired.isEmpty {
-            await settle(Settlement(attempt: nil, events: expired), pixel: pixel)
-            metrics.parked(expired.count, reason: .expired)
-            logger.info(
-                "parked expired events",
-                metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.eventCount: "\(expired.count)"])
-        }
+        let (readable, unreadable) = planner.partitionUnreadable(batch)
+        // Quarantined before any request, so the rest of the batch flows.
+        await parkBeforeSending(unreadable, pixel: pixel, reason: .unreadable, "parked unreadable stored events")
+        let (send, expired) = planner.partitionExpired(readable, now: clock.now)
+        await parkBeforeSending(expired, pixel: pixel, reason: .expired, "parked expired events")
         var pending: [[LeasedEvent]] = send.isEmpty ? [] : [send]
         while let part = pending.popLast() {
             let (destination, gateOpen, reopensAt, shuttingDown) = state.withLock { state in
@@ -328,7 +335,7 @@ public final class DeliveryWorker: Service, Sendable {
                     state.pixels[pixel]!.gate.reopensAt, state.shuttingDown
                 )
             }
-            if !gateOpen || Task.isCancelled || (shuttingDown && part.count < batch.count) {
+            if !gateOpen || Task.isCancelled || (shuttingDown && part.count < send.count) {
                 // Paused or suspended meanwhile, or stopping in the middle of a bisection:
                 // put the rest back without counting an attempt.
                 let due = reopensAt ?? clock.now
@@ -412,6 +419,10 @@ public final class DeliveryWorker: Service, Sendable {
             receipt.eventsReceived = success.eventsReceived
             receipt.messages = success.messages
             receipt.fbtraceID = success.fbtraceID
+            if success.eventsReceived < eventCount {
+                receipt.outcome = .unacknowledged
+                receipt.errorMessage = AttemptPlanner.unacknowledgedReason(received: success.eventsReceived, sent: eventCount)
+            }
         case .transient(let reason, _):
             if transportError == nil { receipt.errorMessage = reason }
         default:
@@ -453,7 +464,7 @@ public final class DeliveryWorker: Service, Sendable {
         if let subcode = receipt.errorSubcode { metadata[DeliveryLogKey.graphSubcode] = "\(subcode)" }
         if let trace = receipt.fbtraceID { metadata[DeliveryLogKey.fbtraceID] = "\(trace)" }
         if !parked.isEmpty { metadata["capi.parked_count"] = "\(parked.values.reduce(0, +))" }
-        if case .delivered = classification {
+        if receipt.outcome == .delivered {
             logger.debug("delivered batch", metadata: metadata)
         } else {
             logger.info("request failed", metadata: metadata)

@@ -27,11 +27,12 @@ public enum SHA256 {
 
     @usableFromInline
     static func _hash(_ bytes: UnsafeRawBufferPointer) -> SHA256Digest {
-        var context = SHA256_CTX()
-        SHA256_Init(&context)
         if bytes.count <= 119 {
+            var context = initialContext
             return hashShort(bytes, context: &context)
         }
+        var context = SHA256_CTX()
+        SHA256_Init(&context)
         if let base = bytes.baseAddress {
             SHA256_Update(&context, base, bytes.count)
         }
@@ -41,6 +42,15 @@ public enum SHA256 {
             SHA256_Final(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), &context)
             return SHA256Digest(bytes: UnsafeRawBufferPointer(raw))
         }
+    }
+
+    /// A context as `SHA256_Init` leaves it (the initial hash value of FIPS 180-4, 5.3.3),
+    /// copied instead of calling it: only the block function reads it on the short paths.
+    private static var initialContext: SHA256_CTX {
+        var context = SHA256_CTX()
+        context.h = (0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19)
+        context.md_len = 32
+        return context
     }
 
     /// Inputs up to 119 bytes fit in one or two 64-byte blocks once padded. Padding them here
@@ -60,6 +70,46 @@ public enum SHA256 {
             SHA256_Transform(&context, base)
             if blocks == 2 { SHA256_Transform(&context, base + 64) }
         }
+        let h = context.h
+        return SHA256Digest(words: (
+            UInt64(h.0) << 32 | UInt64(h.1), UInt64(h.2) << 32 | UInt64(h.3),
+            UInt64(h.4) << 32 | UInt64(h.5), UInt64(h.6) << 32 | UInt64(h.7)
+        ))
+    }
+
+    /// Hashes the first `count` bytes of `buffer`, using the rest of it as scratch space.
+    ///
+    /// When the message and its padding fit in `buffer` (up to 119 bytes in a buffer of at
+    /// least 128), the padding is written right after the message and the blocks are hashed
+    /// where they are: the normalizers' output is hashed without being copied. Otherwise
+    /// this is ``hash(_:)-(UnsafeRawBufferPointer)``.
+    ///
+    /// - Parameter zeroedFrom: the caller guarantees that the bytes from this offset up to
+    ///   offset 128 are zero (pass 128 when it knows nothing), so only the bytes between the
+    ///   message and this offset need clearing here.
+    ///   Clearing the block before the message is written leaves fewer stores in flight
+    ///   when the block function reads it.
+    package static func hash(paddingInPlace buffer: UnsafeMutableRawBufferPointer, count: Int, zeroedFrom: Int)
+        -> SHA256Digest
+    {
+        guard count <= 119, buffer.count >= 128, let base = buffer.baseAddress else {
+            return _hash(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        }
+        let blocks = count <= 55 ? 1 : 2
+        let end = blocks &* 64
+        let zeroStart = count &+ 1
+        let lengthOffset = end &- 8
+        base.storeBytes(of: 0x80 as UInt8, toByteOffset: count, as: UInt8.self)
+        let zeroEnd = min(max(zeroedFrom, zeroStart), lengthOffset)
+        if zeroEnd > zeroStart {
+            (base + zeroStart).initializeMemory(as: UInt8.self, repeating: 0, count: zeroEnd &- zeroStart)
+        }
+        let bitLength = UInt64(count) &* 8
+        base.storeBytes(of: bitLength.bigEndian, toByteOffset: lengthOffset, as: UInt64.self)
+        var context = initialContext
+        let block = base.assumingMemoryBound(to: UInt8.self)
+        SHA256_Transform(&context, block)
+        if blocks == 2 { SHA256_Transform(&context, block + 64) }
         let h = context.h
         return SHA256Digest(words: (
             UInt64(h.0) << 32 | UInt64(h.1), UInt64(h.2) << 32 | UInt64(h.3),

@@ -6,6 +6,10 @@ struct ByteSink {
     let base: UnsafeMutablePointer<UInt8>
     let capacity: Int
     private(set) var count = 0
+    /// The end of the bytes written before the last ``removeAll()`` (0 if never called):
+    /// with ``count``, the end of everything ever written, so a caller that zeroed the
+    /// buffer beforehand knows which bytes past `count` may no longer be zero.
+    private(set) var discardedEnd = 0
 
     init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
         self.base = buffer.baseAddress!
@@ -43,12 +47,12 @@ struct ByteSink {
         return UnsafeMutableRawBufferPointer(start: start, count: n)
     }
 
-    mutating func removeAll() { count = 0 }
-
-    subscript(index: Int) -> UInt8 {
-        get { base[index] }
-        set { base[index] = newValue }
+    mutating func removeAll() {
+        discardedEnd = max(discardedEnd, count)
+        count = 0
     }
+
+    subscript(index: Int) -> UInt8 { base[index] }
 
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 

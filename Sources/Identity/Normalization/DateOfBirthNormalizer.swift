@@ -47,7 +47,7 @@ enum DateOfBirthNormalizer {
     /// are understood (`December 31, 1990`), and the date must exist (no 30 February) with a
     /// year from 1900 to `latestYear`.
     static func normalize(_ input: UnsafeRawBufferPointer, latestYear: Int, into sink: inout ByteSink)
-        throws(NormalizationError)
+        throws(NormalizationFailure)
     {
         var numbers: [(value: Int, digits: Int)] = []
         var month: Int? = nil
@@ -81,14 +81,10 @@ enum DateOfBirthNormalizer {
         endWord()
 
         guard let date = interpret(numbers: numbers, month: month) else {
-            throw NormalizationError(
-                key: .dateOfBirth, code: .invalidDate,
-                message: "no day, month and year could be read; send the date as YYYYMMDD")
+            throw NormalizationFailure(.dateOfBirth, .invalidDate)
         }
         guard date.exists, date.year >= 1900, date.year <= latestYear else {
-            throw NormalizationError(
-                key: .dateOfBirth, code: .impossibleDate,
-                message: "the date does not exist or its year is not between 1900 and \(latestYear); check the day, month and year")
+            throw NormalizationFailure(.dateOfBirth, .impossibleDate(latestYear: latestYear))
         }
         write(date.year, width: 4, into: &sink)
         write(date.month, width: 2, into: &sink)

@@ -65,25 +65,85 @@ public struct IdentityNormalizer: Sendable {
     public func hash(_ value: String, as key: HashedUserDataKey, region: RegionCode? = nil)
         throws(NormalizationError) -> HashedIdentifier
     {
-        try process(value, as: key, region: region).identifier
+        var status = DigestStatus.hashed
+        let digest = digest(of: value, as: key, region: region, status: &status)
+        switch status {
+        case .hashed: return HashedIdentifier(digest: digest)
+        case .alreadyHashed: return passedThroughIdentifier(value)
+        case .failed(let failure): throw NormalizationError(failure)
+        }
     }
 
     /// Normalizes and hashes one value, and says whether it was hashed here or passed through.
     public func process(_ value: String, as key: HashedUserDataKey, region: RegionCode? = nil)
         throws(NormalizationError) -> ProcessedIdentifier
     {
-        let outcome: Result<ProcessedIdentifier, NormalizationError> = withUTF8(of: value) { input in
-            do throws(NormalizationError) {
-                if let passed = Self.alreadyHashed(input) {
-                    return .success(ProcessedIdentifier(identifier: passed, origin: .passedThrough))
-                }
-                let digest = try withNormalizedBytes(input, as: key, region: region) { SHA256.hash($0) }
-                return .success(ProcessedIdentifier(identifier: HashedIdentifier(digest: digest), origin: .hashed))
+        var status = DigestStatus.hashed
+        let digest = digest(of: value, as: key, region: region, status: &status)
+        switch status {
+        case .hashed: return ProcessedIdentifier(identifier: HashedIdentifier(digest: digest), origin: .hashed)
+        case .alreadyHashed: return ProcessedIdentifier(identifier: passedThroughIdentifier(value), origin: .passedThrough)
+        case .failed(let failure): throw NormalizationError(failure)
+        }
+    }
+
+    /// ``process(_:as:region:)``, adding the identifier to `userData` (see
+    /// ``UserData/append(_:for:)``), for the assembler in `Matching`.
+    ///
+    /// - Returns: whether the value was hashed here or passed through, or nil when
+    ///   `userData` already held it under `key`.
+    package func process(
+        _ value: String, as key: HashedUserDataKey, region: RegionCode?, into userData: inout UserData
+    ) throws(NormalizationError) -> ProcessedIdentifier.Origin? {
+        var status = DigestStatus.hashed
+        let digest = digest(of: value, as: key, region: region, status: &status)
+        switch status {
+        case .hashed: return userData.append(digest: digest, for: key) ? .hashed : nil
+        case .alreadyHashed: return userData.append(passedThroughIdentifier(value), for: key) ? .passedThrough : nil
+        case .failed(let failure): throw NormalizationError(failure)
+        }
+    }
+
+    /// How ``digest(of:as:region:status:)`` ended.
+    enum DigestStatus {
+        /// Normalized and hashed here: the digest is the result.
+        case hashed
+        /// The value is a hash already (see ``alreadyHashed(_:)``); the digest is meaningless.
+        case alreadyHashed
+        /// Rejected; the digest is meaningless.
+        case failed(NormalizationFailure)
+    }
+
+    /// Normalizes and hashes `value`, or finds that it is a hash already.
+    ///
+    /// The digest comes back in registers and the outcome through `status`, and callers
+    /// build their result from them where it is returned. A ``HashedIdentifier`` (42 bytes),
+    /// or a result holding one, goes through memory instead, and copying it right after it
+    /// was written stalled on store forwarding (16-byte loads of bytes written by 8-byte
+    /// stores) once per value, as much as a tenth of hashing an email address.
+    @inline(__always)
+    func digest(of value: String, as key: HashedUserDataKey, region: RegionCode?, status: inout DigestStatus)
+        -> SHA256Digest
+    {
+        @inline(__always) func digest(_ input: UnsafeRawBufferPointer) -> SHA256Digest {
+            if Self.alreadyHashed(input) != nil {
+                status = .alreadyHashed
+                return SHA256Digest(words: (0, 0, 0, 0))
+            }
+            do throws(NormalizationFailure) {
+                return try normalizedDigest(input, as: key, region: region)
             } catch {
-                return .failure(error)
+                status = .failed(error)
+                return SHA256Digest(words: (0, 0, 0, 0))
             }
         }
-        return try outcome.get()
+        return withUTF8(of: value, digest)
+    }
+
+    /// The identifier of a value ``digest(of:as:region:status:)`` found to be a hash
+    /// already: parsed a second time, which is rare and cheap next to building it twice.
+    func passedThroughIdentifier(_ value: String) -> HashedIdentifier {
+        withUTF8(of: value) { Self.alreadyHashed($0)! }
     }
 
     /// Normalizes one value without hashing it, for inspection and tests.
@@ -93,9 +153,9 @@ public struct IdentityNormalizer: Sendable {
     public func normalize(_ value: String, as key: HashedUserDataKey, region: RegionCode? = nil)
         throws(NormalizationError) -> NormalizedValue
     {
-        let outcome: Result<NormalizedValue, NormalizationError> = withUTF8(of: value) { input in
-            do throws(NormalizationError) {
-                if let passed = Self.alreadyHashed(input) { return .success(.alreadyHashed(passed)) }
+        let outcome: Result<NormalizedValue, NormalizationFailure> = withUTF8(of: value) { input in
+            if let passed = Self.alreadyHashed(input) { return .success(.alreadyHashed(passed)) }
+            do throws(NormalizationFailure) {
                 let text = try withNormalizedBytes(input, as: key, region: region) {
                     String(decoding: $0, as: UTF8.self)
                 }
@@ -104,7 +164,10 @@ public struct IdentityNormalizer: Sendable {
                 return .failure(error)
             }
         }
-        return try outcome.get()
+        switch outcome {
+        case .success(let value): return value
+        case .failure(let failure): throw NormalizationError(failure)
+        }
     }
 
     /// Normalizes one value and hashes it in a single pass, returning both.
@@ -114,9 +177,9 @@ public struct IdentityNormalizer: Sendable {
     public func normalizeAndHash(_ value: String, as key: HashedUserDataKey, region: RegionCode? = nil)
         throws(NormalizationError) -> (normalized: NormalizedValue, identifier: HashedIdentifier)
     {
-        let outcome: Result<(NormalizedValue, HashedIdentifier), NormalizationError> = withUTF8(of: value) { input in
-            do throws(NormalizationError) {
-                if let passed = Self.alreadyHashed(input) { return .success((.alreadyHashed(passed), passed)) }
+        let outcome: Result<(NormalizedValue, HashedIdentifier), NormalizationFailure> = withUTF8(of: value) { input in
+            if let passed = Self.alreadyHashed(input) { return .success((.alreadyHashed(passed), passed)) }
+            do throws(NormalizationFailure) {
                 let pair = try withNormalizedBytes(input, as: key, region: region) {
                     (NormalizedValue.normalized(String(decoding: $0, as: UTF8.self)), HashedIdentifier(digest: SHA256.hash($0)))
                 }
@@ -125,44 +188,70 @@ public struct IdentityNormalizer: Sendable {
                 return .failure(error)
             }
         }
-        return try outcome.get()
+        switch outcome {
+        case .success(let pair): return pair
+        case .failure(let failure): throw NormalizationError(failure)
+        }
     }
 
     /// Recognizes input that is already a hash: 64 hex characters (lowercased) or a
     /// capi-param-builder `<64 hex>.<appendix>` value (unchanged).
+    @inline(__always)
     static func alreadyHashed(_ input: UnsafeRawBufferPointer) -> HashedIdentifier? {
+        // Trimming only shortens, so anything under 64 bytes (nearly every raw value) is no hash.
+        guard input.count >= 64 else { return nil }
         let trimmed = input.trimmingASCIIWhitespace()
         guard trimmed.count == 64 || trimmed.count == 67 || trimmed.count == 73 else { return nil }
         return HashedIdentifier(wireUTF8: trimmed)
     }
 
     /// Normalizes `input` into a stack buffer and hands the normalized UTF-8 bytes to `body`.
+    @inline(__always)
     func withNormalizedBytes<R>(
         _ input: UnsafeRawBufferPointer, as key: HashedUserDataKey, region: RegionCode?,
         _ body: (UnsafeRawBufferPointer) -> R
-    ) throws(NormalizationError) -> R {
+    ) throws(NormalizationFailure) -> R {
         guard input.count <= Self.maximumInputLength else {
             throw .tooLong(key, limit: Self.maximumInputLength)
         }
         // Lowercasing can grow UTF-8 text (`İ` is 2 bytes, `i̇` is 3); 4x plus slack covers
         // every mapping in Unicode and the fixed-size outputs (dates, phone numbers).
         let capacity = input.count &* 4 &+ 64
-        let result: Result<R, NormalizationError> = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) {
-            buffer in
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) {
+            buffer throws(NormalizationFailure) -> R in
             var sink = ByteSink(buffer)
-            do throws(NormalizationError) {
-                try normalize(input, as: key, region: region, into: &sink)
-                return .success(body(sink.bytes))
-            } catch {
-                return .failure(error)
-            }
+            try normalize(input, as: key, region: region, into: &sink)
+            return body(sink.bytes)
         }
-        return try result.get()
+    }
+
+    /// The SHA-256 of the normalized `input`, hashed where the normalizer wrote it.
+    @inline(__always)
+    func normalizedDigest(_ input: UnsafeRawBufferPointer, as key: HashedUserDataKey, region: RegionCode?)
+        throws(NormalizationFailure) -> SHA256Digest
+    {
+        guard input.count <= Self.maximumInputLength else {
+            throw .tooLong(key, limit: Self.maximumInputLength)
+        }
+        // As in withNormalizedBytes, and at least two SHA-256 blocks, so that short output
+        // is padded and hashed in place.
+        let capacity = max(input.count &* 4 &+ 64, 128)
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) {
+            buffer throws(NormalizationFailure) -> SHA256Digest in
+            // Two zeroed SHA-256 blocks, cleared before the normalizer writes: afterwards only
+            // the bytes it wrote past its output (see ByteSink.discardedEnd) need clearing.
+            buffer.baseAddress!.initialize(repeating: 0, count: 128)
+            var sink = ByteSink(buffer)
+            try normalize(input, as: key, region: region, into: &sink)
+            return SHA256.hash(
+                paddingInPlace: UnsafeMutableRawBufferPointer(buffer), count: sink.count,
+                zeroedFrom: max(sink.count, sink.discardedEnd))
+        }
     }
 
     func normalize(
         _ input: UnsafeRawBufferPointer, as key: HashedUserDataKey, region: RegionCode?, into sink: inout ByteSink
-    ) throws(NormalizationError) {
+    ) throws(NormalizationFailure) {
         switch key {
         case .email: try EmailNormalizer.normalize(input, into: &sink)
         case .phone: try PhoneNormalizer.normalize(input, region: region ?? configuration.defaultPhoneRegion, into: &sink)
@@ -177,16 +266,6 @@ public struct IdentityNormalizer: Sendable {
         }
         guard sink.count > 0 else { throw .empty(key) }
     }
-}
-
-/// Calls `body` with the UTF-8 bytes of `text`, without copying native strings.
-@inline(__always)
-func withUTF8<R>(of text: String, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-    if let result = text.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) {
-        return result
-    }
-    var copy = text  // bridged or lazily stored strings: make them contiguous first
-    return copy.withUTF8 { body(UnsafeRawBufferPointer($0)) }
 }
 
 /// The result of ``IdentityNormalizer/process(_:as:region:)``.

@@ -59,13 +59,130 @@ public struct NormalizationError: Error, Hashable, Sendable, CustomStringConvert
 }
 
 extension NormalizationError {
-    static func empty(_ key: HashedUserDataKey) -> Self {
-        .init(key: key, code: .empty,
-              message: "nothing is left after normalization; leave the key out instead of sending an empty value")
+    /// The public error for a failure: the same key, code and message the normalizers used
+    /// to throw directly.
+    init(_ failure: NormalizationFailure) {
+        self.init(key: failure.key, code: failure.reason.code, message: failure.reason.message)
+    }
+}
+
+/// Why a value was rejected, as plain values: what the normalizers throw.
+///
+/// Nothing in it is reference counted, so the layers between the public API and the
+/// per-key normalizers (closures over the input bytes, typed throws) move it as a few
+/// words, and a value that is accepted costs nothing for the error path. The text of
+/// ``NormalizationError/message`` is built from it only when a value is rejected.
+struct NormalizationFailure: Error {
+    let key: HashedUserDataKey
+    let reason: Reason
+
+    init(_ key: HashedUserDataKey, _ reason: Reason) {
+        self.key = key
+        self.reason = reason
     }
 
-    static func tooLong(_ key: HashedUserDataKey, limit: Int) -> Self {
-        .init(key: key, code: .tooLong,
-              message: "the value is longer than \(limit) bytes; pass the single value, not a document")
+    enum Reason {
+        case empty
+        case tooLong(limit: Int)
+        case invalidEmail
+        case unknownGender
+        case invalidDate
+        case impossibleDate(latestYear: Int)
+        case invalidCity
+        case unknownCountry
+        case zipCodeCharacters
+        case zipCodeTooShort
+        case phoneNotANumber
+        case phoneMissingRegion
+        case phoneUnknownCallingCode
+        case phoneTooShortAfterInternationalPrefix
+        case phoneTooShortNationalNumber
+        case phoneTooLong
+        case phoneLeadingZero
+        case phoneUnknownRegion(RegionCode)
+        case phoneLocalOnlyLength(length: Int, callingCode: Int, region: RegionCode?)
+        case phoneImpossibleLength(length: Int, callingCode: Int, region: RegionCode?)
+
+        var code: NormalizationError.Code {
+            switch self {
+            case .empty: .empty
+            case .tooLong: .tooLong
+            case .invalidEmail: .invalidEmail
+            case .unknownGender: .unknownGender
+            case .invalidDate: .invalidDate
+            case .impossibleDate: .impossibleDate
+            case .invalidCity: .invalidCity
+            case .unknownCountry: .unknownCountry
+            case .zipCodeCharacters, .zipCodeTooShort: .invalidZipCode
+            case .phoneNotANumber, .phoneLeadingZero: .invalidPhone
+            case .phoneMissingRegion: .missingPhoneRegion
+            case .phoneUnknownCallingCode, .phoneUnknownRegion: .unknownPhoneRegion
+            case .phoneTooShortAfterInternationalPrefix, .phoneTooShortNationalNumber, .phoneTooLong,
+                .phoneLocalOnlyLength, .phoneImpossibleLength:
+                .impossiblePhoneLength
+            }
+        }
+
+        /// What was wrong and how to fix it. Never contains the rejected value.
+        var message: String {
+            switch self {
+            case .empty:
+                return "nothing is left after normalization; leave the key out instead of sending an empty value"
+            case .tooLong(let limit):
+                return "the value is longer than \(limit) bytes; pass the single value, not a document"
+            case .invalidEmail:
+                return "not an email address of the form local@domain.tld; check for typos, spaces or a missing @"
+            case .unknownGender:
+                return "not a recognized word for female or male; send f or m, or leave the key out"
+            case .invalidDate:
+                return "no day, month and year could be read; send the date as YYYYMMDD"
+            case .impossibleDate(let latestYear):
+                return "the date does not exist or its year is not between 1900 and \(latestYear); check the day, month and year"
+            case .invalidCity:
+                return "a city name must start with a letter; check that the field holds the city, not a street or zip code"
+            case .unknownCountry:
+                return "not an ISO 3166-1 country code or a known country name; send the two-letter code, such as de or us"
+            case .zipCodeCharacters:
+                return "a zip or postal code holds only letters and digits; remove other characters"
+            case .zipCodeTooShort:
+                return "a zip or postal code has at least two characters"
+            case .phoneNotANumber:
+                return "the value does not look like a phone number; it needs at least three digits, "
+                    + "with only spaces, dashes, dots, slashes or brackets between them"
+            case .phoneMissingRegion:
+                return "a national number needs its country: write it with + and the country calling code, "
+                    + "pass the customer's country as region, or configure a default phone region"
+            case .phoneUnknownCallingCode:
+                return "the digits after + or the international prefix are no assigned country calling code; "
+                    + "check the country code"
+            case .phoneTooShortAfterInternationalPrefix:
+                return "too few digits follow the international prefix; check for missing digits"
+            case .phoneTooShortNationalNumber:
+                return "the national number has fewer than two digits; check for missing digits"
+            case .phoneTooLong:
+                return "the value is too long for a phone number (more than 17 digits, or more than "
+                    + "\(PhoneParser.maximumInputLength) characters); pass a single number"
+            case .phoneLeadingZero:
+                return "the number after the country code starts with 0 and is no valid number; "
+                    + "remove a repeated trunk 0 or international prefix"
+            case .phoneUnknownRegion(let region):
+                return "region \(region.rawValue) has no telephone numbering plan; pass an ISO 3166-1 alpha-2 code "
+                    + "such as GB (not UK), or write the number with + and its country calling code"
+            case .phoneLocalOnlyLength(let length, let callingCode, let region):
+                return "a \(length)-digit number in \(Self.plan(callingCode, region)) is a local number without its area code; "
+                    + "add the area code"
+            case .phoneImpossibleLength(let length, let callingCode, let region):
+                return "no number in \(Self.plan(callingCode, region)) has \(length) digits after the country code; "
+                    + "check for missing or extra digits, or for the wrong country"
+            }
+        }
+
+        private static func plan(_ callingCode: Int, _ region: RegionCode?) -> String {
+            "+\(callingCode)" + (region.map { " (\($0.rawValue))" } ?? "")
+        }
     }
+
+    static func empty(_ key: HashedUserDataKey) -> Self { Self(key, .empty) }
+
+    static func tooLong(_ key: HashedUserDataKey, limit: Int) -> Self { Self(key, .tooLong(limit: limit)) }
 }

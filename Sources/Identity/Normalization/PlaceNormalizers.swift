@@ -35,7 +35,34 @@ enum StateNormalizer {
     /// value is a state or region elsewhere and is kept whole, lowercased, without spaces or
     /// punctuation (`New South Wales` → `newsouthwales`), never guessed from a substring or
     /// cut to two letters.
-    static func normalize(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) throws(NormalizationError) {
+    static func normalize(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) throws(NormalizationFailure) {
+        if isASCII(input) {
+            // One pass: the letters (the lookup key) on the stack, letters and digits (the
+            // value kept when the key is unknown) into the sink.
+            var letters = ShortKey()
+            var fits = true
+            for byte in input {
+                let lower = asciiLowercase(byte)
+                if (lower &- UInt8(ascii: "a")) < 26 {
+                    fits = fits && letters.append(lower)
+                    sink.append(lower)
+                } else if (lower &- UInt8(ascii: "0")) < 10 {
+                    sink.append(lower)
+                }
+            }
+            if fits {
+                if let code = table.code(for: letters) {
+                    sink.removeAll()
+                    sink.append(UInt8(truncatingIfNeeded: code >> 8))
+                    sink.append(UInt8(truncatingIfNeeded: code))
+                } else if letters.count == 2 {
+                    sink.removeAll()
+                    letters.withBytes { sink.append(contentsOf: $0) }
+                }
+                return
+            }
+            sink.removeAll()  // a longer name: the general path below
+        }
         let letters = lowercasedAlphanumerics(input, keepDigits: false)
         if let code = StateTable.codeByName[letters] {
             sink.append(contentsOf: code.utf8)
@@ -44,6 +71,9 @@ enum StateNormalizer {
         let whole = letters.utf8.count == 2 ? letters : lowercasedAlphanumerics(input, keepDigits: true)
         sink.append(contentsOf: whole.utf8)
     }
+
+    /// ``StateTable/codeByName`` for short ASCII names.
+    static let table = PackedKeyTable(StateTable.codeByName)
 }
 
 // MARK: - country
@@ -52,15 +82,38 @@ enum CountryNormalizer {
     /// An ISO 3166-1 alpha-2 code (`uk` becomes `gb`), an alpha-3 code, or an English name
     /// or common alias, matched exactly after lowercasing and removing everything but
     /// letters. Anything else is rejected rather than cut to its first two letters.
-    static func normalize(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) throws(NormalizationError) {
+    static func normalize(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) throws(NormalizationFailure) {
+        if isASCII(input), let key = asciiLetters(input) {
+            // The common case (a code or a short name): no String, no hashing.
+            if key.count == 0 { throw .empty(.country) }
+            guard let code = table.code(for: key) else { throw NormalizationFailure(.country, .unknownCountry) }
+            sink.append(UInt8(truncatingIfNeeded: code >> 8))
+            sink.append(UInt8(truncatingIfNeeded: code))
+            return
+        }
         let key = lowercasedAlphanumerics(input, keepDigits: false)
         if key.isEmpty { throw .empty(.country) }
         guard let code = CountryTable.byKey[key] else {
-            throw NormalizationError(
-                key: .country, code: .unknownCountry,
-                message: "not an ISO 3166-1 country code or a known country name; send the two-letter code, such as de or us")
+            throw NormalizationFailure(.country, .unknownCountry)
         }
         sink.append(contentsOf: code.utf8)
+    }
+
+    /// ``CountryTable/byKey`` for short ASCII keys.
+    static let table = PackedKeyTable(CountryTable.byKey)
+
+    /// The lowercased letters of ASCII `input`, or nil when there are more than a
+    /// ``ShortKey`` holds.
+    @inline(__always)
+    private static func asciiLetters(_ input: UnsafeRawBufferPointer) -> ShortKey? {
+        var key = ShortKey()
+        for byte in input {
+            let lower = asciiLowercase(byte)
+            if (lower &- UInt8(ascii: "a")) < 26 {
+                guard key.append(lower) else { return nil }
+            }
+        }
+        return key
     }
 
     /// The alpha-2 code for a country value, or `nil` when it is not one.
@@ -77,7 +130,7 @@ enum ZipCodeNormalizer {
     /// remain, at least two of them. A US ZIP+4 becomes its five-digit ZIP, both as
     /// `12345-6789` and as nine bare digits when the region is the US or not given.
     static func normalize(_ input: UnsafeRawBufferPointer, region: RegionCode?, into sink: inout ByteSink)
-        throws(NormalizationError)
+        throws(NormalizationFailure)
     {
         var digitsOnly = true
         for byte in input {
@@ -85,17 +138,14 @@ enum ZipCodeNormalizer {
             if byte.isASCIIWhitespace { continue }
             let lower = asciiLowercase(byte)
             guard isASCIILowerAlnum(lower) else {
-                throw NormalizationError(
-                    key: .zipCode, code: .invalidZipCode,
-                    message: "a zip or postal code holds only letters and digits; remove other characters")
+                throw NormalizationFailure(.zipCode, .zipCodeCharacters)
             }
             if lower >= UInt8(ascii: "a") { digitsOnly = false }
             sink.append(lower)
         }
         if sink.count == 0 { throw .empty(.zipCode) }
         guard sink.count >= 2 else {
-            throw NormalizationError(
-                key: .zipCode, code: .invalidZipCode, message: "a zip or postal code has at least two characters")
+            throw NormalizationFailure(.zipCode, .zipCodeTooShort)
         }
         if digitsOnly, sink.count == 9, region == nil || region == .unitedStates {
             // ZIP+4 written without its hyphen: Meta wants the five-digit ZIP.

@@ -1,20 +1,45 @@
+import CAPIModel
+
 /// A two-letter region code as libphonenumber and ISO 3166-1 spell it (`GB`, `US`, `DE`).
 ///
 /// Used to read national phone numbers (`020 7946 0958` in `GB` is `+44 20 7946 0958`).
 /// Codes are stored uppercase; any case is accepted on input.
 public struct RegionCode: Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
+    /// The two uppercase ASCII letters, first in the high byte. Held inline rather than as a
+    /// `String`, so a region code (and every error or result that carries one) is a plain
+    /// value that copies without reference counting.
+    let packed: UInt16
+
     /// The uppercase code.
-    public let rawValue: String
+    public var rawValue: String {
+        withUnsafeBytes(of: packed.bigEndian) { String(decoding: $0, as: UTF8.self) }
+    }
 
     /// Accepts exactly two ASCII letters in either case; returns `nil` otherwise.
     public init?(_ text: some StringProtocol) {
         // No allocation: this runs for every customer record whose country gives the phone region.
         var iterator = text.utf8.makeIterator()
-        guard let first = iterator.next(), let second = iterator.next(), iterator.next() == nil,
-            Self.isASCIILetter(first), Self.isASCIILetter(second)
-        else { return nil }
-        let upper = (first & ~0x20, second & ~0x20)
-        self.rawValue = withUnsafeBytes(of: upper) { String(decoding: $0, as: UTF8.self) }
+        guard let first = iterator.next(), let second = iterator.next(), iterator.next() == nil else { return nil }
+        self.init(first, second)
+    }
+
+    /// Accepts exactly two ASCII letters in either case; returns `nil` otherwise.
+    ///
+    /// The same as the generic initializer; this overload is what `String` arguments use,
+    /// so callers in other modules do not go through the unspecialized generic code.
+    public init?(_ text: String) {
+        // The closure returns the two bytes in an integer (or -1): an optional RegionCode came
+        // back through memory and was read back wider than it was written, which stalls.
+        let bytes = withUTF8(of: text) { $0.count == 2 ? Int($0[0]) << 8 | Int($0[1]) : -1 }
+        guard bytes >= 0 else { return nil }
+        self.init(UInt8(truncatingIfNeeded: bytes >> 8), UInt8(truncatingIfNeeded: bytes))
+    }
+
+    /// Two ASCII letters in either case, or nil.
+    @inline(__always)
+    init?(_ first: UInt8, _ second: UInt8) {
+        guard Self.isASCIILetter(first), Self.isASCIILetter(second) else { return nil }
+        self.packed = UInt16(first & ~0x20) << 8 | UInt16(second & ~0x20)
     }
 
     @inline(__always)

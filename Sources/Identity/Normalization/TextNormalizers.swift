@@ -79,7 +79,7 @@ enum EmailNormalizer {
     /// The ASCII rules are capi-param-builder's (RFC 5322 dot-atom local part, LDH domain
     /// labels). Internationalized addresses (RFC 6531) are accepted as well: letters, marks
     /// and digits of any script may appear in the local part and in domain labels.
-    static func normalize(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) throws(NormalizationError) {
+    static func normalize(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) throws(NormalizationFailure) {
         let trimmed = input.trimmingASCIIWhitespace()
         if isASCII(trimmed) {
             // The common case: lowercase, copy and check the shape in one pass.
@@ -95,9 +95,7 @@ enum EmailNormalizer {
         guard isValidShape(sink.bytes) else { throw invalid }
     }
 
-    static let invalid = NormalizationError(
-        key: .email, code: .invalidEmail,
-        message: "not an email address of the form local@domain.tld; check for typos, spaces or a missing @")
+    static let invalid = NormalizationFailure(.email, .invalidEmail)
 
     /// Lowercases ASCII `input` into `sink` eight bytes at a time, then checks the shape.
     private static func lowercaseAndValidateASCII(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) -> Bool {
@@ -179,7 +177,7 @@ enum NameNormalizer {
     /// format characters. Letters of every script and digits are kept (`Valéry` → `valéry`,
     /// `O’Connor` → `oconnor`, `Jean-Luc` → `jeanluc`).
     static func normalize(_ input: UnsafeRawBufferPointer, key: HashedUserDataKey, into sink: inout ByteSink)
-        throws(NormalizationError)
+        throws(NormalizationFailure)
     {
         if isASCII(input) {
             for byte in input {
@@ -199,7 +197,7 @@ enum NameNormalizer {
 enum CityNormalizer {
     /// Lowercase, keep only letters (any script, accents kept) and digits, and require a
     /// letter first (`Menlo Park` → `menlopark`, `San José` → `sanjosé`, `123Angeles` rejected).
-    static func normalize(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) throws(NormalizationError) {
+    static func normalize(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) throws(NormalizationFailure) {
         var startsWithLetter: Bool? = nil
         if isASCII(input) {
             for byte in input {
@@ -220,9 +218,7 @@ enum CityNormalizer {
             }
         }
         if startsWithLetter == false {
-            throw NormalizationError(
-                key: .city, code: .invalidCity,
-                message: "a city name must start with a letter; check that the field holds the city, not a street or zip code")
+            throw NormalizationFailure(.city, .invalidCity)
         }
     }
 }
@@ -232,7 +228,7 @@ enum CityNormalizer {
 enum ExternalIDNormalizer {
     /// Lowercase and remove all whitespace; punctuation is kept (capi-param-builder's rule,
     /// so the id hashes the same as the browser's copy).
-    static func normalize(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) throws(NormalizationError) {
+    static func normalize(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) throws(NormalizationFailure) {
         if isASCII(input) {
             for byte in input where !byte.isASCIIWhitespace { sink.append(asciiLowercase(byte)) }
         } else {
@@ -249,7 +245,7 @@ enum GenderNormalizer {
     /// Maps a word for female or male to `f` or `m`. The words are capi-param-builder's
     /// (`male`, `man`, `mr`, `he`, `female`, `woman`, `mrs`, `she`, …) plus a few in other
     /// European languages; punctuation is ignored, so `Mr.` and `ma’am` are recognized.
-    static func normalize(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) throws(NormalizationError) {
+    static func normalize(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) throws(NormalizationFailure) {
         var key = ""
         if isASCII(input) {
             for byte in input {
@@ -268,9 +264,7 @@ enum GenderNormalizer {
         } else if key.isEmpty {
             throw .empty(.gender)
         } else {
-            throw NormalizationError(
-                key: .gender, code: .unknownGender,
-                message: "not a recognized word for female or male; send f or m, or leave the key out")
+            throw NormalizationFailure(.gender, .unknownGender)
         }
     }
 

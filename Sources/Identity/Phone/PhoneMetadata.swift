@@ -145,7 +145,7 @@ struct PhoneMetadata: @unchecked Sendable {
             let entityCount = Int(reader.u32())
             for _ in 0..<entityCount {
                 let code = reader.bytes(2)
-                regions.append(code[0] == 0 ? nil : RegionCode(String(decoding: code, as: UTF8.self)))
+                regions.append(code[0] == 0 ? nil : RegionCode(code[0], code[1]))
                 let callingCode = Int(reader.u16())
                 let flags = reader.u8()
                 let typeRoot = Int(reader.u32())
@@ -173,7 +173,7 @@ struct PhoneMetadata: @unchecked Sendable {
             precondition(reader.bytes(4) == Array("END!".utf8), "phone metadata: truncated")
             self.entities = Self.permanent(entities)
             self.regionCodes = Self.permanent(
-                regions.map { $0.map { code in code.rawValue.utf8.reduce(UInt16(0)) { $0 << 8 | UInt16($1) } } ?? 0 })
+                regions.map { $0?.packed ?? 0 })
             self.typeLengths = Self.permanent(typeLengths)
 
             var byRegion = [Int16](repeating: -1, count: 26 * 26)
@@ -290,10 +290,8 @@ struct PhoneMetadata: @unchecked Sendable {
     // MARK: Lookups
 
     static func slot(_ region: RegionCode) -> Int? {
-        var utf8 = region.rawValue.utf8.makeIterator()
-        guard let first = utf8.next(), let second = utf8.next(), utf8.next() == nil else { return nil }
-        let a = Int(first) &- 65
-        let b = Int(second) &- 65
+        let a = Int(region.packed >> 8) &- 65
+        let b = Int(region.packed & 0xFF) &- 65
         guard a >= 0, a < 26, b >= 0, b < 26 else { return nil }
         return a &* 26 &+ b
     }
@@ -302,7 +300,7 @@ struct PhoneMetadata: @unchecked Sendable {
     func region(ofEntity index: Int) -> RegionCode? {
         let code = regionCodes[index]
         guard code != 0 else { return nil }
-        return RegionCode(String(decoding: [UInt8(code >> 8), UInt8(code & 0xFF)], as: UTF8.self))
+        return RegionCode(UInt8(code >> 8), UInt8(code & 0xFF))
     }
 
     /// The entity of a region libphonenumber supports, or nil.

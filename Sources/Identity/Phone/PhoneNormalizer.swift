@@ -9,7 +9,7 @@ import CAPIModel
 /// numbers whose length is impossible (or local-only) for their calling code.
 enum PhoneNormalizer {
     static func normalize(_ input: UnsafeRawBufferPointer, region: RegionCode?, into sink: inout ByteSink)
-        throws(NormalizationError)
+        throws(NormalizationFailure)
     {
         try withParsedNumber(input, region: region) { result in
             var code: (UInt8, UInt8, UInt8) = (0, 0, 0)
@@ -27,7 +27,7 @@ enum PhoneNormalizer {
     /// most regions but not all (`011`, `0011`, `010`, `8~10`), so it is not guessed.
     static func withParsedNumber<R>(
         _ input: UnsafeRawBufferPointer, region: RegionCode?, _ body: (PhoneParseResult) -> R
-    ) throws(NormalizationError) -> R {
+    ) throws(NormalizationFailure) -> R {
         let entity = region.flatMap(PhoneMetadata.shared.entityIndex(for:))
         let outcome: ParseOutcome<R>
         do throws(PhoneParseFailure) {
@@ -71,69 +71,41 @@ enum PhoneNormalizer {
         switch outcome {
         case .parsed(let value): return value
         case .impossible(let check): throw Self.error(for: check)
-        case .leadingZero:
-            throw NormalizationError(
-                key: .phone, code: .invalidPhone,
-                message: "the number after the country code starts with 0 and is no valid number; "
-                    + "remove a repeated trunk 0 or international prefix")
+        case .leadingZero: throw NormalizationFailure(.phone, .phoneLeadingZero)
         }
     }
 
-    static func error(for failure: PhoneParseFailure, region: RegionCode?, knownRegion: Bool) -> NormalizationError {
+    static func error(for failure: PhoneParseFailure, region: RegionCode?, knownRegion: Bool) -> NormalizationFailure {
         switch failure {
         case .notANumber:
-            return NormalizationError(
-                key: .phone, code: .invalidPhone,
-                message: "the value does not look like a phone number; it needs at least three digits, "
-                    + "with only spaces, dashes, dots, slashes or brackets between them")
+            return NormalizationFailure(.phone, .phoneNotANumber)
         case .missingRegion:
             if let region, !knownRegion {
                 return unknownRegion(region)
             }
-            return NormalizationError(
-                key: .phone, code: .missingPhoneRegion,
-                message: "a national number needs its country: write it with + and the country calling code, "
-                    + "pass the customer's country as region, or configure a default phone region")
+            return NormalizationFailure(.phone, .phoneMissingRegion)
         case .invalidCountryCode:
-            return NormalizationError(
-                key: .phone, code: .unknownPhoneRegion,
-                message: "the digits after + or the international prefix are no assigned country calling code; "
-                    + "check the country code")
+            return NormalizationFailure(.phone, .phoneUnknownCallingCode)
         case .tooShortAfterInternationalPrefix:
-            return NormalizationError(
-                key: .phone, code: .impossiblePhoneLength,
-                message: "too few digits follow the international prefix; check for missing digits")
+            return NormalizationFailure(.phone, .phoneTooShortAfterInternationalPrefix)
         case .tooShortNationalNumber:
-            return NormalizationError(
-                key: .phone, code: .impossiblePhoneLength,
-                message: "the national number has fewer than two digits; check for missing digits")
+            return NormalizationFailure(.phone, .phoneTooShortNationalNumber)
         case .tooLong:
-            return NormalizationError(
-                key: .phone, code: .impossiblePhoneLength,
-                message: "the value is too long for a phone number (more than 17 digits, or more than "
-                    + "\(PhoneParser.maximumInputLength) characters); pass a single number")
+            return NormalizationFailure(.phone, .phoneTooLong)
         }
     }
 
-    static func unknownRegion(_ region: RegionCode) -> NormalizationError {
-        NormalizationError(
-            key: .phone, code: .unknownPhoneRegion,
-            message: "region \(region.rawValue) has no telephone numbering plan; pass an ISO 3166-1 alpha-2 code "
-                + "such as GB (not UK), or write the number with + and its country calling code")
+    static func unknownRegion(_ region: RegionCode) -> NormalizationFailure {
+        NormalizationFailure(.phone, .phoneUnknownRegion(region))
     }
 
-    static func error(for check: PhoneMetadata.LengthCheck) -> NormalizationError {
-        let plan = "+\(check.callingCode)" + (check.region.map { " (\($0.rawValue))" } ?? "")
+    static func error(for check: PhoneMetadata.LengthCheck) -> NormalizationFailure {
         if check.result == .possibleLocalOnly {
-            return NormalizationError(
-                key: .phone, code: .impossiblePhoneLength,
-                message: "a \(check.length)-digit number in \(plan) is a local number without its area code; "
-                    + "add the area code")
+            return NormalizationFailure(
+                .phone, .phoneLocalOnlyLength(length: check.length, callingCode: check.callingCode, region: check.region))
         }
-        return NormalizationError(
-            key: .phone, code: .impossiblePhoneLength,
-            message: "no number in \(plan) has \(check.length) digits after the country code; "
-                + "check for missing or extra digits, or for the wrong country")
+        return NormalizationFailure(
+            .phone, .phoneImpossibleLength(length: check.length, callingCode: check.callingCode, region: check.region))
     }
 }
 

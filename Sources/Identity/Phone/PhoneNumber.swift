@@ -57,12 +57,12 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
     ///   `.unknownPhoneRegion`, `.impossiblePhoneLength` or `.tooLong`.
     public static func parse(_ text: String, region: RegionCode? = nil) throws(NormalizationError) -> PhoneNumber {
         var text = text
-        let outcome: Result<PhoneNumber, NormalizationError> = text.withUTF8 { utf8 in
+        let outcome: Result<PhoneNumber, NormalizationFailure> = text.withUTF8 { utf8 in
             let input = UnsafeRawBufferPointer(utf8)
             guard input.count <= IdentityNormalizer.maximumInputLength else {
                 return .failure(.tooLong(.phone, limit: IdentityNormalizer.maximumInputLength))
             }
-            do throws(NormalizationError) {
+            do throws(NormalizationFailure) {
                 return .success(
                     try PhoneNormalizer.withParsedNumber(input, region: region) { result in
                         let md = PhoneMetadata.shared
@@ -79,7 +79,10 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
                 return .failure(error)
             }
         }
-        return try outcome.get()
+        switch outcome {
+        case .success(let number): return number
+        case .failure(let failure): throw NormalizationError(failure)
+        }
     }
 
     /// Whether RoasProof has numbering-plan data for a region (every region libphonenumber

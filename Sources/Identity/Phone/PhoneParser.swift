@@ -98,11 +98,14 @@ struct PhoneParser {
         let count = utf8.count
         let mask = simpleBytes
         var simple = true
+        // Bit 0 is set once an ASCII byte outside the simple set was seen: an integer
+        // accumulated without branches rather than a chain of short-circuit tests.
+        var outsideSimple: UInt64 = 0
         while i < count {
             let b0 = UInt32(utf8[i])
             if b0 < 0x80 {
                 out[n] = b0
-                simple = simple && b0 < 64 && (mask >> UInt64(b0)) & 1 != 0
+                outsideSimple |= b0 < 64 ? (~mask >> UInt64(b0)) & 1 : 1
                 i &+= 1
             } else if b0 < 0xE0 {
                 simple = false
@@ -121,7 +124,7 @@ struct PhoneParser {
             }
             n &+= 1
         }
-        return (n, simple)
+        return (n, simple && outsideSimple == 0)
     }
 
     // MARK: - parse

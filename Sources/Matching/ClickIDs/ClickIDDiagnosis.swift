@@ -1,3 +1,4 @@
+import CAPIModel
 #if canImport(FoundationEssentials)
 internal import FoundationEssentials
 #else
@@ -90,16 +91,16 @@ public enum ClickIDDiagnosis {
         let result = resolver.resolve(request, nowMs: input.nowMs ?? defaultNowMs, using: &rng)
         notes += result.notes.map(\.description)
 
-        var out = "{\"fbc\":\(JSONText.quoted(result.fbc)),\"fbp\":\(JSONText.quoted(result.fbp)),\"set_cookies\":["
+        var out = "{\"fbc\":\(JSONString.quoted(result.fbc)),\"fbp\":\(JSONString.quoted(result.fbp)),\"set_cookies\":["
         out += result.cookiesToSet.map { cookie in
-            "{\"name\":\(JSONText.quoted(cookie.name)),\"value\":\(JSONText.quoted(cookie.value)),"
-                + "\"domain\":\(JSONText.quoted(cookie.domain)),\"max_age\":\(cookie.maxAge)}"
+            "{\"name\":\(JSONString.quoted(cookie.name)),\"value\":\(JSONString.quoted(cookie.value)),"
+                + "\"domain\":\(JSONString.quoted(cookie.domain)),\"max_age\":\(cookie.maxAge)}"
         }.joined(separator: ",")
-        out += "],\"notes\":[" + notes.map { JSONText.quoted($0) }.joined(separator: ",") + "]}"
+        out += "],\"notes\":[" + notes.map { JSONString.quoted($0) }.joined(separator: ",") + "]}"
         return out
     }
 
     static func errorLine(code: String, message: String) -> String {
-        "{\"error\":{\"code\":\(JSONText.quoted(code)),\"message\":\(JSONText.quoted(message))}}"
+        "{\"error\":{\"code\":\(JSONString.quoted(code)),\"message\":\(JSONString.quoted(message))}}"
     }
 }

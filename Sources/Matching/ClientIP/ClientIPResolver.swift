@@ -95,16 +95,33 @@ public struct ClientIPResolver: Sendable {
     }
 
     /// The address in one hop: `198.51.100.7`, `198.51.100.7:443`, `[2001:db8::1]:443` or a
-    /// bare IPv6 address. `unknown` and obfuscated identifiers give `nil`.
+    /// bare IPv6 address. `unknown`, obfuscated identifiers, and anything after the address
+    /// but a port (`[2001:db8::1]junk`, `198.51.100.7:x`) give `nil`.
     static func address(inHop hop: Substring) -> IPAddress? {
         var text = hop
         if text.hasPrefix("[") {
             guard let close = text.firstIndex(of: "]") else { return nil }
+            let rest = text[text.index(after: close)...]
+            guard rest.isEmpty || isPort(rest) else { return nil }
             text = text[text.index(after: text.startIndex)..<close]
         } else if let colon = text.firstIndex(of: ":"), text.lastIndex(of: ":") == colon {
+            guard isPort(text[colon...]) else { return nil }
             text = text[..<colon]  // IPv4 with a port
         }
         return IPAddress(text)
+    }
+
+    /// `:` and an RFC 7239 `node-port`: 1 to 5 digits, or an obfuscated `_` identifier.
+    static func isPort(_ text: Substring) -> Bool {
+        let port = text.utf8.dropFirst()
+        guard text.utf8.first == UInt8(ascii: ":"), let first = port.first else { return false }
+        if first == UInt8(ascii: "_") {
+            return port.count > 1 && port.dropFirst().allSatisfy { byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+            }
+        }
+        return port.count <= 5 && port.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 }
 

@@ -32,6 +32,10 @@ public struct UserDataAssembler: Sendable {
     public var sendsVisitorIDWithUserID: Bool = false
     /// The longest user agent accepted, in bytes.
     public var maximumUserAgentLength: Int = 2_048
+    /// Emails and phone numbers hashed per customer; those beyond are left out, each recorded
+    /// as rejected (`too_many_values`). Meta has no use for more than a few, and the cap keeps a
+    /// record with thousands of values from costing time (values are deduplicated pairwise).
+    public var maximumValuesPerKey: Int = 20
 
     /// Creates an assembler.
     public init(normalizer: IdentityNormalizer = IdentityNormalizer(), consentPolicy: ConsentPolicy = ConsentPolicy()) {
@@ -41,38 +45,44 @@ public struct UserDataAssembler: Sendable {
 
     /// Assembles `user_data` for one event.
     public func assemble(_ customer: CustomerRecord, session: SessionContext) -> AssembledUserData {
-        let decision = consentPolicy.decide(session.consent)
-        var builder = Builder(decision: decision)
-        guard decision.sendsEvent else {
-            builder.withholdEverything(customer: customer, session: session)
-            return AssembledUserData(userData: UserData(), provenance: builder.provenance, consent: decision)
+        // Built in place and returned as is: the user data, provenance and consent decision
+        // are written where the result lives instead of being assembled in locals and
+        // copied at the end (wide copies of fields written moments before stall on store
+        // forwarding).
+        var result = AssembledUserData(
+            userData: UserData(), records: ProvenanceRecords(), consent: consentPolicy.decide(session.consent))
+        let builder = Builder(withheld: result.consent.withheldKeys)
+        guard result.consent.sendsEvent else {
+            builder.withholdEverything(customer: customer, session: session, into: &result)
+            return result
         }
-        var data = UserData()
-        data.reserveHashedCapacity(customer.emails.count + customer.phones.count + 10)
+        result.userData.reserveHashedCapacity(customer.emails.count + customer.phones.count + 10)
         let region = customer.effectiveRegion
-        for email in customer.emails { builder.hash(email, .email, region: nil, normalizer, into: &data) }
-        for phone in customer.phones { builder.hash(phone, .phone, region: region, normalizer, into: &data) }
-        builder.hash(customer.firstName, .firstName, region: nil, normalizer, into: &data)
-        builder.hash(customer.lastName, .lastName, region: nil, normalizer, into: &data)
-        builder.hash(customer.gender, .gender, region: nil, normalizer, into: &data)
-        builder.hash(customer.dateOfBirth, .dateOfBirth, region: nil, normalizer, into: &data)
-        builder.hash(customer.city, .city, region: nil, normalizer, into: &data)
-        builder.hash(customer.state, .state, region: region, normalizer, into: &data)
-        builder.hash(customer.zipCode, .zipCode, region: region, normalizer, into: &data)
-        builder.hash(customer.country, .country, region: nil, normalizer, into: &data)
+        for email in customer.emails.prefix(maximumValuesPerKey) { builder.hash(email, .email, region: nil, normalizer, into: &result) }
+        for phone in customer.phones.prefix(maximumValuesPerKey) { builder.hash(phone, .phone, region: region, normalizer, into: &result) }
+        builder.tooMany(customer.emails.count - maximumValuesPerKey, .email, into: &result)
+        builder.tooMany(customer.phones.count - maximumValuesPerKey, .phone, into: &result)
+        builder.hash(customer.firstName, .firstName, region: nil, normalizer, into: &result)
+        builder.hash(customer.lastName, .lastName, region: nil, normalizer, into: &result)
+        builder.hash(customer.gender, .gender, region: nil, normalizer, into: &result)
+        builder.hash(customer.dateOfBirth, .dateOfBirth, region: nil, normalizer, into: &result)
+        builder.hash(customer.city, .city, region: nil, normalizer, into: &result)
+        builder.hash(customer.state, .state, region: region, normalizer, into: &result)
+        builder.hash(customer.zipCode, .zipCode, region: region, normalizer, into: &result)
+        builder.hash(customer.country, .country, region: nil, normalizer, into: &result)
         if let userID = customer.userID {
-            builder.hash(userID, .externalID, region: nil, normalizer, into: &data)
+            builder.hash(userID, .externalID, region: nil, normalizer, into: &result)
             if sendsVisitorIDWithUserID {
-                builder.hash(session.visitorID?.rawValue, .externalID, region: nil, normalizer, into: &data)
+                builder.hash(session.visitorID?.rawValue, .externalID, region: nil, normalizer, into: &result)
             }
         } else {
-            builder.hash(session.visitorID?.rawValue, .externalID, region: nil, normalizer, into: &data)
+            builder.hash(session.visitorID?.rawValue, .externalID, region: nil, normalizer, into: &result)
         }
-        builder.clientIP(session.clientIPAddresses, into: &data)
-        builder.userAgent(session.userAgent, limit: maximumUserAgentLength, into: &data)
-        builder.fbc(session, into: &data)
-        builder.fbp(session.fbpCookie, into: &data)
-        return AssembledUserData(userData: data, provenance: builder.provenance, consent: decision)
+        builder.clientIP(session.clientIPAddresses, into: &result)
+        builder.userAgent(session.userAgent, limit: maximumUserAgentLength, into: &result)
+        builder.fbc(session, into: &result)
+        builder.fbp(session.fbpCookie, into: &result)
+        return result
     }
 
     /// Assembles `user_data` into `event` and applies the consent decision to it.
@@ -93,33 +103,37 @@ public struct UserDataAssembler: Sendable {
     }
 }
 
-/// Accumulates user data and provenance for one assembly.
+/// Adds the user data and provenance of one assembly to its result.
 struct Builder {
-    var provenance: [KeyProvenance] = []
     let withheld: Set<UserDataKey>
-
-    init(decision: ConsentDecision) {
-        self.withheld = decision.withheldKeys
-        provenance.reserveCapacity(16)
-    }
 
     @inline(__always)
     func isWithheld(_ key: UserDataKey) -> Bool { !withheld.isEmpty && withheld.contains(key) }
 
-    mutating func hash(_ value: String?, _ key: HashedUserDataKey, region: RegionCode?, _ normalizer: IdentityNormalizer,
-                       into userData: inout UserData) {
+    func hash(_ value: String?, _ key: HashedUserDataKey, region: RegionCode?, _ normalizer: IdentityNormalizer,
+              into result: inout AssembledUserData) {
         guard let value else { return }
         let userDataKey = Self.userDataKey(key)
         if isWithheld(userDataKey) {
-            provenance.append(KeyProvenance(key: userDataKey, origin: .withheldByConsent))
+            result.records.append(KeyProvenance(key: userDataKey, origin: .withheldByConsent))
             return
         }
         do throws(NormalizationError) {
-            let processed = try normalizer.process(value, as: key, region: region)
-            guard userData.append(processed.identifier, for: key) else { return }  // the same value twice
-            provenance.append(KeyProvenance(key: userDataKey, origin: processed.origin == .hashed ? .hashed : .passedThrough))
+            // Hashed (or passed through) and added to the user data; nil for the same value twice.
+            guard let origin = try normalizer.process(value, as: key, region: region, into: &result.userData) else { return }
+            result.records.append(KeyProvenance(key: userDataKey, origin: origin == .hashed ? .hashed : .passedThrough))
         } catch {
-            provenance.append(KeyProvenance(key: userDataKey, origin: .rejected, reason: error.code.rawValue, message: error.message))
+            result.records.append(KeyProvenance(key: userDataKey, origin: .rejected, reason: error.code.rawValue, message: error.message))
+        }
+    }
+
+    /// Records `extra` values of `key` left out by ``UserDataAssembler/maximumValuesPerKey``.
+    func tooMany(_ extra: Int, _ key: UserDataKey, into result: inout AssembledUserData) {
+        guard extra > 0 else { return }
+        for _ in 0..<extra {
+            result.records.append(KeyProvenance(
+                key: key, origin: .rejected, reason: "too_many_values",
+                message: "more values than UserDataAssembler.maximumValuesPerKey; only the first ones are sent"))
         }
     }
 
@@ -140,16 +154,16 @@ struct Builder {
         }
     }
 
-    mutating func clientIP(_ addresses: [IPAddress], into userData: inout UserData) {
+    func clientIP(_ addresses: [IPAddress], into result: inout AssembledUserData) {
         guard !addresses.isEmpty else { return }
         if isWithheld(.clientIPAddress) {
-            provenance.append(KeyProvenance(key: .clientIPAddress, origin: .withheldByConsent))
+            result.records.append(KeyProvenance(key: .clientIPAddress, origin: .withheldByConsent))
             return
         }
         var chosen: IPAddress? = nil
         for address in addresses {
             guard address.isPublic else {
-                provenance.append(KeyProvenance(
+                result.records.append(KeyProvenance(
                     key: .clientIPAddress, origin: .rejected, reason: "non_public_address",
                     message: "a private, loopback or link-local address is a proxy's, not the buyer's; configure the proxy as trusted in ClientIPResolver"))
                 continue
@@ -157,48 +171,48 @@ struct Builder {
             if chosen == nil || (address.isIPv6 && chosen!.isIPv4) { chosen = address }
         }
         if let chosen {
-            userData.clientIPAddress = chosen.description
-            provenance.append(KeyProvenance(key: .clientIPAddress, origin: .passedThrough))
+            result.userData.clientIPAddress = chosen.description
+            result.records.append(KeyProvenance(key: .clientIPAddress, origin: .passedThrough))
         }
     }
 
-    mutating func userAgent(_ value: String?, limit: Int, into userData: inout UserData) {
+    func userAgent(_ value: String?, limit: Int, into result: inout AssembledUserData) {
         guard let value else { return }
         if isWithheld(.clientUserAgent) {
-            provenance.append(KeyProvenance(key: .clientUserAgent, origin: .withheldByConsent))
+            result.records.append(KeyProvenance(key: .clientUserAgent, origin: .withheldByConsent))
             return
         }
         let (length, blank, control) = Self.scanUserAgent(value)
         if blank {
-            provenance.append(KeyProvenance(
+            result.records.append(KeyProvenance(
                 key: .clientUserAgent, origin: .rejected, reason: "empty",
                 message: "the user agent is empty; pass the browser's User-Agent header or leave it out"))
         } else if length > limit {
-            provenance.append(KeyProvenance(
+            result.records.append(KeyProvenance(
                 key: .clientUserAgent, origin: .rejected, reason: "too_long",
                 message: "the user agent is longer than \(limit) bytes; pass the User-Agent header only"))
         } else if control {
-            provenance.append(KeyProvenance(
+            result.records.append(KeyProvenance(
                 key: .clientUserAgent, origin: .rejected, reason: "invalid_characters",
                 message: "the user agent has control characters; pass the User-Agent header exactly as received"))
         } else {
-            userData.clientUserAgent = value
-            provenance.append(KeyProvenance(key: .clientUserAgent, origin: .passedThrough))
+            result.userData.clientUserAgent = value
+            result.records.append(KeyProvenance(key: .clientUserAgent, origin: .passedThrough))
         }
     }
 
     /// Length, whether it is only spaces and tabs, and whether it has an ASCII control
     /// character or DEL, eight bytes at a time (a user agent is 100 to 200 bytes long).
     static func scanUserAgent(_ value: String) -> (length: Int, blank: Bool, control: Bool) {
-        var copy = value
-        return copy.withUTF8 { bytes -> (Int, Bool, Bool) in
-            let count = bytes.count
-            var blank = true
-            for byte in bytes where byte != 0x20 && byte != 0x09 {
-                blank = false
+        // The closure returns one integer (length << 2 | blank << 1 | control): a tuple came
+        // back through memory as separate byte stores read as one word, which stalled.
+        let packed = withUTF8(of: value) { raw -> Int in
+            let count = raw.count
+            var blank = 1
+            for byte in raw where byte != 0x20 && byte != 0x09 {
+                blank = 0
                 break
             }
-            let raw = UnsafeRawBufferPointer(bytes)
             var index = 0
             while index &+ 8 <= count {
                 let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
@@ -206,51 +220,68 @@ struct Builder {
                 let below = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080
                 let del = word ^ 0x7F7F_7F7F_7F7F_7F7F
                 let isDel = (del &- 0x0101_0101_0101_0101) & ~del & 0x8080_8080_8080_8080
-                if below | isDel != 0 { return (count, blank, true) }
+                if below | isDel != 0 { return count << 2 | blank << 1 | 1 }
                 index &+= 8
             }
             while index < count {
                 let byte = raw[index]
-                if byte < 0x20 || byte == 0x7F { return (count, blank, true) }
+                if byte < 0x20 || byte == 0x7F { return count << 2 | blank << 1 | 1 }
                 index &+= 1
             }
-            return (count, blank, false)
+            return count << 2 | blank << 1
         }
+        return (packed >> 2, packed & 2 != 0, packed & 1 != 0)
     }
 
-    mutating func fbc(_ session: SessionContext, into userData: inout UserData) {
+    func fbc(_ session: SessionContext, into result: inout AssembledUserData) {
         guard session.fbcCookie != nil || session.click != nil else { return }
         if isWithheld(.fbc) {
-            provenance.append(KeyProvenance(key: .fbc, origin: .withheldByConsent))
+            result.records.append(KeyProvenance(key: .fbc, origin: .withheldByConsent))
             return
         }
-        let selection = FBCSelection(cookie: session.fbcCookie, click: session.click,
+        guard let click = session.click else {
+            // No stored click (the usual case), so there is a cookie: FBCSelection's first
+            // rule, a valid cookie as is, without building a selection.
+            if let cookie = session.fbcCookie { fbcCookieOnly(cookie, into: &result) }
+            return
+        }
+        let selection = FBCSelection(cookie: session.fbcCookie, click: click,
                                      subdomainIndex: session.cookieDomain?.subdomainIndex ?? 1)
         if let rejection = selection.cookieRejection {
-            provenance.append(KeyProvenance(key: .fbc, origin: .rejected, reason: rejection.code.rawValue, message: rejection.message))
+            result.records.append(KeyProvenance(key: .fbc, origin: .rejected, reason: rejection.code.rawValue, message: rejection.message))
         }
         if let value = selection.value {
-            userData.fbc = value
-            provenance.append(KeyProvenance(key: .fbc, origin: selection.origin == .synthesized ? .synthesized : .passedThrough))
+            result.userData.fbc = value
+            result.records.append(KeyProvenance(key: .fbc, origin: selection.origin == .synthesized ? .synthesized : .passedThrough))
         }
     }
 
-    mutating func fbp(_ cookie: String?, into userData: inout UserData) {
+    /// ``fbc(_:into:)`` without a stored click: the same entries as ``FBCSelection``'s.
+    private func fbcCookieOnly(_ cookie: String, into result: inout AssembledUserData) {
+        if let error = FacebookCookie.validationError(cookie, as: .fbc) {
+            result.records.append(KeyProvenance(key: .fbc, origin: .rejected, reason: error.code.rawValue, message: error.message))
+        } else {
+            result.userData.fbc = cookie  // the value exactly as received
+            result.records.append(KeyProvenance(key: .fbc, origin: .passedThrough))
+        }
+    }
+
+    func fbp(_ cookie: String?, into result: inout AssembledUserData) {
         guard let cookie else { return }
         if isWithheld(.fbp) {
-            provenance.append(KeyProvenance(key: .fbp, origin: .withheldByConsent))
+            result.records.append(KeyProvenance(key: .fbp, origin: .withheldByConsent))
             return
         }
-        do throws(FacebookCookieError) {
-            userData.fbp = try FacebookCookie(parsing: cookie, as: .fbp).value
-            provenance.append(KeyProvenance(key: .fbp, origin: .passedThrough))
-        } catch {
-            provenance.append(KeyProvenance(key: .fbp, origin: .rejected, reason: error.code.rawValue, message: error.message))
+        if let error = FacebookCookie.validationError(cookie, as: .fbp) {
+            result.records.append(KeyProvenance(key: .fbp, origin: .rejected, reason: error.code.rawValue, message: error.message))
+        } else {
+            result.userData.fbp = cookie  // the value exactly as received
+            result.records.append(KeyProvenance(key: .fbp, origin: .passedThrough))
         }
     }
 
     /// With the event dropped: one withheld entry per value the inputs had, nothing processed.
-    mutating func withholdEverything(customer: CustomerRecord, session: SessionContext) {
+    func withholdEverything(customer: CustomerRecord, session: SessionContext, into result: inout AssembledUserData) {
         var keys: [UserDataKey] = []
         keys += Array(repeating: .email, count: customer.emails.count)
         keys += Array(repeating: .phone, count: customer.phones.count)
@@ -263,6 +294,6 @@ struct Builder {
             (.fbc, session.fbcCookie != nil || session.click != nil), (.fbp, session.fbpCookie != nil),
         ]
         keys += singles.filter(\.1).map(\.0)
-        provenance = keys.map { KeyProvenance(key: $0, origin: .withheldByConsent) }
+        result.records = ProvenanceRecords(keys.map { KeyProvenance(key: $0, origin: .withheldByConsent) })
     }
 }

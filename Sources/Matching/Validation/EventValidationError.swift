@@ -12,8 +12,20 @@ public struct EventValidationError: Error, Hashable, Sendable, CustomStringConve
 
         /// `event_name` is empty.
         public static let missingEventName = Code("missing_event_name")
+        /// `event_id` is missing where it is required (see ``EventValidator/requiresEventID``).
+        public static let missingEventID = Code("missing_event_id")
+        /// A stored event could not be read back (reported when replaying parked events).
+        public static let unreadableEvent = Code("unreadable_event")
         /// A string or list is longer than RoasProof's sanity limit.
         public static let tooLong = Code("too_long")
+        /// A custom property of `custom_data` nests arrays and objects deeper than the limit.
+        public static let tooDeeplyNested = Code("too_deeply_nested")
+        /// `event_id` or `event_name` has a control character (U+0000–U+001F, U+007F). Both are
+        /// the deduplication key Meta compares with the browser pixel's, so they must be printable.
+        public static let controlCharacter = Code("control_character")
+        /// The encoded event is larger than the delivery queue accepts
+        /// (`DeliveryQueue.Configuration.maximumEncodedEventBytes`).
+        public static let eventTooLarge = Code("event_too_large")
         /// `event_time` is older than Meta accepts (7 days; 62 for `physical_store`).
         public static let eventTooOld = Code("event_too_old")
         /// `event_time` is further in the future than the allowed clock skew.

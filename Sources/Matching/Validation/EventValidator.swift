@@ -50,6 +50,8 @@ public struct EventValidator: Sendable {
         public var contents = 1_000
         /// Custom properties in `custom_data`.
         public var customProperties = 100
+        /// Nesting of arrays and objects in one custom property (a scalar is 0, a flat array 1).
+        public var customDataDepth = 16
 
         /// The defaults.
         public init() {}
@@ -66,6 +68,13 @@ public struct EventValidator: Sendable {
 
     /// How far in the future `event_time` may be, in seconds, to allow for clock skew. Default 5 minutes.
     public var maximumFutureSkew: Int64 = 300
+    /// How old an event may be, in seconds (default ``maximumAge``, Meta's 7 days).
+    public var standardAgeLimit: Int64 = EventValidator.maximumAge
+    /// How old a `physical_store` event may be, in seconds (default ``maximumPhysicalStoreAge``, 62 days).
+    public var physicalStoreAgeLimit: Int64 = EventValidator.maximumPhysicalStoreAge
+    /// Require `event_id`. Meta accepts events without one, but they cannot be deduplicated
+    /// against the pixel or their own retries, so the delivery queue turns this on.
+    public var requiresEventID = false
     /// Size limits.
     public var limits = Limits()
 
@@ -90,16 +99,22 @@ public struct EventValidator: Sendable {
             guard let value, value.utf8.count > limit else { return }
             add(field, .tooLong, "is \(value.utf8.count) bytes; the limit is \(limit)")
         }
+        func checkPrintable(_ value: String?, _ field: String) {
+            guard let value, value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return }
+            add(field, .controlCharacter,
+                "contains a control character (such as NUL or a line break); it is part of the deduplication key Meta compares with the browser pixel's, so it must be printable text")
+        }
 
         // event_name
         if event.eventName.rawValue.trimmingASCIIWhitespace.isEmpty {
             add("event_name", .missingEventName, "is empty; use a standard name such as Purchase or a custom name")
         }
         checkLength(event.eventName.rawValue, "event_name", limits.eventName)
+        checkPrintable(event.eventName.rawValue, "event_name")
 
         // event_time
         let age = now.seconds - event.eventTime.seconds
-        let maximumAge = event.actionSource == .physicalStore ? Self.maximumPhysicalStoreAge : Self.maximumAge
+        let maximumAge = event.actionSource == .physicalStore ? physicalStoreAgeLimit : standardAgeLimit
         if age > maximumAge {
             add("event_time", .eventTooOld,
                 "is \(age / 86_400) days old; Meta accepts \(maximumAge / 86_400) days for \(event.actionSource.rawValue) events and rejects the whole request otherwise. Drop the event",
@@ -110,7 +125,12 @@ public struct EventValidator: Sendable {
         }
 
         // event_id
+        if requiresEventID, event.eventID?.isEmpty ?? true {
+            add("event_id", .missingEventID,
+                "is required: set the id shared with the browser pixel (EventID.forOrder or EventID.derive) so retries and the pixel's copy count once")
+        }
         checkLength(event.eventID, "event_id", limits.eventID)
+        checkPrintable(event.eventID, "event_id")
 
         // URLs
         if let url = event.eventSourceURL {
@@ -154,6 +174,10 @@ public struct EventValidator: Sendable {
             }
             if custom.customProperties.count > limits.customProperties {
                 add("custom_data", .tooLong, "has \(custom.customProperties.count) custom properties; the limit is \(limits.customProperties)")
+            }
+            if custom.customProperties.contains(where: { Self.nests($0.value, deeperThan: limits.customDataDepth) }) {
+                add("custom_data", .tooDeeplyNested,
+                    "has a custom property nested deeper than \(limits.customDataDepth) levels of arrays and objects")
             }
         }
         if event.eventName == .purchase {
@@ -246,6 +270,16 @@ public struct EventValidator: Sendable {
             (userData.igAccountID, "ig_account_id"), (userData.igSID, "ig_sid"),
         ] {
             checkLength(value, "user_data.\(name)", limits.userDataString)
+        }
+    }
+
+    /// True when `value` nests arrays and objects more than `limit` levels deep; the recursion
+    /// stops at `limit`, so it is bounded whatever the value.
+    static func nests(_ value: JSONValue, deeperThan limit: Int) -> Bool {
+        switch value {
+        case .null, .bool, .number, .string: false
+        case .array(let items): limit <= 0 || items.contains { nests($0, deeperThan: limit - 1) }
+        case .object(let members): limit <= 0 || members.values.contains { nests($0, deeperThan: limit - 1) }
         }
     }
 

@@ -1,0 +1,86 @@
+public import CAPIModel
+public import Delivery
+
+/// Everything the dashboards show, read from a store in one go: counts and coverage per pixel,
+/// parked events, and the latest failed requests.
+///
+/// ```swift
+/// let snapshot = try await DashboardSnapshot.load(from: store, title: "shop.sqlite", now: clock.now)
+/// let html = HTMLDashboard.render(snapshot)
+/// ```
+public struct DashboardSnapshot: Hashable, Sendable {
+    /// One pixel's numbers.
+    public struct Pixel: Hashable, Sendable {
+        public var pixelID: PixelID
+        public var counts: EventCounts
+        public var coverage: MatchKeyCoverage
+
+        public init(pixelID: PixelID, counts: EventCounts, coverage: MatchKeyCoverage) {
+            self.pixelID = pixelID
+            self.counts = counts
+            self.coverage = coverage
+        }
+    }
+
+    /// What the dashboard is about, such as the store's file name.
+    public var title: String
+    /// When the snapshot was taken.
+    public var generatedAt: Timestamp
+    public var pixels: [Pixel]
+    /// The oldest parked events (up to the limit given to ``load(from:title:now:parkedLimit:failureLimit:)``).
+    public var parked: [EventStatusReport]
+    /// The newest requests that did not deliver, newest first.
+    public var recentFailures: [RecordedAttempt]
+
+    public init(
+        title: String, generatedAt: Timestamp, pixels: [Pixel], parked: [EventStatusReport],
+        recentFailures: [RecordedAttempt]
+    ) {
+        self.title = title
+        self.generatedAt = generatedAt
+        self.pixels = pixels
+        self.parked = parked
+        self.recentFailures = recentFailures
+    }
+
+    /// Counts over every pixel.
+    public var totals: EventCounts { EventCounts.sum(pixels.map(\.counts)) }
+
+    /// Reads a snapshot of `store`.
+    ///
+    /// - Parameters:
+    ///   - parkedLimit: how many parked events to list (the counts cover all of them).
+    ///   - failureLimit: how many failed requests to list.
+    public static func load(
+        from store: some InspectableEventStore, title: String, now: Timestamp, parkedLimit: Int = 50,
+        failureLimit: Int = 50
+    ) async throws -> DashboardSnapshot {
+        var pixels: [Pixel] = []
+        for pixel in try await store.pixelIDs() {
+            pixels.append(
+                Pixel(
+                    pixelID: pixel, counts: try await store.counts(pixel: pixel),
+                    coverage: try await store.coverage(pixel: pixel)))
+        }
+        let parked = try await store.events(matching: EventFilter(state: .parked), after: nil, limit: parkedLimit)
+        let failures = try await store.recentAttempts(
+            matching: AttemptFilter(failuresOnly: true), before: nil, limit: failureLimit)
+        return DashboardSnapshot(
+            title: title, generatedAt: now, pixels: pixels, parked: parked, recentFailures: failures)
+    }
+}
+
+extension EventCounts {
+    /// Every stored event.
+    public var total: Int { pending + inFlight + delivered + parked }
+
+    /// The state-by-state sum of `counts`.
+    public static func sum(_ counts: [EventCounts]) -> EventCounts {
+        counts.reduce(into: EventCounts()) { total, counts in
+            total.pending += counts.pending
+            total.inFlight += counts.inFlight
+            total.delivered += counts.delivered
+            total.parked += counts.parked
+        }
+    }
+}

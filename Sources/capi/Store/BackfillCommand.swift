@@ -1,0 +1,192 @@
+import ArgumentParser
+import CAPIModel
+import Delivery
+import Matching
+import DeliverySQLite
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `capi backfill --store FILE --pixel-id ID events.jsonl`: queue events exported elsewhere.
+struct BackfillCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backfill",
+        abstract: "Queue server events from a JSON Lines file (one element of \"data\" per line), with progress.",
+        discussion: """
+            Each line is one server event exactly as the Graph API takes it, with hashed identifiers (a raw email or phone is refused, never stored). Events are validated (event_time within 7 days, 62 for physical_store; website rules) and queued in batches, each one durable commit; an event_id already in the store is left as it is, so a backfill can be run again after an interruption. The app's DeliveryWorker sends them. Rejected lines are listed on standard error and the exit status is then 65.
+
+            Example:
+              capi backfill --store shop.sqlite --pixel-id 1234567890 missed-purchases.jsonl
+            """
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(name: .long, help: ArgumentHelp("The pixel the events go to.", valueName: "id"))
+    var pixelID: String
+
+    @Argument(help: ArgumentHelp("The JSON Lines file; - or nothing reads standard input.", valueName: "file"))
+    var input: String?
+
+    @Flag(name: .long, help: "Create the store if the file does not exist yet.")
+    var create = false
+
+    @Option(name: .long, help: "Events per durable commit.")
+    var batchSize: Int = 1_000
+
+    /// Rejected lines listed one by one; the rest are counted.
+    static let listedRejections = 20
+
+    func validate() throws {
+        guard !pixelID.isEmpty, pixelID.allSatisfy(\.isNumber) else {
+            throw ValidationError("--pixel-id is the numeric id of the pixel (dataset)")
+        }
+        guard (1...50_000).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 50,000") }
+        if let input, input != "-", !FileManager.default.fileExists(atPath: input) {
+            throw ValidationError("no file at \(input)")
+        }
+    }
+
+    func run() async throws {
+        if create && !FileManager.default.fileExists(atPath: storeOptions.store) {
+            // Opening creates the file and its schema.
+            try await withSQLiteEventStore(path: storeOptions.store) { _ in }
+        }
+        let path = input == "-" ? nil : input
+        let total = try path.map { try LineReader.countLines(atPath: $0) }
+        let summary = try await storeOptions.withStore { store in
+            try await backfill(into: store, from: path, total: total)
+        }
+        Console.line(
+            "backfill: \(grouped(summary.enqueued)) events queued for pixel \(pixelID), \(grouped(summary.duplicates)) already "
+                + "in the store, \(grouped(summary.rejected)) lines rejected")
+        if summary.rejected > 0 { throw ExitCode(65) }
+    }
+
+    struct Summary: Sendable {
+        var enqueued = 0
+        var duplicates = 0
+        var rejected = 0
+    }
+
+    func backfill(into store: SQLiteEventStore, from path: String?, total: Int?) async throws -> Summary {
+        let reader = try LineReader(path: path)
+        let queue = DeliveryQueue(store: store)
+        let validator = EventValidator.forDelivery(queue.configuration.ageLimits)
+        var progress = ProgressReporter(label: "backfill", total: total ?? 0, unit: "lines", every: batchSize)
+        var summary = Summary()
+        var lineNumber = 0
+        var batch: [ServerEvent] = []
+
+        func reject(_ line: Int, _ reason: String) {
+            summary.rejected += 1
+            if summary.rejected <= Self.listedRejections {
+                Console.error("line \(line): \(reason)")
+            } else if summary.rejected == Self.listedRejections + 1 {
+                Console.error("… further rejected lines are counted, not listed")
+            }
+        }
+        func flush() async throws {
+            guard !batch.isEmpty else { return }
+            let result = try await queue.enqueue(contentsOf: batch, pixel: PixelID(pixelID))
+            summary.enqueued += result.insertedCount
+            summary.duplicates += result.duplicates.count
+            batch.removeAll(keepingCapacity: true)
+        }
+
+        progress.update(0)
+        let decoder = CAPIJSON.makeDecoder()
+        let now = SystemDeliveryClock().now
+        while let line = reader.next() {
+            lineNumber += 1
+            if !line.allSatisfy(\.isWhitespace) {
+                do {
+                    let event = try decoder.decode(ServerEvent.self, from: Data(line.utf8))
+                    if let issue = validator.issues(of: event, index: lineNumber, now: now).first {
+                        reject(lineNumber, "\(issue.rule): \(issue.message)")
+                    } else {
+                        batch.append(event)
+                    }
+                } catch let error as DecodingError {
+                    reject(lineNumber, "not a server event: \(Self.describe(error))")
+                } catch {
+                    reject(lineNumber, "not a server event: the line is not JSON")
+                }
+            }
+            if batch.count >= batchSize { try await flush() }
+            if lineNumber % batchSize == 0 { progress.update(total.map { min(lineNumber, $0) } ?? lineNumber) }
+        }
+        try await flush()
+        progress.update(lineNumber)
+        progress.finish()
+        return summary
+    }
+
+    /// Where and why decoding failed, without the value (which may be personal data).
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { key in key.intValue.map { "[\($0)]" } ?? "." + key.stringValue }
+            let text = keys.joined().replacing(".[", with: "[")
+            return text.hasPrefix(".") ? String(text.dropFirst()) : text
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let at = path(context)
+            return "\(at.isEmpty ? "" : at + ".")\(key.stringValue) is missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "\(path(context)) has the wrong type"
+        case .dataCorrupted(let context):
+            let at = path(context)
+            return at.isEmpty ? "the line is not JSON" : "\(at): \(context.debugDescription)"
+        @unknown default:
+            return "unreadable"
+        }
+    }
+}
+
+/// Lines of a file or standard input, read with `getline` so large files stream.
+final class LineReader {
+    private let file: UnsafeMutablePointer<FILE>
+    private var buffer: UnsafeMutablePointer<CChar>?
+    private var capacity = 0
+    private var finished = false
+
+    init(path: String?) throws {
+        let opened = path.map { fopen($0, "r") } ?? fdopen(STDIN_FILENO, "r")
+        guard let opened else { throw ValidationError("cannot read \(path ?? "standard input")") }
+        file = opened
+    }
+
+    deinit {
+        free(buffer)
+        fclose(file)
+    }
+
+    /// The next line without its line ending, or `nil` at the end.
+    func next() -> String? {
+        guard !finished else { return nil }
+        let length = getline(&buffer, &capacity, file)
+        guard length >= 0, let buffer else {
+            finished = true
+            return nil
+        }
+        var count = length
+        if count > 0 && buffer[count - 1] == 0x0A { count -= 1 }
+        if count > 0 && buffer[count - 1] == 0x0D { count -= 1 }
+        return buffer.withMemoryRebound(to: UInt8.self, capacity: max(1, count)) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
+        }
+    }
+
+    /// How many lines a file has (a last line without a newline counts).
+    static func countLines(atPath path: String) throws -> Int {
+        let reader = try LineReader(path: path)
+        var count = 0
+        while reader.next() != nil { count += 1 }
+        return count
+    }
+}
