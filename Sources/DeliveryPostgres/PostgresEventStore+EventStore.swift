@@ -265,17 +265,17 @@ extension PostgresEventStore {
 
     // MARK: Inspection
 
-    private static let reportColumns = """
+    static let reportColumns = """
         id, pixel_id, event_name, event_id, event_time, action_source, payload, state, attempts, enqueued_at, due_at,
         delivered_at, parked_at, park_code, park_message, park_graph_code, park_graph_subcode
         """
 
-    private typealias ReportRow = (
+    typealias ReportRow = (
         Int64, String, String, String, Int64, String, String, Int, Int, Int64, Int64?, Int64?, Int64?, String?, String?, Int?,
         Int?
     )
 
-    private func reports(_ query: PostgresQuery) async throws -> [EventStatusReport] {
+    func reports(_ query: PostgresQuery) async throws -> [EventStatusReport] {
         var reports: [EventStatusReport] = []
         for try await row in try await client.query(query, logger: logger).decode(ReportRow.self) {
             let (id, pixel, name, eventID, time, source, payload, state, attempts, enqueued, due, delivered, parked) =

@@ -109,7 +109,8 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
     ///
     /// - Throws: ``DeliveryError/Code/invalidConfiguration`` for an unusable schema name,
     ///   ``DeliveryError/Code/schemaTooNew`` when a newer library wrote the schema,
-    ///   ``DeliveryError/Code/storeFailure`` when PostgreSQL cannot be reached or migrated.
+    ///   ``DeliveryError/Code/storeFailure`` when PostgreSQL cannot be reached or migrated
+    ///   (``DeliveryError/Code/storeReadOnly`` when the server accepts no writes).
     ///   Operations waiting for the store fail with the same error.
     public func run() async throws {
         let alreadyStarted = started.withLock { started -> Bool in
@@ -331,6 +332,8 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
                 message += " (SQLSTATE \(state): \(text))"
                 if state.hasPrefix("28") { message += "; check the user name and password in the connection settings" }
                 if state == "3D000" { message += "; create the database first" }
+                if state == "25006" { message += "; the server accepts no writes (a standby, or default_transaction_read_only)" }
+                if state == "53100" { message += "; the database server's disk is full (events stored earlier are kept)" }
             case .connectionError:
                 message += ": could not connect to PostgreSQL; check the host and port and that the server is running"
             case .poolClosed:
@@ -343,7 +346,21 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
                 message += " (\(error.code))"
             }
         }
-        return DeliveryError(code: .storeFailure, message: message, underlying: error)
+        return DeliveryError(code: code(for: error), message: message, underlying: error)
+    }
+
+    /// The typed codes a caller can act on, from the SQLSTATE: a full disk, a lock not granted,
+    /// a read-only server (a standby, or `default_transaction_read_only`).
+    static func code(for error: any Error) -> DeliveryError.Code {
+        guard let error = error as? PSQLError, error.code == .server, let state = error.serverInfo?[.sqlState] else {
+            return .storeFailure
+        }
+        switch state {
+        case "53100": return .storeFull  // disk_full
+        case "55P03": return .storeBusy  // lock_not_available
+        case "25006": return .storeReadOnly  // read_only_sql_transaction
+        default: return .storeFailure
+        }
     }
 }
 

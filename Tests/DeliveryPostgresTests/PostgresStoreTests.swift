@@ -17,6 +17,13 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("inspection conformance", arguments: EventStoreConformance.inspectionChecks)
+    func inspection(_ check: EventStoreConformance.InspectionCheck) async throws {
+        try await PostgresTestDatabase.withScratchStore { store in
+            try await check.run { store } tearDown: { _ in }
+        }
+    }
+
     @Test("a new schema is created at the latest version; migrating again changes nothing")
     func migratesAFreshSchema() async throws {
         try await PostgresTestDatabase.withScratchStore { store in
@@ -119,6 +126,23 @@ struct PostgresStoreTests {
                 ).decode(Int.self).reduce(0, +)
                 #expect(tables == 1)
             }
+        }
+    }
+
+    @Test("a server that accepts no writes is reported as storeReadOnly")
+    func readOnlyServer() async throws {
+        let schema = PostgresTestDatabase.uniqueSchema()
+        try await PostgresTestDatabase.withSchema(schema) {
+            var client = try PostgresTestDatabase.clientConfiguration()
+            client.options.additionalStartupParameters = [("default_transaction_read_only", "on")]
+            let error = await #expect(throws: DeliveryError.self) {
+                try await withPostgresEventStore(
+                    clientConfiguration: client, configuration: PostgresTestDatabase.storeConfiguration(schema: schema)
+                ) { store in try await store.counts(pixel: nil) }
+            }
+            #expect(error?.code == .storeReadOnly)
+            #expect(error?.message.contains("SQLSTATE 25006") == true)
+            #expect(error?.message.contains("accepts no writes") == true)
         }
     }
 
