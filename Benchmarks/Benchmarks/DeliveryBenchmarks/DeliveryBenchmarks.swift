@@ -209,7 +209,7 @@ enum Events {
     static func purchase(_ index: Int) -> ServerEvent {
         var userData = UserData(
             emails: [email], phones: [phone], externalIDs: [HashedIdentifier(digest: SHA256.hash("visitor-\(index)"))],
-            clientIPAddress: "2001:db8::\(index % 65_536)",
+            clientIPAddress: "2001:db8::\(String(index % 65_536, radix: 16))",
             clientUserAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
             fbc: "fb.1.1767225500123.IwAR2xYz\(index)", fbp: "fb.1.1767225000456.\(1_000_000_000 + index)")
         userData.countries = [HashedIdentifier(digest: SHA256.hash("us"))]

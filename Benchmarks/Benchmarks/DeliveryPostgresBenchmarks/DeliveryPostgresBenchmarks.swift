@@ -1,7 +1,7 @@
 // PostgreSQL store benchmarks (issue 6). They need a server; run them from the repository root
 // under the throwaway-server script:
 //
-//   Scripts/with-postgres.sh swift package --package-path Benchmarks benchmark --target DeliveryPostgresBenchmarks
+//   Scripts/with-postgres.sh bash -c 'cd Benchmarks && swift package --disable-sandbox benchmark --target DeliveryPostgresBenchmarks'
 //
 // Every benchmark reports wall-clock time per run for a fixed number of events (in its name);
 // events per second = events in the name / seconds per run. "Workers" are independent app
@@ -24,7 +24,7 @@ let benchmarks: @Sendable () -> Void = {
         FileHandle.standardError.write(Data(
             """
             DeliveryPostgresBenchmarks needs a PostgreSQL server. Run them with a throwaway one:
-              Scripts/with-postgres.sh swift package --package-path Benchmarks benchmark --target DeliveryPostgresBenchmarks
+              Scripts/with-postgres.sh bash -c 'cd Benchmarks && swift package --disable-sandbox benchmark --target DeliveryPostgresBenchmarks'
             or set ROASPROOF_POSTGRES_URL=postgres://user[:password]@host:port/database.
 
             """.utf8))
@@ -168,7 +168,7 @@ enum Events {
     static func purchase(_ index: Int) -> ServerEvent {
         var userData = UserData(
             emails: [email], phones: [phone], externalIDs: [HashedIdentifier(digest: SHA256.hash("visitor-\(index)"))],
-            clientIPAddress: "2001:db8::\(index % 65_536)",
+            clientIPAddress: "2001:db8::\(String(index % 65_536, radix: 16))",
             clientUserAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
             fbc: "fb.1.1767225500123.IwAR2xYz\(index)", fbp: "fb.1.1767225000456.\(1_000_000_000 + index)")
         userData.countries = [HashedIdentifier(digest: SHA256.hash("us"))]
