@@ -58,6 +58,7 @@ let package = Package(
                 .product(name: "CAPIModel", package: "RoasProof"),
                 .product(name: "Identity", package: "RoasProof"),
                 .product(name: "Delivery", package: "RoasProof"),
+                .product(name: "Matching", package: "RoasProof"),
                 .product(name: "DeliverySQLite", package: "RoasProof"),
                 .product(name: "DeliveryHTTP", package: "RoasProof"),
                 .product(name: "FakeGraphAPI", package: "RoasProof"),

@@ -57,6 +57,37 @@ import Testing
         #expect(problems.first?.graphSubcode == subcode)
     }
 
+    /// Edge values that are fine: the checks work on bytes and signs, not on converted copies.
+    @Test(arguments: [
+        "HTTPS://Shop.Example.com/done", "http://x", "HtTp://192.0.2.1:8080/", "https://xn--bcher-kva.example/ü",
+    ])
+    func acceptedURLs(_ url: String) {
+        var event = Self.websitePurchase()
+        event.eventSourceURL = url
+        #expect(EventValidator().problems(in: event, now: Self.now).isEmpty)
+    }
+
+    @Test(arguments: ["http:/x", "https//x", "httpx://x", "http://", "http:// x", "https://#x", "ftp://x", "htt"])
+    func refusedURLs(_ url: String) {
+        var event = Self.websitePurchase()
+        event.eventSourceURL = url
+        #expect(EventValidator().problems(in: event, now: Self.now).map(\.code) == [.invalidEventSourceURL])
+    }
+
+    @Test(arguments: ["0", "-0", "0.0", "1e-30", "184.50"])
+    func nonNegativeValuesPass(_ text: String) {
+        var event = Self.websitePurchase()
+        event.customData?.value = Decimal(string: text)
+        #expect(EventValidator().problems(in: event, now: Self.now).isEmpty)
+    }
+
+    @Test(arguments: ["-0.01", "-184.5", "-1e-30"])
+    func negativeValuesAreRefused(_ text: String) {
+        var event = Self.websitePurchase()
+        event.customData?.value = Decimal(string: text)
+        #expect(EventValidator().problems(in: event, now: Self.now).map(\.code) == [.invalidValue])
+    }
+
     @Test func physicalStoreEventsMayBe62DaysOld() {
         var event = Self.websitePurchase()
         event.actionSource = .physicalStore

@@ -13,6 +13,7 @@ import DeliverySQLite
 import FakeGraphAPI
 import Foundation
 import Identity
+import Matching
 import SQLiteNIO
 
 let benchmarks: @Sendable () -> Void = {
@@ -121,6 +122,14 @@ let benchmarks: @Sendable () -> Void = {
         for event in events { blackHole(try encoder.encode(event)) }
     }
 
+    Benchmark("Validate 1,000 events for delivery (EventValidator.forDelivery)") { benchmark in
+        let events = (0..<1_000).map { Events.purchase($0) }
+        let validator = EventValidator.forDelivery()
+        let now = Timestamp(Events.start)
+        benchmark.startMeasurement()
+        for (index, event) in events.enumerated() { blackHole(validator.issues(of: event, index: index, now: now)) }
+    }
+
     Benchmark("Assemble a 1,000-event request body from stored JSON (RequestBody.make)") { benchmark in
         let encoder = FastServerEventEncoder()
         let leased = try (0..<1_000).map { index in
@@ -209,7 +218,7 @@ enum Events {
     static func purchase(_ index: Int) -> ServerEvent {
         var userData = UserData(
             emails: [email], phones: [phone], externalIDs: [HashedIdentifier(digest: SHA256.hash("visitor-\(index)"))],
-            clientIPAddress: "2001:db8::\(String(index % 65_536, radix: 16))",
+            clientIPAddress: "2001:db8::" + String(index % 65_536, radix: 16),
             clientUserAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
             fbc: "fb.1.1767225500123.IwAR2xYz\(index)", fbp: "fb.1.1767225000456.\(1_000_000_000 + index)")
         userData.countries = [HashedIdentifier(digest: SHA256.hash("us"))]

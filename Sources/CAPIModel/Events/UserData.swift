@@ -265,9 +265,11 @@ public struct UserData: Hashable, Sendable {
 
     /// True when no key at all is set.
     public var isEmpty: Bool {
-        hashedEntries.isEmpty
-            && [clientIPAddress, clientUserAgent, fbc, fbp, subscriptionID, fbLoginID, leadID, anonID, madid,
-                pageID, pageScopedUserID, ctwaClid, igAccountID, igSID].allSatisfy { $0 == nil }
+        // Field by field: an array of the fourteen optionals cost an allocation per call, and
+        // the delivery queue asks once per event.
+        hashedEntries.isEmpty && clientIPAddress == nil && clientUserAgent == nil && fbc == nil && fbp == nil
+            && subscriptionID == nil && fbLoginID == nil && leadID == nil && anonID == nil && madid == nil
+            && pageID == nil && pageScopedUserID == nil && ctwaClid == nil && igAccountID == nil && igSID == nil
     }
 }
 

@@ -159,10 +159,14 @@ public struct EventValidator: Sendable {
 
         // custom_data
         if let custom = event.customData {
-            if let value = custom.value, value < 0 || value.isNaN {
+            // `sign` rather than `value < 0`: comparing Decimals normalizes both sides, which
+            // cost more than the rest of this check.
+            if let value = custom.value, value.isNaN || (value.sign == .minus && !value.isZero) {
                 add("custom_data.value", .invalidValue, "must be a number of at least 0")
             }
-            if let currency = custom.currency, !CurrencyTable.codes.contains(currency.uppercased()) {
+            if let currency = custom.currency, !CurrencyTable.codes.contains(currency),
+                !CurrencyTable.codes.contains(currency.uppercased())
+            {
                 add("custom_data.currency", .invalidCurrency, "is not an ISO 4217 code; use three letters such as EUR or USD")
             }
             checkLength(custom.orderID, "custom_data.order_id", limits.orderID)
@@ -244,7 +248,7 @@ public struct EventValidator: Sendable {
                 Self.insufficientCustomerInformationSubcode)
         }
         for key in HashedUserDataKey.allCases {
-            let count = userData[hashed: key].count
+            let count = userData.count(of: key)
             if count > limits.valuesPerKey {
                 add("user_data.\(key.rawValue)", .tooLong, "has \(count) values; the limit is \(limits.valuesPerKey)", nil)
             }
@@ -263,14 +267,18 @@ public struct EventValidator: Sendable {
             add("user_data.client_ip_address", .invalidIPAddress, "is not an IPv4 or IPv6 address; pass the buyer's address without a port", nil)
         }
         checkLength(userData.clientUserAgent, "user_data.client_user_agent", limits.userAgent)
-        for (value, name) in [
-            (userData.subscriptionID, "subscription_id"), (userData.fbLoginID, "fb_login_id"), (userData.leadID, "lead_id"),
-            (userData.anonID, "anon_id"), (userData.madid, "madid"), (userData.pageID, "page_id"),
-            (userData.pageScopedUserID, "page_scoped_user_id"), (userData.ctwaClid, "ctwa_clid"),
-            (userData.igAccountID, "ig_account_id"), (userData.igSID, "ig_sid"),
-        ] {
-            checkLength(value, "user_data.\(name)", limits.userDataString)
-        }
+        // One call per field (not a loop over an array literal, which allocated per event).
+        let limit = limits.userDataString
+        checkLength(userData.subscriptionID, "user_data.subscription_id", limit)
+        checkLength(userData.fbLoginID, "user_data.fb_login_id", limit)
+        checkLength(userData.leadID, "user_data.lead_id", limit)
+        checkLength(userData.anonID, "user_data.anon_id", limit)
+        checkLength(userData.madid, "user_data.madid", limit)
+        checkLength(userData.pageID, "user_data.page_id", limit)
+        checkLength(userData.pageScopedUserID, "user_data.page_scoped_user_id", limit)
+        checkLength(userData.ctwaClid, "user_data.ctwa_clid", limit)
+        checkLength(userData.igAccountID, "user_data.ig_account_id", limit)
+        checkLength(userData.igSID, "user_data.ig_sid", limit)
     }
 
     /// True when `value` nests arrays and objects more than `limit` levels deep; the recursion
@@ -283,17 +291,21 @@ public struct EventValidator: Sendable {
         }
     }
 
+    /// `http://` or `https://` (any case) followed by something that can start a host.
     static func isHTTPURL(_ url: String) -> Bool {
-        let lower = url.prefix(8).lowercased()
-        let rest: Substring
-        if lower.hasPrefix("https://") {
-            rest = url.dropFirst(8)
-        } else if lower.hasPrefix("http://") {
-            rest = url.dropFirst(7)
-        } else {
-            return false
+        // On the UTF-8 bytes: lowercasing a prefix allocated a string per event.
+        let bytes = url.utf8
+        var index = bytes.startIndex
+        for expected in "http".utf8 {
+            guard index != bytes.endIndex, bytes[index] | 0x20 == expected else { return false }
+            index = bytes.index(after: index)
         }
-        guard let first = rest.first else { return false }
+        if index != bytes.endIndex, bytes[index] | 0x20 == UInt8(ascii: "s") { index = bytes.index(after: index) }
+        for expected in "://".utf8 {
+            guard index != bytes.endIndex, bytes[index] == expected else { return false }
+            index = bytes.index(after: index)
+        }
+        guard let first = url[index...].first else { return false }
         return first != "/" && first != "?" && first != "#" && !first.isWhitespace
     }
 }
