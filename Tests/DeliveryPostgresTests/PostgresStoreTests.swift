@@ -146,6 +146,36 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("a lock held longer than lock_timeout is reported as storeBusy, and the call changed nothing")
+    func lockNotAvailable() async throws {
+        let schema = PostgresTestDatabase.uniqueSchema()
+        let pixel: PixelID = "111"
+        try await PostgresTestDatabase.withSchema(schema) {
+            var client = try PostgresTestDatabase.clientConfiguration()
+            client.options.additionalStartupParameters = [("lock_timeout", "200ms")]
+            try await withPostgresEventStore(
+                clientConfiguration: client, configuration: PostgresTestDatabase.storeConfiguration(schema: schema)
+            ) { store in
+                _ = try await store.updatePixelHold(pixel, .pause(until: Self.t0 + .seconds(30)), at: Self.t0)
+                try await PostgresTestDatabase.withClient { other in
+                    try await other.withConnection { connection in
+                        try await connection.query("BEGIN", logger: Self.logger)
+                        try await connection.query(
+                            "SELECT 1 FROM \(unescaped: schema).pixel_holds WHERE pixel_id = \(pixel.rawValue) FOR UPDATE",
+                            logger: Self.logger)
+                        let error = await #expect(throws: DeliveryError.self) {
+                            try await store.updatePixelHold(pixel, .pause(until: Self.t0 + .seconds(60)), at: Self.t0)
+                        }
+                        try await connection.query("ROLLBACK", logger: Self.logger)
+                        #expect(error?.code == .storeBusy)
+                        #expect(error?.message.contains("SQLSTATE 55P03") == true)
+                    }
+                }
+                #expect(try await store.pixelHolds(at: Self.t0)[pixel]?.pausedUntil == Self.t0 + .seconds(30))
+            }
+        }
+    }
+
     @Test("operations wait for run(), and fail clearly once it has ended")
     func lifecycle() async throws {
         let schema = PostgresTestDatabase.uniqueSchema()
