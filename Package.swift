@@ -15,6 +15,7 @@ import PackageDescription
 //   DeliveryStoreConformance  the EventStore conformance suite every store's tests run
 //   DeliverySQLite            the embedded SQLite store (sqlite-nio)
 //   DeliveryHTTP              the AsyncHTTPClient transport
+//   DeliveryPostgres          the PostgreSQL store shared by many app instances (postgres-nio)
 //   FakeGraphAPI              a loopback fake of POST /{version}/{pixel}/events (a product)
 //   DeliveryDashboard         text and self-contained HTML views of a store (status, coverage, failures)
 //   RoasProof    umbrella that re-exports the library modules
@@ -33,6 +34,7 @@ let package = Package(
         .library(name: "DeliveryTesting", targets: ["DeliveryTesting"]),
         .library(name: "DeliverySQLite", targets: ["DeliverySQLite"]),
         .library(name: "DeliveryHTTP", targets: ["DeliveryHTTP"]),
+        .library(name: "DeliveryPostgres", targets: ["DeliveryPostgres"]),
         .library(name: "FakeGraphAPI", targets: ["FakeGraphAPI"]),
         .library(name: "DeliveryDashboard", targets: ["DeliveryDashboard"]),
         .executable(name: "capi", targets: ["capi"]),
@@ -45,6 +47,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
         // Test-only: property-based tests (pixel snippet escaping, normalizer idempotence).
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
@@ -83,6 +87,17 @@ let package = Package(
             ]
         ),
         .target(
+            name: "DeliveryPostgres",
+            dependencies: [
+                "Delivery",
+                "CAPIModel",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "DeliveryHTTP",
             dependencies: [
                 "Delivery",
@@ -109,6 +124,19 @@ let package = Package(
             name: "DeliveryCrashChild",
             dependencies: ["Delivery", "DeliverySQLite", "DeliveryHTTP", "CAPIModel"],
             path: "Tests/DeliveryCrashChild"
+        ),
+        // A worker process for the multi-instance test: a PostgreSQL store and a worker in a
+        // ServiceGroup, delivering until SIGTERM (or SIGKILL).
+        .executableTarget(
+            name: "DeliveryPostgresChild",
+            dependencies: [
+                "Delivery", "DeliveryPostgres", "DeliveryHTTP",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/DeliveryPostgresChild"
         ),
         .target(
             name: "RoasProof",
@@ -172,6 +200,18 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Needs a PostgreSQL server: run `Scripts/with-postgres.sh swift test`, which sets
+        // ROASPROOF_POSTGRES_URL. Without it these tests fail and say so.
+        .testTarget(
+            name: "DeliveryPostgresTests",
+            dependencies: [
+                "Delivery", "DeliveryPostgres", "DeliveryStoreConformance", "DeliveryTesting", "DeliveryHTTP", "FakeGraphAPI",
+                "CAPIModel", "Identity", "DeliveryPostgresChild",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

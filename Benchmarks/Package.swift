@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .executableTarget(
@@ -65,6 +66,24 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "Benchmarks/DeliveryBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        // Needs a PostgreSQL server: run under Scripts/with-postgres.sh (see BENCHMARKS.md).
+        .executableTarget(
+            name: "DeliveryPostgresBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "CAPIModel", package: "RoasProof"),
+                .product(name: "Identity", package: "RoasProof"),
+                .product(name: "Delivery", package: "RoasProof"),
+                .product(name: "DeliveryPostgres", package: "RoasProof"),
+                .product(name: "DeliverySQLite", package: "RoasProof"),
+                .product(name: "DeliveryHTTP", package: "RoasProof"),
+                .product(name: "FakeGraphAPI", package: "RoasProof"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Benchmarks/DeliveryPostgresBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
     ]

@@ -2,7 +2,8 @@
 # Runs every test RoasProof has, on a fresh machine:
 #   1. installs missing system packages (Scripts/setup.sh),
 #   2. builds the package and fails on any warning in our own sources,
-#   3. runs the whole test suite,
+#   3. runs the whole test suite against a throwaway PostgreSQL server (Scripts/with-postgres.sh
+#      installs, starts and deletes it; the DeliveryPostgres tests fail without one),
 #   4. builds the Examples and Benchmarks packages and runs the examples' smoke tests,
 #   5. renders the HTML dashboard in headless Chromium and checks the screenshot.
 set -euo pipefail
@@ -20,8 +21,8 @@ if grep -E "^$root/(Sources|Tests)/.*warning:" "$log" >/dev/null; then
     exit 1
 fi
 
-echo "== tests"
-swift test
+echo "== tests (with a throwaway PostgreSQL server)"
+Scripts/with-postgres.sh swift test
 
 echo "== examples"
 Scripts/test-examples.sh

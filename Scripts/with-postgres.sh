@@ -37,6 +37,9 @@ cleanup() {
     rm -rf "$datadir"
 }
 trap cleanup EXIT
+# A signal (Ctrl-C, a CI timeout) must run the cleanup too: exit through the EXIT trap.
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 
 "${run_as[@]}" "$bindir/initdb" -D "$datadir" -U roasproof --auth=trust --encoding=UTF8 --no-locale >/dev/null
 "${run_as[@]}" "$bindir/pg_ctl" -D "$datadir" -l "$datadir/server.log" -w \

@@ -77,6 +77,17 @@ enum SQLiteSchema {
         Migration(version: 2, statements: [
             "CREATE INDEX attempt_events_attempt ON attempt_events (attempt_id)"
         ]),
+        // v3: pixel holds (throttling pauses and credential suspensions) in the store, so a
+        // pause survives a restart. `suspension` is the JSON of a PixelSuspension.
+        Migration(version: 3, statements: [
+            """
+            CREATE TABLE pixel_holds (
+                pixel_id TEXT PRIMARY KEY,
+                paused_until INTEGER,
+                suspension TEXT
+            ) WITHOUT ROWID
+            """
+        ]),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }

@@ -293,6 +293,69 @@ public enum EventStoreConformance {
             // The pruned key may be enqueued again.
             #expect(try await store.append([event("old")], at: t0 + .seconds(20)).insertedCount == 1)
         },
+        Check(name: "a pause is kept per pixel, the later end wins, and it ends by itself") { store in
+            #expect(try await store.pixelHolds(at: t0).isEmpty)
+            let first = try await store.updatePixelHold(pixelA, .pause(until: t0 + .seconds(60)), at: t0)
+            #expect(first == PixelHold(pausedUntil: t0 + .seconds(60)))
+            #expect(try await store.pixelHolds(at: t0) == [pixelA: first])
+            // A shorter pause does not cut the longer one short; a longer one extends it.
+            #expect(try await store.updatePixelHold(pixelA, .pause(until: t0 + .seconds(30)), at: t0).pausedUntil == t0 + .seconds(60))
+            #expect(try await store.updatePixelHold(pixelA, .pause(until: t0 + .seconds(90)), at: t0).pausedUntil == t0 + .seconds(90))
+            #expect(try await store.pixelHolds(at: t0 + .seconds(89))[pixelA]?.pausedUntil == t0 + .seconds(90))
+            #expect(try await store.pixelHolds(at: t0 + .seconds(89))[pixelB] == nil)
+            // Once the pause has ended the pixel is free again.
+            #expect(try await store.pixelHolds(at: t0 + .seconds(90)).isEmpty)
+            // A new pause after the old one ended starts afresh.
+            let later = try await store.updatePixelHold(pixelA, .pause(until: t0 + .seconds(120)), at: t0 + .seconds(100))
+            #expect(later.pausedUntil == t0 + .seconds(120))
+        },
+        Check(name: "a suspension names the rejected credentials and ends when all are replaced") { store in
+            let oldToken = CredentialFingerprint(accessToken: AccessToken("old"), appSecret: nil)
+            let otherToken = CredentialFingerprint(accessToken: AccessToken("other"), appSecret: AppSecret("s"))
+            let newToken = CredentialFingerprint(accessToken: AccessToken("new"), appSecret: nil)
+            let expired = GraphError(message: "Session has expired", type: "OAuthException", code: 190, errorSubcode: 463,
+                fbtraceID: "TRACE1")
+            _ = try await store.updatePixelHold(pixelA, .pause(until: t0 + .seconds(60)), at: t0)
+            let suspended = try await store.updatePixelHold(pixelA, .suspend(expired, credentials: oldToken), at: t0 + .seconds(1))
+            #expect(suspended.suspension == PixelSuspension(error: expired, since: t0 + .seconds(1), rejectedCredentials: [oldToken]))
+            #expect(suspended.pausedUntil == t0 + .seconds(60))
+            #expect(suspended.blocks(oldToken, at: t0 + .seconds(3_600)))
+            #expect(!suspended.blocks(newToken, at: t0 + .seconds(3_600)))
+            let invalid = GraphError(message: "Invalid OAuth access token", code: 190)
+            _ = try await store.updatePixelHold(pixelA, .suspend(invalid, credentials: otherToken), at: t0 + .seconds(2))
+            let read = try #require(try await store.pixelHolds(at: t0 + .seconds(3_600))[pixelA])
+            #expect(read.pausedUntil == nil)
+            #expect(read.suspension?.error == invalid)
+            #expect(read.suspension?.since == t0 + .seconds(1))
+            #expect(read.suspension?.rejectedCredentials == [oldToken, otherToken])
+            // Installing credentials nobody rejected changes nothing.
+            _ = try await store.updatePixelHold(pixelA, .credentialsReplaced(with: newToken), at: t0 + .seconds(3))
+            #expect(try await store.pixelHolds(at: t0 + .seconds(3))[pixelA]?.suspension?.rejectedCredentials == [oldToken, otherToken])
+            _ = try await store.updatePixelHold(pixelA, .credentialsReplaced(with: oldToken), at: t0 + .seconds(4))
+            #expect(try await store.pixelHolds(at: t0 + .seconds(4))[pixelA]?.suspension?.rejectedCredentials == [otherToken])
+            let cleared = try await store.updatePixelHold(pixelA, .credentialsReplaced(with: otherToken), at: t0 + .seconds(5))
+            #expect(cleared.suspension == nil)
+            #expect(cleared.pausedUntil == t0 + .seconds(60))
+            #expect(try await store.pixelHolds(at: t0 + .seconds(61)).isEmpty)
+        },
+        Check(name: "concurrent hold changes are all kept") { store in
+            let fingerprints = (0..<8).map { CredentialFingerprint(accessToken: AccessToken("token-\($0)"), appSecret: nil) }
+            let error = GraphError(message: "Invalid OAuth access token", code: 190)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<24 {
+                    group.addTask {
+                        _ = try await store.updatePixelHold(pixelA, .pause(until: t0 + .seconds(Int64(10 + index))), at: t0)
+                    }
+                }
+                for fingerprint in fingerprints {
+                    group.addTask { _ = try await store.updatePixelHold(pixelB, .suspend(error, credentials: fingerprint), at: t0) }
+                }
+                try await group.waitForAll()
+            }
+            let holds = try await store.pixelHolds(at: t0)
+            #expect(holds[pixelA]?.pausedUntil == t0 + .seconds(33))
+            #expect(holds[pixelB]?.suspension?.rejectedCredentials == Set(fingerprints))
+        },
         Check(name: "64 concurrent single appends are all stored once") { store in
             try await withThrowingTaskGroup(of: AppendResult.self) { group in
                 for index in 0..<64 {

@@ -32,13 +32,23 @@ public actor InMemoryEventStore: EventStore {
     private var byKey: [EventKey: EventRecordID] = [:]
     var attemptsByID: [AttemptID: AttemptReceipt] = [:]
     var coverageByPixel: [PixelID: MatchKeyCoverage] = [:]
+    private var holds: [PixelID: PixelHold] = [:]
     private var nextEventID: Int64 = 1
     private var nextAttemptID: Int64 = 1
 
     /// Appends, settles and leases that failed on purpose; see ``failNextOperations(_:)``.
     private var failuresToInject = 0
+    private let sharedAcrossProcesses: Bool
 
-    public init() {}
+    /// Creates an empty store.
+    ///
+    /// - Parameter sharedAcrossProcesses: what ``isSharedAcrossProcesses`` reports, to test
+    ///   how workers behave on a store that several processes share (like PostgreSQL).
+    public init(sharedAcrossProcesses: Bool = false) {
+        self.sharedAcrossProcesses = sharedAcrossProcesses
+    }
+
+    public nonisolated var isSharedAcrossProcesses: Bool { sharedAcrossProcesses }
 
     /// Makes the next `count` store operations throw, to test failure handling.
     public func failNextOperations(_ count: Int) { failuresToInject = count }
@@ -186,6 +196,19 @@ public actor InMemoryEventStore: EventStore {
         let referenced = Set(records.values.flatMap(\.attemptIDs))
         attemptsByID = attemptsByID.filter { referenced.contains($0.key) }
         return doomed.count
+    }
+
+    public func pixelHolds(at now: Timestamp) -> [PixelID: PixelHold] {
+        holds.compactMapValues { hold in
+            let current = hold.inForce(at: now)
+            return current.isEmpty ? nil : current
+        }
+    }
+
+    public func updatePixelHold(_ pixel: PixelID, _ change: PixelHoldChange, at now: Timestamp) -> PixelHold {
+        let hold = change.applied(to: holds[pixel] ?? PixelHold(), at: now)
+        holds[pixel] = hold.isEmpty ? nil : hold
+        return hold
     }
 
     public func counts(pixel: PixelID?) -> EventCounts {

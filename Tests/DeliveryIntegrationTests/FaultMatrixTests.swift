@@ -219,7 +219,7 @@ struct FaultMatrixTests {
         case .retrying, .paused:
             env.clock.advance(by: .seconds(7_200))
         case .suspended:
-            try worker.replaceCredentials(for: Real.pixel, accessToken: AccessToken(Real.token), appSecret: AppSecret(Real.secret))
+            try await worker.replaceCredentials(for: Real.pixel, accessToken: AccessToken(Real.token), appSecret: AppSecret(Real.secret))
         case .oneRejected, .deliveredAfterBisection:
             break
         }

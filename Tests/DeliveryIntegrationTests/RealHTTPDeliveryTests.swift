@@ -103,7 +103,7 @@ struct RealHTTPDeliveryTests {
             try await Task.sleep(for: .milliseconds(50))
             #expect(h.server.requests.count == 1)
             #expect(try await h.history("c1").first?.receipt.errorCode == 190)
-            try h.worker.replaceCredentials(for: Real.pixel, accessToken: AccessToken("fresh-token"), appSecret: AppSecret(Real.secret))
+            try await h.worker.replaceCredentials(for: Real.pixel, accessToken: AccessToken("fresh-token"), appSecret: AppSecret(Real.secret))
             try await eventually { try await h.store.counts(pixel: nil).delivered == 2 }
             #expect(!(try h.fileBytes()).contains("fresh-token"))
         }

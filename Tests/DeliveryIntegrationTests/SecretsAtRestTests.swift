@@ -149,7 +149,7 @@ struct SecretsAtRestTests {
                     server.setAcceptedAccessTokens(nil)
                     server.inject(.serverError(status: 500), .dropConnection, .delay(.seconds(2)))
                     server.rejectEvents(withIDs: ["order-1"])
-                    try worker.replaceCredentials(
+                    try await worker.replaceCredentials(
                         for: destination.pixelID, accessToken: AccessToken(Self.token), appSecret: AppSecret(Self.appSecret))
                     // 500, dropped connection, timeout: one counted attempt each, then the clock moves on.
                     for attempt in 1...3 {

@@ -136,4 +136,47 @@ struct SQLiteStoreTests {
             #expect(try await store.counts(pixel: nil).pending == 1)
         }
     }
+
+    @Test("pixel holds survive closing and reopening the file")
+    func holdsSurviveReopen() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("events.sqlite")
+        let t0 = Timestamp(milliseconds: 1_767_225_600_000)
+        let credentials = CredentialFingerprint(accessToken: AccessToken("t"), appSecret: nil)
+        let error = GraphError(message: "Session has expired", code: 190, errorSubcode: 463)
+        try await withSQLiteEventStore(path: path) { store in
+            _ = try await store.updatePixelHold("111", .pause(until: t0 + .seconds(600)), at: t0)
+            _ = try await store.updatePixelHold("222", .suspend(error, credentials: credentials), at: t0)
+        }
+        try await withSQLiteEventStore(path: path) { store in
+            let holds = try await store.pixelHolds(at: t0 + .seconds(1))
+            #expect(holds["111"] == PixelHold(pausedUntil: t0 + .seconds(600)))
+            #expect(holds["222"]?.suspension == PixelSuspension(error: error, since: t0, rejectedCredentials: [credentials]))
+        }
+    }
+
+    @Test("a version-2 file with data is migrated to version 3 (pixel holds)")
+    func migratesVersion2() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("events.sqlite")
+        let connection = try await SQLiteConnection.open(storage: .file(path: path))
+        for statement in SQLiteSchemaV1ForTests.statements { _ = try await connection.query(statement) }
+        _ = try await connection.query("CREATE INDEX attempt_events_attempt ON attempt_events (attempt_id)")
+        _ = try await connection.query(
+            """
+            INSERT INTO events (pixel_id, event_name, event_id, event_time, action_source, payload, enqueued_at, due_at)
+            VALUES ('111', 'Purchase', 'v2-event', 1767225000, 'website', '{"event_id":"v2-event"}', 0, 0)
+            """)
+        _ = try await connection.query("PRAGMA user_version = 2")
+        try await connection.close()
+        try await withSQLiteEventStore(path: path) { store in
+            #expect(try await store.schemaVersion() == 3)
+            #expect(try await store.status(of: EventKey(pixelID: "111", eventName: .purchase, eventID: "v2-event"))?.state == .pending)
+            #expect(try await store.pixelHolds(at: Timestamp(milliseconds: 0)).isEmpty)
+            _ = try await store.updatePixelHold("111", .pause(until: Timestamp(milliseconds: 5_000)), at: Timestamp(milliseconds: 0))
+            #expect(try await store.pixelHolds(at: Timestamp(milliseconds: 0)).count == 1)
+        }
+    }
 }

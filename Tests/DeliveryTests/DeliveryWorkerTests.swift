@@ -111,7 +111,7 @@ struct DeliveryWorkerTests {
             #expect(harness.recording.sent.count == 1)
 
             harness.recording.setFallback(nil)
-            try harness.worker.replaceCredentials(
+            try await harness.worker.replaceCredentials(
                 for: Fixtures.pixel, accessToken: AccessToken("new-token"), appSecret: AppSecret(Fixtures.secret))
             try await eventually("delivered") { try await harness.status("o1")?.state == .delivered }
         }
@@ -120,8 +120,8 @@ struct DeliveryWorkerTests {
         #expect(harness.logs.entries.contains { $0.level == .error && "\($0.message)".contains("credentials rejected") })
         #expect(!harness.allLogText.contains(Fixtures.token))
         #expect(!harness.allLogText.contains("new-token"))
-        #expect(throws: DeliveryError.self) {
-            try harness.worker.replaceCredentials(for: "999", accessToken: AccessToken("x"), appSecret: nil)
+        await #expect(throws: DeliveryError.self) {
+            try await harness.worker.replaceCredentials(for: "999", accessToken: AccessToken("x"), appSecret: nil)
         }
     }
 

@@ -1,6 +1,10 @@
 public import CAPIModel
 
 /// Whether a pixel may send: a small state machine, changed under the worker's lock.
+///
+/// Each worker keeps one per pixel as its local view. The authoritative state is the
+/// ``PixelHold`` in the store, which every worker using that store shares; the worker
+/// ``adopt(_:credentials:at:)``s it regularly and writes its own changes there.
 public struct PixelGate: Sendable, Hashable {
     /// The gate's state.
     public enum State: Sendable, Hashable {
@@ -50,5 +54,25 @@ public struct PixelGate: Sendable, Hashable {
     /// New credentials arrived: a suspended pixel opens (a throttle pause stays).
     public mutating func credentialsReplaced() {
         if case .suspended = state { state = .open }
+    }
+
+    /// Takes over the hold recorded in the store, as seen by a worker that sends with
+    /// `credentials`.
+    ///
+    /// The stored suspension replaces the local one (another worker may have lifted it or
+    /// imposed it); it applies only when `credentials` are among the rejected ones. Pauses
+    /// only ever end by time, so of the stored and the local pause the later end wins.
+    public mutating func adopt(_ hold: PixelHold, credentials: CredentialFingerprint, at now: Timestamp) {
+        if let suspension = hold.suspension, suspension.rejectedCredentials.contains(credentials) {
+            state = .suspended(suspension.error)
+            return
+        }
+        var until = hold.pausedUntil
+        if case .paused(let local) = state { until = max(until ?? local, local) }
+        if let until, until > now {
+            state = .paused(until: until)
+        } else {
+            state = .open
+        }
     }
 }

@@ -19,6 +19,7 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible, CustomDeb
             case storeReadOnly = "store_read_only"
             case schemaTooNew = "schema_too_new"
             case encodingFailed = "encoding_failed"
+            case invalidConfiguration = "invalid_configuration"
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -52,6 +53,8 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible, CustomDeb
         public static let schemaTooNew = Code(.schemaTooNew)
         /// An event could not be encoded as JSON.
         public static let encodingFailed = Code(.encodingFailed)
+        /// A setting is unusable (for example a malformed database URL or schema name).
+        public static let invalidConfiguration = Code(.invalidConfiguration)
 
         /// The code as a short string, usable as a metric label.
         public var description: String { base.rawValue }

@@ -12,7 +12,10 @@ public import CAPIModel
 /// - A leased event is not returned by another lease until its lease expires.
 /// - ``settle(_:at:)`` is atomic: the receipt and all event updates land together.
 /// - Stores hold only what they are given: built events with hashed identifiers. They never
-///   see access tokens or app secrets.
+///   see access tokens or app secrets (a ``PixelSuspension`` names credentials by a one-way
+///   ``CredentialFingerprint``).
+/// - Pixel holds (throttling pauses and credential suspensions) are kept in the store, so every
+///   worker that uses it honours them.
 public protocol EventStore: Sendable {
     /// Appends events; durable before it returns.
     ///
@@ -79,9 +82,31 @@ public protocol EventStore: Sendable {
     /// - Returns: how many events were deleted.
     @discardableResult
     func pruneDelivered(before cutoff: Timestamp) async throws -> Int
+
+    /// The holds in force at `now`, by pixel: pauses that have not ended and suspensions.
+    /// Pixels with nothing holding them back are absent.
+    func pixelHolds(at now: Timestamp) async throws -> [PixelID: PixelHold]
+
+    /// Changes `pixel`'s hold atomically (read, ``PixelHoldChange/applied(to:at:)``, write)
+    /// and returns the hold in force afterwards.
+    ///
+    /// Concurrent changes from several workers must not be lost: two pauses keep the later
+    /// end, two suspensions keep both rejected credentials.
+    @discardableResult
+    func updatePixelHold(_ pixel: PixelID, _ change: PixelHoldChange, at now: Timestamp) async throws -> PixelHold
+
+    /// True when several processes may use the store at once (PostgreSQL).
+    ///
+    /// A ``DeliveryWorker`` then never calls ``releaseAllLeases(at:)`` at start, because the
+    /// leases may belong to live workers elsewhere; leases of a crashed process come back when
+    /// they expire. `false` by default.
+    var isSharedAcrossProcesses: Bool { get }
 }
 
 extension EventStore {
+    /// `false`: a store is used by one process unless it says otherwise.
+    public var isSharedAcrossProcesses: Bool { false }
+
     /// Marks events delivered under one receipt.
     public func markDelivered(_ ids: [EventRecordID], attempt: AttemptReceipt?, at now: Timestamp) async throws {
         try await settle(Settlement(attempt: attempt, events: ids.map { .init(id: $0, disposition: .delivered) }), at: now)

@@ -20,6 +20,10 @@ import Synchronization
 /// On graceful shutdown it stops leasing and lets in-flight requests finish and settle;
 /// batches not yet sent are released back to the queue. When cancelled, in-flight leases are
 /// released. Run one worker per queue.
+///
+/// Pauses and suspensions are kept in the store as ``PixelHold``s and read back before every
+/// round of leasing, so all workers sharing a store (app instances on one PostgreSQL
+/// database) honour one 429 or one rejected token together.
 public final class DeliveryWorker: Service, Sendable {
     /// Worker settings.
     public struct Configuration: Sendable {
@@ -37,6 +41,8 @@ public final class DeliveryWorker: Service, Sendable {
         public var retryPolicy = RetryPolicy()
         /// Release leases left by a crashed worker at start. Keep it on when one worker
         /// owns the store (the usual case); turn it off when several share one database.
+        /// Ignored for stores shared across processes (``EventStore/isSharedAcrossProcesses``):
+        /// their leases may belong to live workers, and expire by themselves otherwise.
         public var releaseLeasesOnStart = true
 
         public init() {}
@@ -52,8 +58,39 @@ public final class DeliveryWorker: Service, Sendable {
 
     private struct PixelState {
         var destination: PixelDestination
+        /// The fingerprint of `destination`'s credentials, to match stored suspensions.
+        var credentials: CredentialFingerprint
         var gate = PixelGate()
         var suspensionError: DeliveryError?
+        /// Holds this worker is recording for the pixel after a throttled or refused request.
+        /// Until it has applied them (after the store write and the settlement), the pixel
+        /// leases nothing and stored holds are not adopted for it.
+        var pendingHoldWrites = 0
+
+        init(destination: PixelDestination) {
+            self.destination = destination
+            self.credentials = CredentialFingerprint(destination)
+        }
+
+        /// Keeps ``suspensionError`` in step with the gate. Returns the error when the pixel
+        /// has just become suspended.
+        mutating func syncSuspensionError() -> DeliveryError? {
+            guard case .suspended(let graphError) = gate.state else {
+                suspensionError = nil
+                return nil
+            }
+            guard suspensionError == nil else { return nil }
+            var detail = "\(graphError.code)"
+            if let subcode = graphError.errorSubcode { detail += "/\(subcode)" }
+            let pixel = destination.pixelID
+            let error = DeliveryError(
+                code: .credentialsRejected,
+                message: "Meta rejected the access token for pixel \(pixel) (Graph error \(detail): \(graphError.message)). "
+                    + "Delivery to this pixel is suspended and its events stay queued. Create a new system-user token "
+                    + "with access to the pixel and call replaceCredentials(for:accessToken:appSecret:).")
+            suspensionError = error
+            return error
+        }
     }
 
     private struct State {
@@ -62,6 +99,8 @@ public final class DeliveryWorker: Service, Sendable {
         var cursor = 0
         var inFlight = 0
         var shuttingDown = false
+        /// Counts local gate changes, so a read of the stored holds that raced one is not adopted.
+        var holdVersion: UInt64 = 0
     }
 
     public let queue: DeliveryQueue
@@ -108,16 +147,29 @@ public final class DeliveryWorker: Service, Sendable {
 
     /// Replaces a pixel's credentials and resumes it if it was suspended by a rejected token.
     ///
-    /// - Throws: ``DeliveryError/Code/unknownPixel`` when no destination has that pixel.
-    public func replaceCredentials(for pixel: PixelID, accessToken: AccessToken, appSecret: AppSecret?) throws {
-        try state.withLock { state in
-            guard state.pixels[pixel] != nil else {
-                throw DeliveryError(code: .unknownPixel, message: "no destination is configured for pixel \(pixel)")
-            }
+    /// The store learns that these credentials are no longer considered rejected, so other
+    /// workers sharing the store that use the same credentials resume too (for example after
+    /// the token's permissions were fixed). Workers still holding credentials Meta rejected
+    /// stay suspended until theirs are replaced as well.
+    ///
+    /// - Throws: ``DeliveryError/Code/unknownPixel`` when no destination has that pixel; a
+    ///   store error when the shared state could not be updated (nothing changed then; call
+    ///   again).
+    public func replaceCredentials(for pixel: PixelID, accessToken: AccessToken, appSecret: AppSecret?) async throws {
+        guard state.withLock({ $0.pixels[pixel] != nil }) else {
+            throw DeliveryError(code: .unknownPixel, message: "no destination is configured for pixel \(pixel)")
+        }
+        let credentials = CredentialFingerprint(accessToken: accessToken, appSecret: appSecret)
+        let now = clock.now
+        let hold = try await queue.store.updatePixelHold(pixel, .credentialsReplaced(with: credentials), at: now)
+        state.withLock { state in
+            state.holdVersion &+= 1
             state.pixels[pixel]!.destination.accessToken = accessToken
             state.pixels[pixel]!.destination.appSecret = appSecret
+            state.pixels[pixel]!.credentials = credentials
             state.pixels[pixel]!.gate.credentialsReplaced()
-            state.pixels[pixel]!.suspensionError = nil
+            state.pixels[pixel]!.gate.adopt(hold, credentials: credentials, at: now)
+            _ = state.pixels[pixel]!.syncSuspensionError()
         }
         logger.info("credentials replaced; pixel resumed", metadata: [DeliveryLogKey.pixelID: "\(pixel)"])
         queue.wake.signal()
@@ -133,7 +185,7 @@ public final class DeliveryWorker: Service, Sendable {
     // MARK: Service
 
     public func run() async throws {
-        if configuration.releaseLeasesOnStart {
+        if configuration.releaseLeasesOnStart && !queue.store.isSharedAcrossProcesses {
             let released = try await queue.store.releaseAllLeases(at: clock.now)
             if released > 0 {
                 logger.info("released leases left by an earlier run", metadata: [DeliveryLogKey.eventCount: "\(released)"])
@@ -152,6 +204,7 @@ public final class DeliveryWorker: Service, Sendable {
     private func schedule(group: inout DiscardingTaskGroup) async {
         while !Task.isCancelled {
             if state.withLock({ $0.shuttingDown }) { return }
+            await refreshHolds()
             let now = clock.now
             var launched = false
             var failed = false
@@ -186,6 +239,36 @@ public final class DeliveryWorker: Service, Sendable {
         }
     }
 
+    /// Reads the holds every worker sharing the store honours, and adopts them.
+    private func refreshHolds() async {
+        let version = state.withLock { $0.holdVersion }
+        let holds: [PixelID: PixelHold]
+        do {
+            holds = try await queue.store.pixelHolds(at: clock.now)
+        } catch {
+            // Keep the local view; leasing will report a store that keeps failing.
+            logger.debug("reading pixel holds failed", metadata: [DeliveryLogKey.error: "\(error)"])
+            return
+        }
+        let now = clock.now
+        let suspended = state.withLock { state -> [(PixelID, DeliveryError)] in
+            // A local change raced this read: adopt the next one instead.
+            guard state.holdVersion == version else { return [] }
+            var suspended: [(PixelID, DeliveryError)] = []
+            for pixel in state.order where state.pixels[pixel]!.pendingHoldWrites == 0 {
+                let credentials = state.pixels[pixel]!.credentials
+                state.pixels[pixel]!.gate.adopt(holds[pixel] ?? PixelHold(), credentials: credentials, at: now)
+                if let error = state.pixels[pixel]!.syncSuspensionError() { suspended.append((pixel, error)) }
+            }
+            return suspended
+        }
+        for (pixel, _) in suspended {
+            logger.info(
+                "pixel suspended: another worker's request was refused with these credentials",
+                metadata: [DeliveryLogKey.pixelID: "\(pixel)"])
+        }
+    }
+
     /// Pixels that may send now, rotated so every pixel gets a turn.
     private func runnablePixels(at now: Timestamp) -> [PixelID] {
         state.withLock { state in
@@ -193,7 +276,7 @@ public final class DeliveryWorker: Service, Sendable {
             let start = state.cursor % state.order.count
             state.cursor &+= 1
             let rotated = Array(state.order[start...] + state.order[..<start])
-            return rotated.filter { state.pixels[$0]!.gate.isOpen(at: now) }
+            return rotated.filter { state.pixels[$0]!.pendingHoldWrites == 0 && state.pixels[$0]!.gate.isOpen(at: now) }
         }
     }
 
@@ -202,7 +285,8 @@ public final class DeliveryWorker: Service, Sendable {
         let (atCapacity, runnable, reopenings) = state.withLock { state in
             (
                 state.inFlight >= configuration.maximumConcurrentRequests,
-                state.order.filter { state.pixels[$0]!.gate.state == .open },
+                // A pixel whose hold is being recorded wakes the worker when that is done.
+                state.order.filter { state.pixels[$0]!.gate.state == .open && state.pixels[$0]!.pendingHoldWrites == 0 },
                 state.order.compactMap { state.pixels[$0]!.gate.reopensAt }
             )
         }
@@ -305,9 +389,13 @@ public final class DeliveryWorker: Service, Sendable {
         if !plan.resend.isEmpty {
             settled += events.map { .init(id: $0.id, disposition: .stillLeased) }
         }
+        // The hold goes to the store first: once the events are released, other workers may
+        // lease them, and they must already see the pause or suspension when they do.
+        let credentials = CredentialFingerprint(destination)
+        let hold = await recordHold(for: plan.pixelAction, pixel: pixel, credentials: credentials)
         await settle(Settlement(attempt: receipt, events: settled), pixel: pixel)
         record(plan: plan, classification: classification, receipt: receipt, elapsed: elapsed)
-        applyPixelAction(plan.pixelAction, pixel: pixel)
+        applyPixelAction(plan.pixelAction, pixel: pixel, credentials: credentials, recorded: hold)
         return plan.resend
     }
 
@@ -383,24 +471,50 @@ public final class DeliveryWorker: Service, Sendable {
         }
     }
 
-    private func applyPixelAction(_ action: PixelAction, pixel: PixelID) {
+    /// Records an attempt's pixel action in the store, for every worker, and returns the
+    /// resulting hold; `nil` when there is nothing to record or the store failed.
+    /// `credentials` are those the request was sent with.
+    private func recordHold(for action: PixelAction, pixel: PixelID, credentials: CredentialFingerprint) async -> PixelHold? {
+        let change: PixelHoldChange
+        switch action {
+        case .none: return nil
+        case .pause(let until): change = .pause(until: until)
+        case .suspendForCredentials(let graphError): change = .suspend(graphError, credentials: credentials)
+        }
+        state.withLock { $0.pixels[pixel]!.pendingHoldWrites += 1 }
+        let store = queue.store
+        let now = clock.now
+        do {
+            // Outside this task's cancellation, like settlements: other workers must learn of it.
+            return try await Task { try await store.updatePixelHold(pixel, change, at: now) }.value
+        } catch {
+            logger.info(
+                "recording the pixel hold in the store failed; other workers will not see it",
+                metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.error: "\(error)"])
+            return nil
+        }
+    }
+
+    /// Applies an attempt's pixel action to this worker's view, together with the hold the
+    /// store returned for it (which may carry other workers' pauses and suspensions). Ends the
+    /// write begun by ``recordHold(for:pixel:credentials:)``.
+    private func applyPixelAction(
+        _ action: PixelAction, pixel: PixelID, credentials: CredentialFingerprint, recorded hold: PixelHold?
+    ) {
         guard action != .none else { return }
+        let now = clock.now
         let (transitioned, error) = state.withLock { state -> (Bool, DeliveryError?) in
+            state.holdVersion &+= 1
+            state.pixels[pixel]!.pendingHoldWrites -= 1
             let before = state.pixels[pixel]!.gate.state
-            state.pixels[pixel]!.gate.apply(action)
-            let after = state.pixels[pixel]!.gate.state
-            if case .suspendForCredentials(let graphError) = action, state.pixels[pixel]!.suspensionError == nil {
-                var detail = "\(graphError.code)"
-                if let subcode = graphError.errorSubcode { detail += "/\(subcode)" }
-                let error = DeliveryError(
-                    code: .credentialsRejected,
-                    message: "Meta rejected the access token for pixel \(pixel) (Graph error \(detail): \(graphError.message)). "
-                        + "Delivery to this pixel is suspended and its events stay queued. Create a new system-user token "
-                        + "with access to the pixel and call replaceCredentials(for:accessToken:appSecret:).")
-                state.pixels[pixel]!.suspensionError = error
-                return (true, error)
-            }
-            return (before != after, nil)
+            let current = state.pixels[pixel]!.credentials
+            // Credentials replaced while the request was on the wire: the refusal is about the old ones.
+            var refusalOfOldCredentials = false
+            if case .suspendForCredentials = action { refusalOfOldCredentials = current != credentials }
+            if !refusalOfOldCredentials { state.pixels[pixel]!.gate.apply(action) }
+            if let hold { state.pixels[pixel]!.gate.adopt(hold, credentials: current, at: now) }
+            let error = state.pixels[pixel]!.syncSuspensionError()
+            return (before != state.pixels[pixel]!.gate.state, error)
         }
         if let error {
             // A one-off, operator-actionable event: the only error-level log of the engine.

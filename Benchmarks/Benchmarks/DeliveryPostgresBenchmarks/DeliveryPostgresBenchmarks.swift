@@ -1,0 +1,189 @@
+// PostgreSQL store benchmarks (issue 6). They need a server; run them from the repository root
+// under the throwaway-server script:
+//
+//   Scripts/with-postgres.sh bash -c 'cd Benchmarks && swift package --disable-sandbox benchmark --target DeliveryPostgresBenchmarks'
+//
+// Every benchmark reports wall-clock time per run for a fixed number of events (in its name);
+// events per second = events in the name / seconds per run. "Workers" are independent app
+// instances: each has its own PostgresEventStore (its own connection pool) and DeliveryWorker,
+// all sharing one schema; here they run in one process, beside the fake Graph server.
+import AsyncHTTPClient
+import Benchmark
+import CAPIModel
+import Delivery
+import DeliveryHTTP
+import DeliveryPostgres
+import DeliverySQLite
+import FakeGraphAPI
+import Foundation
+import Identity
+import PostgresNIO
+
+let benchmarks: @Sendable () -> Void = {
+    guard let url = ProcessInfo.processInfo.environment["ROASPROOF_POSTGRES_URL"], !url.isEmpty else {
+        FileHandle.standardError.write(Data(
+            """
+            DeliveryPostgresBenchmarks needs a PostgreSQL server. Run them with a throwaway one:
+              Scripts/with-postgres.sh bash -c 'cd Benchmarks && swift package --disable-sandbox benchmark --target DeliveryPostgresBenchmarks'
+            or set ROASPROOF_POSTGRES_URL=postgres://user[:password]@host:port/database.
+
+            """.utf8))
+        exit(1)
+    }
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .peakMemoryResident],
+        warmupIterations: 1, maxDuration: .seconds(30), maxIterations: 6)
+
+    Benchmark("PostgreSQL: durable append only, pre-encoded events (20,000 events in calls of 1,000)") { benchmark in
+        let encoder = FastServerEventEncoder()
+        let batches = try (0..<20).map { batch in
+            try (0..<1_000).map { index in try Events.pending(Events.purchase(batch * 1_000 + index), encoder: encoder) }
+        }
+        try await withScratchPostgresStores(count: 1, url: url) { stores in
+            benchmark.startMeasurement()
+            for batch in batches { _ = try await stores[0].append(batch, at: Timestamp(milliseconds: 0)) }
+            benchmark.stopMeasurement()
+        }
+    }
+
+    Benchmark("PostgreSQL: durable enqueue, batched API (20,000 events in calls of 1,000)") { benchmark in
+        let batches = (0..<20).map { batch in (0..<1_000).map { Events.purchase(batch * 1_000 + $0) } }
+        try await withScratchPostgresStores(count: 1, url: url) { stores in
+            let queue = DeliveryQueue(store: stores[0])
+            benchmark.startMeasurement()
+            for batch in batches { try await queue.enqueue(contentsOf: batch, pixel: Events.pixel) }
+            benchmark.stopMeasurement()
+        }
+    }
+
+    Benchmark("PostgreSQL: single-event enqueue from 64 concurrent tasks (12,800 events)") { benchmark in
+        let events = (0..<64).map { task in (0..<200).map { Events.purchase(task * 200 + $0) } }
+        try await withScratchPostgresStores(count: 1, url: url, maximumConnections: 20) { stores in
+            let queue = DeliveryQueue(store: stores[0])
+            benchmark.startMeasurement()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for taskEvents in events {
+                    group.addTask { for event in taskEvents { try await queue.enqueue(event, pixel: Events.pixel) } }
+                }
+                try await group.waitForAll()
+            }
+            benchmark.stopMeasurement()
+        }
+    }
+
+    for workers in [1, 2, 4] {
+        Benchmark(
+            "PostgreSQL: end to end, \(workers) worker\(workers == 1 ? "" : "s"), 20,000 queued events to the loopback fake server in batches of 1,000"
+        ) { benchmark in
+            try await withScratchPostgresStores(count: workers, url: url) { stores in
+                try await deliver(queued: 20_000, stores: stores, benchmark: benchmark)
+            }
+        }
+    }
+
+    Benchmark("SQLite baseline (same run): end to end, 1 worker, 20,000 queued events in batches of 1,000") { benchmark in
+        let directory = FileManager.default.temporaryDirectory.path + "/roasproof-bench-\(UInt64.random(in: 0...UInt64.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await withSQLiteEventStore(path: directory + "/events.sqlite") { store in
+            try await deliver(queued: 20_000, stores: [store], benchmark: benchmark)
+        }
+    }
+}
+
+/// Queues `queued` events through the first store (not measured), then measures `stores.count`
+/// workers, one per store, delivering all of them over HTTP to a FakeGraphAPI on loopback.
+func deliver(queued: Int, stores: [any EventStore], benchmark: Benchmark) async throws {
+    let queue = DeliveryQueue(store: stores[0], configuration: Events.fastQueueConfiguration)
+    var next = 0
+    while next < queued {
+        let count = min(5_000, queued - next)
+        try await queue.enqueue(contentsOf: (next..<(next + count)).map { Events.purchase($0) }, pixel: Events.pixel)
+        next += count
+    }
+    try await withFakeGraphAPI { server in
+        var destination = PixelDestination(pixelID: Events.pixel, accessToken: AccessToken("bench-token"))
+        destination.baseURL = server.baseURL
+        var configuration = DeliveryWorker.Configuration()
+        configuration.batchSize = 1_000
+        configuration.maximumConcurrentRequests = 4
+        configuration.idlePollInterval = .milliseconds(100)
+        let workers = stores.map { store in
+            DeliveryWorker(
+                queue: DeliveryQueue(store: store), transport: AsyncHTTPClientTransport(), destinations: [destination],
+                configuration: configuration)
+        }
+        benchmark.startMeasurement()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in workers { group.addTask { try await worker.run() } }
+            while server.acceptedEventCount < queued {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            benchmark.stopMeasurement()
+            group.cancelAll()
+        }
+        if server.acceptedEventCount != queued {
+            FileHandle.standardError.write(Data("note: \(server.acceptedEventCount - queued) duplicate deliveries\n".utf8))
+        }
+    }
+}
+
+/// Runs `count` started stores (each with its own pool) on one fresh schema, then drops it.
+func withScratchPostgresStores<T: Sendable>(
+    count: Int, url: String, maximumConnections: Int = 8, _ body: ([PostgresEventStore]) async throws -> T
+) async throws -> T {
+    var client = try PostgresEventStore.clientConfiguration(url: url)
+    client.options.maximumConnections = maximumConnections
+    var configuration = PostgresEventStore.Configuration()
+    configuration.schema = "rp_bench_" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+    let stores = (0..<count).map { _ in PostgresEventStore(clientConfiguration: client, configuration: configuration) }
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        for store in stores { group.addTask { try await store.run() } }
+        defer { group.cancelAll() }
+        for store in stores { _ = try await store.schemaVersion() }  // wait for the migration
+        do {
+            let value = try await body(stores)
+            try await stores[0].client.query("DROP SCHEMA \(unescaped: configuration.schema) CASCADE")
+            return value
+        } catch {
+            _ = try? await stores[0].client.query("DROP SCHEMA \(unescaped: configuration.schema) CASCADE")
+            throw error
+        }
+    }
+}
+
+enum Events {
+    static let pixel: PixelID = "1234567890"
+    static let email = HashedIdentifier(digest: SHA256.hash("jane.doe@example.com"))
+    static let phone = HashedIdentifier(digest: SHA256.hash("15551234567"))
+    static let start = UnixTime.now
+
+    static var fastQueueConfiguration: DeliveryQueue.Configuration {
+        var configuration = DeliveryQueue.Configuration()
+        configuration.encoder = FastServerEventEncoder()
+        return configuration
+    }
+
+    /// The same realistic website purchase as DeliveryBenchmarks.
+    static func purchase(_ index: Int) -> ServerEvent {
+        var userData = UserData(
+            emails: [email], phones: [phone], externalIDs: [HashedIdentifier(digest: SHA256.hash("visitor-\(index)"))],
+            clientIPAddress: "2001:db8::\(String(index % 65_536, radix: 16))",
+            clientUserAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+            fbc: "fb.1.1767225500123.IwAR2xYz\(index)", fbp: "fb.1.1767225000456.\(1_000_000_000 + index)")
+        userData.countries = [HashedIdentifier(digest: SHA256.hash("us"))]
+        return ServerEvent(
+            eventName: .purchase, eventTime: start, actionSource: .website, userData: userData,
+            customData: CustomData(
+                value: 42.5, currency: "USD",
+                contents: [Content(id: "sku-1", quantity: 2, itemPrice: 12.5), Content(id: "sku-2", quantity: 1, itemPrice: 17.5)],
+                contentType: "product", orderID: "order-\(index)"),
+            eventID: "order-\(index)", eventSourceURL: "https://shop.example.com/checkout/thank-you")
+    }
+
+    static func pending(_ event: ServerEvent, encoder: some ServerEventEncoder) throws -> PendingEvent {
+        PendingEvent(
+            key: EventKey(pixelID: pixel, eventName: event.eventName, eventID: event.eventID ?? ""), eventTime: event.eventTime,
+            actionSource: event.actionSource, json: try encoder.encode(event), matchKeys: UserDataKeySet(event.userData))
+    }
+}

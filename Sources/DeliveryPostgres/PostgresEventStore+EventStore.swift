@@ -1,0 +1,538 @@
+public import CAPIModel
+public import Delivery
+import PostgresNIO
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+extension PostgresEventStore {
+    // MARK: Append
+
+    public func append(_ events: [PendingEvent], at now: Timestamp) async throws -> AppendResult {
+        guard !events.isEmpty else { return AppendResult(insertedCount: 0) }
+        let chunkSize = configuration.maximumEventsPerStatement
+        return try await transaction("appending events") { connection in
+            var inserted = Set<EventKey>()
+            var start = 0
+            while start < events.count {
+                let chunk = events[start..<min(start + chunkSize, events.count)]
+                try await insert(chunk, at: now, into: &inserted, connection: connection)
+                start += chunk.count
+            }
+            // Input order decides which of two equal keys in one call counts as new: the first.
+            var result = AppendResult(insertedCount: 0)
+            var perName: [CoverageName: [Int64]] = [:]
+            for event in events {
+                guard inserted.remove(event.key) != nil else {
+                    result.duplicates.append(event.key)
+                    continue
+                }
+                result.insertedCount += 1
+                let name = CoverageName(pixel: event.key.pixelID.rawValue, eventName: event.key.eventName.rawValue)
+                var counts = perName[name] ?? Array(repeating: 0, count: UserDataKey.allCases.count + 1)
+                counts[0] += 1
+                event.matchKeys.forEachIndex { counts[$0 + 1] += 1 }
+                perName[name] = counts
+            }
+            var coverage: [CoverageRow: Int64] = [:]
+            for (name, counts) in perName {
+                coverage[CoverageRow(name: name, counter: "events")] = counts[0]
+                for (index, key) in UserDataKey.allCases.enumerated() where counts[index + 1] > 0 {
+                    coverage[CoverageRow(name: name, counter: "key:" + key.rawValue)] = counts[index + 1]
+                }
+            }
+            try await upsertCoverage(coverage, connection: connection)
+            return result
+        }
+    }
+
+    private func insert(
+        _ chunk: ArraySlice<PendingEvent>, at now: Timestamp, into inserted: inout Set<EventKey>, connection: PostgresConnection
+    ) async throws {
+        var pixels: [String] = []
+        var names: [String] = []
+        var ids: [String] = []
+        var times: [Int64] = []
+        var sources: [String] = []
+        var payloads: [String] = []
+        pixels.reserveCapacity(chunk.count)
+        names.reserveCapacity(chunk.count)
+        ids.reserveCapacity(chunk.count)
+        times.reserveCapacity(chunk.count)
+        sources.reserveCapacity(chunk.count)
+        payloads.reserveCapacity(chunk.count)
+        for event in chunk {
+            pixels.append(event.key.pixelID.rawValue)
+            names.append(event.key.eventName.rawValue)
+            ids.append(event.key.eventID)
+            times.append(event.eventTime.seconds)
+            sources.append(event.actionSource.rawValue)
+            payloads.append(event.json)
+        }
+        let rows = try await connection.checkedQuery(
+            """
+            INSERT INTO \(unescaped: schema.events)
+                (pixel_id, event_name, event_id, event_time, action_source, payload, enqueued_at, due_at)
+            SELECT p, n, i, t, a, j, \(now.milliseconds), \(now.milliseconds)
+            FROM unnest(\(pixels)::text[], \(names)::text[], \(ids)::text[], \(times)::bigint[], \(sources)::text[],
+                \(payloads)::text[]) WITH ORDINALITY AS u(p, n, i, t, a, j, o)
+            ORDER BY o
+            ON CONFLICT (pixel_id, event_name, event_id) DO NOTHING
+            RETURNING pixel_id, event_name, event_id
+            """, logger: logger)
+        for try await (pixel, name, id) in rows.decode((String, String, String).self) {
+            inserted.insert(EventKey(pixelID: PixelID(pixel), eventName: EventName(name), eventID: id))
+        }
+    }
+
+    struct CoverageName: Hashable {
+        var pixel: String
+        var eventName: String
+    }
+
+    struct CoverageRow: Hashable, Comparable {
+        var name: CoverageName
+        var counter: String
+
+        static func < (lhs: CoverageRow, rhs: CoverageRow) -> Bool {
+            (lhs.name.pixel, lhs.name.eventName, lhs.counter) < (rhs.name.pixel, rhs.name.eventName, rhs.counter)
+        }
+    }
+
+    /// Adds to the counters of this connection's shard, in key order (so two transactions on
+    /// the same shard lock rows in the same order and cannot deadlock).
+    private func upsertCoverage(_ coverage: [CoverageRow: Int64], connection: PostgresConnection) async throws {
+        guard !coverage.isEmpty else { return }
+        let rows = coverage.sorted { $0.key < $1.key }
+        let pixels = rows.map(\.key.name.pixel)
+        let names = rows.map(\.key.name.eventName)
+        let counters = rows.map(\.key.counter)
+        let values = rows.map(\.value)
+        try await connection.checkedQuery(
+            """
+            INSERT INTO \(unescaped: schema.coverage) AS c (pixel_id, event_name, counter, shard, value)
+            SELECT p, n, k, (pg_backend_pid() % 16)::smallint, v
+            FROM unnest(\(pixels)::text[], \(names)::text[], \(counters)::text[], \(values)::bigint[])
+                WITH ORDINALITY AS u(p, n, k, v, o)
+            ORDER BY o
+            ON CONFLICT (pixel_id, event_name, counter, shard) DO UPDATE SET value = c.value + excluded.value
+            """, logger: logger)
+    }
+
+    // MARK: Lease
+
+    public func lease(pixel: PixelID, now: Timestamp, limit: Int, leaseDuration: Duration) async throws -> [LeasedEvent] {
+        guard limit > 0 else { return [] }
+        let leaseEnd = now + leaseDuration
+        return try await withStore("leasing events") {
+            // SKIP LOCKED: rows another worker is leasing right now are passed over, not waited for.
+            let rows = try await client.query(
+                """
+                WITH due AS (
+                    SELECT id FROM \(unescaped: schema.events)
+                    WHERE pixel_id = \(pixel.rawValue) AND state <= 1 AND due_at <= \(now.milliseconds)
+                    ORDER BY due_at, id
+                    LIMIT \(limit)
+                    FOR UPDATE SKIP LOCKED
+                )
+                UPDATE \(unescaped: schema.events) AS e SET state = 1, due_at = \(leaseEnd.milliseconds)
+                FROM due WHERE e.id = due.id
+                RETURNING e.id, e.event_name, e.event_id, e.event_time, e.action_source, e.payload, e.attempts
+                """, logger: logger)
+            var leased: [LeasedEvent] = []
+            for try await (id, name, eventID, time, source, payload, attempts) in rows.decode(
+                (Int64, String, String, Int64, String, String, Int).self)
+            {
+                leased.append(
+                    LeasedEvent(
+                        id: EventRecordID(id), key: EventKey(pixelID: pixel, eventName: EventName(name), eventID: eventID),
+                        eventTime: UnixTime(seconds: time), actionSource: ActionSource(rawValue: source) ?? .other,
+                        json: payload, attempts: attempts))
+            }
+            return leased.sorted { $0.id < $1.id }
+        }
+    }
+
+    public func nextDueTime(pixel: PixelID) async throws -> Timestamp? {
+        try await withStore("reading the next due time") {
+            var due: Int64?
+            for try await value in try await client.query(
+                "SELECT min(due_at) FROM \(unescaped: schema.events) WHERE pixel_id = \(pixel.rawValue) AND state <= 1",
+                logger: logger
+            ).decode(Int64?.self) {
+                due = value
+            }
+            return due.map { Timestamp(milliseconds: $0) }
+        }
+    }
+
+    // MARK: Settle
+
+    public func settle(_ settlement: Settlement, at now: Timestamp) async throws {
+        guard settlement.attempt != nil || !settlement.events.isEmpty else { return }
+        try await transaction("settling an attempt") { connection in
+            let counted = settlement.attempt == nil ? 0 : 1
+            if let receipt = settlement.attempt {
+                var attemptID: Int64 = 0
+                for try await id in try await connection.checkedQuery(
+                    """
+                    INSERT INTO \(unescaped: schema.attempts) (pixel_id, started_at, duration_ms, request_body, event_count,
+                        http_status, response_body, fbtrace_id, events_received, messages, error_code, error_subcode,
+                        error_message, outcome)
+                    VALUES (\(receipt.pixelID.rawValue), \(receipt.startedAt.milliseconds), \(receipt.durationMilliseconds),
+                        \(receipt.requestBody), \(receipt.eventCount), \(receipt.httpStatus), \(receipt.responseBody),
+                        \(receipt.fbtraceID), \(receipt.eventsReceived), \(receipt.messages), \(receipt.errorCode),
+                        \(receipt.errorSubcode), \(receipt.errorMessage), \(receipt.outcome.rawValue))
+                    RETURNING id
+                    """, logger: logger
+                ).decode(Int64.self) {
+                    attemptID = id
+                }
+                if !settlement.events.isEmpty {
+                    let ids = settlement.events.map(\.id.rawValue)
+                    try await connection.checkedQuery(
+                        """
+                        INSERT INTO \(unescaped: schema.attemptEvents) (event_row, attempt_id)
+                        SELECT unnest(\(ids)::bigint[]), \(attemptID)
+                        ON CONFLICT DO NOTHING
+                        """, logger: logger)
+                }
+            }
+
+            // One statement per kind of disposition.
+            var delivered: [Int64] = []
+            var retries: (ids: [Int64], dues: [Int64]) = ([], [])
+            var releases: (ids: [Int64], dues: [Int64]) = ([], [])
+            var parks: [ParkReason: [Int64]] = [:]
+            for item in settlement.events {
+                switch item.disposition {
+                case .delivered:
+                    delivered.append(item.id.rawValue)
+                case .retry(let due):
+                    retries.ids.append(item.id.rawValue)
+                    retries.dues.append(due.milliseconds)
+                case .release(let due):
+                    releases.ids.append(item.id.rawValue)
+                    releases.dues.append(due.milliseconds)
+                case .park(let reason):
+                    parks[reason, default: []].append(item.id.rawValue)
+                case .stillLeased:
+                    break
+                }
+            }
+            if !delivered.isEmpty {
+                try await connection.checkedQuery(
+                    """
+                    UPDATE \(unescaped: schema.events) SET state = 2, due_at = NULL, delivered_at = \(now.milliseconds),
+                        attempts = attempts + \(counted)
+                    WHERE state <> 2 AND id = ANY(\(delivered)::bigint[])
+                    """, logger: logger)
+            }
+            for (batch, increment) in [(retries, 1), (releases, 0)] where !batch.ids.isEmpty {
+                try await connection.checkedQuery(
+                    """
+                    UPDATE \(unescaped: schema.events) AS e SET state = 0, due_at = u.due, attempts = e.attempts + \(increment)
+                    FROM unnest(\(batch.ids)::bigint[], \(batch.dues)::bigint[]) AS u(id, due)
+                    WHERE e.id = u.id AND e.state <= 1
+                    """, logger: logger)
+            }
+            for (reason, ids) in parks {
+                try await connection.checkedQuery(
+                    """
+                    UPDATE \(unescaped: schema.events) SET state = 3, due_at = NULL, parked_at = \(now.milliseconds),
+                        park_code = \(reason.code.rawValue), park_message = \(reason.message),
+                        park_graph_code = \(reason.graphCode), park_graph_subcode = \(reason.graphSubcode),
+                        attempts = attempts + \(counted)
+                    WHERE state <= 1 AND id = ANY(\(ids)::bigint[])
+                    """, logger: logger)
+            }
+        }
+    }
+
+    public func releaseAllLeases(at now: Timestamp) async throws -> Int {
+        try await withStore("releasing leases") {
+            try await count(
+                """
+                WITH released AS (
+                    UPDATE \(unescaped: schema.events) SET state = 0, due_at = \(now.milliseconds) WHERE state = 1 RETURNING 1
+                )
+                SELECT count(*) FROM released
+                """)
+        }
+    }
+
+    // MARK: Inspection
+
+    static let reportColumns = """
+        id, pixel_id, event_name, event_id, event_time, action_source, payload, state, attempts, enqueued_at, due_at,
+        delivered_at, parked_at, park_code, park_message, park_graph_code, park_graph_subcode
+        """
+
+    typealias ReportRow = (
+        Int64, String, String, String, Int64, String, String, Int, Int, Int64, Int64?, Int64?, Int64?, String?, String?, Int?,
+        Int?
+    )
+
+    func reports(_ query: PostgresQuery) async throws -> [EventStatusReport] {
+        var reports: [EventStatusReport] = []
+        for try await row in try await client.query(query, logger: logger).decode(ReportRow.self) {
+            let (id, pixel, name, eventID, time, source, payload, state, attempts, enqueued, due, delivered, parked) =
+                (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12)
+            var reason: ParkReason?
+            if let code = row.13 {
+                reason = ParkReason(
+                    code: ParkReason.Code(rawValue: code), message: row.14 ?? "", graphCode: row.15, graphSubcode: row.16)
+            }
+            reports.append(
+                EventStatusReport(
+                    id: EventRecordID(id), key: EventKey(pixelID: PixelID(pixel), eventName: EventName(name), eventID: eventID),
+                    eventTime: UnixTime(seconds: time), actionSource: ActionSource(rawValue: source) ?? .other,
+                    state: EventState(storageValue: state) ?? .pending, attempts: attempts,
+                    enqueuedAt: Timestamp(milliseconds: enqueued), dueAt: due.map { Timestamp(milliseconds: $0) },
+                    deliveredAt: delivered.map { Timestamp(milliseconds: $0) }, parkedAt: parked.map { Timestamp(milliseconds: $0) },
+                    parkReason: reason, json: payload))
+        }
+        return reports
+    }
+
+    public func parkedEvents(pixel: PixelID?, after cursor: EventRecordID?, limit: Int) async throws -> [EventStatusReport] {
+        try await withStore("listing parked events") {
+            try await reports(
+                """
+                SELECT \(unescaped: Self.reportColumns) FROM \(unescaped: schema.events)
+                WHERE state = 3 AND id > \(cursor?.rawValue ?? 0)
+                    AND (\(pixel?.rawValue)::text IS NULL OR pixel_id = \(pixel?.rawValue)::text)
+                ORDER BY id LIMIT \(max(0, limit))
+                """)
+        }
+    }
+
+    public func status(of id: EventRecordID) async throws -> EventStatusReport? {
+        try await withStore("reading an event") {
+            try await reports(
+                "SELECT \(unescaped: Self.reportColumns) FROM \(unescaped: schema.events) WHERE id = \(id.rawValue)"
+            ).first
+        }
+    }
+
+    public func status(of key: EventKey) async throws -> EventStatusReport? {
+        try await withStore("reading an event") {
+            try await reports(
+                """
+                SELECT \(unescaped: Self.reportColumns) FROM \(unescaped: schema.events)
+                WHERE pixel_id = \(key.pixelID.rawValue) AND event_name = \(key.eventName.rawValue) AND event_id = \(key.eventID)
+                """
+            ).first
+        }
+    }
+
+    public func attempts(for id: EventRecordID) async throws -> [RecordedAttempt] {
+        try await withStore("reading attempts") {
+            let rows = try await client.query(
+                """
+                SELECT a.id, a.pixel_id, a.started_at, a.duration_ms, a.request_body, a.event_count, a.http_status,
+                    a.response_body, a.fbtrace_id, a.events_received, a.messages, a.error_code, a.error_subcode,
+                    a.error_message, a.outcome
+                FROM \(unescaped: schema.attempts) a JOIN \(unescaped: schema.attemptEvents) e ON e.attempt_id = a.id
+                WHERE e.event_row = \(id.rawValue)
+                ORDER BY a.id
+                """, logger: logger)
+            var attempts: [RecordedAttempt] = []
+            for try await row in rows.decode(
+                (Int64, String, Int64, Int64, String, Int, Int?, String?, String?, Int?, [String], Int?, Int?, String?, String).self)
+            {
+                attempts.append(
+                    RecordedAttempt(
+                        id: AttemptID(row.0),
+                        receipt: AttemptReceipt(
+                            pixelID: PixelID(row.1), startedAt: Timestamp(milliseconds: row.2), durationMilliseconds: row.3,
+                            requestBody: row.4, eventCount: row.5, httpStatus: row.6, responseBody: row.7, fbtraceID: row.8,
+                            eventsReceived: row.9, messages: row.10, errorCode: row.11, errorSubcode: row.12,
+                            errorMessage: row.13, outcome: AttemptOutcome(rawValue: row.14))))
+            }
+            return attempts
+        }
+    }
+
+    public func replay(_ ids: [EventRecordID], at now: Timestamp) async throws -> [EventRecordID] {
+        guard !ids.isEmpty else { return [] }
+        return try await withStore("replaying events") {
+            var replayed: [EventRecordID] = []
+            for try await id in try await client.query(
+                """
+                UPDATE \(unescaped: schema.events) SET state = 0, due_at = \(now.milliseconds), attempts = 0, parked_at = NULL,
+                    park_code = NULL, park_message = NULL, park_graph_code = NULL, park_graph_subcode = NULL
+                WHERE state = 3 AND id = ANY(\(ids.map(\.rawValue))::bigint[])
+                RETURNING id
+                """, logger: logger
+            ).decode(Int64.self) {
+                replayed.append(EventRecordID(id))
+            }
+            return replayed.sorted()
+        }
+    }
+
+    // MARK: Coverage, counts, pruning
+
+    public func coverage(pixel: PixelID) async throws -> MatchKeyCoverage {
+        try await withStore("reading coverage") {
+            var byName: [String: MatchKeyCoverage.Counters] = [:]
+            for try await (name, counter, value) in try await client.query(
+                """
+                SELECT event_name, counter, sum(value)::bigint FROM \(unescaped: schema.coverage)
+                WHERE pixel_id = \(pixel.rawValue) GROUP BY event_name, counter
+                """, logger: logger
+            ).decode((String, String, Int64).self) {
+                var counters = byName[name] ?? MatchKeyCoverage.Counters()
+                let parts = counter.split(separator: ":", maxSplits: 2).map(String.init)
+                switch parts.first {
+                case "events": counters.events += Int(value)
+                case "key" where parts.count == 2:
+                    if let key = UserDataKey(rawValue: parts[1]) { counters.keyCounts[key.index] += Int(value) }
+                case "rejected" where parts.count == 3:
+                    if let key = UserDataKey(rawValue: parts[1]) {
+                        counters.rejections[key, default: [:]][parts[2], default: 0] += Int(value)
+                    }
+                default: break
+                }
+                byName[name] = counters
+            }
+            var coverage = MatchKeyCoverage()
+            for (name, counters) in byName { coverage.add(counters, for: EventName(name)) }
+            return coverage
+        }
+    }
+
+    public func mergeCoverage(_ coverage: MatchKeyCoverage, pixel: PixelID) async throws {
+        var rows: [CoverageRow: Int64] = [:]
+        for name in coverage.eventNames {
+            let counters = coverage[name]
+            let coverageName = CoverageName(pixel: pixel.rawValue, eventName: name.rawValue)
+            func add(_ counter: String, _ value: Int) {
+                guard value != 0 else { return }
+                rows[CoverageRow(name: coverageName, counter: counter), default: 0] += Int64(value)
+            }
+            add("events", counters.events)
+            for key in UserDataKey.allCases { add("key:" + key.rawValue, counters.count(of: key)) }
+            for (key, reasons) in counters.rejections {
+                for (reason, count) in reasons { add("rejected:\(key.rawValue):\(reason)", count) }
+            }
+        }
+        guard !rows.isEmpty else { return }
+        try await transaction("merging coverage") { connection in try await upsertCoverage(rows, connection: connection) }
+    }
+
+    public func counts(pixel: PixelID?) async throws -> EventCounts {
+        try await withStore("counting events") {
+            var counts = EventCounts()
+            for try await (state, number) in try await client.query(
+                """
+                SELECT state, count(*) FROM \(unescaped: schema.events)
+                WHERE \(pixel?.rawValue)::text IS NULL OR pixel_id = \(pixel?.rawValue)::text
+                GROUP BY state
+                """, logger: logger
+            ).decode((Int, Int).self) {
+                switch state {
+                case 0: counts.pending = number
+                case 1: counts.inFlight = number
+                case 2: counts.delivered = number
+                default: counts.parked += number
+                }
+            }
+            return counts
+        }
+    }
+
+    public func pruneDelivered(before cutoff: Timestamp) async throws -> Int {
+        try await transaction("pruning delivered events") { connection in
+            try await connection.checkedQuery(
+                """
+                DELETE FROM \(unescaped: schema.attemptEvents) WHERE event_row IN (
+                    SELECT id FROM \(unescaped: schema.events) WHERE state = 2 AND delivered_at < \(cutoff.milliseconds)
+                )
+                """, logger: logger)
+            var deleted = 0
+            for try await value in try await connection.checkedQuery(
+                """
+                WITH deleted AS (
+                    DELETE FROM \(unescaped: schema.events) WHERE state = 2 AND delivered_at < \(cutoff.milliseconds) RETURNING 1
+                )
+                SELECT count(*) FROM deleted
+                """, logger: logger
+            ).decode(Int.self) {
+                deleted = value
+            }
+            try await connection.checkedQuery(
+                """
+                DELETE FROM \(unescaped: schema.attempts) AS a WHERE a.started_at < \(cutoff.milliseconds) AND NOT EXISTS (
+                    SELECT 1 FROM \(unescaped: schema.attemptEvents) AS e WHERE e.attempt_id = a.id
+                )
+                """, logger: logger)
+            return deleted
+        }
+    }
+
+    // MARK: Pixel holds
+
+    public func pixelHolds(at now: Timestamp) async throws -> [PixelID: PixelHold] {
+        try await withStore("reading pixel holds") {
+            var holds: [PixelID: PixelHold] = [:]
+            for try await (pixel, pausedUntil, suspension) in try await client.query(
+                """
+                SELECT pixel_id, paused_until, suspension FROM \(unescaped: schema.pixelHolds)
+                WHERE paused_until > \(now.milliseconds) OR suspension IS NOT NULL
+                """, logger: logger
+            ).decode((String, Int64?, String?).self) {
+                let hold = try Self.hold(pausedUntil: pausedUntil, suspension: suspension).inForce(at: now)
+                if !hold.isEmpty { holds[PixelID(pixel)] = hold }
+            }
+            return holds
+        }
+    }
+
+    public func updatePixelHold(_ pixel: PixelID, _ change: PixelHoldChange, at now: Timestamp) async throws -> PixelHold {
+        try await transaction("updating a pixel hold") { connection in
+            // Make sure a row exists to lock, then read it under the lock.
+            try await connection.checkedQuery(
+                "INSERT INTO \(unescaped: schema.pixelHolds) (pixel_id) VALUES (\(pixel.rawValue)) ON CONFLICT DO NOTHING",
+                logger: logger)
+            var current = PixelHold()
+            for try await (pausedUntil, suspension) in try await connection.checkedQuery(
+                "SELECT paused_until, suspension FROM \(unescaped: schema.pixelHolds) WHERE pixel_id = \(pixel.rawValue) FOR UPDATE",
+                logger: logger
+            ).decode((Int64?, String?).self) {
+                current = try Self.hold(pausedUntil: pausedUntil, suspension: suspension)
+            }
+            let updated = change.applied(to: current, at: now)
+            if updated.isEmpty {
+                try await connection.checkedQuery(
+                    "DELETE FROM \(unescaped: schema.pixelHolds) WHERE pixel_id = \(pixel.rawValue)", logger: logger)
+            } else {
+                let suspension = try updated.suspension.map { String(decoding: try CAPIJSON.encode($0), as: UTF8.self) }
+                try await connection.checkedQuery(
+                    """
+                    UPDATE \(unescaped: schema.pixelHolds)
+                    SET paused_until = \(updated.pausedUntil?.milliseconds), suspension = \(suspension)
+                    WHERE pixel_id = \(pixel.rawValue)
+                    """, logger: logger)
+            }
+            return updated
+        }
+    }
+
+    private static func hold(pausedUntil: Int64?, suspension: String?) throws -> PixelHold {
+        PixelHold(
+            pausedUntil: pausedUntil.map { Timestamp(milliseconds: $0) },
+            suspension: try suspension.map { try CAPIJSON.decode(PixelSuspension.self, from: Data($0.utf8)) })
+    }
+
+    // MARK: Helpers
+
+    private func count(_ query: PostgresQuery) async throws -> Int {
+        var total = 0
+        for try await value in try await client.query(query, logger: logger).decode(Int.self) { total = value }
+        return total
+    }
+}

@@ -1,0 +1,78 @@
+// A worker process for the multi-instance test (not a product).
+//
+//   DeliveryPostgresChild <postgres-url> <schema> <graph-base-url> <worker-name>
+//
+// It runs a PostgresEventStore and a DeliveryWorker in one ServiceGroup, the way an app
+// instance would, and delivers whatever the shared queue holds to <graph-base-url> with the
+// access token `token-<worker-name>` (so the fake server can tell the workers apart). It prints
+// `READY` once the store has migrated, and `STOPPED` after a graceful shutdown (SIGTERM).
+// The parent kills one of them with SIGKILL mid-run.
+import Delivery
+import DeliveryHTTP
+import DeliveryPostgres
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import UnixSignals
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@main
+struct DeliveryPostgresChild {
+    static func main() async throws {
+        let arguments = CommandLine.arguments
+        guard arguments.count == 5 else {
+            say("usage: DeliveryPostgresChild <postgres-url> <schema> <graph-base-url> <worker-name>")
+            exit(2)
+        }
+        var client = try PostgresEventStore.clientConfiguration(url: arguments[1])
+        client.options.maximumConnections = 4
+        var storeConfiguration = PostgresEventStore.Configuration()
+        storeConfiguration.schema = arguments[2]
+        let store = PostgresEventStore(clientConfiguration: client, configuration: storeConfiguration)
+
+        var destination = PixelDestination(pixelID: "1234567890", accessToken: AccessToken("token-\(arguments[4])"))
+        destination.baseURL = arguments[3]
+        var configuration = DeliveryWorker.Configuration()
+        configuration.batchSize = Int(env("CHILD_BATCH_SIZE") ?? "") ?? 100
+        configuration.maximumConcurrentRequests = Int(env("CHILD_CONCURRENCY") ?? "") ?? 2
+        configuration.leaseDuration = .seconds(5)
+        configuration.requestTimeout = .seconds(2)
+        configuration.idlePollInterval = .milliseconds(50)
+        configuration.retryPolicy.initialBackoff = .milliseconds(20)
+        configuration.retryPolicy.maximumBackoff = .milliseconds(200)
+        configuration.retryPolicy.maximumAttempts = 1_000
+        let queue = DeliveryQueue(store: store)
+        let worker = DeliveryWorker(
+            queue: queue, transport: AsyncHTTPClientTransport(), destinations: [destination], configuration: configuration)
+
+        let group = ServiceGroup(
+            services: [store, worker], gracefulShutdownSignals: [.sigterm],
+            logger: Logger(label: "child", factory: { _ in SwiftLogNoOpLogHandler() }))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            _ = try await store.schemaVersion()  // waits for the migration
+            say("READY")
+            try await tasks.waitForAll()
+        }
+        say("STOPPED")
+    }
+
+    static func env(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+
+    /// Writes a line straight to the file descriptor (no buffering to lose on SIGKILL).
+    static func say(_ line: String) {
+        let bytes = Array((line + "\n").utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { buffer in write(1, buffer.baseAddress! + offset, buffer.count - offset) }
+            if written <= 0 { return }
+            offset += written
+        }
+    }
+}
