@@ -58,10 +58,16 @@ public struct UserDataAssembler: Sendable {
         }
         result.userData.reserveHashedCapacity(customer.emails.count + customer.phones.count + 10)
         let region = customer.effectiveRegion
-        for email in customer.emails.prefix(maximumValuesPerKey) { builder.hash(email, .email, region: nil, normalizer, into: &result) }
-        for phone in customer.phones.prefix(maximumValuesPerKey) { builder.hash(phone, .phone, region: region, normalizer, into: &result) }
-        builder.tooMany(customer.emails.count - maximumValuesPerKey, .email, into: &result)
-        builder.tooMany(customer.phones.count - maximumValuesPerKey, .phone, into: &result)
+        // Index loops, not `prefix(_:)`: a slice per key cost a retain and release per event.
+        let emails = customer.emails, phones = customer.phones
+        for index in 0..<min(emails.count, maximumValuesPerKey) {
+            builder.hash(emails[index], .email, region: nil, normalizer, into: &result)
+        }
+        for index in 0..<min(phones.count, maximumValuesPerKey) {
+            builder.hash(phones[index], .phone, region: region, normalizer, into: &result)
+        }
+        if emails.count > maximumValuesPerKey { builder.tooMany(emails.count - maximumValuesPerKey, .email, into: &result) }
+        if phones.count > maximumValuesPerKey { builder.tooMany(phones.count - maximumValuesPerKey, .phone, into: &result) }
         builder.hash(customer.firstName, .firstName, region: nil, normalizer, into: &result)
         builder.hash(customer.lastName, .lastName, region: nil, normalizer, into: &result)
         builder.hash(customer.gender, .gender, region: nil, normalizer, into: &result)
