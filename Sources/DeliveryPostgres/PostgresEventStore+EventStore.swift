@@ -38,9 +38,9 @@ extension PostgresEventStore {
             }
             var coverage: [CoverageRow: Int64] = [:]
             for (name, counts) in perName {
-                coverage[CoverageRow(name: name, counter: "events")] = counts[0]
+                coverage[CoverageRow(name: name, counter: StoredCoverage.eventsCounter)] = counts[0]
                 for (index, key) in UserDataKey.allCases.enumerated() where counts[index + 1] > 0 {
-                    coverage[CoverageRow(name: name, counter: "key:" + key.rawValue)] = counts[index + 1]
+                    coverage[CoverageRow(name: name, counter: StoredCoverage.keyCounter(key))] = counts[index + 1]
                 }
             }
             try await upsertCoverage(coverage, connection: connection)
@@ -378,47 +378,24 @@ extension PostgresEventStore {
 
     public func coverage(pixel: PixelID) async throws -> MatchKeyCoverage {
         try await withStore("reading coverage") {
-            var byName: [String: MatchKeyCoverage.Counters] = [:]
+            var reader = StoredCoverage.Reader()
             for try await (name, counter, value) in try await client.query(
                 """
                 SELECT event_name, counter, sum(value)::bigint FROM \(unescaped: schema.coverage)
                 WHERE pixel_id = \(pixel.rawValue) GROUP BY event_name, counter
                 """, logger: logger
             ).decode((String, String, Int64).self) {
-                var counters = byName[name] ?? MatchKeyCoverage.Counters()
-                let parts = counter.split(separator: ":", maxSplits: 2).map(String.init)
-                switch parts.first {
-                case "events": counters.events += Int(value)
-                case "key" where parts.count == 2:
-                    if let key = UserDataKey(rawValue: parts[1]) { counters.keyCounts[key.index] += Int(value) }
-                case "rejected" where parts.count == 3:
-                    if let key = UserDataKey(rawValue: parts[1]) {
-                        counters.rejections[key, default: [:]][parts[2], default: 0] += Int(value)
-                    }
-                default: break
-                }
-                byName[name] = counters
+                reader.add(eventName: name, counter: counter, value: value)
             }
-            var coverage = MatchKeyCoverage()
-            for (name, counters) in byName { coverage.add(counters, for: EventName(name)) }
-            return coverage
+            return reader.coverage
         }
     }
 
     public func mergeCoverage(_ coverage: MatchKeyCoverage, pixel: PixelID) async throws {
         var rows: [CoverageRow: Int64] = [:]
-        for name in coverage.eventNames {
-            let counters = coverage[name]
-            let coverageName = CoverageName(pixel: pixel.rawValue, eventName: name.rawValue)
-            func add(_ counter: String, _ value: Int) {
-                guard value != 0 else { return }
-                rows[CoverageRow(name: coverageName, counter: counter), default: 0] += Int64(value)
-            }
-            add("events", counters.events)
-            for key in UserDataKey.allCases { add("key:" + key.rawValue, counters.count(of: key)) }
-            for (key, reasons) in counters.rejections {
-                for (reason, count) in reasons { add("rejected:\(key.rawValue):\(reason)", count) }
-            }
+        for row in StoredCoverage.rows(of: coverage) {
+            let name = CoverageName(pixel: pixel.rawValue, eventName: row.eventName.rawValue)
+            rows[CoverageRow(name: name, counter: row.counter), default: 0] += row.value
         }
         guard !rows.isEmpty else { return }
         try await transaction("merging coverage") { connection in try await upsertCoverage(rows, connection: connection) }

@@ -407,9 +407,9 @@ public final class SQLiteEventStore: EventStore, Sendable {
         }
         var coverage: [CoverageKey: Int64] = [:]
         for (key, counts) in perName {
-            coverage[CoverageKey(pixel: key.pixel.rawValue, eventName: key.eventName.rawValue, counter: "events")] = counts[0]
+            coverage[CoverageKey(pixel: key.pixel.rawValue, eventName: key.eventName.rawValue, counter: StoredCoverage.eventsCounter)] = counts[0]
             for (index, userDataKey) in UserDataKey.allCases.enumerated() where counts[index + 1] > 0 {
-                coverage[CoverageKey(pixel: key.pixel.rawValue, eventName: key.eventName.rawValue, counter: "key:" + userDataKey.rawValue)] =
+                coverage[CoverageKey(pixel: key.pixel.rawValue, eventName: key.eventName.rawValue, counter: StoredCoverage.keyCounter(userDataKey))] =
                     counts[index + 1]
             }
         }
@@ -716,44 +716,21 @@ public final class SQLiteEventStore: EventStore, Sendable {
         try await run("reading coverage") {
             let rows = try await connection.query(
                 "SELECT event_name, counter, value FROM coverage WHERE pixel_id = ?", [.text(pixel.rawValue)])
-            var byName: [String: MatchKeyCoverage.Counters] = [:]
+            var reader = StoredCoverage.Reader()
             for row in rows {
                 guard let name = row.column("event_name")?.string, let counter = row.column("counter")?.string,
                     let value = row.column("value")?.integer
                 else { continue }
-                var counters = byName[name] ?? MatchKeyCoverage.Counters()
-                let parts = counter.split(separator: ":", maxSplits: 2).map(String.init)
-                switch parts.first {
-                case "events": counters.events += Int(value)
-                case "key" where parts.count == 2:
-                    if let key = UserDataKey(rawValue: parts[1]) { counters.keyCounts[key.index] += Int(value) }
-                case "rejected" where parts.count == 3:
-                    if let key = UserDataKey(rawValue: parts[1]) {
-                        counters.rejections[key, default: [:]][parts[2], default: 0] += Int(value)
-                    }
-                default: break
-                }
-                byName[name] = counters
+                reader.add(eventName: name, counter: counter, value: Int64(value))
             }
-            var coverage = MatchKeyCoverage()
-            for (name, counters) in byName { coverage.add(counters, for: EventName(name)) }
-            return coverage
+            return reader.coverage
         }
     }
 
     public func mergeCoverage(_ coverage: MatchKeyCoverage, pixel: PixelID) async throws {
         var entries: [CoverageKey: Int64] = [:]
-        for name in coverage.eventNames {
-            let counters = coverage[name]
-            func add(_ counter: String, _ value: Int) {
-                guard value != 0 else { return }
-                entries[CoverageKey(pixel: pixel.rawValue, eventName: name.rawValue, counter: counter), default: 0] += Int64(value)
-            }
-            add("events", counters.events)
-            for key in UserDataKey.allCases { add("key:" + key.rawValue, counters.count(of: key)) }
-            for (key, reasons) in counters.rejections {
-                for (reason, count) in reasons { add("rejected:\(key.rawValue):\(reason)", count) }
-            }
+        for row in StoredCoverage.rows(of: coverage) {
+            entries[CoverageKey(pixel: pixel.rawValue, eventName: row.eventName.rawValue, counter: row.counter), default: 0] += row.value
         }
         guard !entries.isEmpty else { return }
         try await transaction("merging coverage") { try await upsertCoverage(entries) }
