@@ -19,6 +19,16 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
+        // The events the delivery benchmarks enqueue (shared, so both stores do the same work).
+        .target(
+            name: "BenchmarkEvents",
+            dependencies: [
+                .product(name: "CAPIModel", package: "RoasProof"),
+                .product(name: "Identity", package: "RoasProof"),
+                .product(name: "Delivery", package: "RoasProof"),
+            ],
+            path: "Benchmarks/BenchmarkEvents"
+        ),
         .executableTarget(
             name: "HashingBenchmarks",
             dependencies: [
@@ -54,6 +64,7 @@ let package = Package(
         .executableTarget(
             name: "DeliveryBenchmarks",
             dependencies: [
+                "BenchmarkEvents",
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "CAPIModel", package: "RoasProof"),
                 .product(name: "Identity", package: "RoasProof"),
@@ -72,6 +83,7 @@ let package = Package(
         .executableTarget(
             name: "DeliveryPostgresBenchmarks",
             dependencies: [
+                "BenchmarkEvents",
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "CAPIModel", package: "RoasProof"),
                 .product(name: "Identity", package: "RoasProof"),

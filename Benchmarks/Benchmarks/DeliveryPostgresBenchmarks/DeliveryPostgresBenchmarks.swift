@@ -9,6 +9,7 @@
 // all sharing one schema; here they run in one process, beside the fake Graph server.
 import AsyncHTTPClient
 import Benchmark
+import BenchmarkEvents
 import CAPIModel
 import Delivery
 import DeliveryHTTP
@@ -152,38 +153,3 @@ func withScratchPostgresStores<T: Sendable>(
     }
 }
 
-enum Events {
-    static let pixel: PixelID = "1234567890"
-    static let email = HashedIdentifier(digest: SHA256.hash("jane.doe@example.com"))
-    static let phone = HashedIdentifier(digest: SHA256.hash("15551234567"))
-    static let start = UnixTime.now
-
-    static var fastQueueConfiguration: DeliveryQueue.Configuration {
-        var configuration = DeliveryQueue.Configuration()
-        configuration.encoder = FastServerEventEncoder()
-        return configuration
-    }
-
-    /// The same realistic website purchase as DeliveryBenchmarks.
-    static func purchase(_ index: Int) -> ServerEvent {
-        var userData = UserData(
-            emails: [email], phones: [phone], externalIDs: [HashedIdentifier(digest: SHA256.hash("visitor-\(index)"))],
-            clientIPAddress: "2001:db8::\(String(index % 65_536, radix: 16))",
-            clientUserAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
-            fbc: "fb.1.1767225500123.IwAR2xYz\(index)", fbp: "fb.1.1767225000456.\(1_000_000_000 + index)")
-        userData.countries = [HashedIdentifier(digest: SHA256.hash("us"))]
-        return ServerEvent(
-            eventName: .purchase, eventTime: start, actionSource: .website, userData: userData,
-            customData: CustomData(
-                value: 42.5, currency: "USD",
-                contents: [Content(id: "sku-1", quantity: 2, itemPrice: 12.5), Content(id: "sku-2", quantity: 1, itemPrice: 17.5)],
-                contentType: "product", orderID: "order-\(index)"),
-            eventID: "order-\(index)", eventSourceURL: "https://shop.example.com/checkout/thank-you")
-    }
-
-    static func pending(_ event: ServerEvent, encoder: some ServerEventEncoder) throws -> PendingEvent {
-        PendingEvent(
-            key: EventKey(pixelID: pixel, eventName: event.eventName, eventID: event.eventID ?? ""), eventTime: event.eventTime,
-            actionSource: event.actionSource, json: try encoder.encode(event), matchKeys: UserDataKeySet(event.userData))
-    }
-}
