@@ -39,4 +39,29 @@ public enum Events {
             key: EventKey(pixelID: pixel, eventName: event.eventName, eventID: event.eventID ?? ""), eventTime: event.eventTime,
             actionSource: event.actionSource, json: try encoder.encode(event), matchKeys: UserDataKeySet(event.userData))
     }
+
+    /// Enqueues purchases `0..<count` into `queue`, 5,000 per call (setup, not measured).
+    public static func enqueue(_ count: Int, into queue: DeliveryQueue) async throws {
+        var next = 0
+        while next < count {
+            let chunk = min(5_000, count - next)
+            try await queue.enqueue(contentsOf: (next..<(next + chunk)).map { purchase($0) }, pixel: pixel)
+            next += chunk
+        }
+    }
+
+    /// The benchmarks' pixel, delivered to `baseURL` (a FakeGraphAPI on loopback).
+    public static func destination(baseURL: String) -> PixelDestination {
+        var destination = PixelDestination(pixelID: pixel, accessToken: AccessToken("bench-token"))
+        destination.baseURL = baseURL
+        return destination
+    }
+
+    /// Batches of 1,000 with 4 requests in flight, as every delivery benchmark runs.
+    public static var workerConfiguration: DeliveryWorker.Configuration {
+        var configuration = DeliveryWorker.Configuration()
+        configuration.batchSize = 1_000
+        configuration.maximumConcurrentRequests = 4
+        return configuration
+    }
 }

@@ -174,18 +174,10 @@ let benchmarks: @Sendable () -> Void = {
 func deliver(queued: Int, deliver target: Int, benchmark: Benchmark, validating: Bool) async throws {
     try await withScratchStore { store in
         let queue = DeliveryQueue(store: store, configuration: Events.fastQueueConfiguration)
-        var next = 0
-        while next < queued {
-            let count = min(5_000, queued - next)
-            try await queue.enqueue(contentsOf: (next..<(next + count)).map { Events.purchase($0) }, pixel: Events.pixel)
-            next += count
-        }
+        try await Events.enqueue(queued, into: queue)
         try await withFakeGraphAPI { server in
-            var destination = PixelDestination(pixelID: Events.pixel, accessToken: AccessToken("bench-token"))
-            destination.baseURL = server.baseURL
-            var configuration = DeliveryWorker.Configuration()
-            configuration.batchSize = 1_000
-            configuration.maximumConcurrentRequests = 4
+            let destination = Events.destination(baseURL: server.baseURL)
+            let configuration = Events.workerConfiguration
             let worker = DeliveryWorker(
                 queue: queue, transport: AsyncHTTPClientTransport(), destinations: [destination], configuration: configuration)
             benchmark.startMeasurement()

@@ -96,18 +96,10 @@ let benchmarks: @Sendable () -> Void = {
 /// workers, one per store, delivering all of them over HTTP to a FakeGraphAPI on loopback.
 func deliver(queued: Int, stores: [any EventStore], benchmark: Benchmark) async throws {
     let queue = DeliveryQueue(store: stores[0], configuration: Events.fastQueueConfiguration)
-    var next = 0
-    while next < queued {
-        let count = min(5_000, queued - next)
-        try await queue.enqueue(contentsOf: (next..<(next + count)).map { Events.purchase($0) }, pixel: Events.pixel)
-        next += count
-    }
+    try await Events.enqueue(queued, into: queue)
     try await withFakeGraphAPI { server in
-        var destination = PixelDestination(pixelID: Events.pixel, accessToken: AccessToken("bench-token"))
-        destination.baseURL = server.baseURL
-        var configuration = DeliveryWorker.Configuration()
-        configuration.batchSize = 1_000
-        configuration.maximumConcurrentRequests = 4
+        let destination = Events.destination(baseURL: server.baseURL)
+        var configuration = Events.workerConfiguration
         configuration.idlePollInterval = .milliseconds(100)
         let workers = stores.map { store in
             DeliveryWorker(
