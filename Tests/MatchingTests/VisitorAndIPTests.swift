@@ -57,12 +57,14 @@ import Testing
         let address = try #require(IPAddress(input))
         #expect(address.description == canonical)
         #expect(address.isIPv6 == isIPv6)
+        #expect(IPAddress.isValid(input))
     }
 
     @Test(arguments: ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1.2.3.4:80", "example.com", "1::2::3",
                       ":1:2", "1:2:3:4:5:6:7:8:9", "12345::", "::g", "1.2.3.-4", "1:2:3:4:5:6:7:1.2.3.4"])
     func rejects(input: String) {
         #expect(IPAddress(input) == nil)
+        #expect(!IPAddress.isValid(input))
     }
 
     @Test(arguments: [

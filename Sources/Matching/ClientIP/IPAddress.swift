@@ -17,23 +17,25 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     /// embedded IPv4 tail, surrounding brackets or zone id (`%eth0`, dropped).
     /// Returns `nil` for anything else, including host names and addresses with ports.
     public init?(_ text: some StringProtocol) {
+        guard let storage = Self.parse(text) else { return nil }
+        self.init(storage: storage)
+    }
+
+    /// True when `text` is an address ``init(_:)`` accepts. Cheaper than parsing it: the
+    /// canonical text is not built (validation checks every event's address).
+    public static func isValid(_ text: some StringProtocol) -> Bool { parse(text) != nil }
+
+    private static func parse(_ text: some StringProtocol) -> Storage? {
         var bytes = Array(text.utf8)
         if bytes.first == UInt8(ascii: "["), bytes.last == UInt8(ascii: "]") {
             bytes = Array(bytes.dropFirst().dropLast())
         }
         if let percent = bytes.firstIndex(of: UInt8(ascii: "%")) { bytes = Array(bytes[..<percent]) }
         guard !bytes.isEmpty, bytes.count <= 45 else { return nil }
-        if let v4 = Self.parseIPv4(bytes[...]) {
-            self.init(storage: .v4(v4))
-        } else if let (high, low) = Self.parseIPv6(bytes) {
-            if high == 0, low >> 32 == 0xFFFF {
-                self.init(storage: .v4(UInt32(truncatingIfNeeded: low)))  // IPv4-mapped
-            } else {
-                self.init(storage: .v6(high, low))
-            }
-        } else {
-            return nil
-        }
+        if let v4 = parseIPv4(bytes[...]) { return .v4(v4) }
+        guard let (high, low) = parseIPv6(bytes) else { return nil }
+        if high == 0, low >> 32 == 0xFFFF { return .v4(UInt32(truncatingIfNeeded: low)) }  // IPv4-mapped
+        return .v6(high, low)
     }
 
     init(storage: Storage) {

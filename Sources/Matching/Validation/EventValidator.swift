@@ -263,7 +263,7 @@ public struct EventValidator: Sendable {
                 add("user_data.fbp", .invalidCookie, error.message, nil)
             }
         }
-        if let ip = userData.clientIPAddress, IPAddress(ip) == nil {
+        if let ip = userData.clientIPAddress, !IPAddress.isValid(ip) {
             add("user_data.client_ip_address", .invalidIPAddress, "is not an IPv4 or IPv6 address; pass the buyer's address without a port", nil)
         }
         checkLength(userData.clientUserAgent, "user_data.client_user_agent", limits.userAgent)
