@@ -13,7 +13,7 @@ extension PostgresEventStore {
     public func append(_ events: [PendingEvent], at now: Timestamp) async throws -> AppendResult {
         guard !events.isEmpty else { return AppendResult(insertedCount: 0) }
         let chunkSize = configuration.maximumEventsPerStatement
-        return try await transaction("appending events") { connection in
+        return try await transaction("appending events") { [self] connection in
             var inserted = Set<EventKey>()
             var start = 0
             while start < events.count {
@@ -126,7 +126,7 @@ extension PostgresEventStore {
     public func lease(pixel: PixelID, now: Timestamp, limit: Int, leaseDuration: Duration) async throws -> [LeasedEvent] {
         guard limit > 0 else { return [] }
         let leaseEnd = now + leaseDuration
-        return try await withStore("leasing events") {
+        return try await withStore("leasing events") { [self] in
             // SKIP LOCKED: rows another worker is leasing right now are passed over, not waited for.
             let rows = try await client.query(
                 """
@@ -156,7 +156,7 @@ extension PostgresEventStore {
     }
 
     public func nextDueTime(pixel: PixelID) async throws -> Timestamp? {
-        try await withStore("reading the next due time") {
+        try await withStore("reading the next due time") { [self] in
             var due: Int64?
             for try await value in try await client.query(
                 "SELECT min(due_at) FROM \(unescaped: schema.events) WHERE pixel_id = \(pixel.rawValue) AND state <= 1",
@@ -172,7 +172,7 @@ extension PostgresEventStore {
 
     public func settle(_ settlement: Settlement, at now: Timestamp) async throws {
         guard settlement.attempt != nil || !settlement.events.isEmpty else { return }
-        try await transaction("settling an attempt") { connection in
+        try await transaction("settling an attempt") { [self] connection in
             let counted = settlement.attempt == nil ? 0 : 1
             if let receipt = settlement.attempt {
                 var attemptID: Int64 = 0
@@ -252,7 +252,7 @@ extension PostgresEventStore {
     }
 
     public func releaseAllLeases(at now: Timestamp) async throws -> Int {
-        try await withStore("releasing leases") {
+        try await withStore("releasing leases") { [self] in
             try await count(
                 """
                 WITH released AS (
@@ -298,7 +298,7 @@ extension PostgresEventStore {
     }
 
     public func parkedEvents(pixel: PixelID?, after cursor: EventRecordID?, limit: Int) async throws -> [EventStatusReport] {
-        try await withStore("listing parked events") {
+        try await withStore("listing parked events") { [self] in
             try await reports(
                 """
                 SELECT \(unescaped: Self.reportColumns) FROM \(unescaped: schema.events)
@@ -310,7 +310,7 @@ extension PostgresEventStore {
     }
 
     public func status(of id: EventRecordID) async throws -> EventStatusReport? {
-        try await withStore("reading an event") {
+        try await withStore("reading an event") { [self] in
             try await reports(
                 "SELECT \(unescaped: Self.reportColumns) FROM \(unescaped: schema.events) WHERE id = \(id.rawValue)"
             ).first
@@ -318,7 +318,7 @@ extension PostgresEventStore {
     }
 
     public func status(of key: EventKey) async throws -> EventStatusReport? {
-        try await withStore("reading an event") {
+        try await withStore("reading an event") { [self] in
             try await reports(
                 """
                 SELECT \(unescaped: Self.reportColumns) FROM \(unescaped: schema.events)
@@ -329,7 +329,7 @@ extension PostgresEventStore {
     }
 
     public func attempts(for id: EventRecordID) async throws -> [RecordedAttempt] {
-        try await withStore("reading attempts") {
+        try await withStore("reading attempts") { [self] in
             let rows = try await client.query(
                 """
                 SELECT a.id, a.pixel_id, a.started_at, a.duration_ms, a.request_body, a.event_count, a.http_status,
@@ -358,7 +358,7 @@ extension PostgresEventStore {
 
     public func replay(_ ids: [EventRecordID], at now: Timestamp) async throws -> [EventRecordID] {
         guard !ids.isEmpty else { return [] }
-        return try await withStore("replaying events") {
+        return try await withStore("replaying events") { [self] in
             var replayed: [EventRecordID] = []
             for try await id in try await client.query(
                 """
@@ -377,7 +377,7 @@ extension PostgresEventStore {
     // MARK: Coverage, counts, pruning
 
     public func coverage(pixel: PixelID) async throws -> MatchKeyCoverage {
-        try await withStore("reading coverage") {
+        try await withStore("reading coverage") { [self] in
             var reader = StoredCoverage.Reader()
             for try await (name, counter, value) in try await client.query(
                 """
@@ -398,11 +398,11 @@ extension PostgresEventStore {
             rows[CoverageRow(name: name, counter: row.counter), default: 0] += row.value
         }
         guard !rows.isEmpty else { return }
-        try await transaction("merging coverage") { connection in try await upsertCoverage(rows, connection: connection) }
+        try await transaction("merging coverage") { [self, rows] connection in try await upsertCoverage(rows, connection: connection) }
     }
 
     public func counts(pixel: PixelID?) async throws -> EventCounts {
-        try await withStore("counting events") {
+        try await withStore("counting events") { [self] in
             var counts = EventCounts()
             for try await (state, number) in try await client.query(
                 """
@@ -423,7 +423,7 @@ extension PostgresEventStore {
     }
 
     public func pruneDelivered(before cutoff: Timestamp) async throws -> Int {
-        try await transaction("pruning delivered events") { connection in
+        try await transaction("pruning delivered events") { [self] connection in
             try await connection.checkedQuery(
                 """
                 DELETE FROM \(unescaped: schema.attemptEvents) WHERE event_row IN (
@@ -454,7 +454,7 @@ extension PostgresEventStore {
     // MARK: Pixel holds
 
     public func pixelHolds(at now: Timestamp) async throws -> [PixelID: PixelHold] {
-        try await withStore("reading pixel holds") {
+        try await withStore("reading pixel holds") { [self] in
             var holds: [PixelID: PixelHold] = [:]
             for try await (pixel, pausedUntil, suspension) in try await client.query(
                 """
@@ -470,7 +470,7 @@ extension PostgresEventStore {
     }
 
     public func updatePixelHold(_ pixel: PixelID, _ change: PixelHoldChange, at now: Timestamp) async throws -> PixelHold {
-        try await transaction("updating a pixel hold") { connection in
+        try await transaction("updating a pixel hold") { [self] connection in
             // Make sure a row exists to lock, then read it under the lock.
             try await connection.checkedQuery(
                 "INSERT INTO \(unescaped: schema.pixelHolds) (pixel_id) VALUES (\(pixel.rawValue)) ON CONFLICT DO NOTHING",

@@ -4,7 +4,7 @@ import PostgresNIO
 
 extension PostgresEventStore: InspectableEventStore {
     public func pixelIDs() async throws -> [PixelID] {
-        try await withStore("listing pixels") {
+        try await withStore("listing pixels") { [self] in
             // Coverage rows outlive pruned events, so a pixel whose events were all pruned is still listed.
             var pixels: [PixelID] = []
             for try await pixel in try await client.query(
@@ -25,7 +25,7 @@ extension PostgresEventStore: InspectableEventStore {
     public func events(matching filter: EventFilter, after cursor: EventRecordID?, limit: Int) async throws
         -> [EventStatusReport]
     {
-        try await withStore("listing events") {
+        try await withStore("listing events") { [self] in
             try await reports(
                 """
                 SELECT \(unescaped: Self.reportColumns) FROM \(unescaped: schema.events)
@@ -42,7 +42,7 @@ extension PostgresEventStore: InspectableEventStore {
     public func recentAttempts(matching filter: AttemptFilter, before cursor: AttemptID?, limit: Int) async throws
         -> [RecordedAttempt]
     {
-        try await withStore("listing attempts") {
+        try await withStore("listing attempts") { [self] in
             let failuresOnly = filter.failuresOnly
             let rows = try await client.query(
                 """
@@ -58,7 +58,7 @@ extension PostgresEventStore: InspectableEventStore {
 
     public func latestAttempts(for ids: [EventRecordID]) async throws -> [EventRecordID: RecordedAttempt] {
         guard !ids.isEmpty else { return [:] }
-        return try await withStore("reading latest attempts") {
+        return try await withStore("reading latest attempts") { [self] in
             let rows = try await client.query(
                 """
                 SELECT l.event_row, \(unescaped: Self.attemptColumns) FROM \(unescaped: schema.attempts) a JOIN (

@@ -205,7 +205,7 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
 
     /// The schema version recorded in the database (0 before the first migration).
     public func schemaVersion() async throws -> Int {
-        try await withStore("reading the schema version") {
+        try await withStore("reading the schema version") { [self] in
             let exists = try await self.client.query(
                 "SELECT to_regclass(\(self.schema.schemaVersion)) IS NOT NULL", logger: self.logger
             ).decode(Bool.self).reduce(false) { $0 || $1 }
@@ -246,26 +246,35 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
     }
 
     /// Runs `body` once the store is ready, turning failures into ``DeliveryError``s.
-    func withStore<T: Sendable>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+    ///
+    /// `body` runs in a task of its own, so that the caller's cancellation cannot reach it:
+    /// postgres-nio cancels the queries of a cancelled task, which could cut a transaction
+    /// short (its ROLLBACK skipped) and hand an aborted transaction back to the pool.
+    func withStore<T: Sendable>(_ operation: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         try await awaitStartup()
-        return try await withConnectionErrors(operation, body)
+        return try await Task { try await withConnectionErrors(operation, body) }.value
     }
 
     /// Runs `body` in a transaction once the store is ready. Deadlocks and serialization
     /// failures (which PostgreSQL resolves by aborting one transaction) are retried.
+    ///
+    /// Like ``withStore(_:_:)``, the transaction runs in a task of its own, out of reach of the
+    /// caller's cancellation.
     func transaction<T: Sendable>(
-        _ operation: String, _ body: (PostgresConnection) async throws -> T
+        _ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try await awaitStartup()
         let logger = self.logger
         var attempt = 1
         while true {
             do {
-                return try await withConnectionErrors(operation) {
-                    try await self.client.withConnection { connection in
-                        try await Self.inTransaction(connection, logger: logger) { try await body(connection) }
+                return try await Task {
+                    try await withConnectionErrors(operation) {
+                        try await self.client.withConnection { connection in
+                            try await Self.inTransaction(connection, logger: logger) { try await body(connection) }
+                        }
                     }
-                }
+                }.value
             } catch let error as DeliveryError where attempt < 5 && Self.isRetryable(error.underlying) {
                 attempt += 1
                 logger.debug(

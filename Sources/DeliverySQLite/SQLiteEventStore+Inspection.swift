@@ -6,7 +6,7 @@ extension SQLiteEventStore: InspectableEventStore {
     public func pixelIDs() async throws -> [PixelID] {
         try await run("listing pixels") {
             // Coverage rows outlive pruned events, so a pixel whose events were all pruned is still listed.
-            let rows = try await connection.query(
+            let rows = try await query(
                 "SELECT pixel_id FROM events UNION SELECT pixel_id FROM coverage ORDER BY pixel_id")
             return rows.compactMap { $0.column("pixel_id")?.string.map { PixelID($0) } }
         }
@@ -36,7 +36,7 @@ extension SQLiteEventStore: InspectableEventStore {
             }
             sql += " ORDER BY id LIMIT ?"
             binds.append(.integer(SQLiteInt64(max(0, limit))))
-            return try await connection.query(sql, binds).map(Self.report)
+            return try await query(sql, binds).map(Self.report)
         }
     }
 
@@ -56,7 +56,7 @@ extension SQLiteEventStore: InspectableEventStore {
             }
             sql += " ORDER BY id DESC LIMIT ?"
             binds.append(.integer(SQLiteInt64(max(0, limit))))
-            return try await connection.query(sql, binds).map(Self.recordedAttempt)
+            return try await query(sql, binds).map(Self.recordedAttempt)
         }
     }
 
@@ -68,7 +68,7 @@ extension SQLiteEventStore: InspectableEventStore {
             while start < ids.count {
                 let chunk = ids[start..<min(start + 500, ids.count)]
                 let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                let rows = try await connection.query(
+                let rows = try await query(
                     """
                     SELECT l.event_row AS event_row, a.* FROM attempts a JOIN (
                         SELECT event_row, max(attempt_id) AS attempt_id FROM attempt_events

@@ -140,16 +140,16 @@ public final class SQLiteEventStore: EventStore, Sendable {
 
     private func configureAndMigrate() async throws {
         try await run("configure") {
-            _ = try await connection.query("PRAGMA journal_mode = WAL")
-            _ = try await connection.query("PRAGMA synchronous = \(configuration.synchronous.pragma)")
-            _ = try await connection.query("PRAGMA busy_timeout = \(configuration.busyTimeoutMilliseconds)")
-            _ = try await connection.query("PRAGMA temp_store = MEMORY")
-            _ = try await connection.query("PRAGMA cache_size = -\(max(0, configuration.cacheSizeKiB))")
-            _ = try await connection.query("PRAGMA wal_autocheckpoint = \(max(0, configuration.walAutocheckpointPages))")
+            _ = try await query("PRAGMA journal_mode = WAL")
+            _ = try await query("PRAGMA synchronous = \(configuration.synchronous.pragma)")
+            _ = try await query("PRAGMA busy_timeout = \(configuration.busyTimeoutMilliseconds)")
+            _ = try await query("PRAGMA temp_store = MEMORY")
+            _ = try await query("PRAGMA cache_size = -\(max(0, configuration.cacheSizeKiB))")
+            _ = try await query("PRAGMA wal_autocheckpoint = \(max(0, configuration.walAutocheckpointPages))")
             if let bytes = configuration.maximumSizeBytes {
-                let pageSize = try await connection.query("PRAGMA page_size").first?.columns.first?.data.integer ?? 4_096
+                let pageSize = try await query("PRAGMA page_size").first?.columns.first?.data.integer ?? 4_096
                 let pages = max(1, (max(0, bytes) + Int(pageSize) - 1) / max(1, Int(pageSize)))
-                _ = try await connection.query("PRAGMA max_page_count = \(pages)")
+                _ = try await query("PRAGMA max_page_count = \(pages)")
             }
         }
         let current = try await schemaVersion()
@@ -161,8 +161,8 @@ public final class SQLiteEventStore: EventStore, Sendable {
         }
         for migration in SQLiteSchema.migrations where migration.version > current {
             try await transaction("migrate to schema \(migration.version)") {
-                for statement in migration.statements { _ = try await connection.query(statement) }
-                _ = try await connection.query("PRAGMA user_version = \(migration.version)")
+                for statement in migration.statements { _ = try await query(statement) }
+                _ = try await query("PRAGMA user_version = \(migration.version)")
             }
             logger.info("migrated SQLite store", metadata: ["capi.sqlite.schema_version": "\(migration.version)"])
         }
@@ -171,7 +171,7 @@ public final class SQLiteEventStore: EventStore, Sendable {
     /// The schema version recorded in the file.
     public func schemaVersion() async throws -> Int {
         try await run("read schema version") {
-            let rows = try await connection.query("PRAGMA user_version")
+            let rows = try await query("PRAGMA user_version")
             return Int(rows.first?.columns.first?.data.integer ?? 0)
         }
     }
@@ -180,7 +180,7 @@ public final class SQLiteEventStore: EventStore, Sendable {
     public func connectionPragma(_ name: String) async throws -> Int? {
         guard name.allSatisfy({ $0.isLetter || $0 == "_" }) else { return nil }
         return try await run("reading PRAGMA \(name)") {
-            try await connection.query("PRAGMA \(name)").first?.columns.first?.data.integer.map { Int($0) }
+            try await query("PRAGMA \(name)").first?.columns.first?.data.integer.map { Int($0) }
         }
     }
 
@@ -189,13 +189,22 @@ public final class SQLiteEventStore: EventStore, Sendable {
     public func connectionPragmaRows(_ pragma: String) async throws -> [String] {
         guard pragma.allSatisfy({ $0.isLetter || $0.isNumber || "_()'".contains($0) }) else { return [] }
         return try await run("reading PRAGMA") {
-            try await connection.query("PRAGMA \(pragma)").map { row in
+            try await query("PRAGMA \(pragma)").map { row in
                 row.columns.map { $0.data.string ?? "" }.joined(separator: " ")
             }
         }
     }
 
     // MARK: Plumbing
+
+    /// Runs one statement, in a task of its own so that the caller's cancellation cannot reach
+    /// it: sqlite-nio refuses to start a query for a cancelled task, and a store operation cut
+    /// short that way would leave its transaction open (its COMMIT or ROLLBACK never run) on the
+    /// store's only connection, or fail a group commit that carries other callers' events.
+    func query(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
+        let connection = self.connection
+        return try await Task { try await connection.query(sql, binds) }.value
+    }
 
     func run<T: Sendable>(_ operation: String, _ body: () async throws -> T) async throws -> T {
         do {
@@ -237,13 +246,13 @@ public final class SQLiteEventStore: EventStore, Sendable {
 
     /// Runs `body` in a transaction; must be called with the lock held.
     private func inTransaction<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        _ = try await connection.query("BEGIN IMMEDIATE")
+        _ = try await query("BEGIN IMMEDIATE")
         do {
             let value = try await body()
-            _ = try await connection.query("COMMIT")
+            _ = try await query("COMMIT")
             return value
         } catch {
-            _ = try? await connection.query("ROLLBACK")
+            _ = try? await query("ROLLBACK")
             throw error
         }
     }
@@ -334,43 +343,144 @@ public final class SQLiteEventStore: EventStore, Sendable {
         // Small commits (group commit of single events) learn which rows were inserted from
         // RETURNING, in the same round trip. Large ones compare the row count against the
         // largest id before the insert: two cheap queries instead of a thousand result rows.
-        let returning = all.count <= Self.returningLimit
-        var maxBefore: SQLiteData = .integer(0)
-        if !returning {
-            maxBefore = try await connection.query("SELECT coalesce(max(id), 0) AS m FROM events").first?
-                .column("m") ?? .integer(0)
+        let isNew: [Bool]
+        if all.count <= Self.returningLimit {
+            let insertedIDs = try await insertRows(all[...], returning: true)
+            isNew = try await newRows(of: all, inserted: .ids(insertedIDs))
+        } else {
+            let maxBefore = try await largestRowID()
+            _ = try await insertRows(all[...], returning: false)
+            isNew = try await newRows(of: all, inserted: .above(maxBefore))
         }
-        var insertedIDs: [SQLiteData] = []
-        var start = 0
-        while start < all.count {
-            let chunk = all[start..<min(start + Self.insertChunk, all.count)]
-            var binds: [SQLiteData] = []
-            binds.reserveCapacity(chunk.count * 8)
-            for (event, now) in chunk {
-                binds.append(.text(event.key.pixelID.rawValue))
-                binds.append(.text(event.key.eventName.rawValue))
-                binds.append(.text(event.key.eventID))
-                binds.append(.integer(SQLiteInt64(event.eventTime.seconds)))
-                binds.append(.text(event.actionSource.rawValue))
-                binds.append(.text(event.json))
-                binds.append(.integer(SQLiteInt64(now.milliseconds)))
-                binds.append(.integer(SQLiteInt64(now.milliseconds)))
+        var results: [AppendResult] = []
+        var index = 0
+        for request in requests {
+            results.append(Self.result(of: request.events, isNew: isNew[index..<(index + request.events.count)]))
+            index += request.events.count
+        }
+        return results
+    }
+
+    /// Inserts each chunk as it arrives, in one transaction of its own (outside group commit),
+    /// so the caller prepares the next chunk while SQLite stores this one.
+    public func append(chunks: PendingEventChunks, at now: Timestamp) async throws -> AppendResult {
+        /// An error of the caller's stream, to be rethrown as it was.
+        struct SourceFailure: Error { var error: any Error }
+
+        await lock.lock()
+        defer { lock.unlock() }
+        do {
+            let result = try await inTransaction { () async throws -> AppendResult in
+                let maxBefore = try await largestRowID()
+                var all: [(event: PendingEvent, now: Timestamp)] = []
+                var iterator = chunks.makeAsyncIterator()
+                while true {
+                    let chunk: [PendingEvent]?
+                    do { chunk = try await iterator.next() } catch { throw SourceFailure(error: error) }
+                    guard let chunk else { break }
+                    let start = all.count
+                    all += chunk.lazy.map { (event: $0, now: now) }
+                    _ = try await insertRows(all[start...], returning: false)
+                }
+                // A stream cut short by cancellation ends without an error: store none of it.
+                if Task.isCancelled { throw SourceFailure(error: CancellationError()) }
+                let isNew = try await newRows(of: all, inserted: .above(maxBefore))
+                return Self.result(of: all.map(\.event), isNew: isNew[...])
             }
-            let rows = try await connection.query(
-                """
-                INSERT INTO events (pixel_id, event_name, event_id, event_time, action_source, payload, enqueued_at, due_at)
-                VALUES \(Self.placeholders(rows: chunk.count, columns: 8))
-                ON CONFLICT (pixel_id, event_name, event_id) DO NOTHING\(returning ? " RETURNING id" : "")
-                """, binds)
+            appendCommits.withLock { $0 += 1 }
+            return result
+        } catch let failure as SourceFailure {
+            throw failure.error
+        } catch {
+            throw Self.storeError("appending events failed; nothing of this call was stored", error)
+        }
+    }
+
+    private static func result(of events: [PendingEvent], isNew: ArraySlice<Bool>) -> AppendResult {
+        var result = AppendResult(insertedCount: 0)
+        for (event, new) in zip(events, isNew) {
+            if new { result.insertedCount += 1 } else { result.duplicates.append(event.key) }
+        }
+        return result
+    }
+
+    private func largestRowID() async throws -> SQLiteData {
+        try await query("SELECT coalesce(max(id), 0) AS m FROM events").first?.column("m") ?? .integer(0)
+    }
+
+    /// Inserts events as new rows, skipping keys already stored; inside a transaction.
+    /// - Returns: the ids of the inserted rows when `returning`, otherwise nothing.
+    private func insertRows(
+        _ items: ArraySlice<(event: PendingEvent, now: Timestamp)>, returning: Bool
+    ) async throws -> [SQLiteData] {
+        var insertedIDs: [SQLiteData] = []
+        var start = items.startIndex
+        while start < items.endIndex {
+            let chunk = items[start..<min(start + Self.insertChunk, items.endIndex)]
+            let first = chunk[chunk.startIndex]
+            let shared = chunk.allSatisfy { $0.event.key.pixelID == first.event.key.pixelID && $0.now == first.now }
+            var binds: [SQLiteData] = []
+            let sql: String
+            if shared {
+                // One pixel and one time for every row (every batched enqueue): bind them once.
+                // SQLite compiles each placeholder of a multi-row insert, so five per row
+                // instead of eight is measurably cheaper.
+                binds.reserveCapacity(2 + chunk.count * 5)
+                binds.append(.text(first.event.key.pixelID.rawValue))
+                binds.append(.integer(SQLiteInt64(first.now.milliseconds)))
+                for (event, _) in chunk {
+                    binds.append(.text(event.key.eventName.rawValue))
+                    binds.append(.text(event.key.eventID))
+                    binds.append(.integer(SQLiteInt64(event.eventTime.seconds)))
+                    binds.append(.text(event.actionSource.rawValue))
+                    binds.append(.text(event.json))
+                }
+                sql = """
+                    INSERT INTO events (pixel_id, event_name, event_id, event_time, action_source, payload, enqueued_at, due_at)
+                    SELECT ?1, column1, column2, column3, column4, column5, ?2, ?2
+                    FROM (VALUES \(Self.placeholders(rows: chunk.count, columns: 5))) WHERE true
+                    """
+            } else {
+                binds.reserveCapacity(chunk.count * 8)
+                for (event, now) in chunk {
+                    binds.append(.text(event.key.pixelID.rawValue))
+                    binds.append(.text(event.key.eventName.rawValue))
+                    binds.append(.text(event.key.eventID))
+                    binds.append(.integer(SQLiteInt64(event.eventTime.seconds)))
+                    binds.append(.text(event.actionSource.rawValue))
+                    binds.append(.text(event.json))
+                    binds.append(.integer(SQLiteInt64(now.milliseconds)))
+                    binds.append(.integer(SQLiteInt64(now.milliseconds)))
+                }
+                sql = """
+                    INSERT INTO events (pixel_id, event_name, event_id, event_time, action_source, payload, enqueued_at, due_at)
+                    VALUES \(Self.placeholders(rows: chunk.count, columns: 8))
+                    """
+            }
+            let rows = try await query(
+                sql + " ON CONFLICT (pixel_id, event_name, event_id) DO NOTHING" + (returning ? " RETURNING id" : ""), binds)
             for row in rows { insertedIDs.append(row.columns.first?.data ?? .null) }
             start += chunk.count
         }
+        return insertedIDs
+    }
+
+    /// Which rows an insert added: the ids RETURNING gave, or every id above the largest before.
+    private enum InsertedRows {
+        case ids([SQLiteData])
+        case above(SQLiteData)
+    }
+
+    /// Works out which of `all` were new (not duplicates of stored keys) and adds their
+    /// coverage counters; inside the transaction that inserted them.
+    private func newRows(of all: [(event: PendingEvent, now: Timestamp)], inserted: InsertedRows) async throws -> [Bool] {
         let insertedCount: Int
-        if returning {
-            insertedCount = insertedIDs.count
-        } else {
+        switch inserted {
+        case .ids(let ids):
+            insertedCount = ids.count
+        case .above(let maxBefore):
             insertedCount = Int(
-                try await connection.query("SELECT count(*) AS n FROM events WHERE id > ?", [maxBefore])
+                try await query("SELECT count(*) AS n FROM events WHERE id > ?", [maxBefore])
                     .first?.column("n")?.integer ?? 0)
         }
 
@@ -378,11 +488,12 @@ public final class SQLiteEventStore: EventStore, Sendable {
         var isNew = Array(repeating: true, count: all.count)
         if insertedCount != all.count {
             let rows: [SQLiteRow]
-            if returning {
-                rows = try await connection.query(
-                    "SELECT pixel_id, event_name, event_id FROM events WHERE id IN \(Self.list(insertedIDs.count))", insertedIDs)
-            } else {
-                rows = try await connection.query("SELECT pixel_id, event_name, event_id FROM events WHERE id > ?", [maxBefore])
+            switch inserted {
+            case .ids(let ids):
+                rows = try await query(
+                    "SELECT pixel_id, event_name, event_id FROM events WHERE id IN \(Self.list(ids.count))", ids)
+            case .above(let maxBefore):
+                rows = try await query("SELECT pixel_id, event_name, event_id FROM events WHERE id > ?", [maxBefore])
             }
             var fresh = Set(rows.map { row in
                 EventKey(
@@ -414,18 +525,7 @@ public final class SQLiteEventStore: EventStore, Sendable {
             }
         }
         try await upsertCoverage(coverage)
-
-        var results: [AppendResult] = []
-        var index = 0
-        for request in requests {
-            var result = AppendResult(insertedCount: 0)
-            for event in request.events {
-                if isNew[index] { result.insertedCount += 1 } else { result.duplicates.append(event.key) }
-                index += 1
-            }
-            results.append(result)
-        }
-        return results
+        return isNew
     }
 
     private struct EventNameKey: Hashable {
@@ -448,7 +548,7 @@ public final class SQLiteEventStore: EventStore, Sendable {
             for (key, value) in chunk {
                 binds += [.text(key.pixel), .text(key.eventName), .text(key.counter), .integer(SQLiteInt64(value))]
             }
-            _ = try await connection.query(
+            _ = try await query(
                 """
                 INSERT INTO coverage (pixel_id, event_name, counter, value) VALUES \(Self.placeholders(rows: chunk.count, columns: 4))
                 ON CONFLICT (pixel_id, event_name, counter) DO UPDATE SET value = value + excluded.value
@@ -463,7 +563,7 @@ public final class SQLiteEventStore: EventStore, Sendable {
         guard limit > 0 else { return [] }
         let leaseEnd = now + leaseDuration
         return try await run("leasing events") {
-            let rows = try await connection.query(
+            let rows = try await query(
                 """
                 UPDATE events SET state = 1, due_at = ?
                 WHERE id IN (
@@ -489,7 +589,7 @@ public final class SQLiteEventStore: EventStore, Sendable {
 
     public func nextDueTime(pixel: PixelID) async throws -> Timestamp? {
         try await run("reading the next due time") {
-            let rows = try await connection.query(
+            let rows = try await query(
                 "SELECT min(due_at) AS due FROM events WHERE pixel_id = ? AND state <= 1", [.text(pixel.rawValue)])
             return rows.first?.column("due")?.integer.map { Timestamp(milliseconds: Int64($0)) }
         }
@@ -503,7 +603,7 @@ public final class SQLiteEventStore: EventStore, Sendable {
             let counted: SQLiteInt64 = settlement.attempt == nil ? 0 : 1
             if let receipt = settlement.attempt {
                 let messages = String(decoding: try CAPIJSON.encode(receipt.messages), as: UTF8.self)
-                let rows = try await connection.query(
+                let rows = try await query(
                     """
                     INSERT INTO attempts (pixel_id, started_at, duration_ms, request_body, event_count, http_status,
                         response_body, fbtrace_id, events_received, messages, error_code, error_subcode, error_message, outcome)
@@ -525,7 +625,7 @@ public final class SQLiteEventStore: EventStore, Sendable {
                     var binds: [SQLiteData] = []
                     binds.reserveCapacity(chunk.count * 2)
                     for id in chunk { binds += [.integer(SQLiteInt64(id.rawValue)), .integer(attemptID)] }
-                    _ = try await connection.query(
+                    _ = try await query(
                         "INSERT OR IGNORE INTO attempt_events (event_row, attempt_id) VALUES \(Self.placeholders(rows: chunk.count, columns: 2))",
                         binds)
                     start += chunk.count
@@ -579,7 +679,7 @@ public final class SQLiteEventStore: EventStore, Sendable {
         var start = 0
         while start < ids.count {
             let chunk = ids[start..<min(start + 1_000, ids.count)]
-            _ = try await connection.query(
+            _ = try await query(
                 sql + " " + Self.list(chunk.count), leading + chunk.map { .integer(SQLiteInt64($0.rawValue)) })
             start += chunk.count
         }
@@ -590,7 +690,7 @@ public final class SQLiteEventStore: EventStore, Sendable {
 
     public func releaseAllLeases(at now: Timestamp) async throws -> Int {
         try await run("releasing leases") {
-            let rows = try await connection.query(
+            let rows = try await query(
                 "UPDATE events SET state = 0, due_at = ? WHERE state = 1 RETURNING id",
                 [.integer(SQLiteInt64(now.milliseconds))])
             return rows.count
@@ -640,13 +740,13 @@ public final class SQLiteEventStore: EventStore, Sendable {
             }
             sql += " ORDER BY id LIMIT ?"
             binds.append(.integer(SQLiteInt64(limit)))
-            return try await connection.query(sql, binds).map(Self.report)
+            return try await query(sql, binds).map(Self.report)
         }
     }
 
     public func status(of id: EventRecordID) async throws -> EventStatusReport? {
         try await run("reading an event") {
-            try await connection.query(
+            try await query(
                 "SELECT \(Self.reportColumns) FROM events WHERE id = ?", [.integer(SQLiteInt64(id.rawValue))]
             ).first.map(Self.report)
         }
@@ -654,7 +754,7 @@ public final class SQLiteEventStore: EventStore, Sendable {
 
     public func status(of key: EventKey) async throws -> EventStatusReport? {
         try await run("reading an event") {
-            try await connection.query(
+            try await query(
                 "SELECT \(Self.reportColumns) FROM events WHERE pixel_id = ? AND event_name = ? AND event_id = ?",
                 [.text(key.pixelID.rawValue), .text(key.eventName.rawValue), .text(key.eventID)]
             ).first.map(Self.report)
@@ -663,7 +763,7 @@ public final class SQLiteEventStore: EventStore, Sendable {
 
     public func attempts(for id: EventRecordID) async throws -> [RecordedAttempt] {
         try await run("reading attempts") {
-            let rows = try await connection.query(
+            let rows = try await query(
                 """
                 SELECT a.* FROM attempts a JOIN attempt_events e ON e.attempt_id = a.id
                 WHERE e.event_row = ? ORDER BY a.id
@@ -697,7 +797,7 @@ public final class SQLiteEventStore: EventStore, Sendable {
             var start = 0
             while start < ids.count {
                 let chunk = ids[start..<min(start + 1_000, ids.count)]
-                let rows = try await connection.query(
+                let rows = try await query(
                     """
                     UPDATE events SET state = 0, due_at = ?, attempts = 0, parked_at = NULL, park_code = NULL,
                         park_message = NULL, park_graph_code = NULL, park_graph_subcode = NULL
@@ -714,7 +814,7 @@ public final class SQLiteEventStore: EventStore, Sendable {
 
     public func coverage(pixel: PixelID) async throws -> MatchKeyCoverage {
         try await run("reading coverage") {
-            let rows = try await connection.query(
+            let rows = try await query(
                 "SELECT event_name, counter, value FROM coverage WHERE pixel_id = ?", [.text(pixel.rawValue)])
             var reader = StoredCoverage.Reader()
             for row in rows {
@@ -739,15 +839,15 @@ public final class SQLiteEventStore: EventStore, Sendable {
     public func pruneDelivered(before cutoff: Timestamp) async throws -> Int {
         try await transaction("pruning delivered events") {
             let bind: [SQLiteData] = [.integer(SQLiteInt64(cutoff.milliseconds))]
-            _ = try await connection.query(
+            _ = try await query(
                 """
                 DELETE FROM attempt_events WHERE event_row IN (
                     SELECT id FROM events WHERE state = 2 AND delivered_at < ?
                 )
                 """, bind)
-            _ = try await connection.query("DELETE FROM events WHERE state = 2 AND delivered_at < ?", bind)
-            let deleted = try await connection.query("SELECT changes() AS n").first?.column("n")?.integer ?? 0
-            _ = try await connection.query(
+            _ = try await query("DELETE FROM events WHERE state = 2 AND delivered_at < ?", bind)
+            let deleted = try await query("SELECT changes() AS n").first?.column("n")?.integer ?? 0
+            _ = try await query(
                 """
                 DELETE FROM attempts WHERE NOT EXISTS (
                     SELECT 1 FROM attempt_events WHERE attempt_events.attempt_id = attempts.id
@@ -761,7 +861,7 @@ public final class SQLiteEventStore: EventStore, Sendable {
 
     public func pixelHolds(at now: Timestamp) async throws -> [PixelID: PixelHold] {
         try await run("reading pixel holds") {
-            let rows = try await connection.query(
+            let rows = try await query(
                 "SELECT pixel_id, paused_until, suspension FROM pixel_holds WHERE paused_until > ? OR suspension IS NOT NULL",
                 [.integer(SQLiteInt64(now.milliseconds))])
             var holds: [PixelID: PixelHold] = [:]
@@ -776,17 +876,17 @@ public final class SQLiteEventStore: EventStore, Sendable {
 
     public func updatePixelHold(_ pixel: PixelID, _ change: PixelHoldChange, at now: Timestamp) async throws -> PixelHold {
         try await transaction("updating a pixel hold") {
-            let rows = try await connection.query(
+            let rows = try await query(
                 "SELECT paused_until, suspension FROM pixel_holds WHERE pixel_id = ?", [.text(pixel.rawValue)])
             let current = try rows.first.map(Self.hold) ?? PixelHold()
             let updated = change.applied(to: current, at: now)
             if updated.isEmpty {
-                _ = try await connection.query("DELETE FROM pixel_holds WHERE pixel_id = ?", [.text(pixel.rawValue)])
+                _ = try await query("DELETE FROM pixel_holds WHERE pixel_id = ?", [.text(pixel.rawValue)])
             } else {
                 let suspension: SQLiteData = try updated.suspension.map {
                     .text(String(decoding: try CAPIJSON.encode($0), as: UTF8.self))
                 } ?? .null
-                _ = try await connection.query(
+                _ = try await query(
                     "INSERT OR REPLACE INTO pixel_holds (pixel_id, paused_until, suspension) VALUES (?, ?, ?)",
                     [.text(pixel.rawValue), updated.pausedUntil.map { .integer(SQLiteInt64($0.milliseconds)) } ?? .null,
                      suspension])
@@ -808,10 +908,10 @@ public final class SQLiteEventStore: EventStore, Sendable {
         try await run("counting events") {
             let rows: [SQLiteRow]
             if let pixel {
-                rows = try await connection.query(
+                rows = try await query(
                     "SELECT state, count(*) AS n FROM events WHERE pixel_id = ? GROUP BY state", [.text(pixel.rawValue)])
             } else {
-                rows = try await connection.query("SELECT state, count(*) AS n FROM events GROUP BY state")
+                rows = try await query("SELECT state, count(*) AS n FROM events GROUP BY state")
             }
             var counts = EventCounts()
             for row in rows {

@@ -81,14 +81,24 @@ public final class DeliveryQueue: Sendable {
 
     /// Validates, encodes and durably stores a batch of events for `pixel`, in one commit.
     ///
-    /// All or nothing: when any event fails validation, none is stored.
+    /// All or nothing: when any event fails validation, none is stored. A large batch is
+    /// prepared chunk by chunk while the store already inserts the chunks before it (see
+    /// ``EventStore/append(chunks:at:)``). Once started, an enqueue runs to its end even if
+    /// the calling task is cancelled, so a batch is never left half decided.
     @discardableResult
     public func enqueue(contentsOf events: [ServerEvent], pixel: PixelID) async throws -> AppendResult {
         guard !events.isEmpty else {
             throw DeliveryError(code: .emptyBatch, message: "enqueue(contentsOf:) needs at least one event")
         }
-        let pending = try await prepareConcurrently(events, pixel: pixel)
-        let result = try await store.append(pending, at: clock.now)
+        let now = clock.now
+        let result: AppendResult
+        if events.count >= 2 * Self.chunkSize {
+            result = try await appendPipelined(events, pixel: pixel, now: now)
+        } else {
+            let (pending, issues) = try prepareChunk(events[...], pixel: pixel, now: now)
+            try throwIfInvalid(issues, total: events.count)
+            result = try await store.append(pending, at: now)
+        }
         metrics.enqueued.increment(by: result.insertedCount)
         logger.debug(
             "enqueued events",
@@ -107,37 +117,43 @@ public final class DeliveryQueue: Sendable {
         return pending
     }
 
-    /// Large batches are validated and encoded on several cores at once: encoding is the
-    /// CPU-heavy part of an enqueue, while the commit waits on the disk.
-    func prepareConcurrently(_ events: [ServerEvent], pixel: PixelID) async throws -> [PendingEvent] {
-        let chunkCount = min(Self.parallelism, events.count / Self.minimumChunk)
-        guard chunkCount > 1 else { return try prepare(events, pixel: pixel) }
-        let now = clock.now
-        let chunkSize = (events.count + chunkCount - 1) / chunkCount
-        let parts = try await withThrowingTaskGroup(of: (Int, [PendingEvent], [EventValidationIssue]).self) { group in
-            for chunk in 0..<chunkCount {
-                let range = (chunk * chunkSize)..<min(events.count, (chunk + 1) * chunkSize)
-                group.addTask {
-                    let (pending, issues) = try self.prepareChunk(events[range], pixel: pixel, now: now)
-                    return (chunk, pending, issues)
+    /// A two-stage pipeline: this task validates and encodes one chunk after another while the
+    /// store inserts the chunks already handed over, so the CPU work of an enqueue overlaps the
+    /// database work instead of preceding it. When any event is invalid, the stream finishes
+    /// with the error listing every invalid event of the batch, and the store keeps nothing.
+    ///
+    /// The store side runs in an unstructured task, and preparing never checks for
+    /// cancellation: cancelling the caller cannot cut the batch short.
+    private func appendPipelined(_ events: [ServerEvent], pixel: PixelID, now: Timestamp) async throws -> AppendResult {
+        let (chunks, continuation) = PendingEventChunks.makeStream()
+        let store = self.store
+        let appending = Task { try await store.append(chunks: chunks, at: now) }
+        do {
+            var issues: [EventValidationIssue] = []
+            var start = 0
+            while start < events.count {
+                let range = start..<min(start + Self.chunkSize, events.count)
+                let (pending, found) = try prepareChunk(events[range], pixel: pixel, now: now)
+                issues += found
+                if issues.isEmpty {
+                    continuation.yield(pending)
+                    // Let the store task hand this chunk to its database thread before preparing
+                    // the next, even when this is the only cooperative thread free.
+                    await Task.yield()
                 }
+                start = range.upperBound
             }
-            var parts: [(Int, [PendingEvent], [EventValidationIssue])] = []
-            for try await part in group { parts.append(part) }
-            return parts.sorted { $0.0 < $1.0 }
+            try throwIfInvalid(issues, total: events.count)
+            continuation.finish()
+        } catch {
+            continuation.finish(throwing: error)
         }
-        try throwIfInvalid(parts.flatMap(\.2), total: events.count)
-        return parts.flatMap(\.1)
+        return try await appending.value
     }
 
-    static let minimumChunk = 256
-    static let parallelism: Int = {
-        #if canImport(Glibc) || canImport(Darwin)
-        return max(1, min(4, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
-        #else
-        return 1
-        #endif
-    }()
+    /// Events per pipelined chunk: small enough that the store starts early, large enough for
+    /// an efficient multi-row insert.
+    static let chunkSize = 250
 
     private func prepareChunk(_ events: ArraySlice<ServerEvent>, pixel: PixelID, now: Timestamp) throws
         -> ([PendingEvent], [EventValidationIssue])
