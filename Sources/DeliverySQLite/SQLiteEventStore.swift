@@ -361,41 +361,6 @@ public final class SQLiteEventStore: EventStore, Sendable {
         return results
     }
 
-    /// Inserts each chunk as it arrives, in one transaction of its own (outside group commit),
-    /// so the caller prepares the next chunk while SQLite stores this one.
-    public func append(chunks: PendingEventChunks, at now: Timestamp) async throws -> AppendResult {
-        /// An error of the caller's stream, to be rethrown as it was.
-        struct SourceFailure: Error { var error: any Error }
-
-        await lock.lock()
-        defer { lock.unlock() }
-        do {
-            let result = try await inTransaction { () async throws -> AppendResult in
-                let maxBefore = try await largestRowID()
-                var all: [(event: PendingEvent, now: Timestamp)] = []
-                var iterator = chunks.makeAsyncIterator()
-                while true {
-                    let chunk: [PendingEvent]?
-                    do { chunk = try await iterator.next() } catch { throw SourceFailure(error: error) }
-                    guard let chunk else { break }
-                    let start = all.count
-                    all += chunk.lazy.map { (event: $0, now: now) }
-                    _ = try await insertRows(all[start...], returning: false)
-                }
-                // A stream cut short by cancellation ends without an error: store none of it.
-                if Task.isCancelled { throw SourceFailure(error: CancellationError()) }
-                let isNew = try await newRows(of: all, inserted: .above(maxBefore))
-                return Self.result(of: all.map(\.event), isNew: isNew[...])
-            }
-            appendCommits.withLock { $0 += 1 }
-            return result
-        } catch let failure as SourceFailure {
-            throw failure.error
-        } catch {
-            throw Self.storeError("appending events failed; nothing of this call was stored", error)
-        }
-    }
-
     private static func result(of events: [PendingEvent], isNew: ArraySlice<Bool>) -> AppendResult {
         var result = AppendResult(insertedCount: 0)
         for (event, new) in zip(events, isNew) {

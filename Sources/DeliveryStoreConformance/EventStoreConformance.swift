@@ -38,8 +38,6 @@ public enum EventStoreConformance {
     }
 
     static let t0 = Timestamp(milliseconds: 1_767_225_600_000)
-    /// The error a caller's chunk stream ends with in the chunked-append checks.
-    struct CallerGaveUp: Error, Equatable {}
     static let pixelA: PixelID = "111"
     static let pixelB: PixelID = "222"
 
@@ -108,46 +106,6 @@ public enum EventStoreConformance {
             #expect(try await store.coverage(pixel: pixelA)[.purchase].count(of: .email) == 300)
             let second = try #require(try await store.status(of: EventKey(pixelID: pixelA, eventName: .purchase, eventID: "k1")))
             #expect(second.enqueuedAt == t0 + .seconds(1))
-        },
-        Check(name: "a chunked append is one transaction that reports duplicates like append") { store in
-            let email = UserDataKeySet(.email)
-            _ = try await store.append([event("c3", keys: email), event("c7")], at: t0)
-            let (chunks, continuation) = PendingEventChunks.makeStream()
-            continuation.yield((0..<4).map { event("c\($0)", keys: email) })
-            continuation.yield([])
-            continuation.yield((4..<9).map { event("c\($0)", keys: email) } + [event("c1")])
-            continuation.finish()
-            let result = try await store.append(chunks: chunks, at: t0 + .seconds(1))
-            #expect(result.insertedCount == 7)
-            #expect(result.duplicates.map(\.eventID) == ["c3", "c7", "c1"])
-            #expect(try await store.counts(pixel: pixelA).pending == 9)
-            #expect(try await store.coverage(pixel: pixelA)[.purchase].events == 9)
-            #expect(try await store.coverage(pixel: pixelA)[.purchase].count(of: .email) == 8)
-            let report = try #require(try await store.status(of: EventKey(pixelID: pixelA, eventName: .purchase, eventID: "c8")))
-            #expect(report.enqueuedAt == t0 + .seconds(1))
-            #expect(report.json == event("c8", keys: email).json)
-        },
-        Check(name: "a chunked append whose stream fails stores nothing and rethrows the stream's error") {
-            (store: any EventStore) async throws in
-            let (chunks, continuation) = PendingEventChunks.makeStream()
-            continuation.yield((0..<300).map { event("f\($0)") })
-            continuation.yield([event("f300")])
-            continuation.finish(throwing: CallerGaveUp())
-            await #expect(throws: CallerGaveUp()) { try await store.append(chunks: chunks, at: t0) }
-            #expect(try await store.counts(pixel: nil) == EventCounts())
-            #expect(try await store.coverage(pixel: pixelA)[.purchase].events == 0)
-            // The store is still usable, and the keys are free.
-            #expect(try await store.append([event("f1")], at: t0).insertedCount == 1)
-        },
-        Check(name: "a chunked append cancelled before its stream finishes stores nothing") {
-            (store: any EventStore) async throws in
-            let (chunks, continuation) = PendingEventChunks.makeStream()
-            continuation.yield((0..<10).map { event("x\($0)") })
-            let appending = Task { try await store.append(chunks: chunks, at: t0) }
-            appending.cancel()
-            await #expect(throws: CancellationError.self) { try await appending.value }
-            continuation.finish()
-            #expect(try await store.counts(pixel: nil) == EventCounts())
         },
         Check(name: "a cancelled caller's append and settle still complete and leave the store usable") {
             (store: any EventStore) async throws in

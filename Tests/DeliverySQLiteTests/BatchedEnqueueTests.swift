@@ -4,9 +4,8 @@ import DeliverySQLite
 import DeliveryTesting
 import Testing
 
-/// `DeliveryQueue.enqueue(contentsOf:)` into a real SQLite file: large batches are prepared
-/// chunk by chunk while the store inserts the chunks before (`EventStore.append(chunks:at:)`),
-/// and must still be one all-or-nothing commit.
+/// `DeliveryQueue.enqueue(contentsOf:)` into a real SQLite file: a large batch (inserted by the
+/// store in several statements) is one all-or-nothing commit.
 @Suite("Batched enqueue into SQLite")
 struct BatchedEnqueueTests {
     static let pixel: PixelID = StoreFaultTests.pixel
@@ -20,8 +19,8 @@ struct BatchedEnqueueTests {
         }
     }
 
-    @Test("an invalid event in a late chunk stores nothing, and every invalid event is listed")
-    func invalidEventsInSeveralChunks() async throws {
+    @Test("an invalid event late in a large batch stores nothing, and every invalid event is listed")
+    func invalidEventsAnywhereInTheBatch() async throws {
         try await Self.withQueue { (queue: DeliveryQueue, store: SQLiteEventStore) async throws in
             var events = (0..<1_100).map { StoreFaultTests.event("b\($0)") }
             events[10].eventID = nil
@@ -47,7 +46,7 @@ struct BatchedEnqueueTests {
     }
 
     @Test("a batch overlapping stored events reports exactly the duplicates, in order")
-    func duplicatesAcrossChunks() async throws {
+    func duplicatesOfStoredEvents() async throws {
         try await Self.withQueue { (queue: DeliveryQueue, store: SQLiteEventStore) async throws in
             _ = try await queue.enqueue(contentsOf: (0..<700).map { StoreFaultTests.event("d\($0 * 2)") }, pixel: Self.pixel)
             let result = try await queue.enqueue(

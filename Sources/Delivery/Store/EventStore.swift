@@ -23,17 +23,6 @@ public protocol EventStore: Sendable {
     /// the pixel's coverage counters in the same transaction.
     func append(_ events: [PendingEvent], at now: Timestamp) async throws -> AppendResult
 
-    /// Appends events that arrive chunk by chunk, in one transaction: durable before it returns,
-    /// and all or nothing.
-    ///
-    /// The caller yields the chunks in order and then finishes the stream. Finishing it with an
-    /// error stores nothing of it and rethrows that error unchanged; so does a stream that ends
-    /// because the appending task was cancelled (with `CancellationError`). A store may insert
-    /// one chunk while the caller still prepares the next, so that validation and JSON encoding
-    /// overlap the database work (``DeliveryQueue/enqueue(contentsOf:pixel:)`` does this for
-    /// large batches). The default collects every chunk and calls ``append(_:at:)``.
-    func append(chunks: PendingEventChunks, at now: Timestamp) async throws -> AppendResult
-
     /// Leases up to `limit` due events of `pixel`, oldest due first.
     ///
     /// Due means pending with a due time at or before `now`, or in flight with an expired
@@ -114,22 +103,9 @@ public protocol EventStore: Sendable {
     var isSharedAcrossProcesses: Bool { get }
 }
 
-/// The events of one ``EventStore/append(chunks:at:)``, in order, chunk by chunk.
-public typealias PendingEventChunks = AsyncThrowingStream<[PendingEvent], any Error>
-
 extension EventStore {
     /// `false`: a store is used by one process unless it says otherwise.
     public var isSharedAcrossProcesses: Bool { false }
-
-    /// Collects every chunk, then appends them with ``append(_:at:)``.
-    public func append(chunks: PendingEventChunks, at now: Timestamp) async throws -> AppendResult {
-        var events: [PendingEvent] = []
-        for try await chunk in chunks { events += chunk }
-        // A stream cut short by cancellation ends without an error: store none of it.
-        try Task.checkCancellation()
-        guard !events.isEmpty else { return AppendResult(insertedCount: 0) }
-        return try await append(events, at: now)
-    }
 
     /// Marks events delivered under one receipt.
     public func markDelivered(_ ids: [EventRecordID], attempt: AttemptReceipt?, at now: Timestamp) async throws {
