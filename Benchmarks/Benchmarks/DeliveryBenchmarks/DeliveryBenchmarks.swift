@@ -74,6 +74,16 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    Benchmark("Prepare only: validate and encode, no store (20,000 events in calls of 1,000)") { benchmark in
+        let batches = (0..<20).map { batch in (0..<1_000).map { Events.purchase(batch * 1_000 + $0) } }
+        try await withScratchStore { store in
+            let queue = DeliveryQueue(store: store, configuration: Events.fastQueueConfiguration)
+            benchmark.startMeasurement()
+            for batch in batches { blackHole(try queue.prepare(batch, pixel: Events.pixel)) }
+            benchmark.stopMeasurement()
+        }
+    }
+
     Benchmark("Durable enqueue, single-event API from 64 concurrent tasks, group commit (12,800 events)") { benchmark in
         let events = (0..<64).map { task in (0..<200).map { Events.purchase(task * 200 + $0) } }
         try await withScratchStore { store in
