@@ -382,48 +382,24 @@ public final class SQLiteEventStore: EventStore, Sendable {
         var start = items.startIndex
         while start < items.endIndex {
             let chunk = items[start..<min(start + Self.insertChunk, items.endIndex)]
-            let first = chunk[chunk.startIndex]
-            let shared = chunk.allSatisfy { $0.event.key.pixelID == first.event.key.pixelID && $0.now == first.now }
             var binds: [SQLiteData] = []
-            let sql: String
-            if shared {
-                // One pixel and one time for every row (every batched enqueue): bind them once.
-                // SQLite compiles each placeholder of a multi-row insert, so five per row
-                // instead of eight is measurably cheaper.
-                binds.reserveCapacity(2 + chunk.count * 5)
-                binds.append(.text(first.event.key.pixelID.rawValue))
-                binds.append(.integer(SQLiteInt64(first.now.milliseconds)))
-                for (event, _) in chunk {
-                    binds.append(.text(event.key.eventName.rawValue))
-                    binds.append(.text(event.key.eventID))
-                    binds.append(.integer(SQLiteInt64(event.eventTime.seconds)))
-                    binds.append(.text(event.actionSource.rawValue))
-                    binds.append(.text(event.json))
-                }
-                sql = """
-                    INSERT INTO events (pixel_id, event_name, event_id, event_time, action_source, payload, enqueued_at, due_at)
-                    SELECT ?1, column1, column2, column3, column4, column5, ?2, ?2
-                    FROM (VALUES \(Self.placeholders(rows: chunk.count, columns: 5))) WHERE true
-                    """
-            } else {
-                binds.reserveCapacity(chunk.count * 8)
-                for (event, now) in chunk {
-                    binds.append(.text(event.key.pixelID.rawValue))
-                    binds.append(.text(event.key.eventName.rawValue))
-                    binds.append(.text(event.key.eventID))
-                    binds.append(.integer(SQLiteInt64(event.eventTime.seconds)))
-                    binds.append(.text(event.actionSource.rawValue))
-                    binds.append(.text(event.json))
-                    binds.append(.integer(SQLiteInt64(now.milliseconds)))
-                    binds.append(.integer(SQLiteInt64(now.milliseconds)))
-                }
-                sql = """
-                    INSERT INTO events (pixel_id, event_name, event_id, event_time, action_source, payload, enqueued_at, due_at)
-                    VALUES \(Self.placeholders(rows: chunk.count, columns: 8))
-                    """
+            binds.reserveCapacity(chunk.count * 8)
+            for (event, now) in chunk {
+                binds.append(.text(event.key.pixelID.rawValue))
+                binds.append(.text(event.key.eventName.rawValue))
+                binds.append(.text(event.key.eventID))
+                binds.append(.integer(SQLiteInt64(event.eventTime.seconds)))
+                binds.append(.text(event.actionSource.rawValue))
+                binds.append(.text(event.json))
+                binds.append(.integer(SQLiteInt64(now.milliseconds)))
+                binds.append(.integer(SQLiteInt64(now.milliseconds)))
             }
             let rows = try await query(
-                sql + " ON CONFLICT (pixel_id, event_name, event_id) DO NOTHING" + (returning ? " RETURNING id" : ""), binds)
+                """
+                INSERT INTO events (pixel_id, event_name, event_id, event_time, action_source, payload, enqueued_at, due_at)
+                VALUES \(Self.placeholders(rows: chunk.count, columns: 8))
+                ON CONFLICT (pixel_id, event_name, event_id) DO NOTHING\(returning ? " RETURNING id" : "")
+                """, binds)
             for row in rows { insertedIDs.append(row.columns.first?.data ?? .null) }
             start += chunk.count
         }

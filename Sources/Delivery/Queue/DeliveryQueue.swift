@@ -93,7 +93,7 @@ public final class DeliveryQueue: Sendable {
         // One thread prepares the whole batch: a 1,000-event batch takes about 3.5 ms here, and
         // neither preparing on several tasks nor overlapping preparation with the insert
         // (both tried, see BENCHMARKS.md) measurably sped up a durable enqueue.
-        let (pending, issues) = try prepareEvents(events[...], pixel: pixel, now: now)
+        let (pending, issues) = try prepareEvents(events, pixel: pixel, now: now)
         try throwIfInvalid(issues, total: events.count)
         let result = try await store.append(pending, at: now)
         metrics.enqueued.increment(by: result.insertedCount)
@@ -109,12 +109,12 @@ public final class DeliveryQueue: Sendable {
 
     /// Validates and encodes events without storing them.
     public func prepare(_ events: [ServerEvent], pixel: PixelID) throws -> [PendingEvent] {
-        let (pending, issues) = try prepareEvents(events[...], pixel: pixel, now: clock.now)
+        let (pending, issues) = try prepareEvents(events, pixel: pixel, now: clock.now)
         try throwIfInvalid(issues, total: events.count)
         return pending
     }
 
-    private func prepareEvents(_ events: ArraySlice<ServerEvent>, pixel: PixelID, now: Timestamp) throws
+    private func prepareEvents(_ events: [ServerEvent], pixel: PixelID, now: Timestamp) throws
         -> ([PendingEvent], [EventValidationIssue])
     {
         let validator = EventValidator.forDelivery(configuration.ageLimits, limits: configuration.validationLimits)
