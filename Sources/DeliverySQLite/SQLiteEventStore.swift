@@ -45,8 +45,17 @@ public final class SQLiteEventStore: EventStore, Sendable {
         /// SQLite's page cache for the connection, in KiB (`PRAGMA cache_size = -N`). The
         /// default of 32 MiB keeps the hot index pages of a large queue in memory.
         public var cacheSizeKiB: Int = 32_768
+        /// The page size of a new store file, in bytes (`PRAGMA page_size`): a power of two
+        /// from 512 to 65,536. It applies only when the file is created; an existing store keeps
+        /// the page size it was created with.
+        ///
+        /// The default, 16 KiB, suits stored events (most are 0.5–1 KiB of JSON): a commit of
+        /// 1,000 events writes a quarter as many WAL frames as with SQLite's 4 KiB, which made
+        /// sustained batched enqueues about a fifth faster here (see BENCHMARKS.md).
+        public var pageSizeBytes: Int = 16_384
         /// WAL pages written before SQLite checkpoints them into the database file
-        /// (`PRAGMA wal_autocheckpoint`); larger values mean fewer, longer checkpoints.
+        /// (`PRAGMA wal_autocheckpoint`); larger values mean fewer, longer checkpoints. The
+        /// WAL grows to about this many pages times the page size (64 MiB by default).
         public var walAutocheckpointPages: Int = 4_000
         /// The most the database file may grow to, in bytes (`PRAGMA max_page_count`), or
         /// `nil` for no limit but the disk. A write that would pass it fails with
@@ -56,6 +65,18 @@ public final class SQLiteEventStore: EventStore, Sendable {
         public var maximumSizeBytes: Int?
 
         public init() {}
+
+        /// Throws ``DeliveryError/Code/invalidConfiguration`` for a value SQLite would
+        /// silently ignore.
+        func validate() throws {
+            let size = pageSizeBytes
+            guard (512...65_536).contains(size), size & (size - 1) == 0 else {
+                throw DeliveryError(
+                    code: .invalidConfiguration,
+                    message: "SQLiteEventStore.Configuration.pageSizeBytes is \(size); it must be a power of two "
+                        + "from 512 to 65536 (the default is 16384)")
+            }
+        }
     }
 
     private final class AppendRequest: Sendable {
@@ -102,12 +123,14 @@ public final class SQLiteEventStore: EventStore, Sendable {
 
     /// Opens (creating if needed) the store at `path` and migrates its schema.
     ///
-    /// - Throws: ``DeliveryError/Code/schemaTooNew`` when a newer library wrote the file;
+    /// - Throws: ``DeliveryError/Code/invalidConfiguration`` for a page size SQLite cannot use;
+    ///   ``DeliveryError/Code/schemaTooNew`` when a newer library wrote the file;
     ///   ``DeliveryError/Code/storeFailure`` when SQLite cannot open or migrate it.
     public static func open(
         path: String, configuration: Configuration = Configuration(),
         logger: Logger = Logger(label: "roasproof.delivery.sqlite", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws -> SQLiteEventStore {
+        try configuration.validate()  // before the file is created
         let connection: SQLiteConnection
         do {
             connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
@@ -140,6 +163,9 @@ public final class SQLiteEventStore: EventStore, Sendable {
 
     private func configureAndMigrate() async throws {
         try await run("configure") {
+            // Before anything is written: SQLite applies a page size only to a new, empty file
+            // (and ignores it for an existing one, which keeps its own).
+            _ = try await query("PRAGMA page_size = \(configuration.pageSizeBytes)")
             _ = try await query("PRAGMA journal_mode = WAL")
             _ = try await query("PRAGMA synchronous = \(configuration.synchronous.pragma)")
             _ = try await query("PRAGMA busy_timeout = \(configuration.busyTimeoutMilliseconds)")

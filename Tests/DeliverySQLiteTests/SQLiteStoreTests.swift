@@ -3,6 +3,7 @@ import Delivery
 import DeliverySQLite
 import DeliveryStoreConformance
 import SQLiteNIO
+import Foundation
 import Testing
 
 @Suite("SQLiteEventStore")
@@ -59,6 +60,51 @@ struct SQLiteStoreTests {
         let synchronous = try await store.connectionPragma("synchronous")
         #expect(synchronous == 2)  // FULL
         try await store.close()
+    }
+
+    @Test("a new file gets the configured page size; an existing file keeps its own")
+    func pageSize() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let t0 = Timestamp(milliseconds: 1_767_225_600_000)
+        let defaultPath = directory.file("default.sqlite")
+        let defaultSize = try await withSQLiteEventStore(path: defaultPath) { store in
+            try await store.connectionPragma("page_size")
+        }
+        #expect(defaultSize == 16_384)
+        var small = SQLiteEventStore.Configuration()
+        small.pageSizeBytes = 4_096
+        let smallPath = directory.file("small.sqlite")
+        let smallSize = try await withSQLiteEventStore(path: smallPath, configuration: small) { store in
+            _ = try await store.append((0..<300).map { EventStoreConformance.event("e\($0)") }, at: t0)
+            return try await store.connectionPragma("page_size")
+        }
+        #expect(smallSize == 4_096)
+        // Reopened with the default: the 4 KiB file stays 4 KiB and keeps its events.
+        let (reopenedSize, before, after) = try await withSQLiteEventStore(path: smallPath) { store in
+            let size = try await store.connectionPragma("page_size")
+            let before = try await store.counts(pixel: nil)
+            _ = try await store.append([EventStoreConformance.event("after-reopen")], at: t0)
+            return (size, before, try await store.counts(pixel: nil))
+        }
+        #expect(reopenedSize == 4_096)
+        #expect(before == EventCounts(pending: 300))
+        #expect(after == EventCounts(pending: 301))
+    }
+
+    @Test("a page size SQLite cannot use is refused before any file is created", arguments: [0, 1_000, 131_072, 256])
+    func invalidPageSize(size: Int) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("events.sqlite")
+        var configuration = SQLiteEventStore.Configuration()
+        configuration.pageSizeBytes = size
+        let error = await #expect(throws: DeliveryError.self) {
+            try await SQLiteEventStore.open(path: path, configuration: configuration)
+        }
+        #expect(error?.code == .invalidConfiguration)
+        #expect(error?.message.contains("pageSizeBytes is \(size)") == true)
+        #expect(!FileManager.default.fileExists(atPath: path))
     }
 
     @Test("events survive closing and reopening the file")

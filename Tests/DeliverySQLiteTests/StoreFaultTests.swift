@@ -65,6 +65,9 @@ struct StoreFaultTests {
         defer { directory.remove() }
         let path = directory.file("full.sqlite")
         var configuration = SQLiteEventStore.Configuration()
+        // 40 pages of 4 KiB: the schema and a few hundred events, filled a page at a time, so
+        // the limit is reached both by an enqueue and by the receipt of a delivery.
+        configuration.pageSizeBytes = 4_096
         configuration.maximumSizeBytes = 160 * 1_024
         let clock = ManualDeliveryClock(now: Self.t0)
         var accepted: [String] = []
@@ -117,6 +120,9 @@ struct StoreFaultTests {
         let clock = ManualDeliveryClock(now: Self.t0)
         var ids: [String] = []
         var configuration = SQLiteEventStore.Configuration()
+        // 40 pages of 4 KiB: the schema and a few hundred events, filled a page at a time, so
+        // the limit is reached both by an enqueue and by the receipt of a delivery.
+        configuration.pageSizeBytes = 4_096
         configuration.maximumSizeBytes = 160 * 1_024
         try await withSQLiteEventStore(path: path, configuration: configuration) { store in
             let queue = DeliveryQueue(store: store, clock: clock)
