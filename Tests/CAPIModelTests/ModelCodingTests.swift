@@ -230,6 +230,41 @@ import Testing
     }
 }
 
+@Suite struct DigestHexTests {
+    /// The hex of `bytes` a digit at a time, as the reference.
+    static func reference(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef")
+        return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] })
+    }
+
+    @Test func everyByteValueInEveryPosition() {
+        // 32 digests cover each of the 256 byte values at every one of the 32 positions
+        // (in each word, at each byte and nibble of the eight-digit halves).
+        for shift in 0..<32 {
+            let bytes = (0..<32).map { UInt8(truncatingIfNeeded: $0 &* 8 &+ shift &* 37) }
+            let digest = bytes.withUnsafeBytes { SHA256Digest(bytes: $0) }
+            #expect(digest.hexString == Self.reference(bytes))
+        }
+        for value in 0...255 {
+            let bytes = [UInt8](repeating: UInt8(value), count: 32)
+            #expect(bytes.withUnsafeBytes { SHA256Digest(bytes: $0) }.hexString == Self.reference(bytes))
+        }
+    }
+
+    @Test func randomDigestsAndOffsetsInABuffer() {
+        var generator = SystemRandomNumberGenerator()
+        for offset in 0..<9 {
+            let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let digest = bytes.withUnsafeBytes { SHA256Digest(bytes: $0) }
+            var buffer = [UInt8](repeating: UInt8(ascii: "*"), count: 64 + 2 * offset)
+            buffer.withUnsafeMutableBytes { digest.writeHex(into: UnsafeMutableRawBufferPointer(rebasing: $0[offset...])) }
+            // Unaligned writes land exactly where asked, and nowhere else.
+            #expect(String(decoding: buffer, as: UTF8.self)
+                == String(repeating: "*", count: offset) + Self.reference(bytes) + String(repeating: "*", count: offset))
+        }
+    }
+}
+
 @Suite struct DecimalTextTests {
     @Test func theLayoutSelfCheckPasses() {
         // If a toolchain changes Decimal's layout, the fast path switches itself off; this test
