@@ -102,6 +102,27 @@ struct FastEncoderTests {
         #expect(try CAPIJSON.decode(ServerEvent.self, from: Data(fast.utf8)) == event)
     }
 
+    /// Strings of every length up to 40 with characters that need escaping (or almost do)
+    /// at random places: the escape check reads eight bytes at a time, so a special byte must
+    /// be found in every position of a word and in the tail.
+    @Test("random strings with specials anywhere", arguments: 0..<8)
+    func specialsAnywhere(seed: Int) throws {
+        var random = SeededGenerator(seed: UInt64(seed) &+ 1_000)
+        let alphabet: [Character] = [
+            "a", "Z", "0", " ", "/", "\"", "\\", "\u{00}", "\u{01}", "\u{08}", "\t", "\n", "\u{0C}", "\r", "\u{1F}", "!", "#",
+            "]", "[", "\u{7F}", "é", "✓", "🎉", "\u{21}", "\u{5B}", "\u{5D}", "\u{3C}",
+        ]
+        for length in 0...40 {
+            let text = String((0..<length).map { _ in
+                // Mostly plain text, so a single special byte lands at every position.
+                Int.random(in: 0..<6, using: &random) == 0 ? alphabet.randomElement(using: &random)! : "x"
+            })
+            var event = Fixtures.purchase("s\(seed)-\(length)")
+            event.userData.clientUserAgent = text
+            #expect(try FastServerEventEncoder().encode(event) == (try FoundationServerEventEncoder().encode(event)))
+        }
+    }
+
     @Test func trickyStrings() throws {
         for text in Self.tricky {
             var event = Fixtures.purchase(text)

@@ -250,6 +250,13 @@ public struct UserData: Hashable, Sendable {
         hashedEntries.reserveCapacity(count)
     }
 
+    /// The positions of `key`'s values, for ``hashedValue(at:)``: lets an encoder write them
+    /// in place, without the array ``subscript(hashed:)`` builds.
+    package func hashedIndices(of key: HashedUserDataKey) -> Range<Int> { entryRange(of: key) }
+
+    /// The hashed value at `index`, one of ``hashedIndices(of:)``.
+    package func hashedValue(at index: Int) -> HashedIdentifier { hashedEntries[index].value }
+
     /// How many hashed values `key` holds.
     public func count(of key: HashedUserDataKey) -> Int { entryRange(of: key).count }
 

@@ -17,10 +17,12 @@ package import Foundation
 package enum DecimalText {
     /// Appends the JSON text of `value` to `bytes`.
     package static func append(_ value: Decimal, to bytes: inout [UInt8]) {
-        if layoutIsKnown, let parts = fields(of: value) {
-            appendDigits(parts.mantissa, exponent: parts.exponent, negative: parts.negative, to: &bytes)
-        } else {
-            bytes.append(contentsOf: value.description.utf8)
+        withUnsafeTemporaryAllocation(byteCount: maximumPlainLength, alignment: 1) { buffer in
+            if let count = write(value, into: buffer) {
+                bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+            } else {
+                bytes.append(contentsOf: value.description.utf8)
+            }
         }
     }
 
@@ -30,6 +32,18 @@ package enum DecimalText {
         append(value, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// Writes the JSON text of `value` into `output` (at least ``maximumPlainLength`` bytes)
+    /// and returns its length, or returns `nil` for the values the fast path does not handle
+    /// (use `value.description` for those).
+    package static func write(_ value: Decimal, into output: UnsafeMutableRawBufferPointer) -> Int? {
+        guard layoutIsKnown, let parts = fields(of: value) else { return nil }
+        return writeDigits(parts.mantissa, exponent: parts.exponent, negative: parts.negative, into: output)
+    }
+
+    /// The longest text ``writeDigits(_:exponent:negative:into:)`` writes: a sign, 20
+    /// digits and 127 zeros, or a sign, `0.`, 127 zeros and 20 digits (the exponent is 8 bits).
+    package static let maximumPlainLength = 1 + 2 + 128 + 20
 
     /// Mantissa, exponent and sign, when the value is a compact finite number whose mantissa
     /// fits in 64 bits.
@@ -57,42 +71,47 @@ package enum DecimalText {
         }
     }
 
-    /// Writes `±mantissa × 10^exponent` in plain notation, as `Decimal.description` does.
-    static func appendDigits(_ mantissa: UInt64, exponent: Int, negative: Bool, to bytes: inout [UInt8]) {
-        if mantissa == 0 {
-            bytes.append(UInt8(ascii: "0"))
-            return
+    /// Writes `±mantissa × 10^exponent` in plain notation, as `Decimal.description` does,
+    /// into `output` (at least ``maximumPlainLength`` bytes), and returns how many bytes it wrote.
+    static func writeDigits(_ mantissa: UInt64, exponent: Int, negative: Bool, into output: UnsafeMutableRawBufferPointer)
+        -> Int
+    {
+        var count = 0
+        func put(_ byte: UInt8) {
+            output[count] = byte
+            count += 1
         }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
-        let count = withUnsafeMutableBytes(of: &digits) { buffer -> Int in
-            var value = mantissa
-            var end = buffer.count
-            while value > 0 {
-                end -= 1
-                buffer[end] = UInt8(ascii: "0") &+ UInt8(value % 10)
-                value /= 10
-            }
-            let count = buffer.count - end
-            if end > 0 { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + end, byteCount: count) }
+        func zeros(_ n: Int) { for _ in 0..<n { put(UInt8(ascii: "0")) } }
+        if mantissa == 0 {
+            put(UInt8(ascii: "0"))
             return count
         }
-        if negative { bytes.append(UInt8(ascii: "-")) }
-        withUnsafeBytes(of: &digits) { raw in
-            let text = raw.prefix(count)
-            if exponent >= 0 {
-                bytes.append(contentsOf: text)
-                bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: exponent))
-            } else if -exponent < count {
-                let point = count + exponent
-                bytes.append(contentsOf: text.prefix(point))
-                bytes.append(UInt8(ascii: "."))
-                bytes.append(contentsOf: text.dropFirst(point))
-            } else {
-                bytes.append(UInt8(ascii: "0"))
-                bytes.append(UInt8(ascii: "."))
-                bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: -exponent - count))
-                bytes.append(contentsOf: text)
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        return withUnsafeMutableBytes(of: &digits) { buffer -> Int in
+            var value = mantissa
+            var start = buffer.count
+            while value > 0 {
+                start -= 1
+                buffer[start] = UInt8(ascii: "0") &+ UInt8(value % 10)
+                value /= 10
             }
+            let text = buffer[start...]
+            if negative { put(UInt8(ascii: "-")) }
+            if exponent >= 0 {
+                for digit in text { put(digit) }
+                zeros(exponent)
+            } else if -exponent < text.count {
+                let point = text.count + exponent
+                for digit in text.prefix(point) { put(digit) }
+                put(UInt8(ascii: "."))
+                for digit in text.dropFirst(point) { put(digit) }
+            } else {
+                put(UInt8(ascii: "0"))
+                put(UInt8(ascii: "."))
+                zeros(-exponent - text.count)
+                for digit in text { put(digit) }
+            }
+            return count
         }
     }
 
@@ -102,9 +121,11 @@ package enum DecimalText {
         let samples = ["184.5", "1000", "-0.000123", "0", "123456789012345678.25", "0.1", "-5", "18446744073709551615"]
         for sample in samples {
             guard let value = Decimal(string: sample), let parts = fields(of: value) else { return false }
-            var bytes: [UInt8] = []
-            appendDigits(parts.mantissa, exponent: parts.exponent, negative: parts.negative, to: &bytes)
-            guard String(decoding: bytes, as: UTF8.self) == value.description else { return false }
+            let text = withUnsafeTemporaryAllocation(byteCount: maximumPlainLength, alignment: 1) { buffer in
+                let count = writeDigits(parts.mantissa, exponent: parts.exponent, negative: parts.negative, into: buffer)
+                return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
+            }
+            guard text == value.description else { return false }
         }
         return true
     }()
