@@ -60,6 +60,7 @@ import Testing
     /// Edge values that are fine: the checks work on bytes and signs, not on converted copies.
     @Test(arguments: [
         "HTTPS://Shop.Example.com/done", "http://x", "HtTp://192.0.2.1:8080/", "https://xn--bcher-kva.example/ü",
+        "https://bücher.example/", "https://[2001:db8::1]/",
     ])
     func acceptedURLs(_ url: String) {
         var event = Self.websitePurchase()
@@ -67,7 +68,10 @@ import Testing
         #expect(EventValidator().problems(in: event, now: Self.now).isEmpty)
     }
 
-    @Test(arguments: ["http:/x", "https//x", "httpx://x", "http://", "http:// x", "https://#x", "ftp://x", "htt"])
+    @Test(arguments: [
+        "http:/x", "https//x", "httpx://x", "http://", "http:// x", "https://#x", "ftp://x", "htt", "https://\tx",
+        "https://\r\nx", "https://?q", "https://\u{A0}x", "https://\u{3000}x",
+    ])
     func refusedURLs(_ url: String) {
         var event = Self.websitePurchase()
         event.eventSourceURL = url

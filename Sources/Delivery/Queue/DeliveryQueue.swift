@@ -35,7 +35,7 @@ public final class DeliveryQueue: Sendable {
         /// bytes. Meta publishes no per-event limit; this is far above real events.
         public var maximumEncodedEventBytes = 256 * 1_024
         /// The encoder that turns events into stored JSON. ``FastServerEventEncoder`` writes
-        /// the same bytes as ``FoundationServerEventEncoder`` about eight times faster.
+        /// the same bytes as ``FoundationServerEventEncoder`` more than twenty times faster.
         public var encoder: any ServerEventEncoder = FastServerEventEncoder()
 
         public init() {}
@@ -90,7 +90,7 @@ public final class DeliveryQueue: Sendable {
             throw DeliveryError(code: .emptyBatch, message: "enqueue(contentsOf:) needs at least one event")
         }
         let now = clock.now
-        // One thread prepares the whole batch: a 1,000-event batch takes about 3.5 ms here, and
+        // One thread prepares the whole batch: a 1,000-event batch takes about 2.3 ms here, and
         // neither preparing on several tasks nor overlapping preparation with the insert
         // (both tried, see BENCHMARKS.md) measurably sped up a durable enqueue.
         let (pending, issues) = try prepareEvents(events, pixel: pixel, now: now)
@@ -118,41 +118,55 @@ public final class DeliveryQueue: Sendable {
         -> ([PendingEvent], [EventValidationIssue])
     {
         let validator = EventValidator.forDelivery(configuration.ageLimits, limits: configuration.validationLimits)
-        let encoder = configuration.encoder
         var issues: [EventValidationIssue] = []
         var pending: [PendingEvent] = []
         pending.reserveCapacity(events.count)
-        for index in events.indices {
-            let event = events[index]
-            let found = validator.issues(of: event, index: index, now: now)
-            if !found.isEmpty {
-                issues += found
-                continue
+        // Each event is read in place: a ServerEvent is about 1 KiB, and copying it out of the
+        // array (with its retains) took a tenth of the preparation time.
+        try events.withUnsafeBufferPointer { events in
+            for index in events.indices {
+                switch try prepare(events[index], index: index, pixel: pixel, validator: validator, now: now) {
+                case .ready(let event): pending.append(event)
+                case .invalid(let found): issues += found
+                }
             }
-            let json: String
-            do {
-                json = try encoder.encode(event)
-            } catch {
-                throw DeliveryError(
-                    code: .encodingFailed, message: "event[\(index)] could not be encoded as JSON", underlying: error)
-            }
-            if json.utf8.count > configuration.maximumEncodedEventBytes {
-                issues.append(
-                    EventValidationIssue(
-                        index: index, eventID: event.eventID,
-                        problem: EventValidationError(
-                            field: "event", code: .eventTooLarge,
-                            message: "encodes to \(json.utf8.count) bytes; the limit is "
-                                + "\(configuration.maximumEncodedEventBytes) (is a value far longer than any real one?)")))
-                continue
-            }
-            pending.append(
-                PendingEvent(
-                    key: EventKey(pixelID: pixel, eventName: event.eventName, eventID: event.eventID ?? ""),
-                    eventTime: event.eventTime, actionSource: event.actionSource, json: json,
-                    matchKeys: UserDataKeySet(event.userData)))
         }
         return (pending, issues)
+    }
+
+    private enum Prepared {
+        case ready(PendingEvent)
+        case invalid([EventValidationIssue])
+    }
+
+    /// Validates and encodes one event: its issues when it breaks a rule or encodes to more
+    /// than the configured limit.
+    private func prepare(
+        _ event: borrowing ServerEvent, index: Int, pixel: PixelID, validator: EventValidator, now: Timestamp
+    ) throws -> Prepared {
+        let found = validator.issues(of: event, index: index, now: now)
+        guard found.isEmpty else { return .invalid(found) }
+        let json: String
+        do {
+            json = try configuration.encoder.encode(event)
+        } catch {
+            throw DeliveryError(code: .encodingFailed, message: "event[\(index)] could not be encoded as JSON", underlying: error)
+        }
+        guard json.utf8.count <= configuration.maximumEncodedEventBytes else {
+            return .invalid([
+                EventValidationIssue(
+                    index: index, eventID: event.eventID,
+                    problem: EventValidationError(
+                        field: "event", code: .eventTooLarge,
+                        message: "encodes to \(json.utf8.count) bytes; the limit is "
+                            + "\(configuration.maximumEncodedEventBytes) (is a value far longer than any real one?)"))
+            ])
+        }
+        return .ready(
+            PendingEvent(
+                key: EventKey(pixelID: pixel, eventName: event.eventName, eventID: event.eventID ?? ""),
+                eventTime: event.eventTime, actionSource: event.actionSource, json: json,
+                matchKeys: UserDataKeySet(event.userData)))
     }
 
     private func throwIfInvalid(_ issues: [EventValidationIssue], total: Int) throws {

@@ -19,21 +19,22 @@ public struct UserDataKeySet: OptionSet, Hashable, Sendable, Codable {
     /// The keys `userData` carries.
     ///
     /// This runs once per enqueued event, so it reads the fields directly rather than going
-    /// through ``UserData/contains(_:)`` (which parses key names).
+    /// through ``UserData/contains(_:)`` (which parses key names), and counts hashed values
+    /// rather than asking for them (which builds an array per key).
     public init(_ userData: UserData) {
         var raw: UInt32 = 0
         @inline(__always) func set(_ bit: Int, _ present: Bool) { if present { raw |= 1 << UInt32(bit) } }
-        set(0, !userData.emails.isEmpty)
-        set(1, !userData.phones.isEmpty)
-        set(2, !userData.firstNames.isEmpty)
-        set(3, !userData.lastNames.isEmpty)
-        set(4, !userData.genders.isEmpty)
-        set(5, !userData.datesOfBirth.isEmpty)
-        set(6, !userData.cities.isEmpty)
-        set(7, !userData.states.isEmpty)
-        set(8, !userData.zipCodes.isEmpty)
-        set(9, !userData.countries.isEmpty)
-        set(10, !userData.externalIDs.isEmpty)
+        set(0, userData.count(of: .email) != 0)
+        set(1, userData.count(of: .phone) != 0)
+        set(2, userData.count(of: .firstName) != 0)
+        set(3, userData.count(of: .lastName) != 0)
+        set(4, userData.count(of: .gender) != 0)
+        set(5, userData.count(of: .dateOfBirth) != 0)
+        set(6, userData.count(of: .city) != 0)
+        set(7, userData.count(of: .state) != 0)
+        set(8, userData.count(of: .zipCode) != 0)
+        set(9, userData.count(of: .country) != 0)
+        set(10, userData.count(of: .externalID) != 0)
         set(11, userData.clientIPAddress != nil)
         set(12, userData.clientUserAgent != nil)
         set(13, userData.fbc != nil)

@@ -305,7 +305,12 @@ public struct EventValidator: Sendable {
             guard index != bytes.endIndex, bytes[index] == expected else { return false }
             index = bytes.index(after: index)
         }
-        guard let first = url[index...].first else { return false }
-        return first != "/" && first != "?" && first != "#" && !first.isWhitespace
+        guard index != bytes.endIndex else { return false }
+        let byte = bytes[index]
+        guard byte >= 0x80 else {  // ASCII: no Character needed
+            return byte != UInt8(ascii: "/") && byte != UInt8(ascii: "?") && byte != UInt8(ascii: "#")
+                && byte != 0x20 && !(0x09...0x0D).contains(byte)
+        }
+        return url[index...].first.map { !$0.isWhitespace } ?? false
     }
 }
