@@ -101,18 +101,20 @@ struct JSONBytes: ~Copyable {
 
     /// `,"name":` (the comma when a value came before).
     mutating func key(_ name: StaticString) {
-        let length = name.utf8CodeUnitCount
-        let out = room(length &+ 4)
-        var at = 0
-        if needsComma {
-            out[0] = UInt8(ascii: ",")
-            at = 1
+        // withUTF8Buffer rather than utf8Start: a one-character literal is stored as a scalar.
+        name.withUTF8Buffer { name in
+            let out = room(name.count &+ 4)
+            var at = 0
+            if needsComma {
+                out[0] = UInt8(ascii: ",")
+                at = 1
+            }
+            out[at] = UInt8(ascii: "\"")
+            if let source = name.baseAddress { (out + at + 1).initialize(from: source, count: name.count) }
+            out[at &+ 1 &+ name.count] = UInt8(ascii: "\"")
+            out[at &+ 2 &+ name.count] = UInt8(ascii: ":")
+            advance(at &+ 3 &+ name.count)
         }
-        out[at] = UInt8(ascii: "\"")
-        (out + at + 1).initialize(from: name.utf8Start, count: length)
-        out[at &+ 1 &+ length] = UInt8(ascii: "\"")
-        out[at &+ 2 &+ length] = UInt8(ascii: ":")
-        advance(at &+ 3 &+ length)
         needsComma = false
     }
 
