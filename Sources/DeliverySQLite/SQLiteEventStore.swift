@@ -373,11 +373,11 @@ public final class SQLiteEventStore: EventStore, Sendable {
         // largest id before the insert: two cheap queries instead of a thousand result rows.
         let isNew: [Bool]
         if all.count <= Self.returningLimit {
-            let insertedIDs = try await insertRows(all[...], returning: true)
+            let insertedIDs = try await insertRows(all, returning: true)
             isNew = try await newRows(of: all, inserted: .ids(insertedIDs))
         } else {
             let maxBefore = try await largestRowID()
-            _ = try await insertRows(all[...], returning: false)
+            _ = try await insertRows(all, returning: false)
             isNew = try await newRows(of: all, inserted: .above(maxBefore))
         }
         var results: [AppendResult] = []
@@ -404,7 +404,7 @@ public final class SQLiteEventStore: EventStore, Sendable {
     /// Inserts events as new rows, skipping keys already stored; inside a transaction.
     /// - Returns: the ids of the inserted rows when `returning`, otherwise nothing.
     private func insertRows(
-        _ items: ArraySlice<(event: PendingEvent, now: Timestamp)>, returning: Bool
+        _ items: [(event: PendingEvent, now: Timestamp)], returning: Bool
     ) async throws -> [SQLiteData] {
         var insertedIDs: [SQLiteData] = []
         var start = items.startIndex

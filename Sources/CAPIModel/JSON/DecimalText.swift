@@ -15,22 +15,12 @@ package import Foundation
 /// back known values exactly, and only for compact values whose mantissa fits in 64 bits;
 /// anything else goes through `description`.
 package enum DecimalText {
-    /// Appends the JSON text of `value` to `bytes`.
-    package static func append(_ value: Decimal, to bytes: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(byteCount: maximumPlainLength, alignment: 1) { buffer in
-            if let count = write(value, into: buffer) {
-                bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-            } else {
-                bytes.append(contentsOf: value.description.utf8)
-            }
-        }
-    }
-
     /// The JSON text of `value`.
     package static func text(_ value: Decimal) -> String {
-        var bytes: [UInt8] = []
-        append(value, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        withUnsafeTemporaryAllocation(byteCount: maximumPlainLength, alignment: 1) { buffer in
+            guard let count = write(value, into: buffer) else { return value.description }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
+        }
     }
 
     /// Writes the JSON text of `value` into `output` (at least ``maximumPlainLength`` bytes)

@@ -118,6 +118,7 @@ public final class DeliveryQueue: Sendable {
         -> ([PendingEvent], [EventValidationIssue])
     {
         let validator = EventValidator.forDelivery(configuration.ageLimits, limits: configuration.validationLimits)
+        let encoder = configuration.encoder
         var issues: [EventValidationIssue] = []
         var pending: [PendingEvent] = []
         pending.reserveCapacity(events.count)
@@ -125,7 +126,7 @@ public final class DeliveryQueue: Sendable {
         // array (with its retains) took a tenth of the preparation time.
         try events.withUnsafeBufferPointer { events in
             for index in events.indices {
-                switch try prepare(events[index], index: index, pixel: pixel, validator: validator, now: now) {
+                switch try prepare(events[index], index: index, pixel: pixel, validator: validator, encoder: encoder, now: now) {
                 case .ready(let event): pending.append(event)
                 case .invalid(let found): issues += found
                 }
@@ -142,13 +143,14 @@ public final class DeliveryQueue: Sendable {
     /// Validates and encodes one event: its issues when it breaks a rule or encodes to more
     /// than the configured limit.
     private func prepare(
-        _ event: borrowing ServerEvent, index: Int, pixel: PixelID, validator: EventValidator, now: Timestamp
+        _ event: borrowing ServerEvent, index: Int, pixel: PixelID, validator: EventValidator,
+        encoder: any ServerEventEncoder, now: Timestamp
     ) throws -> Prepared {
         let found = validator.issues(of: event, index: index, now: now)
         guard found.isEmpty else { return .invalid(found) }
         let json: String
         do {
-            json = try configuration.encoder.encode(event)
+            json = try encoder.encode(event)
         } catch {
             throw DeliveryError(code: .encodingFailed, message: "event[\(index)] could not be encoded as JSON", underlying: error)
         }
