@@ -12,8 +12,8 @@ struct ClickIDsCommand: ParsableCommand {
         commandName: "click-ids",
         abstract: "Explain the fbc and fbp RoasProof would send for recorded requests.",
         discussion: """
-            Input lines (every key optional but url):
-              {"url": "...", "referer": "...", "cookies": {"_fbc": "...", "_fbp": "..."},
+            Input lines (every key optional but url; host is the Host header for a url that is a path):
+              {"url": "...", "host": "...", "referer": "...", "cookies": {"_fbc": "...", "_fbp": "..."},
                "click": {"fbclid": "...", "landing_ms": 0}, "now_ms": 0}
             Output lines:
               {"fbc": "..." or null, "fbp": "...", "set_cookies": [{"name", "value", "domain", "max_age"}],

@@ -39,6 +39,44 @@ import Testing
         #expect(CookieDomain(host: host) == nil)
     }
 
+    /// A request path has no host: a URL in its query (an open redirect's `next=`) must never
+    /// decide the cookie domain, or the browser drops the cookies and fbp is minted anew.
+    @Test(arguments: [
+        "/landing?next=https://evil.example.net/x&fbclid=abc",
+        "/r/https://evil.example.net/",
+        "/?u=//evil.example.net",
+        "?next=https://evil.example.net",
+        "#https://evil.example.net",
+    ])
+    func noHostFromAPathOrQuery(target: String) {
+        #expect(CookieDomain(host: target) == nil)
+    }
+
+    @Test(arguments: [
+        ("https://shop.example.com/landing?next=https://evil.example.net/x", "example.com"),
+        ("//shop.example.com/landing?next=https://evil.example.net", "example.com"),
+        ("shop.example.com/landing?next=https://evil.example.net", "example.com"),
+        ("HTTPS://shop.example.com?next=http://evil.example.net", "example.com"),
+        ("android-app://shop.example.com/x", "example.com"),
+    ])
+    func theHostComesFromTheAuthority(url: String, domain: String) throws {
+        #expect(try #require(CookieDomain(host: url)).domain == domain)
+    }
+
+    @Test func theHostHeaderServesARequestPath() throws {
+        var rng = SystemRandomNumberGenerator()
+        let resolver = ClickIDResolver()
+        let path = BrowserRequest(url: "/landing?next=https://evil.example.net/x&fbclid=abc")
+        let noHost = resolver.resolve(path, nowMs: 1_780_000_000_000, using: &rng)
+        #expect(noHost.cookieDomain == nil)
+        #expect(noHost.cookiesToSet.allSatisfy { !$0.headerValue.contains("example.net") })
+        let withHost = BrowserRequest(url: "/landing?next=https://evil.example.net/x&fbclid=abc", host: "shop.example.com")
+        let resolved = resolver.resolve(withHost, nowMs: 1_780_000_000_000, using: &rng)
+        #expect(resolved.cookieDomain?.domain == "example.com")
+        #expect(!resolved.cookiesToSet.isEmpty)
+        #expect(resolved.cookiesToSet.allSatisfy { $0.headerValue.contains("Domain=example.com") || $0.headerValue.contains("Domain=.example.com") })
+    }
+
     @Test func shippedListIsLoaded() {
         #expect(PublicSuffixList.shipped.ruleCount > 9_000)
         #expect(PublicSuffixList.shippedSource.contains("sha256:"))

@@ -8,10 +8,11 @@ internal import Foundation
 /// The logic of `capi click-ids --jsonl`: explains, for one recorded request, which fbc and
 /// fbp RoasProof would send and why.
 ///
-/// Input, one JSON object per line (every key optional but `url`):
+/// Input, one JSON object per line (every key optional but `url`; `host` is the `Host`
+/// header, for a `url` that is a request path such as `/landing?fbclid=…`):
 ///
 /// ```json
-/// {"url": "https://shop.example.com/?fbclid=…", "referer": "…",
+/// {"url": "https://shop.example.com/?fbclid=…", "host": "shop.example.com", "referer": "…",
 ///  "cookies": {"_fbc": "…", "_fbp": "…"}, "click": {"fbclid": "…", "landing_ms": 0}, "now_ms": 0}
 /// ```
 ///
@@ -43,12 +44,13 @@ public enum ClickIDDiagnosis {
             }
         }
         var url: String
+        var host: String?
         var referer: String?
         var cookies: Cookies?
         var click: Click?
         var nowMs: Int64?
         enum CodingKeys: String, CodingKey {
-            case url, referer, cookies, click
+            case url, host, referer, cookies, click
             case nowMs = "now_ms"
         }
     }
@@ -86,7 +88,7 @@ public enum ClickIDDiagnosis {
                 notes.append("click: ignored the stored click record: \(error.message)")
             }
         }
-        let request = BrowserRequest(url: input.url, referer: input.referer, fbcCookie: input.cookies?.fbc,
+        let request = BrowserRequest(url: input.url, host: input.host, referer: input.referer, fbcCookie: input.cookies?.fbc,
                                      fbpCookie: input.cookies?.fbp, storedClick: stored)
         let result = resolver.resolve(request, nowMs: input.nowMs ?? defaultNowMs, using: &rng)
         notes += result.notes.map(\.description)

@@ -69,12 +69,14 @@ public struct ClickIDResolver: Sendable {
     ///   - rng: the source of a new fbp's random number.
     public func resolve(_ request: BrowserRequest, nowMs: Int64, using rng: inout some RandomNumberGenerator) -> Resolution {
         var notes: [Note] = []
+        // The URL's authority, else the Host header: never a URL inside the path or query.
         let domain = cookieDomain ?? CookieDomain(host: request.url, publicSuffixList: publicSuffixList)
+            ?? request.host.flatMap { CookieDomain(host: $0, publicSuffixList: publicSuffixList) }
         // Meta: use 1 for values generated server-side without a cookie domain.
         let subdomainIndex = domain?.subdomainIndex ?? 1
         if domain == nil {
             notes.append(Note(subject: "url", code: "no_host",
-                              message: "the URL has no host, so no cookie domain; new values use subdomainIndex 1 and no cookie is set"))
+                              message: "neither the URL nor the Host header names a host, so no cookie domain; new values use subdomainIndex 1 and no cookie is set"))
         }
 
         // The click: a new one in the URL or Referer wins over the stored one.
@@ -145,8 +147,12 @@ public struct ClickIDResolver: Sendable {
 
 /// What ``ClickIDResolver`` reads from a browser request.
 public struct BrowserRequest: Hashable, Sendable {
-    /// The full request URL (scheme, host, path and query).
+    /// The request URL: absolute (scheme, host, path and query), or the request target as
+    /// the server saw it (`/landing?fbclid=…`) together with ``host``.
     public var url: String
+    /// The `Host` header, for the cookie domain when ``url`` has no authority. A host is never
+    /// read from a path or query.
+    public var host: String?
     /// The `Referer` header.
     public var referer: String?
     /// The raw `_fbc` cookie value.
@@ -157,9 +163,10 @@ public struct BrowserRequest: Hashable, Sendable {
     public var storedClick: ClickRecord?
 
     /// Creates a request.
-    public init(url: String, referer: String? = nil, fbcCookie: String? = nil, fbpCookie: String? = nil,
-                storedClick: ClickRecord? = nil) {
+    public init(url: String, host: String? = nil, referer: String? = nil, fbcCookie: String? = nil,
+                fbpCookie: String? = nil, storedClick: ClickRecord? = nil) {
         self.url = url
+        self.host = host
         self.referer = referer
         self.fbcCookie = fbcCookie
         self.fbpCookie = fbpCookie
@@ -172,6 +179,7 @@ extension BrowserRequest: CustomStringConvertible, CustomDebugStringConvertible 
     /// browser, so only which fields are filled is shown.
     public var description: String {
         var fields = ["url"]
+        if host != nil { fields.append("host") }
         if referer != nil { fields.append("referer") }
         if fbcCookie != nil { fields.append("fbc") }
         if fbpCookie != nil { fields.append("fbp") }

@@ -60,9 +60,20 @@ public struct CookieDomain: Hashable, Sendable, Codable {
 enum HostName {
     /// Strips the scheme, user info, path, query, fragment and port; removes IPv6 brackets
     /// and a trailing dot; lowercases. Returns `nil` when nothing usable is left.
+    ///
+    /// The host is only ever read from the authority: after `scheme://` at the very start, after
+    /// a leading `//`, or from a `Host` header value (no scheme, no leading `/`). A request
+    /// path (`/landing?next=https://evil.example.net/x`) has no host: a URL inside its query
+    /// must never decide the cookie domain, or the browser drops the cookies.
     static func extract(from value: String) -> String? {
         var text = Substring(value.trimmingASCIIWhitespace)
-        if let schemeEnd = Self.schemeEnd(text) { text = text[schemeEnd...] }
+        if let schemeEnd = Self.schemeEnd(text) {
+            text = text[schemeEnd...]
+        } else if text.hasPrefix("//") {
+            text = text.dropFirst(2)
+        } else if text.hasPrefix("/") {
+            return nil
+        }
         if let end = text.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { text = text[..<end] }
         if let at = text.lastIndex(of: "@") { text = text[text.index(after: at)...] }
         if text.hasPrefix("[") {
@@ -77,14 +88,21 @@ enum HostName {
         return text.lowercased()
     }
 
-    /// The index after `://`, if the text has it.
+    /// The index after `scheme://` when the text starts with one (RFC 3986: a letter, then
+    /// letters, digits, `+`, `-` or `.`).
     static func schemeEnd(_ text: Substring) -> Substring.Index? {
-        var index = text.startIndex
-        while index < text.endIndex {
-            if text[index...].hasPrefix("://") { return text.index(index, offsetBy: 3) }
-            index = text.index(after: index)
+        let utf8 = text.utf8
+        guard let first = utf8.first, (first | 0x20) &- UInt8(ascii: "a") < 26 else { return nil }
+        var index = utf8.index(after: utf8.startIndex)
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            let isSchemeByte = (byte | 0x20) &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10
+                || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+            guard isSchemeByte else { break }
+            index = utf8.index(after: index)
         }
-        return nil
+        guard text[index...].hasPrefix("://") else { return nil }
+        return text.index(index, offsetBy: 3)
     }
 }
 
