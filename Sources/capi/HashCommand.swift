@@ -54,17 +54,17 @@ struct HashCommand: ParsableCommand {
                 throw ValidationError("pass a field and a value (capi hash em 'a@b.com'), or --jsonl to read JSON lines.")
             }
         }
-        if let region, RegionCode(region) == nil {
-            throw ValidationError("--region must be a two-letter region code such as GB.")
+        if let region, Self.regionCode(named: region) == nil {
+            throw ValidationError("--region must name a country: a code such as GB or GBR, or a name such as 'United Kingdom'.")
         }
-        if let defaultRegion, RegionCode(defaultRegion) == nil {
-            throw ValidationError("--default-region must be a two-letter region code such as GB.")
+        if let defaultRegion, Self.regionCode(named: defaultRegion) == nil {
+            throw ValidationError("--default-region must name a country: a code such as GB or GBR, or a name such as 'United Kingdom'.")
         }
     }
 
     func run() throws {
         let normalizer = IdentityNormalizer(
-            configuration: .init(defaultPhoneRegion: defaultRegion.flatMap { RegionCode($0) }))
+            configuration: .init(defaultPhoneRegion: defaultRegion.flatMap(Self.regionCode(named:))))
         if jsonl {
             var processor = HashLineProcessor(normalizer: normalizer)
             var output = BufferedOutput()
@@ -80,7 +80,7 @@ struct HashCommand: ParsableCommand {
             throw ValidationError("unknown field '\(field)'; use one of \(HashLineProcessor.fieldList).")
         }
         do {
-            let region = region.flatMap { RegionCode($0) }
+            let region = region.flatMap(Self.regionCode(named:))
             let (normalized, hash) = try normalizer.normalizeAndHash(value, as: key, region: region)
             if showNormalized {
                 switch normalized {
@@ -130,4 +130,12 @@ func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
 
 func printToStandardError(_ text: String) {
     writeAll(Array((text + "\n").utf8), to: STDERR_FILENO)
+}
+
+extension HashCommand {
+    /// A region named in any form the `country` key accepts (`GB`, `UK`, `GBR`, `United Kingdom`),
+    /// or any other two-letter code (a region libphonenumber knows that ISO 3166-1 does not).
+    static func regionCode(named text: String) -> RegionCode? {
+        RegionCode(country: text) ?? RegionCode(text)
+    }
 }

@@ -63,9 +63,10 @@ struct HashLineProcessor {
         }
         var region: RegionCode? = nil
         if let text = input.region {
-            guard let code = RegionCode(text) else {
+            guard let code = HashCommand.regionCode(named: text) else {
                 writeError(field: field, code: "invalid_region",
-                           message: "\"region\" must be a two-letter region code such as GB", into: &out)
+                           message: "\"region\" must name a country: a code such as GB or GBR, or a name such as United Kingdom",
+                           into: &out)
                 return
             }
             region = code

@@ -138,11 +138,15 @@ import Testing
             ("washington dc", "dc"), ("District of Columbia", "dc"), ("Washington District of Columbia", "dc"),
             ("Northern Mariana Islands", "mp"), ("Newfoundland and Labrador", "nl"), ("Québec", "qc"),
             ("Quebec", "qc"), ("New South Wales", "newsouthwales"), ("LND", "lnd"), ("NSW2", "nsw2"),
-            ("N1", "n1"), ("Z9Z", "zz"), ("Bavaria", "bavaria"), ("75", "75"), ("A very long region name 12", "averylongregionname12"),
+            ("N1", "n1"), ("Z9Z", "zz"), ("Bavaria", "bavaria"), ("A very long region name 12", "averylongregionname12"),
             ("unitedstatesvirginislands", "vi"), ("Armed Forces Europe", "ae"),
         ]
         for (input, expected) in samples {
             #expect((try? normalizer.normalize(input, as: .state)) == .normalized(expected), "\(input)")
+        }
+        // No letter, no state: both paths refuse digits only.
+        for input in ["75", "７５", "1", "94105"] {
+            #expect((try? normalizer.normalize(input, as: .state)) == nil, "\(input)")
         }
     }
 }

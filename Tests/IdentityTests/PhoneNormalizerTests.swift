@@ -94,13 +94,12 @@ import Testing
     static let rejections: [Rejection] = [
         Rejection("020 7946 0958", nil, .missingPhoneRegion),
         Rejection("(650)555-1212", nil, .missingPhoneRegion),
-        Rejection("1-800-FLOWERS", nil, .missingPhoneRegion),
         Rejection("020 7946 0958", "XX", .unknownPhoneRegion),
-        Rejection("020 7946 0958", "UK", .unknownPhoneRegion),
+        Rejection("020 7946 0958", "QQ", .unknownPhoneRegion),
         Rejection("+999 1234 5678", nil, .unknownPhoneRegion),
         Rejection("+0 20 7946 0958", nil, .unknownPhoneRegion),
         Rejection("00999 1234 5678", nil, .missingPhoneRegion),
-        Rejection("0044 20 7946 0958", nil, .missingPhoneRegion),
+        Rejection("0044 20 7946", nil, .missingPhoneRegion),  // 00 then no valid number: not guessed
         Rejection("00999 1234 5678", "DE", .unknownPhoneRegion),
         Rejection("555-1234", "US", .impossiblePhoneLength),  // local number, no area code
         Rejection("+44 20 7946", nil, .impossiblePhoneLength),

@@ -152,11 +152,49 @@ import Testing
     @Test(arguments: [
         (nil as RegionCode?, "GB", "GB" as RegionCode?),
         ("US", "GB", "US"),
-        (nil, "United Kingdom", nil),
+        (nil, "United Kingdom", "GB"),
+        (nil, "UK", "GB"),
+        (nil, "USA", "US"),
+        (nil, "GBR", "GB"),
+        (nil, "\u{00A0}Deutschland\n", "DE"),
         (nil, " de ", "DE"),
+        (nil, "XX", nil),
+        (nil, "Atlantis", nil),
         (nil, nil, nil),
     ])
     func regionFallback(explicit: RegionCode?, country: String?, expected: RegionCode?) {
         #expect(CustomerRecord(country: country, phoneRegion: explicit).effectiveRegion == expected)
+    }
+
+    /// The customer's country in the forms CRMs store it gives the phone region, and the
+    /// result says which region was used and where it came from.
+    @Test(arguments: [
+        ("United Kingdom" as String?, nil as RegionCode?, "GB" as RegionCode?, ResolvedRegion.Source.country),
+        ("UK", nil, "GB", .country),
+        ("GBR", "US", "GB", .country),
+        ("Atlantis", "GB", "GB", .defaultRegion),
+        (nil, "GB", "GB", .defaultRegion),
+    ])
+    func phoneRegionFromTheCountryInAnyForm(
+        country: String?, defaultRegion: RegionCode?, region: RegionCode?, source: ResolvedRegion.Source
+    ) throws {
+        let normalizer = IdentityNormalizer(configuration: .init(defaultPhoneRegion: defaultRegion))
+        let assembler = UserDataAssembler(normalizer: normalizer)
+        let assembled = assembler.assemble(CustomerRecord(phones: ["07911 123456"], country: country),
+                                           session: SessionContext(consent: .granted))
+        #expect(assembled.userData.phones == [try normalizer.hash("+447911123456", as: .phone)])
+        #expect(assembled.provenance(of: .phone).map(\.origin) == [.hashed])
+        #expect(assembled.region == ResolvedRegion(region: try #require(region), source: source))
+    }
+
+    @Test func aBareInternationalNumberIsReadAsSuchAndSaysSo() throws {
+        let assembled = UserDataAssembler().assemble(CustomerRecord(phones: ["16505551212", "+44 20 7946 0958"]),
+                                                     session: SessionContext(consent: .granted))
+        #expect(assembled.region == nil)
+        #expect(assembled.userData.phones.count == 2)
+        let entries = assembled.provenance(of: .phone)
+        #expect(entries.map(\.origin) == [.hashed, .hashed])
+        #expect(entries.map(\.reason) == ["read_as_international", nil])
+        #expect(assembled.rejections.isEmpty)
     }
 }

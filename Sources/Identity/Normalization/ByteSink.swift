@@ -10,6 +10,9 @@ struct ByteSink {
     /// with ``count``, the end of everything ever written, so a caller that zeroed the
     /// buffer beforehand knows which bytes past `count` may no longer be zero.
     private(set) var discardedEnd = 0
+    /// Set by the phone normalizer when it read a number without `+` as international
+    /// (`16505551212`), so that provenance can say so.
+    var readAsInternational = false
 
     init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
         self.base = buffer.baseAddress!

@@ -20,8 +20,10 @@ internal import Foundation
 /// let phone = try normalizer.hash("020 7946 0958", as: .phone, region: "GB")
 /// ```
 ///
-/// Values that are already SHA-256 hashes (64 hex characters, any case) are lowercased and
-/// passed through; capi-param-builder values (`<64 hex>.<appendix>`) pass through unchanged.
+/// Leading and trailing whitespace is removed from every value first: all of Unicode's
+/// White_Space (no-break and ideographic spaces, line separators) and the byte-order mark,
+/// as JavaScript's `trim()` and Python's `strip()` do. Values that are already SHA-256
+/// hashes (64 hex characters, any case) are lowercased and passed through; capi-param-builder values (`<64 hex>.<appendix>`) pass through unchanged.
 /// Anything that normalizes to nothing is rejected with a ``NormalizationError``, never hashed.
 public struct IdentityNormalizer: Sendable {
     /// Settings that apply to every value.
@@ -68,7 +70,7 @@ public struct IdentityNormalizer: Sendable {
         var status = DigestStatus.hashed
         let digest = digest(of: value, as: key, region: region, status: &status)
         switch status {
-        case .hashed: return HashedIdentifier(digest: digest)
+        case .hashed, .hashedAsInternational: return HashedIdentifier(digest: digest)
         case .alreadyHashed: return passedThroughIdentifier(value)
         case .failed(let failure): throw NormalizationError(failure)
         }
@@ -82,6 +84,8 @@ public struct IdentityNormalizer: Sendable {
         let digest = digest(of: value, as: key, region: region, status: &status)
         switch status {
         case .hashed: return ProcessedIdentifier(identifier: HashedIdentifier(digest: digest), origin: .hashed)
+        case .hashedAsInternational:
+            return ProcessedIdentifier(identifier: HashedIdentifier(digest: digest), origin: .hashed, readAsInternational: true)
         case .alreadyHashed: return ProcessedIdentifier(identifier: passedThroughIdentifier(value), origin: .passedThrough)
         case .failed(let failure): throw NormalizationError(failure)
         }
@@ -90,15 +94,17 @@ public struct IdentityNormalizer: Sendable {
     /// ``process(_:as:region:)``, adding the identifier to `userData` (see
     /// ``UserData/append(_:for:)``), for the assembler in `Matching`.
     ///
-    /// - Returns: whether the value was hashed here or passed through, or nil when
-    ///   `userData` already held it under `key`.
+    /// - Returns: whether the value was hashed here (and whether a phone number without `+`
+    ///   was read as international) or passed through, or nil when `userData` already held
+    ///   it under `key`.
     package func process(
         _ value: String, as key: HashedUserDataKey, region: RegionCode?, into userData: inout UserData
-    ) throws(NormalizationError) -> ProcessedIdentifier.Origin? {
+    ) throws(NormalizationError) -> ProcessedIdentifier.Outcome? {
         var status = DigestStatus.hashed
         let digest = digest(of: value, as: key, region: region, status: &status)
         switch status {
         case .hashed: return userData.append(digest: digest, for: key) ? .hashed : nil
+        case .hashedAsInternational: return userData.append(digest: digest, for: key) ? .hashedAsInternational : nil
         case .alreadyHashed: return userData.append(passedThroughIdentifier(value), for: key) ? .passedThrough : nil
         case .failed(let failure): throw NormalizationError(failure)
         }
@@ -108,6 +114,8 @@ public struct IdentityNormalizer: Sendable {
     enum DigestStatus {
         /// Normalized and hashed here: the digest is the result.
         case hashed
+        /// A phone number without `+` read as international (`16505551212`), then hashed.
+        case hashedAsInternational
         /// The value is a hash already (see ``alreadyHashed(_:)``); the digest is meaningless.
         case alreadyHashed
         /// Rejected; the digest is meaningless.
@@ -125,13 +133,17 @@ public struct IdentityNormalizer: Sendable {
     func digest(of value: String, as key: HashedUserDataKey, region: RegionCode?, status: inout DigestStatus)
         -> SHA256Digest
     {
-        @inline(__always) func digest(_ input: UnsafeRawBufferPointer) -> SHA256Digest {
+        @inline(__always) func digest(_ raw: UnsafeRawBufferPointer) -> SHA256Digest {
+            let input = Self.trimmed(raw)
             if Self.alreadyHashed(input) != nil {
                 status = .alreadyHashed
                 return SHA256Digest(words: (0, 0, 0, 0))
             }
             do throws(NormalizationFailure) {
-                return try normalizedDigest(input, as: key, region: region)
+                var international = false
+                let digest = try normalizedDigest(input, as: key, region: region, readAsInternational: &international)
+                if international { status = .hashedAsInternational }
+                return digest
             } catch {
                 status = .failed(error)
                 return SHA256Digest(words: (0, 0, 0, 0))
@@ -153,7 +165,8 @@ public struct IdentityNormalizer: Sendable {
     public func normalize(_ value: String, as key: HashedUserDataKey, region: RegionCode? = nil)
         throws(NormalizationError) -> NormalizedValue
     {
-        let outcome: Result<NormalizedValue, NormalizationFailure> = withUTF8(of: value) { input in
+        let outcome: Result<NormalizedValue, NormalizationFailure> = withUTF8(of: value) { raw in
+            let input = Self.trimmed(raw)
             if let passed = Self.alreadyHashed(input) { return .success(.alreadyHashed(passed)) }
             do throws(NormalizationFailure) {
                 let text = try withNormalizedBytes(input, as: key, region: region) {
@@ -177,7 +190,8 @@ public struct IdentityNormalizer: Sendable {
     public func normalizeAndHash(_ value: String, as key: HashedUserDataKey, region: RegionCode? = nil)
         throws(NormalizationError) -> (normalized: NormalizedValue, identifier: HashedIdentifier)
     {
-        let outcome: Result<(NormalizedValue, HashedIdentifier), NormalizationFailure> = withUTF8(of: value) { input in
+        let outcome: Result<(NormalizedValue, HashedIdentifier), NormalizationFailure> = withUTF8(of: value) { raw in
+            let input = Self.trimmed(raw)
             if let passed = Self.alreadyHashed(input) { return .success((.alreadyHashed(passed), passed)) }
             do throws(NormalizationFailure) {
                 let pair = try withNormalizedBytes(input, as: key, region: region) {
@@ -194,13 +208,21 @@ public struct IdentityNormalizer: Sendable {
         }
     }
 
+    /// `raw` without surrounding Unicode whitespace; input over ``maximumInputLength`` is
+    /// left whole, so that it is refused as too long before any work on it.
+    @inline(__always)
+    static func trimmed(_ raw: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        raw.count > maximumInputLength ? raw : raw.trimmingUnicodeWhitespace()
+    }
+
     /// Recognizes input that is already a hash: 64 hex characters (lowercased) or a
-    /// capi-param-builder `<64 hex>.<appendix>` value (unchanged).
+    /// capi-param-builder `<64 hex>.<appendix>` value (unchanged), with any Unicode
+    /// whitespace around it (a no-break space and a line end from a spreadsheet export).
     @inline(__always)
     static func alreadyHashed(_ input: UnsafeRawBufferPointer) -> HashedIdentifier? {
         // Trimming only shortens, so anything under 64 bytes (nearly every raw value) is no hash.
         guard input.count >= 64 else { return nil }
-        let trimmed = input.trimmingASCIIWhitespace()
+        let trimmed = Self.trimmed(input)
         guard trimmed.count == 64 || trimmed.count == 67 || trimmed.count == 73 else { return nil }
         return HashedIdentifier(wireUTF8: trimmed)
     }
@@ -227,9 +249,9 @@ public struct IdentityNormalizer: Sendable {
 
     /// The SHA-256 of the normalized `input`, hashed where the normalizer wrote it.
     @inline(__always)
-    func normalizedDigest(_ input: UnsafeRawBufferPointer, as key: HashedUserDataKey, region: RegionCode?)
-        throws(NormalizationFailure) -> SHA256Digest
-    {
+    func normalizedDigest(
+        _ input: UnsafeRawBufferPointer, as key: HashedUserDataKey, region: RegionCode?, readAsInternational: inout Bool
+    ) throws(NormalizationFailure) -> SHA256Digest {
         guard input.count <= Self.maximumInputLength else {
             throw .tooLong(key, limit: Self.maximumInputLength)
         }
@@ -243,6 +265,7 @@ public struct IdentityNormalizer: Sendable {
             buffer.baseAddress!.initialize(repeating: 0, count: 128)
             var sink = ByteSink(buffer)
             try normalize(input, as: key, region: region, into: &sink)
+            readAsInternational = sink.readAsInternational
             return SHA256.hash(
                 paddingInPlace: UnsafeMutableRawBufferPointer(buffer), count: sink.count,
                 zeroedFrom: max(sink.count, sink.discardedEnd))
@@ -282,6 +305,23 @@ public struct ProcessedIdentifier: Hashable, Sendable {
     public let identifier: HashedIdentifier
     /// Whether it was hashed here or passed through.
     public let origin: Origin
+    /// Whether a phone number written without `+` was read as an international number
+    /// (`16505551212`, `0044 20 7946 0958`) because it was no valid national number.
+    public let readAsInternational: Bool
+
+    /// What ``IdentityNormalizer/process(_:as:region:into:)`` did, for provenance.
+    package enum Outcome: Sendable {
+        case hashed
+        case hashedAsInternational
+        case passedThrough
+    }
+
+    /// Creates a result.
+    public init(identifier: HashedIdentifier, origin: Origin, readAsInternational: Bool = false) {
+        self.identifier = identifier
+        self.origin = origin
+        self.readAsInternational = readAsInternational
+    }
 }
 
 /// The result of ``IdentityNormalizer/normalize(_:as:region:)``.

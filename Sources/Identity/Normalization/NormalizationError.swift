@@ -25,6 +25,8 @@ public struct NormalizationError: Error, Hashable, Sendable, CustomStringConvert
         public static let impossibleDate = Code("impossible_date")
         /// The city does not start with a letter.
         public static let invalidCity = Code("invalid_city")
+        /// The state has no letter (digits only, such as a zip code in the wrong field).
+        public static let invalidState = Code("invalid_state")
         /// The country is not an ISO 3166-1 code or a known country name.
         public static let unknownCountry = Code("unknown_country")
         /// The zip or postal code has characters other than letters and digits, or is too short.
@@ -89,6 +91,7 @@ struct NormalizationFailure: Error {
         case invalidDate
         case impossibleDate(latestYear: Int)
         case invalidCity
+        case invalidState
         case unknownCountry
         case zipCodeCharacters
         case zipCodeTooShort
@@ -112,6 +115,7 @@ struct NormalizationFailure: Error {
             case .invalidDate: .invalidDate
             case .impossibleDate: .impossibleDate
             case .invalidCity: .invalidCity
+            case .invalidState: .invalidState
             case .unknownCountry: .unknownCountry
             case .zipCodeCharacters, .zipCodeTooShort: .invalidZipCode
             case .phoneNotANumber, .phoneLeadingZero: .invalidPhone
@@ -140,6 +144,8 @@ struct NormalizationFailure: Error {
                 return "the date does not exist or its year is not between 1900 and \(latestYear); check the day, month and year"
             case .invalidCity:
                 return "a city name must start with a letter; check that the field holds the city, not a street or zip code"
+            case .invalidState:
+                return "a state or province has letters; check that the field holds the state (such as CA), not a zip code"
             case .unknownCountry:
                 return "not an ISO 3166-1 country code or a known country name; send the two-letter code, such as de or us"
             case .zipCodeCharacters:
@@ -166,8 +172,8 @@ struct NormalizationFailure: Error {
                 return "the number after the country code starts with 0 and is no valid number; "
                     + "remove a repeated trunk 0 or international prefix"
             case .phoneUnknownRegion(let region):
-                return "region \(region.rawValue) has no telephone numbering plan; pass an ISO 3166-1 alpha-2 code "
-                    + "such as GB (not UK), or write the number with + and its country calling code"
+                return "region \(region.rawValue) has no telephone numbering plan and names no country; "
+                    + "pass a country code such as GB, or write the number with + and its country calling code"
             case .phoneLocalOnlyLength(let length, let callingCode, let region):
                 return "a \(length)-digit number in \(Self.plan(callingCode, region)) is a local number without its area code; "
                     + "add the area code"

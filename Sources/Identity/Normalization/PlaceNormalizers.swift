@@ -34,7 +34,8 @@ enum StateNormalizer {
     /// or code, become their two-letter code (`California` → `ca`, `N.Y.` → `ny`). Any other
     /// value is a state or region elsewhere and is kept whole, lowercased, without spaces or
     /// punctuation (`New South Wales` → `newsouthwales`), never guessed from a substring or
-    /// cut to two letters.
+    /// cut to two letters. A value without any letter (`94105`, `1`) is no state: it is
+    /// rejected (`invalid_state`), as capi-param-builder rejects it.
     static func normalize(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) throws(NormalizationFailure) {
         if isASCII(input) {
             // One pass: the letters (the lookup key) on the stack, letters and digits (the
@@ -51,6 +52,7 @@ enum StateNormalizer {
                 }
             }
             if fits {
+                if letters.count == 0 { try rejectWithoutLetters(hasDigits: sink.count > 0) }
                 if let code = table.code(for: letters) {
                     sink.removeAll()
                     sink.append(UInt8(truncatingIfNeeded: code >> 8))
@@ -64,6 +66,7 @@ enum StateNormalizer {
             sink.removeAll()  // a longer name: the general path below
         }
         let letters = lowercasedAlphanumerics(input, keepDigits: false)
+        if letters.isEmpty { try rejectWithoutLetters(hasDigits: !lowercasedAlphanumerics(input, keepDigits: true).isEmpty) }
         if let code = StateTable.codeByName[letters] {
             sink.append(contentsOf: code.utf8)
             return
@@ -74,6 +77,12 @@ enum StateNormalizer {
 
     /// ``StateTable/codeByName`` for short ASCII names.
     static let table = PackedKeyTable(StateTable.codeByName)
+
+    /// A value without letters: digits only is no state (a zip code in the wrong field),
+    /// nothing at all is empty.
+    private static func rejectWithoutLetters(hasDigits: Bool) throws(NormalizationFailure) {
+        throw hasDigits ? NormalizationFailure(.state, .invalidState) : .empty(.state)
+    }
 }
 
 // MARK: - country
@@ -126,22 +135,48 @@ enum CountryNormalizer {
 // MARK: - zp
 
 enum ZipCodeNormalizer {
-    /// Lowercase, cut at the first `-`, remove whitespace; only letters and digits may
+    /// Lowercase, cut at the first dash, remove whitespace; only letters and digits may
     /// remain, at least two of them. A US ZIP+4 becomes its five-digit ZIP, both as
     /// `12345-6789` and as nine bare digits when the region is the US or not given.
+    ///
+    /// Postal codes typed on phones and exported from spreadsheets are folded first:
+    /// full-width forms become ASCII as NFKC maps them (`９４１０５`), digits of any script
+    /// their ASCII digit, every Unicode dash and the minus sign count as `-` (`94105–1234`),
+    /// every Unicode space is removed, and the Japanese postal mark `〒` is dropped.
     static func normalize(_ input: UnsafeRawBufferPointer, region: RegionCode?, into sink: inout ByteSink)
         throws(NormalizationFailure)
     {
         var digitsOnly = true
-        for byte in input {
-            if byte == UInt8(ascii: "-") { break }
-            if byte.isASCIIWhitespace { continue }
+        /// Takes one folded ASCII byte; false at the dash that ends the code.
+        @inline(__always) func take(_ byte: UInt8) throws(NormalizationFailure) -> Bool {
+            if byte == UInt8(ascii: "-") { return false }
+            if byte.isASCIIWhitespace { return true }
             let lower = asciiLowercase(byte)
             guard isASCIILowerAlnum(lower) else {
                 throw NormalizationFailure(.zipCode, .zipCodeCharacters)
             }
             if lower >= UInt8(ascii: "a") { digitsOnly = false }
             sink.append(lower)
+            return true
+        }
+        if isASCII(input) {
+            for byte in input {
+                if try !take(byte) { break }
+            }
+        } else {
+            var decoder = UTF8()
+            var iterator = input.makeIterator()
+            decoding: while true {
+                switch decoder.decode(&iterator) {
+                case .scalarValue(let scalar):
+                    guard let folded = fold(scalar) else { continue decoding }
+                    if try !take(folded) { break decoding }
+                case .emptyInput:
+                    break decoding
+                case .error:
+                    throw NormalizationFailure(.zipCode, .zipCodeCharacters)
+                }
+            }
         }
         if sink.count == 0 { throw .empty(.zipCode) }
         guard sink.count >= 2 else {
@@ -153,5 +188,22 @@ enum ZipCodeNormalizer {
             sink.removeAll()
             sink.append(contentsOf: five)
         }
+    }
+
+    /// One scalar of a postal code as the ASCII byte it stands for, nil for one that is
+    /// dropped (spaces, the postal mark), or 0 (refused by the caller) for anything else.
+    static func fold(_ scalar: Unicode.Scalar) -> UInt8? {
+        let value = scalar.value
+        if value < 0x80 { return UInt8(truncatingIfNeeded: value) }
+        // Full-width ASCII (U+FF01–U+FF5E) is ASCII shifted by 0xFEE0, as NFKC folds it.
+        if value >= 0xFF01 && value <= 0xFF5E { return UInt8(truncatingIfNeeded: value &- 0xFEE0) }
+        // 〒, 〠 and 〶: the postal mark (and its decorated forms) written before Japanese codes.
+        if value == 0x3012 || value == 0x3020 || value == 0x3036 { return nil }
+        if scalar.isTrimmable { return nil }
+        if value == 0x2212 || scalar.properties.generalCategory == .dashPunctuation { return UInt8(ascii: "-") }
+        if scalar.isDecimalDigit, let digit = scalar.properties.numericValue, digit >= 0, digit <= 9 {
+            return UInt8(ascii: "0") &+ UInt8(digit)
+        }
+        return 0
     }
 }

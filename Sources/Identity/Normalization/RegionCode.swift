@@ -70,3 +70,32 @@ public struct RegionCode: Hashable, Sendable, Codable, CustomStringConvertible, 
 
     public static let unitedStates: RegionCode = "US"
 }
+
+extension RegionCode {
+    /// The region of a country written in any form the `country` key accepts: an ISO 3166-1
+    /// alpha-2 or alpha-3 code, an English name or a common alias, in any case and with any
+    /// whitespace around it (`GB`, `UK`, `gbr`, `United Kingdom`, `USA`); nil when it names no
+    /// country.
+    ///
+    /// CRMs and checkout forms store the customer's country in all of these forms; read as a
+    /// bare two-letter code, `UK` named no telephone plan and `United Kingdom` no region at
+    /// all, and every national phone number of such a customer was lost.
+    public init?(country: String) {
+        let code: Int = withUTF8(of: country) { raw in
+            let input = raw.trimmingUnicodeWhitespace()
+            guard input.count <= IdentityNormalizer.maximumInputLength else { return -1 }
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: input.count &* 4 &+ 64) { buffer in
+                var sink = ByteSink(buffer)
+                do throws(NormalizationFailure) {
+                    try CountryNormalizer.normalize(input, into: &sink)
+                } catch {
+                    return -1
+                }
+                guard sink.count == 2 else { return -1 }
+                return Int(sink.bytes[0]) << 8 | Int(sink.bytes[1])
+            }
+        }
+        guard code >= 0 else { return nil }
+        self.init(UInt8(truncatingIfNeeded: code >> 8), UInt8(truncatingIfNeeded: code))
+    }
+}

@@ -69,6 +69,10 @@ extension UnicodeText {
 extension Unicode.Scalar {
     /// White_Space characters and the byte-order mark, which JavaScript's `trim()` and `\s` include.
     var isTrimmable: Bool { properties.isWhitespace || value == 0xFEFF }
+
+    /// The zero-width non-joiner and joiner (U+200C, U+200D): format characters that are part
+    /// of Persian and Indic spellings (`مه‌سا`), kept in names as capi-param-builder keeps them.
+    var isJoinerControl: Bool { value == 0x200C || value == 0x200D }
 }
 
 // MARK: - em
@@ -174,8 +178,8 @@ enum EmailNormalizer {
 
 enum NameNormalizer {
     /// Lowercase, then remove whitespace, all punctuation, ASCII symbols and invisible
-    /// format characters. Letters of every script and digits are kept (`Valéry` → `valéry`,
-    /// `O’Connor` → `oconnor`, `Jean-Luc` → `jeanluc`).
+    /// format characters other than the zero-width (non-)joiner. Letters of every script and
+    /// digits are kept (`Valéry` → `valéry`, `O’Connor` → `oconnor`, `Jean-Luc` → `jeanluc`).
     static func normalize(_ input: UnsafeRawBufferPointer, key: HashedUserDataKey, into sink: inout ByteSink)
         throws(NormalizationFailure)
     {
@@ -186,7 +190,7 @@ enum NameNormalizer {
             }
         } else {
             UnicodeText.forEachLowercasedScalar(input) { scalar in
-                if !scalar.isNameSeparator { sink.append(scalar) }
+                if !scalar.isNameSeparator || scalar.isJoinerControl { sink.append(scalar) }
             }
         }
     }

@@ -1,3 +1,5 @@
+import CAPIModel
+
 /// The Unicode steps shared by the text normalizers: NFC, then the full lowercase mapping,
 /// exactly as Python's `unicodedata.normalize("NFC", s).lower()` does.
 ///
@@ -70,5 +72,46 @@ extension Unicode.Scalar {
         default:
             return false
         }
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// The UTF-8 text without leading and trailing whitespace: Unicode White_Space (the
+    /// no-break space, the ideographic space, line and paragraph separators, …) and the
+    /// byte-order mark, as JavaScript's `trim()` and Python's `str.strip()` remove them.
+    ///
+    /// Spreadsheet and CRM exports wrap values in no-break spaces and line ends; trimmed only
+    /// for ASCII, a hash wrapped so was hashed again and a postal code was refused.
+    @inline(__always)
+    func trimmingUnicodeWhitespace() -> UnsafeRawBufferPointer {
+        // Nearly every value starts and ends with a printable ASCII byte: nothing to do.
+        guard let first, let last else { return self }
+        if first &- 0x21 < 0x5F && last &- 0x21 < 0x5F { return self }
+        return trimmingUnicodeWhitespaceSlowly()
+    }
+
+    private func trimmingUnicodeWhitespaceSlowly() -> UnsafeRawBufferPointer {
+        var start = 0
+        var end = count
+        while start < end, let length = trimmableScalarLength(at: start, end: end) { start &+= length }
+        while end > start {
+            // The last scalar starts at the last byte that is not a continuation byte (10xxxxxx).
+            var scalarStart = end &- 1
+            while scalarStart > start, end &- scalarStart < 4, self[scalarStart] & 0xC0 == 0x80 { scalarStart &-= 1 }
+            guard trimmableScalarLength(at: scalarStart, end: end) == end &- scalarStart else { break }
+            end = scalarStart
+        }
+        return UnsafeRawBufferPointer(rebasing: self[start..<end])
+    }
+
+    /// The length in bytes of the scalar at `index` when it is whitespace or the BOM, else nil
+    /// (also for invalid UTF-8, which is left for the normalizers to refuse).
+    private func trimmableScalarLength(at index: Int, end: Int) -> Int? {
+        let lead = self[index]
+        if lead < 0x80 { return lead.isASCIIWhitespace ? 1 : nil }
+        var decoder = UTF8()
+        var iterator = UnsafeRawBufferPointer(rebasing: self[index..<Swift.min(end, index &+ 4)]).makeIterator()
+        guard case .scalarValue(let scalar) = decoder.decode(&iterator), scalar.isTrimmable else { return nil }
+        return UTF8.width(scalar)
     }
 }

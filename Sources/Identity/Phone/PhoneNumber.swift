@@ -64,7 +64,7 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
             }
             do throws(NormalizationFailure) {
                 return .success(
-                    try PhoneNormalizer.withParsedNumber(input, region: region) { result in
+                    try PhoneNormalizer.withParsedNumber(input, region: region) { result, _ in
                         let md = PhoneMetadata.shared
                         let entity = md.entity(forCallingCode: result.callingCode, national: result.national)
                         return PhoneNumber(

@@ -13,18 +13,23 @@ public struct AssembledUserData: Hashable, Sendable {
     }
     /// The consent decision the keys were filtered with.
     public var consent: ConsentDecision
+    /// The region national phone numbers and postal codes were read in, and where it came
+    /// from (the record's phone region, its country, or the normalizer's default); nil when
+    /// none was known, so a phone number without `+` was read as international or rejected.
+    public var region: ResolvedRegion?
     /// ``provenance``, packed.
     var records: ProvenanceRecords
 
     /// Creates a result.
-    public init(userData: UserData, provenance: [KeyProvenance], consent: ConsentDecision) {
-        self.init(userData: userData, records: ProvenanceRecords(provenance), consent: consent)
+    public init(userData: UserData, provenance: [KeyProvenance], consent: ConsentDecision, region: ResolvedRegion? = nil) {
+        self.init(userData: userData, records: ProvenanceRecords(provenance), consent: consent, region: region)
     }
 
-    init(userData: UserData, records: ProvenanceRecords, consent: ConsentDecision) {
+    init(userData: UserData, records: ProvenanceRecords, consent: ConsentDecision, region: ResolvedRegion? = nil) {
         self.userData = userData
         self.records = records
         self.consent = consent
+        self.region = region
     }
 
     /// The entries for one key.

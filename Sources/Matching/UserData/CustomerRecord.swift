@@ -30,7 +30,8 @@ public struct CustomerRecord: Hashable, Sendable, CustomStringConvertible, Custo
     /// sent instead of the visitor id.
     public var userID: String?
     /// The region national phone numbers and postal codes are read in. When `nil`, the
-    /// customer's ``country`` is used if it is a two-letter code, else the normalizer's default.
+    /// customer's ``country`` is used in any form it names a country (`GB`, `UK`, `GBR`,
+    /// `United Kingdom`), else the normalizer's default region.
     public var phoneRegion: RegionCode?
 
     /// Creates a record; every field may also be set afterwards.
@@ -53,12 +54,19 @@ public struct CustomerRecord: Hashable, Sendable, CustomStringConvertible, Custo
         self.phoneRegion = phoneRegion
     }
 
-    /// The region used for `ph` and `zp`: ``phoneRegion``, else a two-letter ``country``.
+    /// The region used for `ph` and `zp`: ``phoneRegion``, else the region of ``country``
+    /// in any form (`UK` and `United Kingdom` are `GB`); nil when neither names one.
     public var effectiveRegion: RegionCode? {
         if let phoneRegion { return phoneRegion }
         guard let country else { return nil }
-        if country.utf8.count == 2 { return RegionCode(country) }  // the common case, without trimming
-        return RegionCode(country.trimmingASCIIWhitespace)
+        return RegionCode(country: country)
+    }
+
+    /// ``effectiveRegion``, else `defaultRegion`, with where it came from.
+    public func resolvedRegion(default defaultRegion: RegionCode?) -> ResolvedRegion? {
+        if let phoneRegion { return ResolvedRegion(region: phoneRegion, source: .phoneRegion) }
+        if let country, let region = RegionCode(country: country) { return ResolvedRegion(region: region, source: .country) }
+        return defaultRegion.map { ResolvedRegion(region: $0, source: .defaultRegion) }
     }
 
     /// Redacted: names the filled fields only.
@@ -76,4 +84,32 @@ public struct CustomerRecord: Hashable, Sendable, CustomStringConvertible, Custo
 
     /// Redacted, like ``description``.
     public var debugDescription: String { description }
+}
+
+/// The region a customer's national phone numbers and postal codes were read in, and where it came from.
+public struct ResolvedRegion: Hashable, Sendable, CustomStringConvertible {
+    /// Where a region came from.
+    public enum Source: String, Hashable, Sendable {
+        /// ``CustomerRecord/phoneRegion``, set by the app.
+        case phoneRegion = "phone_region"
+        /// ``CustomerRecord/country``, in any form that names a country.
+        case country
+        /// The normalizer's ``IdentityNormalizer/Configuration/defaultPhoneRegion``: the record
+        /// named no region, or its country named none.
+        case defaultRegion = "default_region"
+    }
+
+    /// The region.
+    public let region: RegionCode
+    /// Where it came from.
+    public let source: Source
+
+    /// Creates a resolved region.
+    public init(region: RegionCode, source: Source) {
+        self.region = region
+        self.source = source
+    }
+
+    /// `GB (country)`: a region code is not personal data on its own.
+    public var description: String { "\(region.rawValue) (\(source.rawValue))" }
 }

@@ -38,9 +38,12 @@ public struct KeyProvenance: Hashable, Sendable, CustomStringConvertible {
     public let key: UserDataKey
     /// What happened to the value.
     public let origin: Origin
-    /// For rejections: a stable code such as `invalid_email` or `bad_prefix`.
+    /// For rejections: a stable code such as `invalid_email` or `bad_prefix`. For a few
+    /// accepted values, how they were read: `read_as_international` for a phone number
+    /// written without `+` that was read as an international number.
     public let reason: String?
-    /// For rejections: what was wrong and how to fix it. Never contains the value.
+    /// For rejections: what was wrong and how to fix it; for accepted values with a
+    /// ``reason``, what it means. Never contains the value.
     public let message: String?
 
     /// Creates an entry.
@@ -50,6 +53,12 @@ public struct KeyProvenance: Hashable, Sendable, CustomStringConvertible {
         self.reason = reason
         self.message = message
     }
+
+    /// A phone number without `+` that was no valid national number, read as an
+    /// international one (`16505551212`), then hashed.
+    public static let readAsInternational = KeyProvenance(
+        key: .phone, origin: .hashed, reason: "read_as_international",
+        message: "written without + and no valid national number, so its digits were read as an international number")
 
     public var description: String {
         var text = "\(key.rawValue): \(origin.rawValue)"

@@ -57,7 +57,8 @@ public struct UserDataAssembler: Sendable {
             return result
         }
         result.userData.reserveHashedCapacity(customer.emails.count + customer.phones.count + 10)
-        let region = customer.effectiveRegion
+        result.region = customer.resolvedRegion(default: normalizer.configuration.defaultPhoneRegion)
+        let region = result.region?.region
         // Index loops, not `prefix(_:)`: a slice per key cost a retain and release per event.
         let emails = customer.emails, phones = customer.phones
         for index in 0..<min(emails.count, maximumValuesPerKey) {
@@ -126,8 +127,12 @@ struct Builder {
         }
         do throws(NormalizationError) {
             // Hashed (or passed through) and added to the user data; nil for the same value twice.
-            guard let origin = try normalizer.process(value, as: key, region: region, into: &result.userData) else { return }
-            result.records.append(KeyProvenance(key: userDataKey, origin: origin == .hashed ? .hashed : .passedThrough))
+            guard let outcome = try normalizer.process(value, as: key, region: region, into: &result.userData) else { return }
+            switch outcome {
+            case .hashed: result.records.append(KeyProvenance(key: userDataKey, origin: .hashed))
+            case .passedThrough: result.records.append(KeyProvenance(key: userDataKey, origin: .passedThrough))
+            case .hashedAsInternational: result.records.append(KeyProvenance.readAsInternational)
+            }
         } catch {
             result.records.append(KeyProvenance(key: userDataKey, origin: .rejected, reason: error.code.rawValue, message: error.message))
         }
