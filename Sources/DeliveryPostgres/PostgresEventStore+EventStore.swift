@@ -424,29 +424,31 @@ extension PostgresEventStore {
 
     public func pruneDelivered(before cutoff: Timestamp) async throws -> Int {
         try await transaction("pruning delivered events") { [self] connection in
-            try await connection.checkedQuery(
-                """
-                DELETE FROM \(unescaped: schema.attemptEvents) WHERE event_row IN (
-                    SELECT id FROM \(unescaped: schema.events) WHERE state = 2 AND delivered_at < \(cutoff.milliseconds)
-                )
-                """, logger: logger)
+            // One statement, so every part sees the same snapshot (three statements each saw their
+            // own under READ COMMITTED): the delivered rows and their links go, and the receipts
+            // older than the cutoff that no remaining event refers to.
             var deleted = 0
             for try await value in try await connection.checkedQuery(
                 """
-                WITH deleted AS (
-                    DELETE FROM \(unescaped: schema.events) WHERE state = 2 AND delivered_at < \(cutoff.milliseconds) RETURNING 1
+                WITH pruned AS (
+                    DELETE FROM \(unescaped: schema.events) WHERE state = 2 AND delivered_at < \(cutoff.milliseconds)
+                    RETURNING id
+                ), unlinked AS (
+                    DELETE FROM \(unescaped: schema.attemptEvents) WHERE event_row IN (SELECT id FROM pruned)
+                ), orphaned AS (
+                    DELETE FROM \(unescaped: schema.attempts) AS a
+                    WHERE a.started_at < \(cutoff.milliseconds)
+                        AND NOT EXISTS (
+                            SELECT 1 FROM \(unescaped: schema.attemptEvents) AS e
+                            WHERE e.attempt_id = a.id AND e.event_row NOT IN (SELECT id FROM pruned)
+                        )
+                    RETURNING 1
                 )
-                SELECT count(*) FROM deleted
+                SELECT (SELECT count(*) FROM pruned), (SELECT count(*) FROM orphaned)
                 """, logger: logger
-            ).decode(Int.self) {
-                deleted = value
+            ).decode((Int, Int).self) {
+                deleted = value.0
             }
-            try await connection.checkedQuery(
-                """
-                DELETE FROM \(unescaped: schema.attempts) AS a WHERE a.started_at < \(cutoff.milliseconds) AND NOT EXISTS (
-                    SELECT 1 FROM \(unescaped: schema.attemptEvents) AS e WHERE e.attempt_id = a.id
-                )
-                """, logger: logger)
             return deleted
         }
     }
@@ -471,30 +473,30 @@ extension PostgresEventStore {
 
     public func updatePixelHold(_ pixel: PixelID, _ change: PixelHoldChange, at now: Timestamp) async throws -> PixelHold {
         try await transaction("updating a pixel hold") { [self] connection in
-            // Make sure a row exists to lock, then read it under the lock.
-            try await connection.checkedQuery(
-                "INSERT INTO \(unescaped: schema.pixelHolds) (pixel_id) VALUES (\(pixel.rawValue)) ON CONFLICT DO NOTHING",
-                logger: logger)
+            // Read the row under its lock, creating it if needed, in one statement. A hold row is
+            // never deleted (an empty hold is written as NULLs): with `INSERT … ON CONFLICT DO
+            // NOTHING` then `SELECT … FOR UPDATE`, a row deleted by a concurrent change between
+            // the two was read as absent, the update then changed no row, and a 429 recorded at
+            // that moment paused only the instance that saw it.
             var current = PixelHold()
             for try await (pausedUntil, suspension) in try await connection.checkedQuery(
-                "SELECT paused_until, suspension FROM \(unescaped: schema.pixelHolds) WHERE pixel_id = \(pixel.rawValue) FOR UPDATE",
+                """
+                INSERT INTO \(unescaped: schema.pixelHolds) AS h (pixel_id) VALUES (\(pixel.rawValue))
+                ON CONFLICT (pixel_id) DO UPDATE SET pixel_id = h.pixel_id
+                RETURNING h.paused_until, h.suspension
+                """,
                 logger: logger
             ).decode((Int64?, String?).self) {
                 current = try Self.hold(pausedUntil: pausedUntil, suspension: suspension)
             }
             let updated = change.applied(to: current, at: now)
-            if updated.isEmpty {
-                try await connection.checkedQuery(
-                    "DELETE FROM \(unescaped: schema.pixelHolds) WHERE pixel_id = \(pixel.rawValue)", logger: logger)
-            } else {
-                let suspension = try updated.suspension.map { String(decoding: try CAPIJSON.encode($0), as: UTF8.self) }
-                try await connection.checkedQuery(
-                    """
-                    UPDATE \(unescaped: schema.pixelHolds)
-                    SET paused_until = \(updated.pausedUntil?.milliseconds), suspension = \(suspension)
-                    WHERE pixel_id = \(pixel.rawValue)
-                    """, logger: logger)
-            }
+            let suspension = try updated.suspension.map { String(decoding: try CAPIJSON.encode($0), as: UTF8.self) }
+            try await connection.checkedQuery(
+                """
+                UPDATE \(unescaped: schema.pixelHolds)
+                SET paused_until = \(updated.pausedUntil?.milliseconds), suspension = \(suspension)
+                WHERE pixel_id = \(pixel.rawValue)
+                """, logger: logger)
             return updated
         }
     }

@@ -287,7 +287,10 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
     nonisolated(nonsending) static func inTransaction<T: Sendable>(
         _ connection: PostgresConnection, logger: Logger, _ body: () async throws -> T
     ) async throws -> T {
-        try await connection.checkedQuery("BEGIN", logger: logger)
+        // READ COMMITTED stated, not inherited: the statements are written for it (leases skip
+        // locked rows, holds are read under their row lock), and a server or role whose
+        // default_transaction_isolation is stricter would fail them with serialization errors.
+        try await connection.checkedQuery("BEGIN ISOLATION LEVEL READ COMMITTED", logger: logger)
         do {
             let value = try await body()
             try await connection.checkedQuery("COMMIT", logger: logger)

@@ -312,6 +312,19 @@ public enum EventStoreConformance {
             // The pruned key may be enqueued again.
             #expect(try await store.append([event("old")], at: t0 + .seconds(20)).insertedCount == 1)
         },
+        Check(name: "pruning keeps a receipt that a remaining event still refers to") { store in
+            _ = try await store.append([event("delivered"), event("parked")], at: t0)
+            let leased = try await store.lease(pixel: pixelA, now: t0, limit: 2, leaseDuration: .seconds(60))
+            try await store.settle(
+                Settlement(attempt: receipt("shared body"), events: [
+                    .init(id: leased[0].id, disposition: .delivered),
+                    .init(id: leased[1].id, disposition: .park(ParkReason(code: .rejected, message: "x"))),
+                ]), at: t0)
+            #expect(try await store.pruneDelivered(before: t0 + .seconds(5)) == 1)
+            #expect(try await store.status(of: leased[0].id) == nil)
+            #expect(try await store.attempts(for: leased[1].id).map(\.receipt.requestBody) == ["shared body"])
+            #expect(try await store.pruneDelivered(before: t0 + .seconds(5)) == 0)
+        },
         Check(name: "a pause is kept per pixel, the later end wins, and it ends by itself") { store in
             #expect(try await store.pixelHolds(at: t0).isEmpty)
             let first = try await store.updatePixelHold(pixelA, .pause(until: t0 + .seconds(60)), at: t0)

@@ -324,6 +324,72 @@ struct PostgresStoreTests {
         }
     }
 
+    /// Issue 20.4: a hold row deleted by a concurrent change (as an emptied hold was) while a
+    /// 429 is being recorded must not swallow the pause: every instance has to see it.
+    @Test("a pause recorded while a concurrent change removes the hold row is kept")
+    func pauseSurvivesAConcurrentRemoval() async throws {
+        let schema = PostgresTestDatabase.uniqueSchema()
+        let pixel: PixelID = "111"
+        try await PostgresTestDatabase.withSchema(schema) {
+            try await withPostgresEventStore(
+                clientConfiguration: try PostgresTestDatabase.clientConfiguration(),
+                configuration: PostgresTestDatabase.storeConfiguration(schema: schema)
+            ) { store in
+                _ = try await store.updatePixelHold(pixel, .pause(until: Self.t0 + .seconds(1)), at: Self.t0)
+                try await PostgresTestDatabase.withClient { other in
+                    try await other.withConnection { connection in
+                        try await connection.query("BEGIN", logger: Self.logger)
+                        try await connection.query(
+                            "SELECT 1 FROM \(unescaped: schema).pixel_holds WHERE pixel_id = \(pixel.rawValue) FOR UPDATE",
+                            logger: Self.logger)
+                        let update = Task {
+                            try await store.updatePixelHold(pixel, .pause(until: Self.t0 + .seconds(60)), at: Self.t0)
+                        }
+                        // Wait until the store's transaction is blocked on the row, then remove it.
+                        var waited = 0
+                        while try await Self.blockedBackends(connection) == 0, waited < 500 {
+                            try await Task.sleep(for: .milliseconds(10))
+                            waited += 1
+                        }
+                        #expect(waited < 500, "the store never waited for the row lock")
+                        try await connection.query(
+                            "DELETE FROM \(unescaped: schema).pixel_holds WHERE pixel_id = \(pixel.rawValue)", logger: Self.logger)
+                        try await connection.query("COMMIT", logger: Self.logger)
+                        #expect(try await update.value.pausedUntil == Self.t0 + .seconds(60))
+                    }
+                }
+                #expect(try await store.pixelHolds(at: Self.t0)[pixel]?.pausedUntil == Self.t0 + .seconds(60))
+            }
+        }
+    }
+
+    /// Issue 20.4: an emptied hold is written as NULLs, never deleted, so the row a concurrent
+    /// change locks is always there.
+    @Test("an emptied hold keeps its row")
+    func emptiedHoldKeepsItsRow() async throws {
+        let schema = PostgresTestDatabase.uniqueSchema()
+        try await PostgresTestDatabase.withSchema(schema) {
+            try await withPostgresEventStore(
+                clientConfiguration: try PostgresTestDatabase.clientConfiguration(),
+                configuration: PostgresTestDatabase.storeConfiguration(schema: schema)
+            ) { store in
+                let token = CredentialFingerprint(accessToken: AccessToken("old"), appSecret: nil)
+                let expired = GraphError(message: "expired", type: "OAuthException", code: 190)
+                _ = try await store.updatePixelHold("111", .suspend(expired, credentials: token), at: Self.t0)
+                let cleared = try await store.updatePixelHold("111", .credentialsReplaced(with: token), at: Self.t0)
+                #expect(cleared.isEmpty)
+                #expect(try await store.pixelHolds(at: Self.t0).isEmpty)
+                try await PostgresTestDatabase.withClient { other in
+                    let rows = try await other.query(
+                        "SELECT count(*)::bigint FROM \(unescaped: schema).pixel_holds WHERE pixel_id = '111'",
+                        logger: Self.logger
+                    ).decode(Int.self).reduce(0, +)
+                    #expect(rows == 1)
+                }
+            }
+        }
+    }
+
     @Test("a pause recorded through one instance is seen by another")
     func holdsAreShared() async throws {
         let schema = PostgresTestDatabase.uniqueSchema()
