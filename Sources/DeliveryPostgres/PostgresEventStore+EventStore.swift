@@ -128,6 +128,7 @@ extension PostgresEventStore {
         let leaseEnd = now + leaseDuration
         return try await withStore("leasing events") { [self] in
             // SKIP LOCKED: rows another worker is leasing right now are passed over, not waited for.
+            // The token is one sequence value for the whole lease (the CTE runs once).
             let rows = try await client.query(
                 """
                 WITH due AS (
@@ -136,20 +137,22 @@ extension PostgresEventStore {
                     ORDER BY due_at, id
                     LIMIT \(limit)
                     FOR UPDATE SKIP LOCKED
+                ), token AS (
+                    SELECT nextval('\(unescaped: schema.leaseTokens)') AS value
                 )
-                UPDATE \(unescaped: schema.events) AS e SET state = 1, due_at = \(leaseEnd.milliseconds)
-                FROM due WHERE e.id = due.id
-                RETURNING e.id, e.event_name, e.event_id, e.event_time, e.action_source, e.payload, e.attempts
+                UPDATE \(unescaped: schema.events) AS e SET state = 1, due_at = \(leaseEnd.milliseconds), lease_token = token.value
+                FROM due, token WHERE e.id = due.id
+                RETURNING e.id, e.event_name, e.event_id, e.event_time, e.action_source, e.payload, e.attempts, e.lease_token
                 """, logger: logger)
             var leased: [LeasedEvent] = []
-            for try await (id, name, eventID, time, source, payload, attempts) in rows.decode(
-                (Int64, String, String, Int64, String, String, Int).self)
+            for try await (id, name, eventID, time, source, payload, attempts, token) in rows.decode(
+                (Int64, String, String, Int64, String, String, Int, Int64).self)
             {
                 leased.append(
                     LeasedEvent(
                         id: EventRecordID(id), key: EventKey(pixelID: pixel, eventName: EventName(name), eventID: eventID),
                         eventTime: UnixTime(seconds: time), actionSource: ActionSource(rawValue: source) ?? .other,
-                        json: payload, attempts: attempts))
+                        json: payload, attempts: attempts, leaseToken: LeaseToken(token)))
             }
             return leased.sorted { $0.id < $1.id }
         }
@@ -170,9 +173,10 @@ extension PostgresEventStore {
 
     // MARK: Settle
 
-    public func settle(_ settlement: Settlement, at now: Timestamp) async throws {
-        guard settlement.attempt != nil || !settlement.events.isEmpty else { return }
-        try await transaction("settling an attempt") { [self] connection in
+    @discardableResult
+    public func settle(_ settlement: Settlement, at now: Timestamp) async throws -> SettleResult {
+        guard settlement.attempt != nil || !settlement.events.isEmpty else { return SettleResult() }
+        return try await transaction("settling an attempt") { [self] connection in
             let counted = settlement.attempt == nil ? 0 : 1
             if let receipt = settlement.attempt {
                 var attemptID: Int64 = 0
@@ -201,53 +205,57 @@ extension PostgresEventStore {
                 }
             }
 
-            // One statement per kind of disposition.
-            var delivered: [Int64] = []
-            var retries: (ids: [Int64], dues: [Int64]) = ([], [])
-            var releases: (ids: [Int64], dues: [Int64]) = ([], [])
-            var parks: [ParkReason: [Int64]] = [:]
-            for item in settlement.events {
-                switch item.disposition {
+            // One statement per group (disposition and lease); fenced groups check the token
+            // and say which rows they changed.
+            var fenced: [EventRecordID] = []
+            var updated: [EventRecordID] = []
+            for group in SettlementGroups(settlement).groups {
+                let ids = group.ids.map(\.rawValue)
+                let token = group.leaseToken?.rawValue
+                if group.leaseToken != nil { fenced += group.ids }
+                // Fenced: the named lease still holds. Not fenced: not delivered yet (a delivery),
+                // pending or in flight (anything else).
+                let unfenced: String
+                if case .delivered = group.disposition { unfenced = "state <> 2" } else { unfenced = "state <= 1" }
+                let query: PostgresQuery
+                switch group.disposition {
                 case .delivered:
-                    delivered.append(item.id.rawValue)
-                case .retry(let due):
-                    retries.ids.append(item.id.rawValue)
-                    retries.dues.append(due.milliseconds)
-                case .release(let due):
-                    releases.ids.append(item.id.rawValue)
-                    releases.dues.append(due.milliseconds)
+                    query = """
+                        UPDATE \(unescaped: schema.events) SET state = 2, due_at = NULL, delivered_at = \(now.milliseconds),
+                            attempts = attempts + \(counted), parked_at = NULL, park_code = NULL, park_message = NULL,
+                            park_graph_code = NULL, park_graph_subcode = NULL
+                        WHERE (\(token)::bigint IS NULL AND \(unescaped: unfenced) OR state = 1 AND lease_token = \(token))
+                            AND id = ANY(\(ids)::bigint[])
+                        RETURNING id
+                        """
+                case .retry(let due), .release(let due):
+                    let increment: Int
+                    if case .retry = group.disposition { increment = 1 } else { increment = 0 }
+                    query = """
+                        UPDATE \(unescaped: schema.events) SET state = 0, due_at = \(due.milliseconds),
+                            attempts = attempts + \(increment)
+                        WHERE (\(token)::bigint IS NULL AND \(unescaped: unfenced) OR state = 1 AND lease_token = \(token))
+                            AND id = ANY(\(ids)::bigint[])
+                        RETURNING id
+                        """
                 case .park(let reason):
-                    parks[reason, default: []].append(item.id.rawValue)
+                    query = """
+                        UPDATE \(unescaped: schema.events) SET state = 3, due_at = NULL, parked_at = \(now.milliseconds),
+                            park_code = \(reason.code.rawValue), park_message = \(reason.message),
+                            park_graph_code = \(reason.graphCode), park_graph_subcode = \(reason.graphSubcode),
+                            attempts = attempts + \(counted)
+                        WHERE (\(token)::bigint IS NULL AND \(unescaped: unfenced) OR state = 1 AND lease_token = \(token))
+                            AND id = ANY(\(ids)::bigint[])
+                        RETURNING id
+                        """
                 case .stillLeased:
-                    break
+                    continue
+                }
+                for try await id in try await connection.checkedQuery(query, logger: logger).decode(Int64.self) {
+                    updated.append(EventRecordID(id))
                 }
             }
-            if !delivered.isEmpty {
-                try await connection.checkedQuery(
-                    """
-                    UPDATE \(unescaped: schema.events) SET state = 2, due_at = NULL, delivered_at = \(now.milliseconds),
-                        attempts = attempts + \(counted)
-                    WHERE state <> 2 AND id = ANY(\(delivered)::bigint[])
-                    """, logger: logger)
-            }
-            for (batch, increment) in [(retries, 1), (releases, 0)] where !batch.ids.isEmpty {
-                try await connection.checkedQuery(
-                    """
-                    UPDATE \(unescaped: schema.events) AS e SET state = 0, due_at = u.due, attempts = e.attempts + \(increment)
-                    FROM unnest(\(batch.ids)::bigint[], \(batch.dues)::bigint[]) AS u(id, due)
-                    WHERE e.id = u.id AND e.state <= 1
-                    """, logger: logger)
-            }
-            for (reason, ids) in parks {
-                try await connection.checkedQuery(
-                    """
-                    UPDATE \(unescaped: schema.events) SET state = 3, due_at = NULL, parked_at = \(now.milliseconds),
-                        park_code = \(reason.code.rawValue), park_message = \(reason.message),
-                        park_graph_code = \(reason.graphCode), park_graph_subcode = \(reason.graphSubcode),
-                        attempts = attempts + \(counted)
-                    WHERE state <= 1 AND id = ANY(\(ids)::bigint[])
-                    """, logger: logger)
-            }
+            return SettleResult(lostLeases: SettlementGroups.lostLeases(fenced: fenced, updated: updated))
         }
     }
 

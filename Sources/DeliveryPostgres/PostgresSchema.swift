@@ -91,7 +91,13 @@ struct PostgresSchema {
                 suspension text
             )
             """,
-        ])
+        ]),
+        // v2: fenced leases. Every lease takes one value of the sequence as its token; a settle
+        // naming a token applies only while the event is still in flight under it.
+        Migration(version: 2, statements: [
+            "ALTER TABLE {schema}.events ADD COLUMN lease_token bigint",
+            "CREATE SEQUENCE {schema}.lease_tokens",
+        ]),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }
@@ -105,6 +111,7 @@ struct PostgresSchema {
     var attemptEvents: String { name + ".attempt_events" }
     var coverage: String { name + ".coverage" }
     var pixelHolds: String { name + ".pixel_holds" }
+    var leaseTokens: String { name + ".lease_tokens" }
     var schemaVersion: String { name + ".schema_version" }
 
     /// A migration statement for this schema.

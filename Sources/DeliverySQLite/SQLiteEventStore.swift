@@ -111,6 +111,8 @@ public final class SQLiteEventStore: EventStore, Sendable {
     /// commit this grows more slowly than the number of `append` calls under concurrency.
     public var appendCommitCount: Int { appendCommits.withLock { $0 } }
     private let closed = Mutex(false)
+    /// The end of the latest lease, in milliseconds: the token of the next lease is later.
+    private let lastLeaseEnd = Mutex(Int64(0))
 
     /// The schema version this library writes.
     public static var schemaVersion: Int { SQLiteSchema.latestVersion }
@@ -530,7 +532,15 @@ public final class SQLiteEventStore: EventStore, Sendable {
 
     public func lease(pixel: PixelID, now: Timestamp, limit: Int, leaseDuration: Duration) async throws -> [LeasedEvent] {
         guard limit > 0 else { return [] }
-        let leaseEnd = now + leaseDuration
+        // The lease's end is its token: strictly increasing within the store (one process uses a
+        // SQLite file), so no two leases share it, and fencing needs no extra column. A column
+        // written on every lease would grow each row, and a full disk would then stop leasing
+        // (and so delivery) instead of only the writing of receipts.
+        let leaseEnd = lastLeaseEnd.withLock { last in
+            last = max((now + leaseDuration).milliseconds, last + 1)
+            return last
+        }
+        let token = LeaseToken(leaseEnd)
         return try await run("leasing events") {
             let rows = try await query(
                 """
@@ -540,7 +550,7 @@ public final class SQLiteEventStore: EventStore, Sendable {
                 )
                 RETURNING id, event_name, event_id, event_time, action_source, payload, attempts
                 """,
-                [.integer(SQLiteInt64(leaseEnd.milliseconds)), .text(pixel.rawValue), .integer(SQLiteInt64(now.milliseconds)),
+                [.integer(SQLiteInt64(leaseEnd)), .text(pixel.rawValue), .integer(SQLiteInt64(now.milliseconds)),
                  .integer(SQLiteInt64(limit))])
             return rows.map { row in
                 LeasedEvent(
@@ -551,7 +561,8 @@ public final class SQLiteEventStore: EventStore, Sendable {
                     eventTime: UnixTime(seconds: Int64(row.column("event_time")?.integer ?? 0)),
                     actionSource: ActionSource(rawValue: row.column("action_source")?.string ?? "") ?? .other,
                     json: row.column("payload")?.string ?? "",
-                    attempts: Int(row.column("attempts")?.integer ?? 0))
+                    attempts: Int(row.column("attempts")?.integer ?? 0),
+                    leaseToken: token)
             }.sorted { $0.id < $1.id }
         }
     }
@@ -566,9 +577,10 @@ public final class SQLiteEventStore: EventStore, Sendable {
 
     // MARK: Settle
 
-    public func settle(_ settlement: Settlement, at now: Timestamp) async throws {
-        guard settlement.attempt != nil || !settlement.events.isEmpty else { return }
-        try await transaction("settling an attempt") {
+    @discardableResult
+    public func settle(_ settlement: Settlement, at now: Timestamp) async throws -> SettleResult {
+        guard settlement.attempt != nil || !settlement.events.isEmpty else { return SettleResult() }
+        return try await transaction("settling an attempt") {
             let counted: SQLiteInt64 = settlement.attempt == nil ? 0 : 1
             if let receipt = settlement.attempt {
                 let messages = String(decoding: try CAPIJSON.encode(receipt.messages), as: UTF8.self)
@@ -601,57 +613,73 @@ public final class SQLiteEventStore: EventStore, Sendable {
                 }
             }
 
-            // Group the updates: one statement per distinct disposition.
-            var delivered: [EventRecordID] = []
-            var retries: [Timestamp: [EventRecordID]] = [:]
-            var releases: [Timestamp: [EventRecordID]] = [:]
-            var parks: [ParkReason: [EventRecordID]] = [:]
-            for item in settlement.events {
-                switch item.disposition {
-                case .delivered: delivered.append(item.id)
-                case .retry(let due): retries[due, default: []].append(item.id)
-                case .release(let due): releases[due, default: []].append(item.id)
-                case .park(let reason): parks[reason, default: []].append(item.id)
-                case .stillLeased: break
-                }
-            }
+            // One statement per group (disposition and lease); fenced groups check the token
+            // and say which rows they changed.
             let nowBind = SQLiteData.integer(SQLiteInt64(now.milliseconds))
-            if !delivered.isEmpty {
-                try await update(
-                    "UPDATE events SET state = 2, due_at = NULL, delivered_at = ?, attempts = attempts + ? WHERE state <> 2 AND id IN",
-                    [nowBind, .integer(counted)], delivered)
+            var fenced: [EventRecordID] = []
+            var updated: [EventRecordID] = []
+            for group in SettlementGroups(settlement).groups {
+                let condition: String
+                var conditionBinds: [SQLiteData] = []
+                if let token = group.leaseToken {
+                    condition = "state = 1 AND due_at = ?"  // the lease's end is its token
+                    conditionBinds = [.integer(SQLiteInt64(token.rawValue))]
+                    fenced += group.ids
+                } else if case .delivered = group.disposition {
+                    condition = "state <> 2"
+                } else {
+                    condition = "state <= 1"
+                }
+                let set: String
+                var setBinds: [SQLiteData]
+                switch group.disposition {
+                case .delivered:
+                    set = """
+                        state = 2, due_at = NULL, delivered_at = ?, attempts = attempts + ?, parked_at = NULL, park_code = NULL,
+                        park_message = NULL, park_graph_code = NULL, park_graph_subcode = NULL
+                        """
+                    setBinds = [nowBind, .integer(counted)]
+                case .retry(let due):
+                    set = "state = 0, due_at = ?, attempts = attempts + 1"
+                    setBinds = [.integer(SQLiteInt64(due.milliseconds))]
+                case .release(let due):
+                    set = "state = 0, due_at = ?"
+                    setBinds = [.integer(SQLiteInt64(due.milliseconds))]
+                case .park(let reason):
+                    set = """
+                        state = 3, due_at = NULL, parked_at = ?, park_code = ?, park_message = ?, park_graph_code = ?,
+                        park_graph_subcode = ?, attempts = attempts + ?
+                        """
+                    setBinds = [nowBind, .text(reason.code.rawValue), .text(reason.message), Self.optional(reason.graphCode),
+                                Self.optional(reason.graphSubcode), .integer(counted)]
+                case .stillLeased:
+                    continue
+                }
+                let changed = try await update(
+                    "UPDATE events SET \(set) WHERE \(condition) AND id IN", setBinds + conditionBinds, group.ids,
+                    returning: group.leaseToken != nil)
+                updated += changed
             }
-            for (due, ids) in retries {
-                try await update(
-                    "UPDATE events SET state = 0, due_at = ?, attempts = attempts + 1 WHERE state <= 1 AND id IN",
-                    [.integer(SQLiteInt64(due.milliseconds))], ids)
-            }
-            for (due, ids) in releases {
-                try await update(
-                    "UPDATE events SET state = 0, due_at = ? WHERE state <= 1 AND id IN",
-                    [.integer(SQLiteInt64(due.milliseconds))], ids)
-            }
-            for (reason, ids) in parks {
-                try await update(
-                    """
-                    UPDATE events SET state = 3, due_at = NULL, parked_at = ?, park_code = ?, park_message = ?,
-                        park_graph_code = ?, park_graph_subcode = ?, attempts = attempts + ?
-                    WHERE state <= 1 AND id IN
-                    """,
-                    [nowBind, .text(reason.code.rawValue), .text(reason.message), Self.optional(reason.graphCode),
-                     Self.optional(reason.graphSubcode), .integer(counted)], ids)
-            }
+            return SettleResult(lostLeases: SettlementGroups.lostLeases(fenced: fenced, updated: updated))
         }
     }
 
-    private func update(_ sql: String, _ leading: [SQLiteData], _ ids: [EventRecordID]) async throws {
+    /// Runs `sql` (ending in `id IN`) over `ids` in chunks; with `returning`, the ids it changed.
+    @discardableResult
+    private func update(_ sql: String, _ leading: [SQLiteData], _ ids: [EventRecordID], returning: Bool = false)
+        async throws -> [EventRecordID]
+    {
+        var changed: [EventRecordID] = []
         var start = 0
         while start < ids.count {
             let chunk = ids[start..<min(start + 1_000, ids.count)]
-            _ = try await query(
-                sql + " " + Self.list(chunk.count), leading + chunk.map { .integer(SQLiteInt64($0.rawValue)) })
+            let rows = try await query(
+                sql + " " + Self.list(chunk.count) + (returning ? " RETURNING id" : ""),
+                leading + chunk.map { .integer(SQLiteInt64($0.rawValue)) })
+            if returning { changed += rows.compactMap { $0.column("id")?.integer.map { EventRecordID(Int64($0)) } } }
             start += chunk.count
         }
+        return changed
     }
 
     private static func optional(_ value: Int?) -> SQLiteData { value.map { .integer(SQLiteInt64($0)) } ?? .null }

@@ -312,6 +312,60 @@ public enum EventStoreConformance {
             // The pruned key may be enqueued again.
             #expect(try await store.append([event("old")], at: t0 + .seconds(20)).insertedCount == 1)
         },
+        Check(name: "a settle whose lease ran out changes nothing once the event is leased again (fencing)") { store in
+            _ = try await store.append([event("f1"), event("f2"), event("f3")], at: t0)
+            let first = try await store.lease(pixel: pixelA, now: t0, limit: 3, leaseDuration: .seconds(10))
+            #expect(first.count == 3)
+            #expect(Set(first.map(\.leaseToken)).count == 1, "one lease, one token")
+            // The first worker's request outlives its lease; a second worker leases the events.
+            let second = try await store.lease(pixel: pixelA, now: t0 + .seconds(20), limit: 3, leaseDuration: .seconds(60))
+            #expect(second.map(\.id) == first.map(\.id))
+            #expect(second[0].leaseToken != first[0].leaseToken, "every lease gets a new token")
+            // The first worker's late settle: a retry, a delivery and a park, all fenced by the old lease.
+            let late = try await store.settle(
+                Settlement(attempt: receipt("late body"), events: [
+                    EventSettlement(first[0], disposition: .retry(at: t0 + .seconds(21))),
+                    EventSettlement(first[1], disposition: .delivered),
+                    EventSettlement(first[2], disposition: .park(ParkReason(code: .rejected, message: "late"))),
+                ]), at: t0 + .seconds(21))
+            #expect(Set(late.lostLeases) == Set(first.map(\.id)))
+            for leased in first {
+                let status = try await store.status(of: leased.id)
+                #expect(status?.state == .inFlight, "a late settle changed \(leased.key.eventID)")
+                #expect(status?.attempts == 0)
+                #expect(status?.parkReason == nil)
+            }
+            // The request did carry them: the receipt is in their history all the same.
+            #expect(try await store.attempts(for: first[0].id).map(\.receipt.requestBody) == ["late body"])
+            // The current lease settles normally.
+            let current = try await store.settle(
+                Settlement(attempt: receipt("current body"), events: [
+                    EventSettlement(second[0], disposition: .delivered),
+                    EventSettlement(second[1], disposition: .park(ParkReason(code: .rejected, message: "bad"))),
+                    EventSettlement(second[2], disposition: .retry(at: t0 + .seconds(30))),
+                ]), at: t0 + .seconds(22))
+            #expect(current.lostLeases.isEmpty)
+            #expect(try await store.status(of: second[0].id)?.state == .delivered)
+            #expect(try await store.status(of: second[1].id)?.state == .parked)
+            #expect(try await store.status(of: second[2].id)?.state == .pending)
+            // A settle of the current lease arriving twice does nothing the second time.
+            let again = try await store.settle(
+                Settlement(attempt: nil, events: [EventSettlement(second[2], disposition: .release(at: t0 + .seconds(40)))]),
+                at: t0 + .seconds(23))
+            #expect(again.lostLeases == [second[2].id])
+            #expect(try await store.status(of: second[2].id)?.dueAt == t0 + .seconds(30))
+        },
+        Check(name: "a delivery clears the park reason") { store in
+            _ = try await store.append([event("p1")], at: t0)
+            let leased = try await store.lease(pixel: pixelA, now: t0, limit: 1, leaseDuration: .seconds(60))
+            try await store.park(leased.map(\.id), reason: ParkReason(code: .rejected, message: "x", graphCode: 100), attempt: nil, at: t0)
+            #expect(try await store.status(of: leased[0].id)?.parkReason != nil)
+            try await store.markDelivered(leased.map(\.id), attempt: receipt("ok"), at: t0 + .seconds(1))
+            let status = try await store.status(of: leased[0].id)
+            #expect(status?.state == .delivered)
+            #expect(status?.parkReason == nil)
+            #expect(status?.parkedAt == nil)
+        },
         Check(name: "pruning keeps a receipt that a remaining event still refers to") { store in
             _ = try await store.append([event("delivered"), event("parked")], at: t0)
             let leased = try await store.lease(pixel: pixelA, now: t0, limit: 2, leaseDuration: .seconds(60))

@@ -18,6 +18,8 @@ public actor InMemoryEventStore: EventStore {
         var deliveredAt: Timestamp?
         var parkedAt: Timestamp?
         var parkReason: ParkReason?
+        /// The token of the current (or last) lease.
+        var leaseToken: LeaseToken?
         var attemptIDs: [AttemptID] = []
 
         var report: EventStatusReport {
@@ -35,6 +37,7 @@ public actor InMemoryEventStore: EventStore {
     private var holds: [PixelID: PixelHold] = [:]
     private var nextEventID: Int64 = 1
     private var nextAttemptID: Int64 = 1
+    private var nextLeaseToken: Int64 = 1
 
     /// Appends, settles and leases that failed on purpose; see ``failNextOperations(_:)``.
     private var failuresToInject = 0
@@ -88,12 +91,16 @@ public actor InMemoryEventStore: EventStore {
             .filter { $0.key.pixelID == pixel && ($0.state == .pending || $0.state == .inFlight) && ($0.dueAt ?? now) <= now }
             .sorted { ($0.dueAt!, $0.id) < ($1.dueAt!, $1.id) }
             .prefix(limit)
+        guard !due.isEmpty else { return [] }
+        let token = LeaseToken(nextLeaseToken)
+        nextLeaseToken += 1
         return due.map { record in
             records[record.id]!.state = .inFlight
             records[record.id]!.dueAt = now + leaseDuration
+            records[record.id]!.leaseToken = token
             return LeasedEvent(
                 id: record.id, key: record.key, eventTime: record.eventTime, actionSource: record.actionSource,
-                json: record.json, attempts: record.attempts)
+                json: record.json, attempts: record.attempts, leaseToken: token)
         }
     }
 
@@ -102,8 +109,10 @@ public actor InMemoryEventStore: EventStore {
             .compactMap(\.dueAt).min()
     }
 
-    public func settle(_ settlement: Settlement, at now: Timestamp) throws {
+    @discardableResult
+    public func settle(_ settlement: Settlement, at now: Timestamp) throws -> SettleResult {
         try maybeFail()
+        var result = SettleResult()
         var attemptID: AttemptID?
         if let receipt = settlement.attempt {
             let id = AttemptID(nextAttemptID)
@@ -114,11 +123,28 @@ public actor InMemoryEventStore: EventStore {
         for item in settlement.events {
             guard var record = records[item.id] else { continue }
             if let attemptID { record.attemptIDs.append(attemptID) }
+            defer { records[item.id] = record }
+            // Fenced: only the lease named may settle; unfenced: anything not yet delivered.
+            let holds: Bool
+            if let token = item.leaseToken {
+                holds = record.state == .inFlight && record.leaseToken == token
+            } else if case .delivered = item.disposition {
+                holds = record.state != .delivered
+            } else {
+                holds = record.state == .pending || record.state == .inFlight
+            }
+            if case .stillLeased = item.disposition { continue }
+            guard holds else {
+                if item.leaseToken != nil { result.lostLeases.append(item.id) }
+                continue
+            }
             switch item.disposition {
             case .delivered:
                 record.state = .delivered
                 record.dueAt = nil
                 record.deliveredAt = now
+                record.parkedAt = nil
+                record.parkReason = nil
                 if settlement.attempt != nil { record.attempts += 1 }
             case .retry(let due):
                 record.state = .pending
@@ -136,8 +162,8 @@ public actor InMemoryEventStore: EventStore {
             case .stillLeased:
                 break
             }
-            records[item.id] = record
         }
+        return result
     }
 
     public func releaseAllLeases(at now: Timestamp) -> Int {

@@ -81,7 +81,7 @@ enum CAPIBinary {
             {"field":"db","value":"31/02/1990"}
 
             {"field":"zp","value":98121}
-            {"field":"ph","value":"020 7946 0958","region":"Great Britain"}
+            {"field":"ph","value":"020 7946 0958","region":"Narnia"}
             {"field":"fn"}
             {"field":"fn","value":"Line\\nBreak \\"quoted\\""}
             {"field":"em","value":"A665A45920422F9D417E4867EFDC4FB8A04A1F3FFF1FA07E998E86F7F7A27AE3"}

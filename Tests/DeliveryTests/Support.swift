@@ -30,7 +30,8 @@ enum Fixtures {
     static func leased(_ id: Int64, attempts: Int = 0, time: Timestamp = t0, source: ActionSource = .website) -> LeasedEvent {
         LeasedEvent(
             id: EventRecordID(id), key: EventKey(pixelID: pixel, eventName: .purchase, eventID: "e\(id)"),
-            eventTime: time.unixTime, actionSource: source, json: #"{"event_id":"e\#(id)"}"#, attempts: attempts)
+            eventTime: time.unixTime, actionSource: source, json: #"{"event_id":"e\#(id)"}"#, attempts: attempts,
+            leaseToken: LeaseToken(1))
     }
 
     static var destination: PixelDestination {

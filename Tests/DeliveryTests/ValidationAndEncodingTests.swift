@@ -58,7 +58,7 @@ struct RequestBodyTests {
                 id: EventRecordID(Int64(index)),
                 key: EventKey(pixelID: Fixtures.pixel, eventName: .purchase, eventID: "o-\(index)"),
                 eventTime: Fixtures.t0.unixTime, actionSource: .website,
-                json: try encoder.encode(Fixtures.purchase("o-\(index)")), attempts: 0)
+                json: try encoder.encode(Fixtures.purchase("o-\(index)")), attempts: 0, leaseToken: LeaseToken(1))
         }
         let body = RequestBody.make(events: events, destination: Fixtures.destination)
         let request = try CAPIJSON.decode(EventRequest.self, from: Data(body.utf8))

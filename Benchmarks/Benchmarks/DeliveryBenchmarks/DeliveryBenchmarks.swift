@@ -163,7 +163,7 @@ let benchmarks: @Sendable () -> Void = {
             let pending = try Events.pending(Events.purchase(index), encoder: encoder)
             return LeasedEvent(
                 id: EventRecordID(Int64(index)), key: pending.key, eventTime: pending.eventTime,
-                actionSource: pending.actionSource, json: pending.json, attempts: 0)
+                actionSource: pending.actionSource, json: pending.json, attempts: 0, leaseToken: LeaseToken(1))
         }
         let destination = PixelDestination(pixelID: Events.pixel, accessToken: AccessToken("t"))
         benchmark.startMeasurement()

@@ -9,8 +9,10 @@ public import CAPIModel
 /// Rules every store keeps:
 /// - ``append(_:at:)`` returns only after the events are durable (committed).
 /// - One event per ``EventKey``: appending a key again changes nothing and reports it.
-/// - A leased event is not returned by another lease until its lease expires.
-/// - ``settle(_:at:)`` is atomic: the receipt and all event updates land together.
+/// - A leased event is not returned by another lease until its lease expires; every lease has
+///   a new ``LeaseToken``.
+/// - ``settle(_:at:)`` is atomic: the receipt and all event updates land together; an update
+///   fenced by a lease token applies only while that lease holds.
 /// - Stores hold only what they are given: built events with hashed identifiers. They never
 ///   see access tokens or app secrets (a ``PixelSuspension`` names credentials by a one-way
 ///   ``CredentialFingerprint``).
@@ -37,7 +39,12 @@ public protocol EventStore: Sendable {
     ///
     /// `delivered` and `park` end the event's life in the queue; `retry` counts an attempt;
     /// `release` does not. Every event is linked to the receipt for its history.
-    func settle(_ settlement: Settlement, at now: Timestamp) async throws
+    ///
+    /// An event settled with a ``EventSettlement/leaseToken`` changes only while it is in
+    /// flight under that lease; otherwise it is left as it is and reported in
+    /// ``SettleResult/lostLeases``. Delivery clears an event's park reason.
+    @discardableResult
+    func settle(_ settlement: Settlement, at now: Timestamp) async throws -> SettleResult
 
     /// Puts every in-flight event back to pending, due at `now`, without counting an attempt.
     ///

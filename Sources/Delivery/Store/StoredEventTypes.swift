@@ -41,7 +41,8 @@ public struct AppendResult: Hashable, Sendable {
 
 /// An event handed to a worker by ``EventStore/lease(pixel:now:limit:leaseDuration:)``.
 ///
-/// Until the lease expires no other lease returns it. Settling the event ends the lease.
+/// Until the lease expires no other lease returns it. Settling the event ends the lease; a
+/// settlement that carries ``leaseToken`` only applies while that lease still holds.
 public struct LeasedEvent: Hashable, Sendable {
     public var id: EventRecordID
     public var key: EventKey
@@ -50,15 +51,39 @@ public struct LeasedEvent: Hashable, Sendable {
     public var json: String
     /// Attempts that counted against the retry budget so far.
     public var attempts: Int
+    /// The lease this event was handed out under: every lease gets a new token.
+    public var leaseToken: LeaseToken
 
-    public init(id: EventRecordID, key: EventKey, eventTime: UnixTime, actionSource: ActionSource, json: String, attempts: Int) {
+    public init(
+        id: EventRecordID, key: EventKey, eventTime: UnixTime, actionSource: ActionSource, json: String, attempts: Int,
+        leaseToken: LeaseToken
+    ) {
         self.id = id
         self.key = key
         self.eventTime = eventTime
         self.actionSource = actionSource
         self.json = json
         self.attempts = attempts
+        self.leaseToken = leaseToken
     }
+}
+
+/// Identifies one lease of a store (a fencing token).
+///
+/// When a worker's work outlives its lease (a slow request, a pause, clock skew) another
+/// worker may lease and send the same event. The first worker's late settle must then change
+/// nothing, or it would put an event that is on the wire back to pending, or turn a park into
+/// a delivery. Settlements carry the token of the lease they settle, and stores apply them only
+/// to events still in flight under that token.
+public struct LeaseToken: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The token as stored.
+    public let rawValue: Int64
+
+    public init(_ rawValue: Int64) { self.rawValue = rawValue }
+
+    public static func < (lhs: LeaseToken, rhs: LeaseToken) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public var description: String { String(rawValue) }
 }
 
 /// The lifecycle state of a stored event.
@@ -160,10 +185,76 @@ public enum EventDisposition: Hashable, Sendable {
 public struct EventSettlement: Hashable, Sendable {
     public var id: EventRecordID
     public var disposition: EventDisposition
+    /// The lease being settled. With a token the disposition applies only while the event is
+    /// still in flight under that lease (it is fenced); `nil` applies it to any event that is
+    /// not delivered yet, for tools that act on events they did not lease (a single process
+    /// only).
+    public var leaseToken: LeaseToken?
 
-    public init(id: EventRecordID, disposition: EventDisposition) {
+    public init(id: EventRecordID, disposition: EventDisposition, leaseToken: LeaseToken? = nil) {
         self.id = id
         self.disposition = disposition
+        self.leaseToken = leaseToken
+    }
+
+    /// The outcome for a leased event, fenced by its lease.
+    public init(_ event: LeasedEvent, disposition: EventDisposition) {
+        self.init(id: event.id, disposition: disposition, leaseToken: event.leaseToken)
+    }
+}
+
+/// What ``EventStore/settle(_:at:)`` did.
+public struct SettleResult: Hashable, Sendable {
+    /// Events whose settlement carried a lease token that no longer held (the lease had
+    /// expired and the event was leased again, or settled by its new holder): nothing was
+    /// changed for them. The receipt is still linked to them, since the request did carry them.
+    public var lostLeases: [EventRecordID]
+
+    public init(lostLeases: [EventRecordID] = []) {
+        self.lostLeases = lostLeases
+    }
+}
+
+/// The store-neutral part of applying a ``Settlement``: its event updates grouped so that a
+/// store runs one statement per group.
+///
+/// Fenced events (with a lease token) are grouped by token as well, since the statement
+/// checks the token; ``expected`` lists the fenced ids a store must see updated, so that it
+/// can report the others as lost leases.
+public struct SettlementGroups: Sendable {
+    /// One update: the disposition, the lease it is fenced by (nil: not fenced) and the events.
+    public struct Group: Sendable {
+        public var disposition: EventDisposition
+        public var leaseToken: LeaseToken?
+        public var ids: [EventRecordID]
+    }
+
+    /// The groups, in the order the events first appear.
+    public private(set) var groups: [Group] = []
+
+    public init(_ settlement: Settlement) {
+        var index: [GroupKey: Int] = [:]
+        for item in settlement.events {
+            if case .stillLeased = item.disposition { continue }
+            let key = GroupKey(disposition: item.disposition, leaseToken: item.leaseToken)
+            if let position = index[key] {
+                groups[position].ids.append(item.id)
+            } else {
+                index[key] = groups.count
+                groups.append(Group(disposition: item.disposition, leaseToken: item.leaseToken, ids: [item.id]))
+            }
+        }
+    }
+
+    private struct GroupKey: Hashable {
+        var disposition: EventDisposition
+        var leaseToken: LeaseToken?
+    }
+
+    /// The lost leases of a settlement whose fenced groups updated `updated` rows.
+    public static func lostLeases(fenced: [EventRecordID], updated: some Sequence<EventRecordID>) -> [EventRecordID] {
+        let done = Set(updated)
+        return fenced.filter { !done.contains($0) }
     }
 }
 

@@ -535,7 +535,13 @@ public final class DeliveryWorker: Service, Sendable {
         let now = clock.now
         do {
             // Run outside this task's cancellation, so a shutdown cannot cut a receipt short.
-            try await Task { try await store.settle(settlement, at: now) }.value
+            let result = try await Task { try await store.settle(settlement, at: now) }.value
+            if !result.lostLeases.isEmpty {
+                // Another worker leased these events after this lease ran out: its settle wins.
+                logger.warning(
+                    "a settle found its lease taken over; those events were left to their new holder",
+                    metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.eventCount: "\(result.lostLeases.count)"])
+            }
         } catch {
             logger.error(
                 "settling events failed; they will be retried when their leases expire",
