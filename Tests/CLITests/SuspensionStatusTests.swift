@@ -35,7 +35,7 @@ struct SuspensionStatusTests {
         let result = try await CAPIBinary.launch(["status", "--store", path])
         #expect(result.status == 0, "\(result.stderr)")
         let out = result.stdout
-        #expect(out.contains("Suspended pixels: nothing is sent to them, their events stay queued"))
+        #expect(out.contains("Suspended pixels: workers sending with what Meta refused send nothing; events stay queued"))
         #expect(out.contains("1234567890  pixel_not_accessible since"))
         #expect(out.contains("(Graph 100/33, fbtrace_id TRACE33)"))
         #expect(out.contains("either the pixel (dataset) id is wrong, or the token has no access to the dataset"))

@@ -34,7 +34,7 @@ struct HoldsDashboardTests {
 
     @Test func textShowsReasonCodeAndFix() async throws {
         let text = TextDashboard.holds(try await Self.snapshot(), indent: 2)
-        #expect(text.contains("Suspended pixels: nothing is sent to them, their events stay queued"))
+        #expect(text.contains("Suspended pixels: workers sending with what Meta refused send nothing; events stay queued"))
         #expect(text.contains("  111  unsupported_endpoint since "))
         #expect(text.contains("(Graph 3, fbtrace_id Trace3)"))
         #expect(text.contains("the Graph API version or path is wrong"))

@@ -65,7 +65,7 @@ public struct RecordedAttempt: Hashable, Sendable {
     }
 }
 
-/// How an attempt was classified (reference §7). A low-cardinality code, also used as a
+/// How an attempt was classified. A low-cardinality code, also used as a
 /// metric dimension.
 public struct AttemptOutcome: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
     public let rawValue: String

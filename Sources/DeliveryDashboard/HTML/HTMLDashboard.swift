@@ -102,8 +102,8 @@ public enum HTMLDashboard {
         var html = """
             <section id="holds" aria-labelledby="holds-title">
             <h2 id="holds-title">Pixels on hold</h2>
-            <p class="note">A suspended pixel sends nothing until what Meta refused is fixed; its events stay queued.
-            A paused pixel resumes by itself.</p>
+            <p class="note">Workers sending to a suspended pixel with what Meta refused (credentials, access to the
+            pixel, Graph API version) send nothing until it is fixed; its events stay queued. A paused pixel resumes by itself.</p>
             <table class="list">
             <thead><tr><th scope="col">Pixel</th><th scope="col">Hold</th><th scope="col">Since / until (UTC)</th>
             <th scope="col">Code</th><th scope="col">fbtrace_id</th><th scope="col">What is wrong, how to fix it</th></tr></thead>

@@ -26,7 +26,7 @@ public enum TextDashboard {
         var text = ""
         let suspensions = snapshot.suspensions
         if !suspensions.isEmpty {
-            text += "Suspended pixels: nothing is sent to them, their events stay queued\n"
+            text += "Suspended pixels: workers sending with what Meta refused send nothing; events stay queued\n"
             for (pixel, suspension) in suspensions {
                 let error = suspension.error
                 text += margin + "\(pixel.rawValue)  \(suspension.reason) since \(UTCTime.dateTime(suspension.since)) UTC"
