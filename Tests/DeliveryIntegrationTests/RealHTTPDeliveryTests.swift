@@ -181,6 +181,8 @@ struct RealHTTPDeliveryTests {
                 try await eventually { try await env.store.counts(pixel: nil).delivered == 2 }
             }
             #expect(env.server.requests.map(\.graphVersion) == ["v24.0", "v25.0"])
+            // The corrected worker owns the SQLite file: the suspension of the wrong version is gone.
+            #expect(try await env.store.pixelHolds(at: env.clock.now).isEmpty)
         }
     }
 

@@ -194,7 +194,19 @@ struct DestinationAndBisectionTests {
         #expect(harness.metrics.counterTotal(
             label: DeliveryMetricLabel.suspended, dimensions: [("reason", "unsupported_endpoint")]) == 1)
 
-        // The same token, a corrected version: the stored suspension does not hold the new worker.
+        // A restart with the same wrong version stays suspended without a request.
+        let unchanged = DeliveryWorker(
+            queue: harness.queue, transport: harness.recording, destinations: [Fixtures.destination], clock: harness.clock)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await unchanged.run() }
+            try await eventually("suspended") { unchanged.status(of: Fixtures.pixel)?.error?.code == .unsupportedEndpoint }
+            for _ in 0..<50 { await Task.yield() }
+            group.cancelAll()
+        }
+        #expect(harness.recording.sent.count == 1)
+
+        // The same token, a corrected version: the stored suspension does not hold the new
+        // worker, which owns the store and lifts it, so the store no longer reports it.
         var corrected = Fixtures.destination
         corrected.graphVersion = "v25.0"
         let restarted = DeliveryWorker(
@@ -205,17 +217,23 @@ struct DestinationAndBisectionTests {
             group.cancelAll()
         }
         #expect(harness.recording.sent.map(\.graphVersion) == ["v24.0", "v25.0"])
+        #expect(try await harness.store.pixelHolds(at: harness.clock.now).isEmpty)
+    }
 
-        // A restart with the same wrong version stays suspended without a request.
-        try await harness.enqueue(["v4"])
-        let unchanged = DeliveryWorker(
-            queue: harness.queue, transport: harness.recording, destinations: [Fixtures.destination], clock: harness.clock)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await unchanged.run() }
-            try await eventually("suspended") { unchanged.status(of: Fixtures.pixel)?.error?.code == .unsupportedEndpoint }
-            group.cancelAll()
+    /// On a store one worker owns, new credentials leave no suspension behind for the old
+    /// ones (it would hold nobody, and `capi status` would report it).
+    @Test func replacingCredentialsOnAnOwnedStoreLeavesNoStaleSuspension() async throws {
+        let harness = WorkerHarness()
+        harness.recording.setFallback(.response(RecordingTransport.graphError(code: 190, subcode: 463, message: "expired")))
+        try await harness.enqueue(["k1"])
+        try await harness.run {
+            try await eventually("suspended") { harness.worker.status(of: Fixtures.pixel)?.error != nil }
+            harness.recording.setFallback(nil)
+            try await harness.worker.replaceCredentials(
+                for: Fixtures.pixel, accessToken: AccessToken("new-token"), appSecret: AppSecret(Fixtures.secret))
+            try await eventually("delivered") { try await harness.status("k1")?.state == .delivered }
         }
-        #expect(harness.recording.sent.count == 2)
+        #expect(try await harness.store.pixelHolds(at: harness.clock.now).isEmpty)
     }
 
     /// Issue 13, item 10: a code 100 that belongs to the request costs 3 requests, not 2n − 1.

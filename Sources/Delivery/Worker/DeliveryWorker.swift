@@ -151,7 +151,9 @@ public final class DeliveryWorker: Service, Sendable {
     /// Replaces a pixel's credentials and resumes it if it was suspended: by a rejected token,
     /// or by a token without access to the pixel (the same token may be passed again once its
     /// access is fixed). A suspension for a wrong Graph API version or path ends when a worker
-    /// is started with a corrected ``PixelDestination``.
+    /// is started with a corrected ``PixelDestination``. On a store this worker owns (see
+    /// ``Configuration/releaseLeasesOnStart``), a suspension of credentials or an endpoint it
+    /// no longer sends with is lifted here and at start, since it would hold nobody.
     ///
     /// The store learns that these credentials are no longer considered rejected, so other
     /// workers sharing the store that use the same credentials resume too (for example after
@@ -169,8 +171,13 @@ public final class DeliveryWorker: Service, Sendable {
         destination.accessToken = accessToken
         destination.appSecret = appSecret
         let credentials = CredentialFingerprint(destination)
+        let previous = state.withLock { $0.pixels[pixel]!.credentials }
         let now = clock.now
-        let hold = try await queue.store.updatePixelHold(pixel, .credentialsReplaced(with: credentials), at: now)
+        var hold = try await queue.store.updatePixelHold(pixel, .credentialsReplaced(with: credentials), at: now)
+        if ownsStore && previous != credentials {
+            // Nobody else sends with the replaced ones: a suspension of them would hold nobody.
+            hold = try await queue.store.updatePixelHold(pixel, .credentialsReplaced(with: previous), at: now)
+        }
         state.withLock { state in
             state.holdVersion &+= 1
             state.pixels[pixel]!.destination.accessToken = accessToken
@@ -194,11 +201,12 @@ public final class DeliveryWorker: Service, Sendable {
     // MARK: Service
 
     public func run() async throws {
-        if configuration.releaseLeasesOnStart && !queue.store.isSharedAcrossProcesses {
+        if ownsStore {
             let released = try await queue.store.releaseAllLeases(at: clock.now)
             if released > 0 {
                 logger.info("released leases left by an earlier run", metadata: [DeliveryLogKey.eventCount: "\(released)"])
             }
+            try await forgetStaleSuspensions()
         }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
@@ -207,6 +215,33 @@ public final class DeliveryWorker: Service, Sendable {
         } onGracefulShutdown: {
             self.state.withLock { $0.shuttingDown = true }
             self.queue.wake.signal()
+        }
+    }
+
+    /// True when this worker is the only one using the store (an embedded store, with
+    /// ``Configuration/releaseLeasesOnStart`` on): what it does not send with, nobody does.
+    private var ownsStore: Bool { configuration.releaseLeasesOnStart && !queue.store.isSharedAcrossProcesses }
+
+    /// Lifts the stored suspensions of this worker's pixels that name only credentials or
+    /// endpoints it no longer sends with (replaced before a restart, such as a corrected
+    /// Graph API version). On a store this worker owns they hold nobody, and left in place
+    /// `capi status` would show the pixel suspended while it delivers. A suspension of what it
+    /// does send with stays, and holds it.
+    private func forgetStaleSuspensions() async throws {
+        let now = clock.now
+        let holds = try await queue.store.pixelHolds(at: now)
+        let current = state.withLock { state in state.order.map { ($0, state.pixels[$0]!.credentials) } }
+        for (pixel, credentials) in current {
+            guard let suspension = holds[pixel]?.suspension else { continue }
+            let stale = suspension.rejectedCredentials.subtracting([credentials]).sorted()
+            for fingerprint in stale {
+                _ = try await queue.store.updatePixelHold(pixel, .credentialsReplaced(with: fingerprint), at: now)
+            }
+            if !stale.isEmpty {
+                logger.info(
+                    "lifted a suspension of credentials or an endpoint this worker no longer sends with",
+                    metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.suspensionReason: "\(suspension.reason)"])
+            }
         }
     }
 
