@@ -69,14 +69,16 @@ public final class RecordingTransport: Transport, Sendable {
             body: #"{"events_received":\#(eventCount),"messages":[],"fbtrace_id":"\#(fbtraceID)"}"#)
     }
 
-    /// A Meta-shaped error response.
+    /// A Meta-shaped error response. `userMessage` adds `error_user_title` and `error_user_msg`,
+    /// the per-event detail Meta gives when it refuses an event.
     public static func graphError(
         status: Int = 400, code: Int, subcode: Int? = nil, message: String = "error", isTransient: Bool? = nil,
-        type: String = "OAuthException", headers: [(name: String, value: String)] = []
+        type: String = "OAuthException", userMessage: String? = nil, headers: [(name: String, value: String)] = []
     ) -> TransportResponse {
         var fields = #""message":"\#(message)","type":"\#(type)","code":\#(code),"fbtrace_id":"ErrTrace""#
         if let subcode { fields += #","error_subcode":\#(subcode)"# }
         if let isTransient { fields += #","is_transient":\#(isTransient)"# }
+        if let userMessage { fields += #","error_user_title":"Invalid event","error_user_msg":"\#(userMessage)""# }
         return TransportResponse(
             status: status, headers: [("Content-Type", "application/json")] + headers, body: "{\"error\":{\(fields)}}")
     }

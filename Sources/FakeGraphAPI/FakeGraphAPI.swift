@@ -69,6 +69,7 @@ public final class FakeGraphAPI: Sendable {
         var faults: [Fault] = []
         var rejectedEventIDs: Set<String> = []
         var acceptedAccessTokens: Set<String>?
+        var accessiblePixelIDs: Set<String>?
         var requests: [ReceivedRequest] = []
         var accepted: [String] = []
     }
@@ -130,6 +131,11 @@ public final class FakeGraphAPI: Sendable {
 
     /// Replaces the accepted tokens (`nil` accepts any).
     public func setAcceptedAccessTokens(_ tokens: Set<String>?) { state.withLock { $0.acceptedAccessTokens = tokens } }
+
+    /// The pixels accepted tokens may send to (`nil`, the default: any). Requests for another
+    /// pixel get code 100 with subcode 33, as Graph answers for a wrong pixel id or a token
+    /// without access to the dataset.
+    public func setAccessiblePixelIDs(_ pixelIDs: Set<String>?) { state.withLock { $0.accessiblePixelIDs = pixelIDs } }
 
     // MARK: Records
 
@@ -200,6 +206,9 @@ public final class FakeGraphAPI: Sendable {
                     reply = .respond(
                         status: status, headers: chunked ? ["Transfer-Encoding": "chunked"] : [:],
                         body: GraphBodies.oversizedSuccess(eventsReceived: record.eventIDs.count, bytes: bytes))
+                case .objectNotAccessible:
+                    reply = .respond(
+                        status: 400, headers: [:], body: GraphBodies.objectNotAccessible(pixelID: record.pixelID ?? ""))
                 case .delay:
                     reply = .drop  // unreachable: handled above
                 }
@@ -237,6 +246,9 @@ public final class FakeGraphAPI: Sendable {
         }
         if let accepted = state.acceptedAccessTokens, !accepted.contains(token) {
             return error(400, "Error validating access token: Session has expired.", code: 190, subcode: 463)
+        }
+        if let accessible = state.accessiblePixelIDs, let pixel = record.pixelID, !accessible.contains(pixel) {
+            return .respond(status: 400, headers: [:], body: GraphBodies.objectNotAccessible(pixelID: pixel))
         }
         if let secret = configuration.appSecret {
             let expected = AppSecretProof(accessToken: token, appSecret: secret).hexString

@@ -10,6 +10,8 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
         case acknowledgeFewer(by: Int)
         /// A Meta-shaped success body padded to about `bytes` bytes.
         case oversized(status: Int, bytes: Int, chunked: Bool)
+        /// Code 100, subcode 33 naming the requested pixel.
+        case objectNotAccessible
     }
     let kind: Kind
 
@@ -54,7 +56,21 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
             headers: [:]))
     }
 
-    /// Code 100 for the whole request, whatever it carries.
+    /// Code 100 with subcode 33, as Graph answers for a pixel id that does not exist or that
+    /// the token has no access to (its message names the requested pixel).
+    public static let objectNotAccessible = Fault(kind: .objectNotAccessible)
+
+    /// Code 3 (unsupported API method), as Graph answers a wrong API version or path.
+    public static func unsupportedMethod(status: Int = 400) -> Fault {
+        Fault(kind: .status(
+            status,
+            body: GraphBodies.error(message: "(#3) Unknown method", type: "OAuthException", code: 3, subcode: nil, isTransient: nil),
+            headers: [:]))
+    }
+
+    /// Code 100 for the whole request, whatever it carries: a request-level error with no
+    /// per-event detail (no `error_user_title`, `error_user_msg` or `error_data`). Inject it
+    /// for several requests to play a request the halves of a split cannot fix.
     public static func invalidParameter(subcode: Int? = nil) -> Fault {
         Fault(kind: .status(
             400,
@@ -114,11 +130,21 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
         case .resetMidBody(let status, _): "resetMidBody(\(status))"
         case .acknowledgeFewer(let missing): "partialAcknowledgement(missing: \(missing))"
         case .oversized(let status, let bytes, let chunked): "oversizedBody(\(status), \(bytes) bytes\(chunked ? ", chunked" : ""))"
+        case .objectNotAccessible: "objectNotAccessible"
         }
     }
 }
 
 enum GraphBodies {
+    /// Graph's answer to a request for an object it cannot load with the token (code 100/33).
+    static func objectNotAccessible(pixelID: String) -> String {
+        error(
+            message: "Unsupported post request. Object with ID '\(pixelID)' does not exist, cannot be loaded due to "
+                + "missing permissions, or does not support this operation. Please read the Graph API documentation at "
+                + "https://developers.facebook.com/docs/graph-api",
+            type: "GraphMethodException", code: 100, subcode: 33, isTransient: nil)
+    }
+
     static func error(message: String, type: String, code: Int, subcode: Int?, isTransient: Bool?, userMessage: String? = nil)
         -> String
     {

@@ -49,17 +49,21 @@ struct FaultEnvironment {
         }
     }
 
-    func destination(baseURL: String? = nil, token: String = Real.token) -> PixelDestination {
+    func destination(
+        baseURL: String? = nil, token: String = Real.token, graphVersion: String = PixelDestination.defaultGraphVersion
+    ) -> PixelDestination {
         var destination = PixelDestination(pixelID: Real.pixel, accessToken: AccessToken(token))
         destination.appSecret = AppSecret(Real.secret)
         destination.baseURL = baseURL ?? server.baseURL
+        destination.graphVersion = graphVersion
         return destination
     }
 
     /// A worker whose retries land far in the future (up to an hour of jitter), so an event
     /// that just failed is not due again until the test moves the clock.
     func worker(
-        baseURL: String? = nil, configure: (inout DeliveryWorker.Configuration) -> Void = { _ in }
+        baseURL: String? = nil, graphVersion: String = PixelDestination.defaultGraphVersion,
+        configure: (inout DeliveryWorker.Configuration) -> Void = { _ in }
     ) -> DeliveryWorker {
         var configuration = DeliveryWorker.Configuration()
         configuration.idlePollInterval = .seconds(3 * 3_600)
@@ -68,7 +72,8 @@ struct FaultEnvironment {
         configuration.retryPolicy.maximumBackoff = .seconds(3_600)
         configure(&configuration)
         return DeliveryWorker(
-            queue: queue, transport: AsyncHTTPClientTransport(), destinations: [destination(baseURL: baseURL)],
+            queue: queue, transport: AsyncHTTPClientTransport(),
+            destinations: [destination(baseURL: baseURL, graphVersion: graphVersion)],
             configuration: configuration, clock: clock)
     }
 

@@ -18,6 +18,7 @@ struct FaultMatrixTests {
         case http5xx, throttled429WithUsage, throttled429WithoutUsage, token190, invalidParameterForOneEvent
         case connectTimeout, readTimeout, resetMidBody, malformedJSON, truncatedJSON
         case fewerEventsReceived, oversizedResponse, oversizedChunkedResponse
+        case pixelNotAccessible100_33, unsupportedMethod3, requestLevelInvalidParameter
 
         var testDescription: String { rawValue }
     }
@@ -28,8 +29,11 @@ struct FaultMatrixTests {
         case retrying(outcome: AttemptOutcome, httpStatus: Int?)
         /// Pending, no counted attempt, due when the pause ends; the pixel is paused.
         case paused(for: Duration)
-        /// Pending, no counted attempt, due now; the pixel is suspended for its credentials.
-        case suspended
+        /// Pending, no counted attempt, due now; the pixel is suspended (credentials or
+        /// destination), after one request answered `graphCode`.
+        case suspended(outcome: AttemptOutcome, graphCode: Int, reason: DeliveryError.Code)
+        /// Every event parked as rejected after at most 3 requests: the error was the request's.
+        case allRejectedAsOne
         /// Every event delivered but the one Meta refused, which is parked as rejected.
         case oneRejected(String)
         /// Delivered after bisection; the first receipt of each is `unacknowledged`.
@@ -87,7 +91,16 @@ struct FaultMatrixTests {
             return .paused(for: RetryPolicy().defaultThrottlePause)
         case .token190:
             server.inject(.invalidAccessToken())
-            return .suspended
+            return .suspended(outcome: .credentialsRejected, graphCode: 190, reason: .credentialsRejected)
+        case .pixelNotAccessible100_33:
+            server.inject(.objectNotAccessible)
+            return .suspended(outcome: .destinationRejected, graphCode: 100, reason: .pixelNotAccessible)
+        case .unsupportedMethod3:
+            server.inject(.unsupportedMethod())
+            return .suspended(outcome: .destinationRejected, graphCode: 3, reason: .unsupportedEndpoint)
+        case .requestLevelInvalidParameter:
+            server.inject(.invalidParameter(), times: count == 1 ? 1 : 3)
+            return .allRejectedAsOne
         case .invalidParameterForOneEvent:
             let rejected = "e\(count / 2)"
             server.rejectEvents(withIDs: [rejected])
@@ -135,6 +148,8 @@ struct FaultMatrixTests {
                 return counts.pending == count
             case .oneRejected:
                 return counts.delivered + counts.parked == count && counts.parked == 1
+            case .allRejectedAsOne:
+                return counts.parked == count
             case .deliveredAfterBisection:
                 return counts.delivered == count
             }
@@ -171,11 +186,16 @@ struct FaultMatrixTests {
                 #expect(report.dueAt == start + pause)
                 #expect(history.map(\.outcome) == [.throttled])
                 #expect(history.first?.httpStatus == 429)
-            case .suspended:
+            case .suspended(let outcome, let graphCode, _):
                 #expect(report.state == .pending && report.attempts == 0)
                 #expect(report.dueAt == start)
-                #expect(history.map(\.outcome) == [.credentialsRejected])
-                #expect(history.first?.errorCode == 190)
+                #expect(history.map(\.outcome) == [outcome])
+                #expect(history.first?.errorCode == graphCode)
+            case .allRejectedAsOne:
+                #expect(report.state == .parked)
+                #expect(report.parkReason?.code == .rejected && report.parkReason?.graphCode == 100)
+                #expect(history.allSatisfy { $0.outcome == .invalidParameter })
+                if ids.count > 1 { #expect(report.parkReason?.message.contains("request as a whole") == true) }
             case .oneRejected(let rejected):
                 if id == rejected {
                     #expect(report.state == .parked)
@@ -200,9 +220,12 @@ struct FaultMatrixTests {
             #expect(requests == (kind == .connectTimeout ? 0 : 1), "one request, no immediate resend")
         case .paused:
             #expect(env.server.requests.count == 1)
-        case .suspended:
-            #expect(worker.status(of: Real.pixel)?.error?.code == .credentialsRejected)
-            #expect(env.server.requests.count == 1)
+        case .suspended(_, _, let reason):
+            #expect(worker.status(of: Real.pixel)?.error?.code == reason)
+            #expect(env.server.requests.count == 1, "one request: no bisection, no retry")
+            #expect(try await env.store.pixelHolds(at: env.clock.now)[Real.pixel]?.suspension?.reason.errorCode == reason)
+        case .allRejectedAsOne:
+            #expect(env.server.requests.count == (ids.count == 1 ? 1 : 3), "the batch and its halves, not 2n − 1")
         case .oneRejected:
             // Bisection: about two requests per halving, never one per event.
             // Bisection: two requests per halving, never one per event. Halving an odd count
@@ -220,7 +243,7 @@ struct FaultMatrixTests {
             env.clock.advance(by: .seconds(7_200))
         case .suspended:
             try await worker.replaceCredentials(for: Real.pixel, accessToken: AccessToken(Real.token), appSecret: AppSecret(Real.secret))
-        case .oneRejected, .deliveredAfterBisection:
+        case .oneRejected, .deliveredAfterBisection, .allRejectedAsOne:
             break
         }
     }
@@ -231,6 +254,7 @@ struct FaultMatrixTests {
         let counts = try await env.store.counts(pixel: nil)
         var expectedParked: Set<String> = []
         if case .oneRejected(let id) = expectation { expectedParked = [id] }
+        if case .allRejectedAsOne = expectation { expectedParked = Set(ids) }
         #expect(counts == EventCounts(delivered: ids.count - expectedParked.count, parked: expectedParked.count))
         let parked = try await env.queue.parkedEvents(limit: 10_000)
         #expect(Set(parked.map(\.key.eventID)) == expectedParked)
@@ -246,7 +270,9 @@ struct FaultMatrixTests {
 @Suite("Partial acknowledgement", .serialized)
 struct PartialAcknowledgementTests {
     /// A server that always acknowledges one event fewer than it got: nothing may count as
-    /// delivered. Bisection reaches single events, which are retried and finally parked.
+    /// delivered. Both halves come back short too, so the shortfall is the request's: each
+    /// round costs 3 requests (not a bisection tree), and the batch is retried as one and
+    /// finally parked.
     @Test func persistentShortfallDeliversNothingAndParksAfterTheBudget() async throws {
         try await FaultEnvironment.with { env in
             env.server.inject(.partialAcknowledgement(missing: 1), times: 10_000)
@@ -257,14 +283,15 @@ struct PartialAcknowledgementTests {
                 try await eventually(within: 30) {
                     try await env.reports(ids).values.allSatisfy { $0.state == .pending && $0.attempts == 1 }
                 }
-                #expect(env.server.requests.count == 15, "a full bisection tree: 8 + 4 + 2 + 1 requests")
+                #expect(env.server.requests.map(\.eventIDs.count) == [8, 4, 4], "the batch and its halves, no tree")
                 #expect(try await env.store.counts(pixel: nil).delivered == 0)
                 env.clock.advance(by: .seconds(7_200))
                 try await eventually(within: 30) { try await env.store.counts(pixel: nil).parked == 8 }
             }
+            #expect(env.server.requests.count == 6, "3 requests per round over 2 rounds")
             for report in try await env.queue.parkedEvents() {
                 #expect(report.parkReason?.code == .retriesExhausted)
-                #expect(report.parkReason?.message.contains("acknowledged 0 of 1 events") == true)
+                #expect(report.parkReason?.message.contains("in both halves of a batch of 8") == true)
             }
         }
     }

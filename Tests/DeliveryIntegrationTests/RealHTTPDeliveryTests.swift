@@ -134,6 +134,58 @@ struct RealHTTPDeliveryTests {
         }
     }
 
+    /// Issue 13, item 9: a token without access to the pixel (100/33) costs one request, not a
+    /// bisection (31 requests for 16 events on main, every event parked).
+    @Test func aPixelTheTokenCannotReachIsSuspendedAndItsEventsStayQueued() async throws {
+        try await IntegrationHarness.with { h in
+            h.server.setAccessiblePixelIDs(["1111111111"])
+            try await h.enqueue((0..<16).map { "w\($0)" })
+            try await eventually { h.worker.status(of: Real.pixel)?.error?.code == .pixelNotAccessible }
+            h.clock.advance(by: .seconds(86_400))
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(h.server.requests.count == 1)
+            #expect(try await h.store.counts(pixel: nil) == EventCounts(pending: 16))
+            let receipt = try #require(try await h.history("w0").first?.receipt)
+            #expect(receipt.outcome == .destinationRejected && receipt.errorCode == 100 && receipt.errorSubcode == 33)
+            let hold = try #require(try await h.store.pixelHolds(at: h.clock.now)[Real.pixel])
+            #expect(hold.suspension?.reason == .pixelNotAccessible)
+            // Access granted to the same token: replacing the credentials with it resumes.
+            h.server.setAccessiblePixelIDs(nil)
+            try await h.worker.replaceCredentials(for: Real.pixel, accessToken: AccessToken(Real.token), appSecret: AppSecret(Real.secret))
+            try await eventually { try await h.store.counts(pixel: nil).delivered == 16 }
+            #expect(try await h.store.pixelHolds(at: h.clock.now).isEmpty)
+        }
+    }
+
+    /// Issue 13, item 11: code 3 is not retried 12 times; a worker started with a corrected
+    /// Graph API version resumes on the same store, one with the wrong one stays suspended.
+    @Test func code3SuspendsUntilAWorkerStartsWithAnotherVersion() async throws {
+        try await FaultEnvironment.with { env in
+            env.server.inject(.unsupportedMethod())
+            try await env.enqueue(["m1", "m2"])
+            let wrong = env.worker(graphVersion: "v24.0")
+            try await running(wrong) {
+                try await eventually { wrong.status(of: Real.pixel)?.error?.code == .unsupportedEndpoint }
+                env.clock.advance(by: .seconds(7_200))
+                try await Task.sleep(for: .milliseconds(50))
+                #expect(env.server.requests.count == 1)
+                #expect(try await env.store.counts(pixel: nil) == EventCounts(pending: 2))
+            }
+            let again = env.worker(graphVersion: "v24.0")
+            try await running(again) {
+                try await eventually { again.status(of: Real.pixel)?.error?.code == .unsupportedEndpoint }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(env.server.requests.count == 1, "the stored suspension holds a restart with the same version")
+            try await running(env.worker(graphVersion: "v25.0")) {
+                try await eventually { try await env.store.counts(pixel: nil).delivered == 2 }
+            }
+            #expect(env.server.requests.map(\.graphVersion) == ["v24.0", "v25.0"])
+            // The corrected worker owns the SQLite file: the suspension of the wrong version is gone.
+            #expect(try await env.store.pixelHolds(at: env.clock.now).isEmpty)
+        }
+    }
+
     @Test func eventsThatExpireWhileThePixelIsPausedAreParkedNotSent() async throws {
         try await IntegrationHarness.with { h in
             h.server.inject(.throttle(code: 17, regainAccessMinutes: 120))

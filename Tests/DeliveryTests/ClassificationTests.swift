@@ -3,7 +3,7 @@ import Delivery
 import DeliveryTesting
 import Testing
 
-@Suite("Response classification (reference §7)")
+@Suite("Response classification")
 struct ClassificationTests {
     static let table: [(String, TransportResponse, AttemptOutcome)] = [
         ("200 success", RecordingTransport.success(eventCount: 3), .delivered),
@@ -33,7 +33,9 @@ struct ClassificationTests {
             .credentialsRejected
         ),
         ("code 100", RecordingTransport.graphError(code: 100, subcode: 2_804_050), .invalidParameter),
-        ("code 3", RecordingTransport.graphError(code: 3), .unexpected),
+        ("code 3: wrong version or path", RecordingTransport.graphError(code: 3), .destinationRejected),
+        ("code 100/33: wrong pixel or no access", RecordingTransport.graphError(code: 100, subcode: 33), .destinationRejected),
+        ("code 99", RecordingTransport.graphError(code: 99), .unexpected),
         ("400 not Graph", TransportResponse(status: 400, body: "nope"), .transient),
     ]
 

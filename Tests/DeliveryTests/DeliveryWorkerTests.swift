@@ -117,7 +117,10 @@ struct DeliveryWorkerTests {
         }
         #expect(try await harness.status("o1")?.attempts == 1)
         #expect(harness.recording.sent.last?.appSecretProof == AppSecretProof(accessToken: "new-token", appSecret: Fixtures.secret).hexString)
-        #expect(harness.logs.entries.contains { $0.level == .error && "\($0.message)".contains("credentials rejected") })
+        #expect(harness.logs.entries.contains {
+            $0.level == .error && "\($0.message)" == "pixel suspended"
+                && $0.metadata[DeliveryLogKey.suspensionReason] == "credentials_rejected"
+        })
         #expect(!harness.allLogText.contains(Fixtures.token))
         #expect(!harness.allLogText.contains("new-token"))
         await #expect(throws: DeliveryError.self) {
@@ -130,8 +133,10 @@ struct DeliveryWorkerTests {
         let bad: Set<String> = ["o3", "o6"]
         harness.recording.setFallback(.dynamic { request in
             let ids = RecordingTransport.eventIDs(in: request.body)
-            if ids.contains(where: bad.contains) {
-                return RecordingTransport.graphError(code: 100, subcode: 2_804_050, message: "Invalid parameter")
+            if let rejected = ids.first(where: bad.contains) {
+                // Meta's per-event answers name the event (error_user_msg): bisection finds it.
+                return RecordingTransport.graphError(
+                    code: 100, subcode: 2_804_050, message: "Invalid parameter", userMessage: "event \(rejected) is invalid")
             }
             return RecordingTransport.success(eventCount: ids.count)
         })

@@ -7,7 +7,8 @@ public struct AttemptPlan: Sendable, Hashable {
     public var events: [EventSettlement]
     /// What happens to the pixel.
     public var pixelAction: PixelAction
-    /// Parts of the batch to send again at once (bisection on code 100).
+    /// The two halves of the batch to send at once (bisection on code 100 or on a short
+    /// `events_received`); empty otherwise. See ``AttemptPlanner`` for how far it goes.
     public var resend: [[LeasedEvent]]
 
     public init(events: [EventSettlement], pixelAction: PixelAction = .none, resend: [[LeasedEvent]] = []) {
@@ -22,11 +23,35 @@ public enum PixelAction: Sendable, Hashable {
     case none
     /// Pause the pixel until the given time (throttling).
     case pause(until: Timestamp)
-    /// Stop the pixel until its credentials are replaced.
+    /// Stop the pixel until what Meta refused is replaced: its credentials (code 190 and
+    /// friends), the token's access to the pixel (code 100/33) or the Graph endpoint (code 3).
+    /// ``SuspensionReason`` reads which from the error.
     case suspendForCredentials(GraphError)
 }
 
 /// The retry and classification rules of the delivery engine.
+///
+/// ## Bisection and its bound
+///
+/// A batch of n > 1 events that Meta refuses with code 100 (invalid parameter), or accepts
+/// with an `events_received` below n, is split into two halves and both are sent at once
+/// (``AttemptPlan/resend``): the answer does not say which event is at fault.
+///
+/// When both halves fail with the same request-level answer (``failsAsOne(_:first:second:)``:
+/// code 100 with the same code and subcode and no per-event detail, or both short in a way
+/// that single events do not explain), the answer belongs to the request, not to an event, so
+/// splitting stops and the batch is settled as one (``planAsOne(_:batch:now:using:)``).
+/// Otherwise each failing half is split again.
+///
+/// Requests per batch of n events per round (one lease of the batch, before its retry delay):
+/// - a request-level failure: at most **3** (the batch and its two halves), whatever n; a
+///   persistent shortfall therefore costs 3 requests per round, not a bisection tree;
+/// - k events at fault: about 2·k·⌈log₂ n⌉ + 1;
+/// - never more than **2n − 1** (a full binary tree, when every event is at fault).
+///
+/// Code 100 with subcode 33 and code 3 are never bisected: they say the destination is wrong
+/// (``Classification/destinationRejected(_:)``), and cost one request before the pixel is
+/// suspended.
 public struct AttemptPlanner: Sendable {
     public var retryPolicy: RetryPolicy
     public var ageLimits: EventAgeLimits
@@ -132,7 +157,7 @@ public struct AttemptPlanner: Sendable {
                 events: batch.map { .init(id: $0.id, disposition: .release(at: until)) },
                 pixelAction: .pause(until: until))
 
-        case .credentialsRejected(let error):
+        case .credentialsRejected(let error), .destinationRejected(let error):
             // Nothing is wrong with the events: put them back untouched and stop the pixel.
             return AttemptPlan(
                 events: batch.map { .init(id: $0.id, disposition: .release(at: now)) },
@@ -143,19 +168,102 @@ public struct AttemptPlanner: Sendable {
                 let middle = batch.count / 2
                 return AttemptPlan(events: [], resend: [Array(batch[..<middle]), Array(batch[middle...])])
             }
-            return AttemptPlan(events: batch.map { event in
-                if isExpired(eventTime: event.eventTime, actionSource: event.actionSource, now: now) {
-                    return .init(id: event.id, disposition: .park(Self.expiredReason(event.actionSource)))
-                }
-                return .init(
-                    id: event.id,
-                    disposition: .park(
-                        ParkReason(
-                            code: .rejected,
-                            message: "Meta rejected this event (invalid parameter): \(error.message)",
-                            graphCode: error.code, graphSubcode: error.errorSubcode)))
-            })
+            return park(
+                batch, now: now,
+                ParkReason(
+                    code: .rejected, message: "Meta rejected this event (invalid parameter): \(error.message)",
+                    graphCode: error.code, graphSubcode: error.errorSubcode))
         }
+    }
+
+    /// What a failed answer says about the batch it came for, to compare the two halves of a
+    /// split; `nil` when the answer does not split a batch or points at an event.
+    public enum SplitCause: Hashable, Sendable {
+        /// Code 100 with no per-event detail: only its code and subcode.
+        case invalidParameter(code: Int, subcode: Int?)
+        /// HTTP 200 with `events_received` `missing` below the `sent` events.
+        case unacknowledged(missing: Int, sent: Int)
+    }
+
+    /// True when the two halves of a batch that failed with `parent` both failed with the same
+    /// request-level answer, so the failure is the request's and the batch is settled as one.
+    ///
+    /// Code 100: the same code and subcode, neither naming an event. Short answers: both
+    /// halves short, unless single events explain it: Meta dropping particular events misses
+    /// in the halves exactly what it missed in the whole, and acknowledges the others in at
+    /// least one half; then splitting goes on to find them. A request that loses some events
+    /// whatever it carries, or halves that are acknowledged not at all, stop here.
+    public static func failsAsOne(_ parent: SplitCause?, first: SplitCause?, second: SplitCause?) -> Bool {
+        switch (first, second) {
+        case (.invalidParameter(let code, let subcode)?, .invalidParameter(let otherCode, let otherSubcode)?):
+            return code == otherCode && subcode == otherSubcode
+        case (.unacknowledged(let firstMissing, let firstSent)?, .unacknowledged(let secondMissing, let secondSent)?):
+            if case .unacknowledged(let missing, _)? = parent, firstMissing + secondMissing == missing,
+                firstMissing < firstSent || secondMissing < secondSent
+            {
+                return false
+            }
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// The ``SplitCause`` of `classification` for a request of `eventCount` events.
+    ///
+    /// A code 100 that carries `error_user_title`, `error_user_msg` or `error_data` may name
+    /// one event (Meta's per-event answers do), so it has no request-level cause: the halves
+    /// keep being split until the event is found.
+    public static func splitCause(of classification: Classification, eventCount: Int) -> SplitCause? {
+        switch classification {
+        case .invalidParameter(let error):
+            guard error.errorUserTitle == nil, error.errorUserMessage == nil, error.errorData == nil else { return nil }
+            return .invalidParameter(code: error.code, subcode: error.errorSubcode)
+        case .delivered(let success):
+            return success.eventsReceived < eventCount
+                ? .unacknowledged(missing: eventCount - max(0, success.eventsReceived), sent: eventCount) : nil
+        default:
+            return nil
+        }
+    }
+
+    /// Plans `batch` as one after both of its halves failed with the same request-level answer
+    /// (`classification`, the answer to the second half): no further split. Code 100 parks
+    /// every event as rejected (it is replayable once the request is fixed); a shortfall
+    /// retries the whole batch against the budget, with one delay.
+    public func planAsOne(
+        _ classification: Classification, batch: [LeasedEvent], now: Timestamp,
+        using random: inout some RandomNumberGenerator
+    ) -> AttemptPlan {
+        switch classification {
+        case .invalidParameter(let error):
+            return park(
+                batch, now: now,
+                ParkReason(
+                    code: .rejected,
+                    message: "Meta rejected the request as a whole (invalid parameter): both halves of a batch of "
+                        + "\(batch.count) events got the same answer, which names no event: \(error.message). Check what "
+                        + "every request carries (test_event_code, partner_agent, the destination), then replay",
+                    graphCode: error.code, graphSubcode: error.errorSubcode))
+        case .delivered:
+            return retryOrPark(
+                batch, now: now,
+                reason: "HTTP 200 but Meta acknowledged fewer events than sent (events_received) in both halves of a "
+                    + "batch of \(batch.count)",
+                error: nil, using: &random)
+        default:
+            return plan(classification, batch: batch, now: now, using: &random)
+        }
+    }
+
+    /// Parks every event of `batch` for `reason`, or as expired when it is.
+    private func park(_ batch: [LeasedEvent], now: Timestamp, _ reason: ParkReason) -> AttemptPlan {
+        AttemptPlan(events: batch.map { event in
+            if isExpired(eventTime: event.eventTime, actionSource: event.actionSource, now: now) {
+                return .init(id: event.id, disposition: .park(Self.expiredReason(event.actionSource)))
+            }
+            return .init(id: event.id, disposition: .park(reason))
+        })
     }
 
     private func retryOrPark(

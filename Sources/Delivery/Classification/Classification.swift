@@ -5,7 +5,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// How the engine reads one answer from the Graph API (reference §7).
+/// How the engine reads one answer from the Graph API.
 public enum Classification: Sendable, Hashable {
     /// HTTP 2xx with a success body.
     case delivered(EventsResponse)
@@ -18,6 +18,11 @@ public enum Classification: Sendable, Hashable {
     /// Code 190 (token expired or invalid), 102, 104, 10, 200–299, or a wrong
     /// `appsecret_proof`: only new credentials help.
     case credentialsRejected(GraphError)
+    /// Code 100 with subcode 33 (the pixel does not exist or the token cannot load it) or code
+    /// 3 (unsupported API method: a wrong Graph API version or path). The request can never
+    /// succeed whatever events it carries: only a corrected destination helps, so the pixel
+    /// is suspended as for rejected credentials (``SuspensionReason``).
+    case destinationRejected(GraphError)
     /// Code 100 (invalid parameter): something in the batch is wrong.
     case invalidParameter(GraphError)
     /// Any other Graph error; retried against the budget.
@@ -30,6 +35,7 @@ public enum Classification: Sendable, Hashable {
         case .transient: .transient
         case .throttled: .throttled
         case .credentialsRejected: .credentialsRejected
+        case .destinationRejected: .destinationRejected
         case .invalidParameter: .invalidParameter
         case .unexpected: .unexpected
         }
@@ -40,7 +46,9 @@ public enum Classification: Sendable, Hashable {
         switch self {
         case .delivered: nil
         case .transient(_, let error), .throttled(_, let error): error
-        case .credentialsRejected(let error), .invalidParameter(let error), .unexpected(let error): error
+        case .credentialsRejected(let error), .destinationRejected(let error), .invalidParameter(let error),
+            .unexpected(let error):
+            error
         }
     }
 }
@@ -56,6 +64,14 @@ public enum ResponseClassifier {
     /// True for codes that only new or better credentials fix.
     public static func isCredentialCode(_ code: Int) -> Bool {
         code == 190 || code == 102 || code == 104 || code == 10 || (200...299).contains(code)
+    }
+
+    /// True for answers that say the destination itself is wrong, whatever the request
+    /// carries: code 100 with subcode 33 (wrong pixel id, or a token without access to the
+    /// dataset) and code 3 (unsupported API method: a wrong version or path). Retrying or
+    /// bisecting them only multiplies requests; see ``SuspensionReason``.
+    public static func isDestinationError(_ error: GraphError) -> Bool {
+        error.code == 3 || (error.code == 100 && error.errorSubcode == 33)
     }
 
     /// Code 100 is also what Graph answers for a wrong `appsecret_proof`; that is a credential
@@ -92,6 +108,7 @@ public enum ResponseClassifier {
                 return .throttled(regainAccessAfter: regain, error: error)
             }
             if isCredentialCode(error.code) || isAppSecretProofError(error) { return .credentialsRejected(error) }
+            if isDestinationError(error) { return .destinationRejected(error) }
             if error.code == 100 { return .invalidParameter(error) }
             if error.code == 1 || error.code == 2 || error.isTransient == true || response.status >= 500 {
                 return .transient(reason: "Graph error \(error.code)", error: error)

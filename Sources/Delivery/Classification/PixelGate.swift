@@ -11,7 +11,9 @@ public struct PixelGate: Sendable, Hashable {
         case open
         /// Throttled by Meta until the given time.
         case paused(until: Timestamp)
-        /// Meta rejected the credentials; waits for ``PixelGate/credentialsReplaced()``.
+        /// Meta refused the credentials or the destination (``SuspensionReason`` reads which
+        /// from the error); waits for ``PixelGate/credentialsReplaced()`` or a corrected
+        /// destination.
         case suspended(GraphError)
     }
 

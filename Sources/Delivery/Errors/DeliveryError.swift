@@ -10,6 +10,8 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible, CustomDeb
             case invalidEvent = "invalid_event"
             case emptyBatch = "empty_batch"
             case credentialsRejected = "credentials_rejected"
+            case pixelNotAccessible = "pixel_not_accessible"
+            case unsupportedEndpoint = "unsupported_endpoint"
             case unknownPixel = "unknown_pixel"
             case eventNotFound = "event_not_found"
             case replayRejected = "replay_rejected"
@@ -32,6 +34,14 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible, CustomDeb
         /// Meta rejected the pixel's access token (code 190) or its permissions; the pixel is
         /// suspended until ``DeliveryWorker/replaceCredentials(for:accessToken:appSecret:)``.
         public static let credentialsRejected = Code(.credentialsRejected)
+        /// Meta cannot load the pixel with the token (code 100, subcode 33): the pixel id is
+        /// wrong or the token has no access to the dataset. The pixel is suspended, its events
+        /// stay queued; see ``SuspensionReason/pixelNotAccessible``.
+        public static let pixelNotAccessible = Code(.pixelNotAccessible)
+        /// Meta does not support the API method called (code 3): a wrong Graph API version or
+        /// path. The pixel is suspended, its events stay queued; see
+        /// ``SuspensionReason/unsupportedEndpoint``.
+        public static let unsupportedEndpoint = Code(.unsupportedEndpoint)
         /// No destination is configured for the pixel.
         public static let unknownPixel = Code(.unknownPixel)
         /// No stored event has that id or key.

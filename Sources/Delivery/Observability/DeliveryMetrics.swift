@@ -10,6 +10,9 @@ import CoreMetrics
 /// - `capi.delivery.events.parked` (counter, dimension `reason`)
 /// - `capi.delivery.requests` (counter, dimension `outcome`)
 /// - `capi.delivery.request.duration` (timer, dimension `outcome`)
+/// - `capi.delivery.pixels.suspended` (counter, dimension `reason`: `credentials_rejected`,
+///   `pixel_not_accessible` or `unsupported_endpoint`): a request of this worker got a pixel
+///   suspended. Alert on any increase: the pixel delivers nothing until someone fixes it.
 public enum DeliveryMetricLabel {
     public static let enqueued = "capi.delivery.events.enqueued"
     public static let delivered = "capi.delivery.events.delivered"
@@ -17,6 +20,7 @@ public enum DeliveryMetricLabel {
     public static let parked = "capi.delivery.events.parked"
     public static let requests = "capi.delivery.requests"
     public static let requestDuration = "capi.delivery.request.duration"
+    public static let suspended = "capi.delivery.pixels.suspended"
 }
 
 /// Cached metric primitives for one factory.
@@ -39,6 +43,11 @@ struct DeliveryMetrics: Sendable {
             .increment(by: count)
     }
 
+    func suspended(reason: DeliveryError.Code) {
+        Counter(label: DeliveryMetricLabel.suspended, dimensions: [("reason", reason.description)], factory: factory)
+            .increment()
+    }
+
     func request(outcome: AttemptOutcome, duration: Duration) {
         Counter(label: DeliveryMetricLabel.requests, dimensions: [("outcome", outcome.rawValue)], factory: factory)
             .increment()
@@ -59,5 +68,7 @@ public enum DeliveryLogKey {
     public static let durationMilliseconds = "capi.duration_ms"
     public static let pauseUntil = "capi.pause_until_ms"
     public static let parkReason = "capi.park.reason"
+    /// Why a pixel is suspended: a ``SuspensionReason`` code.
+    public static let suspensionReason = "capi.suspension.reason"
     public static let error = "capi.error"
 }

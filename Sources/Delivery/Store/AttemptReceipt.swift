@@ -65,7 +65,7 @@ public struct RecordedAttempt: Hashable, Sendable {
     }
 }
 
-/// How an attempt was classified (reference §7). A low-cardinality code, also used as a
+/// How an attempt was classified. A low-cardinality code, also used as a
 /// metric dimension.
 public struct AttemptOutcome: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
     public let rawValue: String
@@ -80,6 +80,9 @@ public struct AttemptOutcome: RawRepresentable, Hashable, Sendable, Codable, Cus
     public static let throttled = AttemptOutcome(rawValue: "throttled")
     /// Code 190 (or 102, 10, 200-299): the pixel waits for new credentials.
     public static let credentialsRejected = AttemptOutcome(rawValue: "credentials_rejected")
+    /// Code 100 with subcode 33, or code 3: the destination (pixel id, the token's access to
+    /// it, the Graph API version or path) is wrong; the pixel is suspended, events stay queued.
+    public static let destinationRejected = AttemptOutcome(rawValue: "destination_rejected")
     /// Code 100: the batch is bisected; a single event is parked.
     public static let invalidParameter = AttemptOutcome(rawValue: "invalid_parameter")
     /// Any other Graph error: retried against the budget.

@@ -36,12 +36,13 @@ public struct PixelHold: Hashable, Sendable, Codable {
     }
 }
 
-/// A pixel suspended because Meta rejected the credentials it was sent with (code 190 and
-/// friends).
+/// A pixel suspended because Meta refused what its requests were sent with: the credentials
+/// (code 190 and friends), the token's access to the pixel (code 100, subcode 33) or the
+/// Graph endpoint (code 3). ``reason`` says which and how to fix it.
 ///
-/// The suspension names the rejected credentials by ``CredentialFingerprint`` only, so a
-/// worker that already has new credentials keeps sending while workers still holding the
-/// rejected ones stay suspended.
+/// The suspension names what was refused by ``CredentialFingerprint`` only, so a worker that
+/// already has new credentials or another endpoint keeps sending while workers still sending
+/// with the refused ones stay suspended.
 public struct PixelSuspension: Hashable, Sendable, Codable {
     /// Meta's error (code, subcode, message, `fbtrace_id`); the latest one when several arrived.
     public var error: GraphError
@@ -57,12 +58,14 @@ public struct PixelSuspension: Hashable, Sendable, Codable {
     }
 }
 
-/// A short, one-way fingerprint of a pixel's access token and app secret.
+/// A short, one-way fingerprint of a pixel's access token, app secret and Graph endpoint.
 ///
 /// It lets workers agree on *which* credentials Meta rejected without any of them storing or
-/// logging the credentials: 64 bits of a SHA-256 over a domain label, the token and the
-/// secret. Tokens are long random strings, so the fingerprint cannot be turned back into one,
-/// and it is useless for calling the Graph API.
+/// logging the credentials: 64 bits of a SHA-256 over a domain label, the token, the secret
+/// and, for a destination, its base URL and Graph API version. Tokens are long random strings,
+/// so the fingerprint cannot be turned back into one, and it is useless for calling the Graph
+/// API. The endpoint is part of it so that a worker restarted with a corrected version or base
+/// URL is not held by a suspension for the wrong one (Graph code 3).
 public struct CredentialFingerprint: RawRepresentable, Hashable, Sendable, Codable, Comparable,
     CustomStringConvertible
 {
@@ -71,18 +74,25 @@ public struct CredentialFingerprint: RawRepresentable, Hashable, Sendable, Codab
 
     public init(rawValue: String) { self.rawValue = rawValue }
 
-    /// The fingerprint of `destination`'s token and app secret.
+    /// The fingerprint of `destination`'s token, app secret, base URL and Graph API version.
     public init(_ destination: PixelDestination) {
-        self.init(accessToken: destination.accessToken, appSecret: destination.appSecret)
+        self.init(
+            accessToken: destination.accessToken, appSecret: destination.appSecret,
+            endpoint: destination.baseURL + "/" + destination.graphVersion)
     }
 
-    /// The fingerprint of a token and an optional app secret.
-    public init(accessToken: AccessToken, appSecret: AppSecret?) {
+    /// The fingerprint of a token, an optional app secret and an optional endpoint
+    /// (`<baseURL>/<graphVersion>`, as ``init(_:)`` passes it).
+    public init(accessToken: AccessToken, appSecret: AppSecret?, endpoint: String? = nil) {
         var bytes = Array("roasproof.credentials.v1".utf8)
         bytes.append(0)
         bytes += Array(accessToken.unredactedValue.utf8)
         bytes.append(0)
         if let appSecret { bytes += Array(appSecret.unredactedValue.utf8) }
+        if let endpoint {
+            bytes.append(0)
+            bytes += Array(endpoint.utf8)
+        }
         let word = SHA256.hash(bytes).words.0
         let hex = String(word, radix: 16)
         self.rawValue = String(repeating: "0", count: 16 - hex.count) + hex
@@ -119,8 +129,9 @@ public struct PixelHoldChange: Hashable, Sendable, CustomStringConvertible {
     /// Meta throttled the pixel: pause it until `until`. Of two pauses the later end wins.
     public static func pause(until: Timestamp) -> PixelHoldChange { PixelHoldChange(kind: .pause(until: until)) }
 
-    /// Meta rejected the credentials with fingerprint `credentials`: suspend the pixel for
-    /// every worker that still sends with them.
+    /// Meta refused the credentials (or endpoint) with fingerprint `credentials`: suspend the
+    /// pixel for every worker that still sends with them. `error` says why
+    /// (``PixelSuspension/reason``).
     public static func suspend(_ error: GraphError, credentials: CredentialFingerprint) -> PixelHoldChange {
         PixelHoldChange(kind: .suspend(error, credentials: credentials))
     }

@@ -7,9 +7,16 @@ import Synchronization
 /// Delivers queued events to the Conversions API: a swift-service-lifecycle `Service`.
 ///
 /// It leases due events per pixel in batches (up to 1,000, Meta's limit), sends them with
-/// bounded concurrency, classifies each answer (reference §7), and settles the events:
-/// delivered, retried with capped full-jitter backoff, paused with the pixel on throttling,
-/// held while the pixel's credentials are rejected, bisected on code 100, or parked.
+/// bounded concurrency, classifies each answer, and settles the events: delivered, retried
+/// with capped full-jitter backoff, paused with the pixel on throttling, held while the pixel
+/// is suspended (its credentials rejected, a wrong pixel id or a token without access to it,
+/// a wrong Graph API version or path: ``SuspensionReason``), bisected on code 100 or a short
+/// `events_received`, or parked.
+///
+/// Bisection is bounded: both halves of a split are sent before either is split again, and
+/// when both fail with the same request-level answer the batch is settled as one. A batch of n
+/// events costs at most 3 requests per round when the failure is the request's, and never
+/// more than 2n − 1 (see ``AttemptPlanner``, "Bisection and its bound").
 ///
 /// ```swift
 /// let worker = DeliveryWorker(queue: queue, transport: transport, destinations: [destination], logger: logger)
@@ -52,7 +59,8 @@ public final class DeliveryWorker: Service, Sendable {
     public struct PixelStatus: Sendable {
         /// Whether the pixel sends, is paused by throttling, or is suspended.
         public var gate: PixelGate.State
-        /// The error that suspended the pixel, when it is suspended.
+        /// The error that suspended the pixel, when it is suspended: its code tells the
+        /// ``SuspensionReason`` and its message what to fix.
         public var error: DeliveryError?
     }
 
@@ -80,14 +88,9 @@ public final class DeliveryWorker: Service, Sendable {
                 return nil
             }
             guard suspensionError == nil else { return nil }
-            var detail = "\(graphError.code)"
-            if let subcode = graphError.errorSubcode { detail += "/\(subcode)" }
-            let pixel = destination.pixelID
+            let reason = SuspensionReason(graphError)
             let error = DeliveryError(
-                code: .credentialsRejected,
-                message: "Meta rejected the access token for pixel \(pixel) (Graph error \(detail): \(graphError.message)). "
-                    + "Delivery to this pixel is suspended and its events stay queued. Create a new system-user token "
-                    + "with access to the pixel and call replaceCredentials(for:accessToken:appSecret:).")
+                code: reason.errorCode, message: reason.explanation(pixel: destination.pixelID, error: graphError))
             suspensionError = error
             return error
         }
@@ -145,7 +148,12 @@ public final class DeliveryWorker: Service, Sendable {
 
     // MARK: Control
 
-    /// Replaces a pixel's credentials and resumes it if it was suspended by a rejected token.
+    /// Replaces a pixel's credentials and resumes it if it was suspended: by a rejected token,
+    /// or by a token without access to the pixel (the same token may be passed again once its
+    /// access is fixed). A suspension for a wrong Graph API version or path ends when a worker
+    /// is started with a corrected ``PixelDestination``. On a store this worker owns (see
+    /// ``Configuration/releaseLeasesOnStart``), a suspension of credentials or an endpoint it
+    /// no longer sends with is lifted here and at start, since it would hold nobody.
     ///
     /// The store learns that these credentials are no longer considered rejected, so other
     /// workers sharing the store that use the same credentials resume too (for example after
@@ -159,9 +167,17 @@ public final class DeliveryWorker: Service, Sendable {
         guard state.withLock({ $0.pixels[pixel] != nil }) else {
             throw DeliveryError(code: .unknownPixel, message: "no destination is configured for pixel \(pixel)")
         }
-        let credentials = CredentialFingerprint(accessToken: accessToken, appSecret: appSecret)
+        var destination = state.withLock { $0.pixels[pixel]!.destination }
+        destination.accessToken = accessToken
+        destination.appSecret = appSecret
+        let credentials = CredentialFingerprint(destination)
+        let previous = state.withLock { $0.pixels[pixel]!.credentials }
         let now = clock.now
-        let hold = try await queue.store.updatePixelHold(pixel, .credentialsReplaced(with: credentials), at: now)
+        var hold = try await queue.store.updatePixelHold(pixel, .credentialsReplaced(with: credentials), at: now)
+        if ownsStore && previous != credentials {
+            // Nobody else sends with the replaced ones: a suspension of them would hold nobody.
+            hold = try await queue.store.updatePixelHold(pixel, .credentialsReplaced(with: previous), at: now)
+        }
         state.withLock { state in
             state.holdVersion &+= 1
             state.pixels[pixel]!.destination.accessToken = accessToken
@@ -185,11 +201,12 @@ public final class DeliveryWorker: Service, Sendable {
     // MARK: Service
 
     public func run() async throws {
-        if configuration.releaseLeasesOnStart && !queue.store.isSharedAcrossProcesses {
+        if ownsStore {
             let released = try await queue.store.releaseAllLeases(at: clock.now)
             if released > 0 {
                 logger.info("released leases left by an earlier run", metadata: [DeliveryLogKey.eventCount: "\(released)"])
             }
+            try await forgetStaleSuspensions()
         }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
@@ -198,6 +215,33 @@ public final class DeliveryWorker: Service, Sendable {
         } onGracefulShutdown: {
             self.state.withLock { $0.shuttingDown = true }
             self.queue.wake.signal()
+        }
+    }
+
+    /// True when this worker is the only one using the store (an embedded store, with
+    /// ``Configuration/releaseLeasesOnStart`` on): what it does not send with, nobody does.
+    private var ownsStore: Bool { configuration.releaseLeasesOnStart && !queue.store.isSharedAcrossProcesses }
+
+    /// Lifts the stored suspensions of this worker's pixels that name only credentials or
+    /// endpoints it no longer sends with (replaced before a restart, such as a corrected
+    /// Graph API version). On a store this worker owns they hold nobody, and left in place
+    /// `capi status` would show the pixel suspended while it delivers. A suspension of what it
+    /// does send with stays, and holds it.
+    private func forgetStaleSuspensions() async throws {
+        let now = clock.now
+        let holds = try await queue.store.pixelHolds(at: now)
+        let current = state.withLock { state in state.order.map { ($0, state.pixels[$0]!.credentials) } }
+        for (pixel, credentials) in current {
+            guard let suspension = holds[pixel]?.suspension else { continue }
+            let stale = suspension.rejectedCredentials.subtracting([credentials]).sorted()
+            for fingerprint in stale {
+                _ = try await queue.store.updatePixelHold(pixel, .credentialsReplaced(with: fingerprint), at: now)
+            }
+            if !stale.isEmpty {
+                logger.info(
+                    "lifted a suspension of credentials or an endpoint this worker no longer sends with",
+                    metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.suspensionReason: "\(suspension.reason)"])
+            }
         }
     }
 
@@ -262,10 +306,10 @@ public final class DeliveryWorker: Service, Sendable {
             }
             return suspended
         }
-        for (pixel, _) in suspended {
+        for (pixel, error) in suspended {
             logger.info(
                 "pixel suspended: another worker's request was refused with these credentials",
-                metadata: [DeliveryLogKey.pixelID: "\(pixel)"])
+                metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.suspensionReason: "\(error.code)"])
         }
     }
 
@@ -327,31 +371,91 @@ public final class DeliveryWorker: Service, Sendable {
         await parkBeforeSending(unreadable, pixel: pixel, reason: .unreadable, "parked unreadable stored events")
         let (send, expired) = planner.partitionExpired(readable, now: clock.now)
         await parkBeforeSending(expired, pixel: pixel, reason: .expired, "parked expired events")
-        var pending: [[LeasedEvent]] = send.isEmpty ? [] : [send]
-        while let part = pending.popLast() {
-            let (destination, gateOpen, reopensAt, shuttingDown) = state.withLock { state in
-                (
-                    state.pixels[pixel]!.destination, state.pixels[pixel]!.gate.isOpen(at: clock.now),
-                    state.pixels[pixel]!.gate.reopensAt, state.shuttingDown
-                )
-            }
-            if !gateOpen || Task.isCancelled || (shuttingDown && part.count < send.count) {
-                // Paused or suspended meanwhile, or stopping in the middle of a bisection:
-                // put the rest back without counting an attempt.
-                let due = reopensAt ?? clock.now
-                await settle(
-                    Settlement(attempt: nil, events: part.map { .init(id: $0.id, disposition: .release(at: due)) }),
-                    pixel: pixel)
-                continue
-            }
-            let resend = await attempt(part, destination: destination)
-            pending.append(contentsOf: resend.reversed())
-        }
+        guard !send.isEmpty else { return }
+        await sendAndSettle(send, pixel: pixel, batchCount: send.count)
     }
 
-    /// Sends one request and settles its events. Returns parts to resend (bisection).
-    private func attempt(_ events: [LeasedEvent], destination: PixelDestination) async -> [[LeasedEvent]] {
-        let pixel = destination.pixelID
+    /// One request's answer, not yet settled.
+    private struct Answer {
+        var events: [LeasedEvent]
+        /// The destination the request was sent to (its credentials may be replaced meanwhile).
+        var destination: PixelDestination
+        var classification: Classification
+        var receipt: AttemptReceipt
+        var elapsed: Duration
+    }
+
+    /// Sends `events` (part of a leased batch of `batchCount`) and settles them.
+    private func sendAndSettle(_ events: [LeasedEvent], pixel: PixelID, batchCount: Int) async {
+        guard let answer = await request(events, pixel: pixel, batchCount: batchCount) else { return }
+        await settleAnswer(answer, pixel: pixel, batchCount: batchCount)
+    }
+
+    /// Settles one answer as the planner says. A split sends both halves before settling
+    /// either: when both fail with the same request-level answer, the failure is the
+    /// request's, and the batch is settled as one instead of being split further. That bounds
+    /// the requests per batch per round (``AttemptPlanner``, "Bisection and its bound").
+    private func settleAnswer(_ answer: Answer, pixel: PixelID, batchCount: Int) async {
+        var random = SystemRandomNumberGenerator()
+        let plan = planner.plan(answer.classification, batch: answer.events, now: clock.now, using: &random)
+        await commit(answer, plan, pixel: pixel)
+        guard plan.resend.count == 2 else {
+            for part in plan.resend { await sendAndSettle(part, pixel: pixel, batchCount: batchCount) }
+            return
+        }
+        let (first, second) = (plan.resend[0], plan.resend[1])
+        guard let firstAnswer = await request(first, pixel: pixel, batchCount: batchCount) else {
+            await sendAndSettle(second, pixel: pixel, batchCount: batchCount)  // released: the pixel stopped
+            return
+        }
+        let firstCause = AttemptPlanner.splitCause(of: firstAnswer.classification, eventCount: first.count)
+        guard firstCause != nil else {
+            // Delivered, or an answer that settles the half by itself (a pause or suspension
+            // must be recorded before the other half is sent).
+            await settleAnswer(firstAnswer, pixel: pixel, batchCount: batchCount)
+            await sendAndSettle(second, pixel: pixel, batchCount: batchCount)
+            return
+        }
+        guard let secondAnswer = await request(second, pixel: pixel, batchCount: batchCount) else {
+            await settleAnswer(firstAnswer, pixel: pixel, batchCount: batchCount)
+            return
+        }
+        let parentCause = AttemptPlanner.splitCause(of: answer.classification, eventCount: answer.events.count)
+        let secondCause = AttemptPlanner.splitCause(of: secondAnswer.classification, eventCount: second.count)
+        guard AttemptPlanner.failsAsOne(parentCause, first: firstCause, second: secondCause) else {
+            await settleAnswer(firstAnswer, pixel: pixel, batchCount: batchCount)
+            await settleAnswer(secondAnswer, pixel: pixel, batchCount: batchCount)
+            return
+        }
+        let whole = planner.planAsOne(secondAnswer.classification, batch: answer.events, now: clock.now, using: &random)
+        let firstIDs = Set(first.map(\.id))
+        // Each receipt settles the events its request carried.
+        await commit(firstAnswer, AttemptPlan(events: whole.events.filter { firstIDs.contains($0.id) }), pixel: pixel)
+        await commit(
+            secondAnswer,
+            AttemptPlan(events: whole.events.filter { !firstIDs.contains($0.id) }, pixelAction: whole.pixelAction),
+            pixel: pixel)
+    }
+
+    /// Sends one request for `events`, part of a leased batch of `batchCount`. Returns `nil`
+    /// after releasing the events without counting an attempt when the pixel was paused or
+    /// suspended meanwhile, the worker is stopping in the middle of a bisection, or the task
+    /// was cancelled mid-request (the request may or may not have reached Meta; a resend is
+    /// deduplicated by `event_id`).
+    private func request(_ events: [LeasedEvent], pixel: PixelID, batchCount: Int) async -> Answer? {
+        let (destination, gateOpen, reopensAt, shuttingDown) = state.withLock { state in
+            (
+                state.pixels[pixel]!.destination, state.pixels[pixel]!.gate.isOpen(at: clock.now),
+                state.pixels[pixel]!.gate.reopensAt, state.shuttingDown
+            )
+        }
+        if !gateOpen || Task.isCancelled || (shuttingDown && events.count < batchCount) {
+            let due = reopensAt ?? clock.now
+            await settle(
+                Settlement(attempt: nil, events: events.map { .init(id: $0.id, disposition: .release(at: due)) }),
+                pixel: pixel)
+            return nil
+        }
         let body = RequestBody.make(events: events, destination: destination)
         let request = TransportRequest(destination: destination, body: body, timeout: configuration.requestTimeout)
         let startedAt = clock.now
@@ -370,33 +474,32 @@ public final class DeliveryWorker: Service, Sendable {
         let elapsed = ContinuousClock.now - started
 
         if transportError != nil, Task.isCancelled {
-            // Cancelled mid-request: the request may or may not have reached Meta. Release the
-            // events (a resend is deduplicated by event_id) without counting an attempt.
             await settle(
                 Settlement(attempt: nil, events: events.map { .init(id: $0.id, disposition: .release(at: clock.now)) }),
                 pixel: pixel)
-            return []
+            return nil
         }
-
-        let now = clock.now
-        var random = SystemRandomNumberGenerator()
-        let plan = planner.plan(classification, batch: events, now: now, using: &random)
         let receipt = makeReceipt(
             pixel: pixel, startedAt: startedAt, elapsed: elapsed, body: body, eventCount: events.count,
             response: response, transportError: transportError, classification: classification)
+        return Answer(
+            events: events, destination: destination, classification: classification, receipt: receipt, elapsed: elapsed)
+    }
 
+    /// Records an answer: the pixel hold it calls for, then its receipt with `plan`'s
+    /// settlements (events being resent stay leased, linked to the receipt).
+    private func commit(_ answer: Answer, _ plan: AttemptPlan, pixel: PixelID) async {
         var settled = plan.events
         if !plan.resend.isEmpty {
-            settled += events.map { .init(id: $0.id, disposition: .stillLeased) }
+            settled += answer.events.map { .init(id: $0.id, disposition: .stillLeased) }
         }
         // The hold goes to the store first: once the events are released, other workers may
         // lease them, and they must already see the pause or suspension when they do.
-        let credentials = CredentialFingerprint(destination)
+        let credentials = CredentialFingerprint(answer.destination)
         let hold = await recordHold(for: plan.pixelAction, pixel: pixel, credentials: credentials)
-        await settle(Settlement(attempt: receipt, events: settled), pixel: pixel)
-        record(plan: plan, classification: classification, receipt: receipt, elapsed: elapsed)
+        await settle(Settlement(attempt: answer.receipt, events: settled), pixel: pixel)
+        record(plan: plan, classification: answer.classification, receipt: answer.receipt, elapsed: answer.elapsed)
         applyPixelAction(plan.pixelAction, pixel: pixel, credentials: credentials, recorded: hold)
-        return plan.resend
     }
 
     private func makeReceipt(
@@ -518,8 +621,10 @@ public final class DeliveryWorker: Service, Sendable {
         }
         if let error {
             // A one-off, operator-actionable event: the only error-level log of the engine.
-            logger.error("pixel suspended: credentials rejected", metadata: [
-                DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.error: "\(error.message)",
+            metrics.suspended(reason: error.code)
+            logger.error("pixel suspended", metadata: [
+                DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.suspensionReason: "\(error.code)",
+                DeliveryLogKey.error: "\(error.message)",
             ])
         } else if transitioned, case .pause(let until) = action {
             logger.info("pixel throttled; pausing", metadata: [

@@ -1,8 +1,9 @@
 import Delivery
 import CAPIModel
 
-/// A self-contained HTML page of a store: delivery states, match-key coverage per event type as
-/// bar charts, parked events and recent failures with their Graph codes and `fbtrace_id`s.
+/// A self-contained HTML page of a store: delivery states, suspended and paused pixels (with
+/// what is wrong and how to fix it), match-key coverage per event type as bar charts, parked
+/// events and recent failures with their Graph codes and `fbtrace_id`s.
 ///
 /// The page has no scripts and no external assets: styles are inline, and a
 /// `Content-Security-Policy` forbids loading anything, so it can be mailed, archived or served
@@ -40,6 +41,7 @@ public enum HTMLDashboard {
 
             """
         html += states(snapshot)
+        html += holds(snapshot)
         html += coverage(snapshot)
         html += parked(snapshot)
         html += failures(snapshot)
@@ -90,6 +92,38 @@ public enum HTMLDashboard {
             html += "</tbody>\n</table>\n"
         }
         return html + "</section>\n"
+    }
+
+    /// Suspended and paused pixels; nothing when no pixel is held.
+    static func holds(_ snapshot: DashboardSnapshot) -> String {
+        let suspensions = snapshot.suspensions
+        let pauses = snapshot.pauses
+        guard !suspensions.isEmpty || !pauses.isEmpty else { return "" }
+        var html = """
+            <section id="holds" aria-labelledby="holds-title">
+            <h2 id="holds-title">Pixels on hold</h2>
+            <p class="note">Workers sending to a suspended pixel with what Meta refused (credentials, access to the
+            pixel, Graph API version) send nothing until it is fixed; its events stay queued. A paused pixel resumes by itself.</p>
+            <table class="list">
+            <thead><tr><th scope="col">Pixel</th><th scope="col">Hold</th><th scope="col">Since / until (UTC)</th>
+            <th scope="col">Code</th><th scope="col">fbtrace_id</th><th scope="col">What is wrong, how to fix it</th></tr></thead>
+            <tbody>
+
+            """
+        for (pixel, suspension) in suspensions {
+            let error = suspension.error
+            html += "<tr><td class=\"mono\">\(e(pixel.rawValue))</td>"
+            html += "<td><span class=\"badge parked\">\(e(suspension.reason.description))</span></td>"
+            html += "<td class=\"nowrap\">since \(UTCTime.dateTime(suspension.since))</td>"
+            html += "<td class=\"mono\">\(e(HoldText.graphCode(error)))</td><td class=\"mono\">\(e(error.fbtraceID ?? "–"))</td>"
+            html += "<td class=\"message\">\(e(suspension.reason.explanation(pixel: pixel, error: error)))</td></tr>\n"
+        }
+        for (pixel, until) in pauses {
+            html += "<tr><td class=\"mono\">\(e(pixel.rawValue))</td><td><span class=\"badge throttled\">paused</span></td>"
+            html += "<td class=\"nowrap\">until \(UTCTime.dateTime(until))</td><td>–</td><td>–</td>"
+            html += "<td class=\"message\">Meta throttled the pixel; sending resumes by itself.</td></tr>\n"
+        }
+        return html + "</tbody>\n</table>\n</section>\n"
     }
 
     static func coverage(_ snapshot: DashboardSnapshot) -> String {
@@ -218,7 +252,7 @@ public enum HTMLDashboard {
     static func outcomeClass(_ outcome: AttemptOutcome) -> String {
         switch outcome {
         case .throttled: "throttled"
-        case .credentialsRejected, .invalidParameter: "parked"
+        case .credentialsRejected, .destinationRejected, .invalidParameter: "parked"
         default: "transient"
         }
     }

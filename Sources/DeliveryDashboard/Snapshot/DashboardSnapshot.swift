@@ -2,7 +2,8 @@ public import CAPIModel
 public import Delivery
 
 /// Everything the dashboards show, read from a store in one go: counts and coverage per pixel,
-/// parked events, and the latest failed requests.
+/// pixel holds (throttling pauses and suspensions, with why), parked events, and the latest
+/// failed requests.
 ///
 /// ```swift
 /// let snapshot = try await DashboardSnapshot.load(from: store, title: "shop.sqlite", now: clock.now)
@@ -31,16 +32,30 @@ public struct DashboardSnapshot: Hashable, Sendable {
     public var parked: [EventStatusReport]
     /// The newest requests that did not deliver, newest first.
     public var recentFailures: [RecordedAttempt]
+    /// What keeps pixels from sending at ``generatedAt``: pauses that have not ended and
+    /// suspensions (``PixelSuspension/reason`` says why).
+    public var holds: [PixelID: PixelHold]
 
     public init(
         title: String, generatedAt: Timestamp, pixels: [Pixel], parked: [EventStatusReport],
-        recentFailures: [RecordedAttempt]
+        recentFailures: [RecordedAttempt], holds: [PixelID: PixelHold] = [:]
     ) {
         self.title = title
         self.generatedAt = generatedAt
         self.pixels = pixels
         self.parked = parked
         self.recentFailures = recentFailures
+        self.holds = holds
+    }
+
+    /// The suspended pixels among ``pixels``, in their order.
+    public var suspensions: [(pixelID: PixelID, suspension: PixelSuspension)] {
+        pixels.compactMap { pixel in holds[pixel.pixelID]?.suspension.map { (pixel.pixelID, $0) } }
+    }
+
+    /// The paused pixels among ``pixels``, in their order, with the end of each pause.
+    public var pauses: [(pixelID: PixelID, until: Timestamp)] {
+        pixels.compactMap { pixel in holds[pixel.pixelID]?.pausedUntil.map { (pixel.pixelID, $0) } }
     }
 
     /// Counts over every pixel.
@@ -65,8 +80,9 @@ public struct DashboardSnapshot: Hashable, Sendable {
         let parked = try await store.events(matching: EventFilter(state: .parked), after: nil, limit: parkedLimit)
         let failures = try await store.recentAttempts(
             matching: AttemptFilter(failuresOnly: true), before: nil, limit: failureLimit)
+        let holds = try await store.pixelHolds(at: now)
         return DashboardSnapshot(
-            title: title, generatedAt: now, pixels: pixels, parked: parked, recentFailures: failures)
+            title: title, generatedAt: now, pixels: pixels, parked: parked, recentFailures: failures, holds: holds)
     }
 }
 

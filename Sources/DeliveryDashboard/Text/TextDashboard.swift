@@ -19,6 +19,34 @@ public enum TextDashboard {
         return table.render(indent: indent)
     }
 
+    /// Suspended and paused pixels: for a suspension, since when, Meta's code, and what is
+    /// wrong and how to fix it; for a pause, until when. Empty when no pixel is held.
+    public static func holds(_ snapshot: DashboardSnapshot, indent: Int = 0) -> String {
+        let margin = String(repeating: " ", count: indent)
+        var text = ""
+        let suspensions = snapshot.suspensions
+        if !suspensions.isEmpty {
+            text += "Suspended pixels: workers sending with what Meta refused send nothing; events stay queued\n"
+            for (pixel, suspension) in suspensions {
+                let error = suspension.error
+                text += margin + "\(pixel.rawValue)  \(suspension.reason) since \(UTCTime.dateTime(suspension.since)) UTC"
+                text += " (Graph \(HoldText.graphCode(error))"
+                if let trace = error.fbtraceID { text += ", fbtrace_id \(trace)" }
+                text += ")\n"
+                text += margin + "  " + suspension.reason.explanation(pixel: pixel, error: error) + "\n"
+            }
+        }
+        let pauses = snapshot.pauses
+        if !pauses.isEmpty {
+            if !text.isEmpty { text += "\n" }
+            text += "Paused pixels: Meta throttled them; sending resumes by itself\n"
+            for (pixel, until) in pauses {
+                text += margin + "\(pixel.rawValue)  paused until \(UTCTime.dateTime(until)) UTC\n"
+            }
+        }
+        return text
+    }
+
     /// The coverage table: per event type, one bar per key with its share and rejections.
     public static func coverage(_ coverage: MatchKeyCoverage, barWidth: Int = 20, indent: Int = 0) -> String {
         let report = CoverageReport(coverage)
@@ -105,5 +133,13 @@ public enum AttemptText {
         guard let message = receipt.errorMessage, !message.isEmpty else { return nil }
         let oneLine = message.split(whereSeparator: \.isNewline).joined(separator: " ")
         return oneLine.count > limit ? String(oneLine.prefix(limit - 1)) + "…" : oneLine
+    }
+}
+
+/// Pieces of the pixel-hold views, shared by the text and HTML views.
+enum HoldText {
+    /// `100/33`, `190`.
+    static func graphCode(_ error: GraphError) -> String {
+        error.errorSubcode.map { "\(error.code)/\($0)" } ?? "\(error.code)"
     }
 }

@@ -45,6 +45,8 @@ struct StatusCommand: AsyncParsableCommand {
         guard !snapshot.pixels.isEmpty else { return text + "The store has no events yet.\n" }
         text += "Events by state\n"
         text += TextDashboard.counts(snapshot.pixels, indent: 2)
+        let holds = TextDashboard.holds(snapshot, indent: 2)
+        if !holds.isEmpty { text += "\n" + holds }
         for pixel in snapshot.pixels {
             text += "\nCoverage for pixel \(pixel.pixelID): share of events carrying each key\n"
             text += TextDashboard.coverage(pixel.coverage, barWidth: max(4, min(80, barWidth)), indent: 2)
