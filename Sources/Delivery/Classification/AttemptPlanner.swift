@@ -78,7 +78,7 @@ public struct AttemptPlanner: Sendable {
         send.reserveCapacity(batch.count)
         for event in batch {
             if isExpired(eventTime: event.eventTime, actionSource: event.actionSource, now: now) {
-                expired.append(.init(id: event.id, disposition: .park(Self.expiredReason(event.actionSource))))
+                expired.append(.init(event, disposition: .park(Self.expiredReason(event.actionSource))))
             } else {
                 send.append(event)
             }
@@ -97,7 +97,7 @@ public struct AttemptPlanner: Sendable {
             if JSONSyntax.isObject(event.json) {
                 send.append(event)
             } else {
-                unreadable.append(.init(id: event.id, disposition: .park(Self.unreadableReason)))
+                unreadable.append(.init(event, disposition: .park(Self.unreadableReason)))
             }
         }
         return (send, unreadable)
@@ -129,7 +129,7 @@ public struct AttemptPlanner: Sendable {
         switch classification {
         case .delivered(let success):
             if success.eventsReceived >= batch.count {
-                return AttemptPlan(events: batch.map { .init(id: $0.id, disposition: .delivered) })
+                return AttemptPlan(events: batch.map { .init($0, disposition: .delivered) })
             }
             // HTTP 200, but Meta acknowledged fewer events than the request carried, and it does
             // not say which. None counts as delivered: halves are resent at once (each half's
@@ -154,13 +154,13 @@ public struct AttemptPlanner: Sendable {
             pause = min(max(pause, .zero), retryPolicy.maximumThrottlePause)
             let until = now + pause
             return AttemptPlan(
-                events: batch.map { .init(id: $0.id, disposition: .release(at: until)) },
+                events: batch.map { .init($0, disposition: .release(at: until)) },
                 pixelAction: .pause(until: until))
 
         case .credentialsRejected(let error), .destinationRejected(let error):
             // Nothing is wrong with the events: put them back untouched and stop the pixel.
             return AttemptPlan(
-                events: batch.map { .init(id: $0.id, disposition: .release(at: now)) },
+                events: batch.map { .init($0, disposition: .release(at: now)) },
                 pixelAction: .suspendForCredentials(error))
 
         case .invalidParameter(let error):
@@ -260,9 +260,9 @@ public struct AttemptPlanner: Sendable {
     private func park(_ batch: [LeasedEvent], now: Timestamp, _ reason: ParkReason) -> AttemptPlan {
         AttemptPlan(events: batch.map { event in
             if isExpired(eventTime: event.eventTime, actionSource: event.actionSource, now: now) {
-                return .init(id: event.id, disposition: .park(Self.expiredReason(event.actionSource)))
+                return .init(event, disposition: .park(Self.expiredReason(event.actionSource)))
             }
-            return .init(id: event.id, disposition: .park(reason))
+            return .init(event, disposition: .park(reason))
         })
     }
 
@@ -276,14 +276,14 @@ public struct AttemptPlanner: Sendable {
         return AttemptPlan(events: batch.map { event in
             if event.attempts + 1 >= retryPolicy.maximumAttempts {
                 return .init(
-                    id: event.id,
+                    event,
                     disposition: .park(
                         ParkReason(
                             code: .retriesExhausted,
                             message: "gave up after \(event.attempts + 1) attempts; last failure: \(reason)",
                             graphCode: error?.code, graphSubcode: error?.errorSubcode)))
             }
-            return .init(id: event.id, disposition: .retry(at: due))
+            return .init(event, disposition: .retry(at: due))
         })
     }
 }

@@ -13,6 +13,10 @@ import CoreMetrics
 /// - `capi.delivery.pixels.suspended` (counter, dimension `reason`: `credentials_rejected`,
 ///   `pixel_not_accessible` or `unsupported_endpoint`): a request of this worker got a pixel
 ///   suspended. Alert on any increase: the pixel delivers nothing until someone fixes it.
+/// - `capi.delivery.settles.lost_lease` (counter): events whose settle found their lease taken
+///   over by another worker (the work outlived the lease); the settle changed nothing for them.
+///   A steady rise means leases are too short for the requests (see
+///   `DeliveryWorker.Configuration.leaseDuration`).
 public enum DeliveryMetricLabel {
     public static let enqueued = "capi.delivery.events.enqueued"
     public static let delivered = "capi.delivery.events.delivered"
@@ -21,6 +25,7 @@ public enum DeliveryMetricLabel {
     public static let requests = "capi.delivery.requests"
     public static let requestDuration = "capi.delivery.request.duration"
     public static let suspended = "capi.delivery.pixels.suspended"
+    public static let lostLeases = "capi.delivery.settles.lost_lease"
 }
 
 /// Cached metric primitives for one factory.
@@ -29,12 +34,14 @@ struct DeliveryMetrics: Sendable {
     let enqueued: Counter
     let delivered: Counter
     let retried: Counter
+    let lostLeases: Counter
 
     init(factory: any MetricsFactory) {
         self.factory = factory
         self.enqueued = Counter(label: DeliveryMetricLabel.enqueued, factory: factory)
         self.delivered = Counter(label: DeliveryMetricLabel.delivered, factory: factory)
         self.retried = Counter(label: DeliveryMetricLabel.retried, factory: factory)
+        self.lostLeases = Counter(label: DeliveryMetricLabel.lostLeases, factory: factory)
     }
 
     func parked(_ count: Int, reason: ParkReason.Code) {

@@ -452,7 +452,7 @@ public final class DeliveryWorker: Service, Sendable {
         if !gateOpen || Task.isCancelled || (shuttingDown && events.count < batchCount) {
             let due = reopensAt ?? clock.now
             await settle(
-                Settlement(attempt: nil, events: events.map { .init(id: $0.id, disposition: .release(at: due)) }),
+                Settlement(attempt: nil, events: events.map { .init($0, disposition: .release(at: due)) }),
                 pixel: pixel)
             return nil
         }
@@ -475,7 +475,7 @@ public final class DeliveryWorker: Service, Sendable {
 
         if transportError != nil, Task.isCancelled {
             await settle(
-                Settlement(attempt: nil, events: events.map { .init(id: $0.id, disposition: .release(at: clock.now)) }),
+                Settlement(attempt: nil, events: events.map { .init($0, disposition: .release(at: clock.now)) }),
                 pixel: pixel)
             return nil
         }
@@ -491,7 +491,7 @@ public final class DeliveryWorker: Service, Sendable {
     private func commit(_ answer: Answer, _ plan: AttemptPlan, pixel: PixelID) async {
         var settled = plan.events
         if !plan.resend.isEmpty {
-            settled += answer.events.map { .init(id: $0.id, disposition: .stillLeased) }
+            settled += answer.events.map { .init($0, disposition: .stillLeased) }
         }
         // The hold goes to the store first: once the events are released, other workers may
         // lease them, and they must already see the pause or suspension when they do.
@@ -643,6 +643,7 @@ public final class DeliveryWorker: Service, Sendable {
             let result = try await Task { try await store.settle(settlement, at: now) }.value
             if !result.lostLeases.isEmpty {
                 // Another worker leased these events after this lease ran out: its settle wins.
+                metrics.lostLeases.increment(by: result.lostLeases.count)
                 logger.warning(
                     "a settle found its lease taken over; those events were left to their new holder",
                     metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.eventCount: "\(result.lostLeases.count)"])
