@@ -269,14 +269,9 @@ public final class SQLiteEventStore: EventStore, Sendable {
                 _ = try await query("PRAGMA max_page_count = \(pages)")
             }
         }
-        // The stamp goes in with the first migration, so no file ever has our tables without it
-        // (stores written before the stamp existed get it here, the first time they are
-        // opened for writing).
-        if !stamped && current == SQLiteSchema.latestVersion {
-            try await transaction("stamping the store") {
-                _ = try await query("PRAGMA application_id = \(SQLiteSchema.applicationID)")
-            }
-        }
+        // The stamp goes in with the first migration, so no file ever has our tables without it.
+        // Stores written before the stamp existed (schema 3 at most) get it with their next
+        // migration, the first time they are opened for writing.
         for migration in SQLiteSchema.migrations where migration.version > current {
             try await transaction("migrate to schema \(migration.version)") {
                 if !stamped { _ = try await query("PRAGMA application_id = \(SQLiteSchema.applicationID)") }
