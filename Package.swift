@@ -162,7 +162,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["capi", "Delivery", "DeliverySQLite", "FakeGraphAPI", "CAPIModel"]
+            dependencies: [
+                "capi", "Delivery", "DeliverySQLite", "FakeGraphAPI", "CAPIModel",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ]
         ),
         .testTarget(name: "DeliveryDashboardTests", dependencies: ["DeliveryDashboard", "Delivery", "DeliveryTesting", "CAPIModel"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "CAPIModel", "Identity"], resources: [.copy("Vectors")]),

@@ -24,6 +24,13 @@ import Foundation
 /// - Group commit: concurrent appends share one transaction and one fsync. While one commit
 ///   is in progress, later callers queue up; the next commit carries all of them.
 /// - Schema: versioned with `PRAGMA user_version` and migrated on open.
+/// - Ownership: a new store's file is stamped (`PRAGMA application_id`); a database with
+///   tables but not that stamp (another program's) is refused with
+///   ``DeliveryError/Code/foreignDatabase`` and left exactly as it was. Stores written before
+///   the stamp existed are recognised by their tables and stamped when opened for writing.
+/// - Permissions: a new file is created with mode 0600 (readable and writable by its owner
+///   only), and SQLite gives its `-wal` and `-shm` files the same mode: they hold hashed
+///   identifiers, IP addresses, user agents and click ids. An existing file keeps its mode.
 /// - Content: built events with hashed identifiers, receipts and counters; never tokens.
 public final class SQLiteEventStore: EventStore, Sendable {
     /// Store settings.
@@ -63,8 +70,30 @@ public final class SQLiteEventStore: EventStore, Sendable {
         /// was stored before is kept. A limit below the current size holds the file at its
         /// current size.
         public var maximumSizeBytes: Int?
+        /// Whether the store may write to its file. The default, ``Access/readWrite``.
+        public var access: Access = .readWrite
+        /// A short name of the program creating the store, recorded only when this open creates
+        /// the store (a new file, or an empty database) and readable later with
+        /// ``SQLiteEventStore/createdBy()``. `capi demo` marks its stores this way so that it
+        /// replaces them, and never any other file.
+        public var createdBy: String?
 
         public init() {}
+
+        /// How the store opens its file.
+        public struct Access: Hashable, Sendable {
+            let readOnly: Bool
+            /// Read and write: a missing file is created (mode 0600), an empty one or an older
+            /// store is given the latest schema.
+            public static let readWrite = Access(readOnly: false)
+            /// Read only: the file must be a store already; it is never created, converted to
+            /// WAL, migrated or stamped, and every write fails with
+            /// ``DeliveryError/Code/storeReadOnly``. For inspection tools. A store of an older
+            /// schema version answers only what its tables hold. To read a store in WAL mode,
+            /// SQLite needs its `-wal` and `-shm` files; when no other connection has them, it
+            /// creates them (empty, with the store's mode) and leaves them for the next writer.
+            public static let readOnly = Access(readOnly: true)
+        }
 
         /// Throws ``DeliveryError/Code/invalidConfiguration`` for a value SQLite would
         /// silently ignore.
@@ -101,6 +130,8 @@ public final class SQLiteEventStore: EventStore, Sendable {
     }
 
     let connection: SQLiteConnection
+    /// The file, as passed to ``open(path:configuration:logger:)``; named in errors.
+    let path: String
     let logger: Logger
     let configuration: Configuration
     private let lock = AsyncLock()
@@ -117,32 +148,44 @@ public final class SQLiteEventStore: EventStore, Sendable {
     /// The schema version this library writes.
     public static var schemaVersion: Int { SQLiteSchema.latestVersion }
 
-    private init(connection: SQLiteConnection, configuration: Configuration, logger: Logger) {
+    private init(connection: SQLiteConnection, path: String, configuration: Configuration, logger: Logger) {
         self.connection = connection
+        self.path = path
         self.configuration = configuration
         self.logger = logger
     }
 
-    /// Opens (creating if needed) the store at `path` and migrates its schema.
+    /// Opens the store at `path` and migrates its schema; with ``Configuration/Access/readWrite``
+    /// (the default) a missing file is created, readable by its owner only (mode 0600).
+    ///
+    /// `path` is a file path, never a SQLite URI.
     ///
     /// - Throws: ``DeliveryError/Code/invalidConfiguration`` for a page size SQLite cannot use;
-    ///   ``DeliveryError/Code/schemaTooNew`` when a newer library wrote the file;
-    ///   ``DeliveryError/Code/storeFailure`` when SQLite cannot open or migrate it.
+    ///   ``DeliveryError/Code/foreignDatabase``, having changed nothing, when the file is a
+    ///   database that is not a store; ``DeliveryError/Code/schemaTooNew`` when a newer library
+    ///   wrote the file; ``DeliveryError/Code/storeCorrupt`` when the file is damaged or not a
+    ///   database; ``DeliveryError/Code/storeFailure`` when SQLite cannot open or migrate it
+    ///   (or, read-only, when there is no store at `path`).
     public static func open(
         path: String, configuration: Configuration = Configuration(),
         logger: Logger = Logger(label: "roasproof.delivery.sqlite", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws -> SQLiteEventStore {
         try configuration.validate()  // before the file is created
+        let readOnly = configuration.access.readOnly
+        if !readOnly { _ = try SQLiteStoreFile.createOwnerOnlyIfMissing(path) }
         let connection: SQLiteConnection
         do {
-            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            connection = try await SQLiteConnection.open(
+                storage: .file(path: SQLiteStoreFile.uri(path, readOnly: readOnly)), logger: logger)
         } catch {
             throw DeliveryError(
                 code: .storeFailure,
-                message: "could not open the SQLite store at \(path); check that the directory exists and is writable",
+                message: readOnly
+                    ? "could not open the SQLite store at \(path) for reading; check that the file exists and is readable"
+                    : "could not open the SQLite store at \(path); check that the directory exists and is writable",
                 underlying: error)
         }
-        let store = SQLiteEventStore(connection: connection, configuration: configuration, logger: logger)
+        let store = SQLiteEventStore(connection: connection, path: path, configuration: configuration, logger: logger)
         do {
             try await store.configureAndMigrate()
         } catch {
@@ -164,6 +207,54 @@ public final class SQLiteEventStore: EventStore, Sendable {
     }
 
     private func configureAndMigrate() async throws {
+        // Before anything is written: whose file is this?
+        let ownership = try await run("reading the file's header and tables") {
+            let applicationID = try await query("PRAGMA application_id").first?.columns.first?.data.integer ?? 0
+            let userVersion = try await query("PRAGMA user_version").first?.columns.first?.data.integer ?? 0
+            let objects = try await query("SELECT type, name FROM sqlite_master")
+            let tables = Set(objects.compactMap { row -> String? in
+                guard row.column("type")?.string == "table", let name = row.column("name")?.string,
+                    !name.hasPrefix("sqlite_")
+                else { return nil }
+                return name
+            })
+            return SQLiteStoreOwnership.classify(
+                applicationID: Int32(truncatingIfNeeded: applicationID), userVersion: Int(userVersion), tables: tables,
+                schemaObjectCount: objects.count)
+        }
+        let current: Int
+        let stamped: Bool
+        switch ownership {
+        case .foreign(let reason):
+            throw DeliveryError(
+                code: .foreignDatabase,
+                message: "\(path) is a SQLite database that is not a RoasProof store (\(reason)); it was left unchanged. "
+                    + "Pass the path of a store or of a new file")
+        case .empty:
+            guard !configuration.access.readOnly else {
+                throw DeliveryError(
+                    code: .storeFailure,
+                    message: "\(path) holds no RoasProof store yet (the database is empty); open it for writing to create one")
+            }
+            (current, stamped) = (0, false)
+        case .store(let version, let isStamped):
+            (current, stamped) = (version, isStamped)
+        }
+        guard current <= SQLiteSchema.latestVersion else {
+            throw DeliveryError(
+                code: .schemaTooNew,
+                message: "the SQLite store \(path) has schema version \(current) but this library knows up to "
+                    + "\(SQLiteSchema.latestVersion); upgrade RoasProof or use another file")
+        }
+        if configuration.access.readOnly {
+            // Settings of this connection only; nothing in the file changes.
+            try await run("configure") {
+                _ = try await query("PRAGMA busy_timeout = \(configuration.busyTimeoutMilliseconds)")
+                _ = try await query("PRAGMA temp_store = MEMORY")
+                _ = try await query("PRAGMA cache_size = -\(max(0, configuration.cacheSizeKiB))")
+            }
+            return
+        }
         try await run("configure") {
             // Before anything is written: SQLite applies a page size only to a new, empty file
             // (and ignores it for an existing one, which keeps its own).
@@ -180,19 +271,31 @@ public final class SQLiteEventStore: EventStore, Sendable {
                 _ = try await query("PRAGMA max_page_count = \(pages)")
             }
         }
-        let current = try await schemaVersion()
-        guard current <= SQLiteSchema.latestVersion else {
-            throw DeliveryError(
-                code: .schemaTooNew,
-                message: "the SQLite store has schema version \(current) but this library knows up to "
-                    + "\(SQLiteSchema.latestVersion); upgrade RoasProof or use another file")
-        }
+        // The stamp goes in with the first migration, so no file ever has our tables without it.
+        // Stores written before the stamp existed (schema 3 at most) get it with their next
+        // migration, the first time they are opened for writing.
         for migration in SQLiteSchema.migrations where migration.version > current {
             try await transaction("migrate to schema \(migration.version)") {
+                if !stamped { _ = try await query("PRAGMA application_id = \(SQLiteSchema.applicationID)") }
                 for statement in migration.statements { _ = try await query(statement) }
                 _ = try await query("PRAGMA user_version = \(migration.version)")
+                if ownership == .empty, migration.version == SQLiteSchema.latestVersion, let createdBy = configuration.createdBy {
+                    _ = try await query(
+                        "INSERT INTO store_info (name, value) VALUES (?, ?)", [.text(SQLiteSchema.createdByKey), .text(createdBy)])
+                }
             }
             logger.info("migrated SQLite store", metadata: ["capi.sqlite.schema_version": "\(migration.version)"])
+        }
+    }
+
+    /// The program that created the store, as it gave ``Configuration/createdBy``; `nil` when it
+    /// gave none, or the store was created before this was recorded.
+    public func createdBy() async throws -> String? {
+        try await run("reading who created the store") {
+            let hasTable = try await query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_info'")
+            guard !hasTable.isEmpty else { return nil }
+            return try await query("SELECT value FROM store_info WHERE name = ?", [.text(SQLiteSchema.createdByKey)])
+                .first?.column("value")?.string
         }
     }
 
@@ -240,35 +343,48 @@ public final class SQLiteEventStore: EventStore, Sendable {
         } catch let error as DeliveryError {
             throw error
         } catch {
-            throw Self.storeError("\(operation) failed", error)
+            throw storeError("\(operation) failed", error)
         }
     }
 
     /// Wraps a SQLite failure, with a code for the conditions a caller can act on: a full
-    /// disk (or size limit), a lock held too long, a read-only database.
-    static func storeError(_ what: String, _ error: any Error, file: String = #fileID, line: Int = #line) -> DeliveryError {
-        switch (error as? SQLiteError)?.reason {
+    /// disk (or size limit), a lock held too long, a read-only database, a damaged file. The
+    /// message names the file and carries SQLite's own reason (`sqlite3_errmsg`, such as
+    /// "database disk image is malformed"), which names tables and columns but never values.
+    func storeError(_ what: String, _ error: any Error, file: String = #fileID, line: Int = #line) -> DeliveryError {
+        let sqlite = error as? SQLiteError
+        let prefix = "SQLite store \(path): \(what)"
+        let said = sqlite.map { ": SQLite said \"\($0.message)\"" } ?? ""
+        switch sqlite?.reason {
         case .full?:
             return DeliveryError(
                 code: .storeFull,
-                message: "SQLite store: \(what): the disk is full or the store reached Configuration.maximumSizeBytes; "
+                message: "\(prefix)\(said); the disk is full or the store reached Configuration.maximumSizeBytes; "
                     + "free space or raise the limit (events stored earlier are kept)",
                 underlying: error, file: file, line: line)
         case .busy?, .busyTimeout?, .busyInRecovery?, .busyInSnapshot?, .locked?:
             return DeliveryError(
                 code: .storeBusy,
-                message: "SQLite store: \(what): another connection held the database lock longer than "
+                message: "\(prefix)\(said); another connection held the database lock longer than "
                     + "Configuration.busyTimeoutMilliseconds; retry, and check what else writes to the file",
                 underlying: error, file: file, line: line)
         case .readOnly?, .readonlyCantLock?, .readonlyDirectory?, .readonlyInRecovery?, .readonlyInRollback?,
             .readonlyBackingMoved?:
             return DeliveryError(
                 code: .storeReadOnly,
-                message: "SQLite store: \(what): the database is read-only; check the permissions of the file, its "
-                    + "directory and its -wal and -shm files, and that the file system is writable",
+                message: "\(prefix)\(said); the database is read-only; check the permissions of the file, its "
+                    + "directory and its -wal and -shm files, that the file system is writable, and that the store "
+                    + "was not opened with Configuration.access = .readOnly",
+                underlying: error, file: file, line: line)
+        case .corrupt?, .corruptIndex?, .corruptSequenceSchema?, .corruptVirtualTable?, .notADatabase?:
+            return DeliveryError(
+                code: .storeCorrupt,
+                message: "\(prefix)\(said); the file is damaged or is not a SQLite database. Stop the app, keep a copy "
+                    + "of the file for diagnosis and restore the store from a backup (sqlite3's .recover may save "
+                    + "some of its rows)",
                 underlying: error, file: file, line: line)
         default:
-            return DeliveryError(code: .storeFailure, message: "SQLite store: \(what)", underlying: error, file: file, line: line)
+            return DeliveryError(code: .storeFailure, message: prefix + said, underlying: error, file: file, line: line)
         }
     }
 
@@ -344,7 +460,7 @@ public final class SQLiteEventStore: EventStore, Sendable {
             appendCommits.withLock { $0 += 1 }
             for (request, result) in zip(requests, results) { request.result.withLock { $0 = .success(result) } }
         } catch {
-            let wrapped = Self.storeError("appending events failed; nothing of this call was stored", error)
+            let wrapped = storeError("appending events failed; nothing of this call was stored", error)
             for request in requests { request.result.withLock { $0 = .failure(wrapped) } }
         }
         lock.unlock()

@@ -3,7 +3,20 @@
 /// The version lives in `PRAGMA user_version`. Each migration runs once, in order, inside one
 /// transaction with the version bump. A database with a version newer than ``latestVersion``
 /// is refused rather than guessed at.
+///
+/// Every store file carries ``applicationID`` in `PRAGMA application_id`, so a database that
+/// belongs to something else is never mistaken for a store (see ``SQLiteStoreOwnership``).
 enum SQLiteSchema {
+    /// The store's stamp in the SQLite header (`PRAGMA application_id`): "RoPr" in ASCII.
+    static let applicationID: Int32 = 0x526F_5072
+
+    /// Stores up to this version were written before the stamp existed; they are recognised by
+    /// their exact set of tables and stamped when next opened for writing.
+    static let lastUnstampedVersion = 3
+
+    /// The name of the `store_info` row that says which program created the file.
+    static let createdByKey = "created_by"
+
     struct Migration {
         var version: Int
         var statements: [String]
@@ -88,7 +101,54 @@ enum SQLiteSchema {
             ) WITHOUT ROWID
             """
         ]),
+        // v4: facts about the file itself, such as the program that created it (`capi demo`
+        // marks its stores so that it replaces only those).
+        Migration(version: 4, statements: [
+            "CREATE TABLE store_info (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID"
+        ]),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }
+
+    /// The tables a store of `version` has, read from the migrations up to it.
+    static func tables(atVersion version: Int) -> Set<String> {
+        var tables: Set<String> = []
+        for migration in migrations where migration.version <= version {
+            for statement in migration.statements {
+                let words = statement.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "(" })
+                if words.count > 2, words[0] == "CREATE", words[1] == "TABLE" { tables.insert(String(words[2])) }
+            }
+        }
+        return tables
+    }
+}
+
+/// Whose a SQLite file is, from what it holds, before anything is written to it.
+enum SQLiteStoreOwnership: Equatable {
+    /// A new file, a 0-byte file or a database without any table, index or view: the store may
+    /// create its schema in it.
+    case empty
+    /// A store: stamped with ``SQLiteSchema/applicationID``, or unstamped from a version that
+    /// predates the stamp and recognised by its exact tables.
+    case store(version: Int, stamped: Bool)
+    /// Anything else: another program's database. It must not be changed.
+    case foreign(reason: String)
+
+    /// - Parameters:
+    ///   - applicationID: `PRAGMA application_id`.
+    ///   - userVersion: `PRAGMA user_version`.
+    ///   - tables: the names of the tables in `sqlite_master`, without SQLite's own `sqlite_*`.
+    ///   - schemaObjectCount: how many tables, indexes, views and triggers `sqlite_master` lists.
+    static func classify(applicationID: Int32, userVersion: Int, tables: Set<String>, schemaObjectCount: Int) -> Self {
+        if applicationID == SQLiteSchema.applicationID { return .store(version: userVersion, stamped: true) }
+        if applicationID != 0 {
+            return .foreign(reason: "it carries another program's application_id (\(applicationID))")
+        }
+        if schemaObjectCount == 0 && userVersion == 0 { return .empty }
+        if (1...SQLiteSchema.lastUnstampedVersion).contains(userVersion), tables == SQLiteSchema.tables(atVersion: userVersion) {
+            return .store(version: userVersion, stamped: false)
+        }
+        let count = tables.count
+        return .foreign(reason: "it has \(count) table\(count == 1 ? "" : "s") and user_version \(userVersion) but not the store's stamp")
+    }
 }

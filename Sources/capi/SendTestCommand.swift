@@ -87,10 +87,12 @@ struct SendTestCommand: AsyncParsableCommand {
         let clock = SystemDeliveryClock()
         let event = try buildEvent(now: clock.now)
         let path = store ?? FileManager.default.temporaryDirectory.path + "/capi-send-test-\(UInt64.random(in: 0...UInt64.max)).sqlite"
+        // A temporary store goes when the command ends, by Ctrl-C or SIGTERM too.
+        let temporaryFiles = store == nil ? ["", "-wal", "-shm"].map { path + $0 } : []
+        let signalCleanup = SignalCleanup(removing: temporaryFiles)
         defer {
-            if store == nil {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-            }
+            signalCleanup.cancel()
+            for file in temporaryFiles { try? FileManager.default.removeItem(atPath: file) }
         }
         let delivered = try await withSQLiteEventStore(path: path) { sqlite in
             try await send(event, to: destination, store: sqlite, clock: clock)

@@ -128,6 +128,7 @@ struct SQLiteStoreTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file("events.sqlite")
+        try await withSQLiteEventStore(path: path) { _ in }
         let connection = try await SQLiteConnection.open(storage: .file(path: path))
         _ = try await connection.query("PRAGMA user_version = \(SQLiteEventStore.schemaVersion + 1)")
         try await connection.close()
@@ -168,14 +169,12 @@ struct SQLiteStoreTests {
         }
     }
 
-    @Test("a version-0 file is migrated in place")
+    @Test("an empty 0-byte file becomes a store")
     func migratesEmptyFile() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file("events.sqlite")
-        let connection = try await SQLiteConnection.open(storage: .file(path: path))
-        _ = try await connection.query("CREATE TABLE unrelated (x INTEGER)")
-        try await connection.close()
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
         try await withSQLiteEventStore(path: path) { store in
             #expect(try await store.schemaVersion() == SQLiteEventStore.schemaVersion)
             _ = try await store.append([EventStoreConformance.event("e1")], at: Timestamp(milliseconds: 0))
@@ -218,7 +217,7 @@ struct SQLiteStoreTests {
         _ = try await connection.query("PRAGMA user_version = 2")
         try await connection.close()
         try await withSQLiteEventStore(path: path) { store in
-            #expect(try await store.schemaVersion() == 3)
+            #expect(try await store.schemaVersion() == SQLiteEventStore.schemaVersion)
             #expect(try await store.status(of: EventKey(pixelID: "111", eventName: .purchase, eventID: "v2-event"))?.state == .pending)
             #expect(try await store.pixelHolds(at: Timestamp(milliseconds: 0)).isEmpty)
             _ = try await store.updatePixelHold("111", .pause(until: Timestamp(milliseconds: 5_000)), at: Timestamp(milliseconds: 0))

@@ -158,9 +158,9 @@ struct StoreFaultTests {
 
     // MARK: Read-only
 
-    /// A database SQLite can only read (here opened with `mode=ro`; file permissions or a
-    /// read-only file system give the same SQLITE_READONLY) refuses writes with a typed error
-    /// and still answers reads; nothing stored is touched.
+    /// A database SQLite can only read (here opened with `Configuration.access = .readOnly`;
+    /// file permissions or a read-only file system give the same SQLITE_READONLY) refuses
+    /// writes with a typed error and still answers reads; nothing stored is touched.
     @Test func readOnlyDatabaseRefusesWritesAndKeepsEvents() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -170,7 +170,9 @@ struct StoreFaultTests {
             _ = try await DeliveryQueue(store: store, clock: clock)
                 .enqueue(contentsOf: ["r1", "r2", "r3"].map { Self.event($0) }, pixel: Self.pixel)
         }
-        try await withSQLiteEventStore(path: "file:\(path)?mode=ro") { (store: SQLiteEventStore) async throws -> Void in
+        var readOnly = SQLiteEventStore.Configuration()
+        readOnly.access = .readOnly
+        try await withSQLiteEventStore(path: path, configuration: readOnly) { (store: SQLiteEventStore) async throws -> Void in
             let queue = DeliveryQueue(store: store, clock: clock)
             let error = await #expect(throws: DeliveryError.self) {
                 try await queue.enqueue(Self.event("r4"), pixel: Self.pixel)
@@ -259,13 +261,43 @@ struct StoreFaultTests {
         }
     }
 
-    /// A file that is not a SQLite database is refused at open with a typed error.
+    /// A file that is not a SQLite database is refused at open with a typed error, and left
+    /// as it was.
     @Test func garbageFileIsRefusedAtOpen() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file("garbage.sqlite")
-        #expect(FileManager.default.createFile(atPath: path, contents: Data((0..<8_192).map { UInt8(truncatingIfNeeded: $0 &* 31) })))
+        let garbage = Data((0..<8_192).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        #expect(FileManager.default.createFile(atPath: path, contents: garbage))
         let error = await #expect(throws: DeliveryError.self) { _ = try await SQLiteEventStore.open(path: path) }
-        #expect(error?.code == .storeFailure)
+        #expect(error?.code == .storeCorrupt)
+        #expect(error?.message.contains("file is not a database") == true)
+        #expect(FileManager.default.contents(atPath: path) == garbage)
+    }
+
+    /// A store whose pages were overwritten: the error is typed, names the file and carries
+    /// SQLite's own reason, not just the operation that failed.
+    @Test func damagedStoreSaysWhatSQLiteSaid() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("damaged.sqlite")
+        var configuration = SQLiteEventStore.Configuration()
+        configuration.pageSizeBytes = 4_096
+        try await withSQLiteEventStore(path: path, configuration: configuration) { store in
+            _ = try await DeliveryQueue(store: store, clock: ManualDeliveryClock(now: Self.t0))
+                .enqueue(contentsOf: (0..<400).map { Self.event("d\($0)") }, pixel: Self.pixel)
+        }
+        // Keep the header and the schema (pages 1 and 2); overwrite every page after them.
+        var bytes = try #require(FileManager.default.contents(atPath: path))
+        #expect(bytes.count > 40 * 4_096)
+        for index in (2 * 4_096)..<bytes.count { bytes[index] = UInt8(truncatingIfNeeded: index &* 131 &+ 7) }
+        try bytes.write(to: URL(fileURLWithPath: path))
+
+        let error = await #expect(throws: DeliveryError.self) {
+            try await withSQLiteEventStore(path: path) { store in _ = try await store.counts(pixel: nil) }
+        }
+        #expect(error?.code == .storeCorrupt)
+        #expect(error?.message.contains("database disk image is malformed") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains(path) == true)
     }
 }

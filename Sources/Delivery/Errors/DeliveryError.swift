@@ -20,6 +20,8 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible, CustomDeb
             case storeBusy = "store_busy"
             case storeReadOnly = "store_read_only"
             case schemaTooNew = "schema_too_new"
+            case foreignDatabase = "foreign_database"
+            case storeCorrupt = "store_corrupt"
             case encodingFailed = "encoding_failed"
             case invalidConfiguration = "invalid_configuration"
         }
@@ -48,7 +50,7 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible, CustomDeb
         public static let eventNotFound = Code(.eventNotFound)
         /// A replay was refused because the event no longer passes validation.
         public static let replayRejected = Code(.replayRejected)
-        /// The store failed to read or write, for a reason other than the three below.
+        /// The store failed to read or write, for a reason other than those below.
         public static let storeFailure = Code(.storeFailure)
         /// The store could not write because its disk is full or it reached its configured size
         /// limit. Nothing of the failed call was stored; what was stored before is kept.
@@ -61,6 +63,13 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible, CustomDeb
         public static let storeReadOnly = Code(.storeReadOnly)
         /// The database was written by a newer version of this library.
         public static let schemaTooNew = Code(.schemaTooNew)
+        /// The file is a database this library did not create (it has tables but not the
+        /// store's stamp). It was refused without being changed; pass the path of a store or
+        /// of a new file.
+        public static let foreignDatabase = Code(.foreignDatabase)
+        /// The database file is damaged, or is not a database at all; the message carries the
+        /// database's own reason and the file. Restore it from a backup.
+        public static let storeCorrupt = Code(.storeCorrupt)
         /// An event could not be encoded as JSON.
         public static let encodingFailed = Code(.encodingFailed)
         /// A setting is unusable (for example a malformed database URL or schema name).

@@ -51,7 +51,9 @@ struct DemoCommand: AsyncParsableCommand {
         serverConfiguration.appSecret = Self.appSecret
         serverConfiguration.acceptedAccessTokens = [Self.accessToken]
         try await withFakeGraphAPI(configuration: serverConfiguration) { server in
-            try await withSQLiteEventStore(path: store) { sqlite in
+            var storeConfiguration = SQLiteEventStore.Configuration()
+            storeConfiguration.createdBy = Self.storeMarker
+            try await withSQLiteEventStore(path: store, configuration: storeConfiguration) { sqlite in
                 var run = DemoRun(
                     scenario: scenario, store: sqlite, storePath: store, server: server, clock: clock,
                     deadline: .seconds(timeout), leaveParked: leaveParked)
@@ -60,18 +62,29 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    /// Deletes an earlier demo store at `path`; refuses to touch anything else.
+    /// What the demo records as the creator of its stores (``SQLiteEventStore/createdBy()``):
+    /// the only stores it replaces.
+    static let storeMarker = "capi demo"
+
+    /// Deletes an earlier demo store at `path`: a RoasProof store that `capi demo` created.
+    /// Anything else is refused and left untouched, looked at read-only.
     static func replaceDemoStore(at path: String) async throws {
         guard FileManager.default.fileExists(atPath: path) else { return }
-        let pixels: [PixelID]
+        // An empty file is no one's data: the store adopts it, with nothing to delete.
+        if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size == 0 { return }
+        var configuration = SQLiteEventStore.Configuration()
+        configuration.access = .readOnly
+        let creator: String?
         do {
-            pixels = try await withSQLiteEventStore(path: path) { try await $0.pixelIDs() }
+            creator = try await withSQLiteEventStore(path: path, configuration: configuration) { try await $0.createdBy() }
+        } catch let error as DeliveryError where error.code == .foreignDatabase || error.code == .storeCorrupt {
+            throw ValidationError("\(path) exists and is not a RoasProof store; it was left unchanged. Pass another --store")
         } catch {
-            throw ValidationError("\(path) exists and is not a RoasProof store; pass another --store")
+            throw ValidationError("\(path) exists and could not be read as a demo store (\(error)); it was left unchanged")
         }
-        guard pixels.allSatisfy({ $0 == DemoScenario.pixel }) else {
+        guard creator == storeMarker else {
             throw ValidationError(
-                "\(path) holds events for other pixels than the demo's; refusing to replace it. Pass another --store")
+                "\(path) is a RoasProof store that capi demo did not create; refusing to replace it. Pass another --store")
         }
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
             try FileManager.default.removeItem(atPath: path + suffix)

@@ -48,7 +48,7 @@ struct EventsCommand: AsyncParsableCommand {
         let filter = EventFilter(
             pixelID: pixelID.map { PixelID($0) }, state: state.flatMap { EventState(name: $0) },
             eventName: eventName.map { EventName($0) })
-        try await storeOptions.withStore { store in
+        try await storeOptions.withStore(access: .readOnly) { store in
             var cursor: EventRecordID?
             var listed = 0
             let wanted = limit ?? Int.max

@@ -33,7 +33,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let snapshot = try await storeOptions.withStore { store in
+        let snapshot = try await storeOptions.withStore(access: .readOnly) { store in
             try await DashboardSnapshot.load(
                 from: store, title: storeOptions.displayName, now: SystemDeliveryClock().now, parkedLimit: parkedLimit,
                 failureLimit: failureLimit)

@@ -33,7 +33,7 @@ struct ShowCommand: AsyncParsableCommand {
     var bodies = false
 
     func run() async throws {
-        try await storeOptions.withStore { store in
+        try await storeOptions.withStore(access: .readOnly) { store in
             let reports = try await EventLookup.find(event, pixelID: pixelID, eventName: eventName, in: store)
             for (index, report) in reports.enumerated() {
                 if index > 0 { Console.line(String(repeating: "─", count: 60)) }

@@ -23,7 +23,7 @@ struct StatusCommand: AsyncParsableCommand {
     var barWidth: Int = 20
 
     func run() async throws {
-        try await storeOptions.withStore { store in
+        try await storeOptions.withStore(access: .readOnly) { store in
             var snapshot = try await DashboardSnapshot.load(
                 from: store, title: storeOptions.displayName, now: SystemDeliveryClock().now, parkedLimit: 0,
                 failureLimit: 3)

@@ -9,11 +9,18 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the existing store, runs `body` and closes it. A missing file is an error rather
     /// than a new empty store, so a typo cannot look like an empty queue.
-    func withStore<T: Sendable>(_ body: (SQLiteEventStore) async throws -> T) async throws -> T {
+    ///
+    /// - Parameter access: `.readOnly` for the commands that only look (`status`, `events`,
+    ///   `show`, `report`): the file is then never created, converted, migrated or stamped.
+    func withStore<T: Sendable>(
+        access: SQLiteEventStore.Configuration.Access = .readWrite, _ body: (SQLiteEventStore) async throws -> T
+    ) async throws -> T {
         guard FileManager.default.fileExists(atPath: store) else {
             throw ValidationError("no store at \(store); pass the SQLite file your app delivers from (capi demo writes capi-demo.sqlite)")
         }
-        return try await withSQLiteEventStore(path: store) { store in try await body(store) }
+        var configuration = SQLiteEventStore.Configuration()
+        configuration.access = access
+        return try await withSQLiteEventStore(path: store, configuration: configuration) { store in try await body(store) }
     }
 
     /// The file name without directories, for titles.
