@@ -39,9 +39,9 @@ public struct AssembledUserData: Hashable, Sendable {
 /// The provenance of one assembly, packed: key and origin per entry, and the reason and
 /// message of the few entries that have them (rejections) in a separate array.
 ///
-/// Thirteen to twenty entries are recorded for a complete event (nineteen with a name and a
-/// date of birth, which bring six derived keys) and almost none carries text. The first 24
-/// entries are kept inline (three bytes each), so recording them allocates
+/// A complete event records up to twenty-one entries (a name and a date of birth bring six
+/// derived keys) and almost none carries text. The first 24 entries are kept inline (three
+/// bytes each), so recording them allocates
 /// nothing and releasing them is free; later entries go to `overflow`, and `details`
 /// stays the shared empty array. The packing is unique for a given list of entries
 /// (unused inline bytes are zero), so comparing and hashing the packed form agrees with
