@@ -8,7 +8,13 @@ import Foundation
 /// The checks Meta makes on `POST /{version}/{pixel}/events` bodies, as far as they are
 /// documented (reference §1, §2, §10). Any failing event rejects the whole request.
 struct GraphValidation {
-    static let hashedKeys: Set<String> = ["em", "ph", "fn", "ln", "ge", "db", "ct", "st", "zp", "country", "external_id"]
+    /// The `user_data` keys whose values must be SHA-256 hashes: the eleven of the customer
+    /// information parameters page and the six Meta's Business SDKs derive from the name and
+    /// date of birth (`f5first`, `f5last`, `fi`, `dobd`, `dobm`, `doby`).
+    static let hashedKeys: Set<String> = [
+        "em", "ph", "fn", "ln", "ge", "db", "ct", "st", "zp", "country", "external_id",
+        "f5first", "f5last", "fi", "dobd", "dobm", "doby",
+    ]
     static let actionSources: Set<String> = [
         "email", "website", "app", "phone_call", "chat", "physical_store", "system_generated", "business_messaging", "other",
     ]

@@ -12,7 +12,7 @@ import Darwin
 struct HashCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hash",
-        abstract: "Normalize and SHA-256 hash customer information (em, ph, fn, ln, ge, db, ct, st, zp, country, external_id).",
+        abstract: "Normalize and SHA-256 hash customer information (em, ph, fn, ln, ge, db, ct, st, zp, country, external_id, f5first, f5last, fi, dobd, dobm, doby).",
         discussion: """
             Single value:   capi hash em 'John_Smith@Gmail.com'
                             capi hash ph '020 7946 0958' --region GB
@@ -38,7 +38,7 @@ struct HashCommand: ParsableCommand {
     @Flag(name: .long, help: "Also print the normalized value (it is personal data: do not log it).")
     var showNormalized = false
 
-    @Argument(help: "The key: em, ph, fn, ln, ge, db, ct, st, zp, country or external_id.")
+    @Argument(help: "The key: em, ph, fn, ln, ge, db, ct, st, zp, country, external_id, f5first, f5last, fi, dobd, dobm or doby.")
     var field: String?
 
     @Argument(help: "The raw value to normalize and hash.")

@@ -92,6 +92,27 @@ struct FakeGraphAPITests {
         }
     }
 
+    /// The keys Meta's SDKs derive from the name and date of birth are hashed keys too: the
+    /// fake accepts them hashed, as one string or a list, and refuses them in the clear.
+    @Test func derivedKeysMustBeHashed() async throws {
+        let hashed = SHA256.hash("jonat").hexString
+        func event(_ id: String, _ userData: String) -> String {
+            #"{"event_name":"Lead","event_time":\#(Self.now),"event_id":"\#(id)","action_source":"email","user_data":{\#(userData)}}"#
+        }
+        try await Self.withServer { server in
+            let accepted = try await Self.post(server, body: Self.body([
+                event("a", #""f5first":"\#(hashed)","fi":["\#(hashed)"],"dobd":"\#(hashed)""#),
+            ]))
+            #expect(accepted.status == 200)
+            for (index, key) in ["f5first", "f5last", "fi", "dobd", "dobm", "doby"].enumerated() {
+                let answer = try await Self.post(server, body: Self.body([event("c\(index)", #""\#(key)":"07""#)]))
+                #expect(answer.status == 400, "\(key)")
+                #expect(try Self.graphError(answer.body).errorSubcode == 2_804_007, "\(key)")
+            }
+            #expect(server.acceptedEventIDs == ["a"])
+        }
+    }
+
     @Test func physicalStoreEventsMayBe62DaysOld() async throws {
         try await Self.withServer { server in
             let ok = try await Self.post(server, body: Self.body([Self.event("s", time: Self.now - 60 * 86_400, source: "physical_store")]))

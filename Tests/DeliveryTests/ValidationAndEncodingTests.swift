@@ -40,6 +40,17 @@ struct EventValidatorTests {
         #expect(rules(Fixtures.purchase("o", source: .app)) == [.missingAppData])
     }
 
+    /// `application_tracking_enabled` is optional on Meta's app-data parameters page; an app
+    /// event without it is queued, not refused as `missing_app_data`.
+    @Test func appEventsWithoutApplicationTrackingEnabledAreQueued() {
+        var event = Fixtures.purchase("o", source: .app)
+        var extinfo = ExtInfo()
+        extinfo.version = "i2"
+        extinfo[4] = "17.4"
+        event.appData = AppData(advertiserTrackingEnabled: false, applicationTrackingEnabled: nil, extinfo: extinfo)
+        #expect(validator.issues(of: event, index: 0, now: now).isEmpty)
+    }
+
     @Test func issuesNeverEchoIdentifiers() {
         var event = Fixtures.purchase(nil)
         event.eventSourceURL = nil

@@ -26,6 +26,12 @@ struct NormalizationPropertyTests {
         .zipCode: ["9", "4", "1", "0", "5", "-", " ", "SW1A", "1AA", "A", "b", "12345", "6789", ".", "\u{0}", "é"],
         .country: ["US", "us", "GB", "gb", "United", " ", "States", "Germany", "Deutschland", "XX", "U", "S", ".", "\u{0}"],
         .externalID: ["user", "-", "42", "ABC", " ", "_", "é", "İ", "\u{0}", "🎉", ".", "/", "\u{301}"],
+        .firstNamePrefix: ["a", "J", "é", "ß", "İ", "ǅ", " ", "-", "'", ".", "1", "Ö", "ﬃ", "\u{301}", "李", "ا", "\u{0}", "🎉"],
+        .firstInitial: ["a", "J", "é", "ß", "İ", "ǅ", " ", "-", "'", "ﬃ", "\u{301}", "李", "ا", "\u{0}"],
+        .lastNamePrefix: ["O", "'", "Brien", "van", " ", "der", "-", "Mc", "é", "ß", "İ", "1", "\u{0}", "\u{301}", "ΣΑΣ"],
+        .dayOfBirth: ["0", "1", "2", "3", "7", "9", " ", "\u{A0}", "٣", "０", "a", "-", "\u{0}"],
+        .monthOfBirth: ["0", "1", "2", "3", "9", " ", "\u{3000}", "٣", "１", "b", "/", "\u{0}"],
+        .yearOfBirth: ["1", "9", "0", "2", "19", "20", "99", " ", "x", "\u{0}", "１"],
     ]
 
     static func values(for key: HashedUserDataKey) -> Generator<String, AnySequence<Any>> {

@@ -210,7 +210,8 @@ import Testing
             let samples: [HashedUserDataKey: String] = [
                 .email: "A@Example.com", .firstName: "Zoë", .lastName: "O'Neil", .gender: "female",
                 .dateOfBirth: "1/2/1990", .city: "Köln", .state: "Texas", .zipCode: "10115", .country: "France",
-                .externalID: "Visitor 42",
+                .externalID: "Visitor 42", .firstNamePrefix: "Zoë-Anne", .lastNamePrefix: "O'Neil", .firstInitial: "Élodie",
+                .dayOfBirth: "7", .monthOfBirth: "03", .yearOfBirth: "1990",
             ]
             let value = try #require(samples[key])
             guard case .normalized(let text) = try normalizer.normalize(value, as: key) else {

@@ -109,11 +109,26 @@ import Testing
         extinfo.version = "x1"
         event.appData = AppData(advertiserTrackingEnabled: true, applicationTrackingEnabled: nil, extinfo: extinfo)
         #expect(EventValidator().problems(in: event, now: Self.now).map(\.field)
-            == ["app_data.application_tracking_enabled", "app_data.extinfo[0]", "app_data.extinfo[4]"])
+            == ["app_data.extinfo[0]", "app_data.extinfo[4]"])
         extinfo.version = "i2"
         extinfo[4] = "17.4"
         event.appData = AppData(advertiserTrackingEnabled: false, applicationTrackingEnabled: true, extinfo: extinfo)
         #expect(EventValidator().problems(in: event, now: Self.now).isEmpty)
+        event.appData = AppData(advertiserTrackingEnabled: true, applicationTrackingEnabled: nil, extinfo: nil)
+        #expect(EventValidator().problems(in: event, now: Self.now).map(\.field) == ["app_data.extinfo"])
+    }
+
+    /// Meta's app-data parameters page marks `application_tracking_enabled` optional
+    /// (https://developers.facebook.com/documentation/ads-commerce/conversions-api/parameters/app-data).
+    @Test func appEventsWithoutApplicationTrackingEnabledAreAccepted() throws {
+        var event = Self.websitePurchase()
+        event.actionSource = .app
+        var extinfo = ExtInfo()
+        extinfo.version = "a2"
+        extinfo[4] = "14"
+        event.appData = AppData(advertiserTrackingEnabled: true, applicationTrackingEnabled: nil, extinfo: extinfo)
+        #expect(EventValidator().problems(in: event, now: Self.now).isEmpty)
+        try EventValidator().validate(event, now: Self.now)
     }
 
     @Test func everyProblemIsReportedAtOnce() {

@@ -146,10 +146,10 @@ import Testing
     }
 
     @Test func longProvenanceListsRoundTrip() {
-        // The first sixteen entries are kept inline, the rest in an array.
+        // The first twenty-four entries are kept inline, the rest in an array.
         let keys: [UserDataKey] = [.email, .phone, .firstName, .fbc, .externalID]
         let origins: [KeyProvenance.Origin] = [.hashed, .passedThrough, .synthesized, .rejected, .withheldByConsent]
-        for length in [0, 1, 15, 16, 17, 40] {
+        for length in [0, 1, 15, 16, 17, 23, 24, 25, 40] {
             let entries = (0..<length).map { i in
                 KeyProvenance(
                     key: keys[i % keys.count], origin: origins[(i / 2) % origins.count],

@@ -2,7 +2,7 @@
 public struct AppData: Hashable, Sendable {
     /// `advertiser_tracking_enabled`: whether the user allowed tracking (iOS ATT). Required for app events.
     public var advertiserTrackingEnabled: Bool?
-    /// `application_tracking_enabled`: the app-level tracking choice. Required for app events.
+    /// `application_tracking_enabled`: the app-level tracking choice. Optional; left out when `nil`.
     public var applicationTrackingEnabled: Bool?
     /// `extinfo`: the 16 positional device-information strings. Required for app events.
     public var extinfo: ExtInfo?
@@ -27,7 +27,7 @@ public struct AppData: Hashable, Sendable {
     /// `receipt_data`: the app store receipt.
     public var receiptData: String?
 
-    /// Creates app data with the three keys Meta requires for app events.
+    /// Creates app data with the two keys Meta requires for app events and the app-level tracking choice.
     public init(advertiserTrackingEnabled: Bool?, applicationTrackingEnabled: Bool?, extinfo: ExtInfo?) {
         self.advertiserTrackingEnabled = advertiserTrackingEnabled
         self.applicationTrackingEnabled = applicationTrackingEnabled

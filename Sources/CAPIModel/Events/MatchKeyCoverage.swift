@@ -16,6 +16,32 @@ public struct MatchKeyCoverage: Hashable, Sendable, Codable {
 
         public init() {}
 
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            events = try container.decode(Int.self, forKey: .events)
+            let counts = try container.decode([Int].self, forKey: .keyCounts)
+            if counts.count == Self.keysBeforeDerivedKeys.count {
+                // Written before f5first, fi, f5last, dobd, dobm and doby were added among the
+                // keys: put each count back under its key.
+                keyCounts = Array(repeating: 0, count: UserDataKey.allCases.count)
+                for (position, key) in Self.keysBeforeDerivedKeys.enumerated() { keyCounts[key.index] = counts[position] }
+            } else {
+                keyCounts = counts
+                // Short lists (from a version with fewer keys) count 0 for the keys they lack
+                // instead of being read out of bounds.
+                let missing = UserDataKey.allCases.count - keyCounts.count
+                if missing > 0 { keyCounts += repeatElement(0, count: missing) }
+            }
+            rejections = try container.decode([UserDataKey: [String: Int]].self, forKey: .rejections)
+        }
+
+        /// The order of ``keyCounts`` before the derived keys existed.
+        static let keysBeforeDerivedKeys: [UserDataKey] = [
+            .email, .phone, .firstName, .lastName, .gender, .dateOfBirth, .city, .state, .zipCode, .country,
+            .externalID, .clientIPAddress, .clientUserAgent, .fbc, .fbp, .subscriptionID, .fbLoginID, .leadID,
+            .anonID, .madid, .pageID, .pageScopedUserID, .ctwaClid, .igAccountID, .igSID,
+        ]
+
         /// How many events carried `key`.
         public func count(of key: UserDataKey) -> Int { keyCounts[key.index] }
 
@@ -31,7 +57,7 @@ public struct MatchKeyCoverage: Hashable, Sendable, Codable {
 
         mutating func merge(_ other: Counters) {
             events += other.events
-            for i in keyCounts.indices { keyCounts[i] += other.keyCounts[i] }
+            for i in 0..<min(keyCounts.count, other.keyCounts.count) { keyCounts[i] += other.keyCounts[i] }
             for (key, reasons) in other.rejections {
                 rejections[key, default: [:]].merge(reasons, uniquingKeysWith: +)
             }

@@ -1,12 +1,13 @@
 /// Customer information (`user_data`): what Meta matches an event to an account with.
 ///
-/// The eleven contact keys hold ``HashedIdentifier`` values only, so raw personal data
-/// cannot end up in a request; produce them with the `Identity` module. Empty arrays are
-/// left out of the JSON. The remaining keys are sent as given, unhashed, as Meta requires.
+/// The hashed keys (``HashedUserDataKey``) hold ``HashedIdentifier`` values only, so raw
+/// personal data cannot end up in a request; produce them with the `Identity` module. Empty
+/// arrays are left out of the JSON. The remaining keys are sent as given, unhashed, as Meta
+/// requires.
 public struct UserData: Hashable, Sendable {
     /// Every hashed value, grouped by key in ``HashedUserDataKey`` order, each group in the
-    /// order its values were added. One array instead of eleven keeps building a complete
-    /// `user_data` to a single allocation.
+    /// order its values were added. One array instead of one per key keeps building a
+    /// complete `user_data` to a single allocation.
     private var hashedEntries: [HashedEntry]
 
     struct HashedEntry: Hashable, Sendable {
@@ -68,6 +69,49 @@ public struct UserData: Hashable, Sendable {
     public var externalIDs: [HashedIdentifier] {
         get { self[hashed: .externalID] }
         set { self[hashed: .externalID] = newValue }
+    }
+
+    // The keys Meta's SDKs derive from the name and date of birth. Each holds one value (see
+    // HashedUserDataKey.isSingleValued); `Matching`'s assembler fills them from fn, ln and db.
+
+    /// `f5first`: the hashed first five characters of the normalized first name.
+    public var firstNamePrefix: HashedIdentifier? {
+        get { self[single: .firstNamePrefix] }
+        set { self[single: .firstNamePrefix] = newValue }
+    }
+    /// `f5last`: the hashed first five characters of the normalized last name.
+    public var lastNamePrefix: HashedIdentifier? {
+        get { self[single: .lastNamePrefix] }
+        set { self[single: .lastNamePrefix] = newValue }
+    }
+    /// `fi`: the hashed first character of the normalized first name.
+    public var firstInitial: HashedIdentifier? {
+        get { self[single: .firstInitial] }
+        set { self[single: .firstInitial] = newValue }
+    }
+    /// `dobd`: the hashed day of birth (`DD`, `01` to `31`).
+    public var dayOfBirth: HashedIdentifier? {
+        get { self[single: .dayOfBirth] }
+        set { self[single: .dayOfBirth] = newValue }
+    }
+    /// `dobm`: the hashed month of birth (`MM`, `01` to `12`).
+    public var monthOfBirth: HashedIdentifier? {
+        get { self[single: .monthOfBirth] }
+        set { self[single: .monthOfBirth] = newValue }
+    }
+    /// `doby`: the hashed year of birth (`YYYY`).
+    public var yearOfBirth: HashedIdentifier? {
+        get { self[single: .yearOfBirth] }
+        set { self[single: .yearOfBirth] = newValue }
+    }
+
+    /// The value of a single-valued key, read without building an array.
+    private subscript(single key: HashedUserDataKey) -> HashedIdentifier? {
+        get {
+            let range = entryRange(of: key)
+            return range.isEmpty ? nil : hashedEntries[range.lowerBound].value
+        }
+        set { self[hashed: key] = newValue.map { [$0] } ?? [] }
     }
 
     /// `client_ip_address`: the buyer's IP address (IPv4 or IPv6), never the server's.
@@ -200,6 +244,9 @@ public struct UserData: Hashable, Sendable {
     }
 
     /// The hashed values stored under one Meta key, in the order they were added.
+    ///
+    /// A key that holds one value (``HashedUserDataKey/isSingleValued``) keeps the first of
+    /// the values set and drops the others.
     public subscript(hashed key: HashedUserDataKey) -> [HashedIdentifier] {
         get {
             let range = entryRange(of: key)
@@ -207,13 +254,16 @@ public struct UserData: Hashable, Sendable {
         }
         set {
             let range = entryRange(of: key)
-            hashedEntries.replaceSubrange(range, with: newValue.map { HashedEntry(key: key, value: $0) })
+            let kept = key.isSingleValued ? newValue.prefix(1) : newValue[...]
+            hashedEntries.replaceSubrange(range, with: kept.map { HashedEntry(key: key, value: $0) })
         }
     }
 
     /// Adds `value` under `key` unless that key already holds it.
     ///
-    /// - Returns: `false` when the value was already there (Meta gains nothing from a duplicate).
+    /// - Returns: `false` when the value was already there (Meta gains nothing from a
+    ///   duplicate), or when `key` holds one value (``HashedUserDataKey/isSingleValued``)
+    ///   and has it already: the first value stays.
     @discardableResult
     public mutating func append(_ value: HashedIdentifier, for key: HashedUserDataKey) -> Bool {
         // The usual case, keys arriving in order: a key after the last entry's starts a new
@@ -224,6 +274,7 @@ public struct UserData: Hashable, Sendable {
             return true
         }
         let range = entryRange(of: key)
+        if key.isSingleValued, !range.isEmpty { return false }
         for index in range where hashedEntries[index].value == value { return false }
         if range.upperBound == hashedEntries.count {
             hashedEntries.append(HashedEntry(key: key, value: value))  // the usual case: keys arrive in order
@@ -280,15 +331,31 @@ public struct UserData: Hashable, Sendable {
     }
 }
 
-/// The eleven `user_data` keys whose values Meta requires (or, for `external_id`, recommends)
-/// to be SHA-256 hashes.
+/// The `user_data` keys whose values Meta requires (or, for `external_id`, recommends) to be
+/// SHA-256 hashes.
+///
+/// Besides the eleven keys of Meta's customer information parameters page, Meta's Business
+/// SDKs send six keys derived from the name and date of birth (`f5first`, `fi`, `f5last`,
+/// `dobd`, `dobm`, `doby`); each follows the key it is derived from.
 public enum HashedUserDataKey: String, Hashable, Sendable, CaseIterable, Codable {
     case email = "em"
     case phone = "ph"
     case firstName = "fn"
+    /// `f5first`: the first five characters of the normalized first name.
+    case firstNamePrefix = "f5first"
+    /// `fi`: the first character of the normalized first name.
+    case firstInitial = "fi"
     case lastName = "ln"
+    /// `f5last`: the first five characters of the normalized last name.
+    case lastNamePrefix = "f5last"
     case gender = "ge"
     case dateOfBirth = "db"
+    /// `dobd`: the day of birth, `DD`.
+    case dayOfBirth = "dobd"
+    /// `dobm`: the month of birth, `MM`.
+    case monthOfBirth = "dobm"
+    /// `doby`: the year of birth, `YYYY`.
+    case yearOfBirth = "doby"
     case city = "ct"
     case state = "st"
     case zipCode = "zp"
@@ -296,21 +363,62 @@ public enum HashedUserDataKey: String, Hashable, Sendable, CaseIterable, Codable
     case externalID = "external_id"
 
     /// The position of the key in ``allCases``, the order of `user_data`'s hashed groups.
+    ///
+    /// Derived keys follow their source, so the assembler, which hashes fn, ln and db in this
+    /// order and derives right after each, always appends at the end of `UserData`'s storage.
     var order: Int {
         switch self {
         case .email: 0
         case .phone: 1
         case .firstName: 2
-        case .lastName: 3
-        case .gender: 4
-        case .dateOfBirth: 5
-        case .city: 6
-        case .state: 7
-        case .zipCode: 8
-        case .country: 9
-        case .externalID: 10
+        case .firstNamePrefix: 3
+        case .firstInitial: 4
+        case .lastName: 5
+        case .lastNamePrefix: 6
+        case .gender: 7
+        case .dateOfBirth: 8
+        case .dayOfBirth: 9
+        case .monthOfBirth: 10
+        case .yearOfBirth: 11
+        case .city: 12
+        case .state: 13
+        case .zipCode: 14
+        case .country: 15
+        case .externalID: 16
         }
     }
+
+    /// True for the keys Meta's SDKs send as one string rather than a list (`f5first`,
+    /// `f5last`, `fi`, `dobd`, `dobm`, `doby`): ``UserData`` keeps one value for them and
+    /// encodes it as a string.
+    public var isSingleValued: Bool { derivedFrom != nil }
+
+    /// The key whose normalized value this key is computed from: `fn` for `f5first` and `fi`,
+    /// `ln` for `f5last`, `db` for `dobd`, `dobm` and `doby`; `nil` for the others.
+    public var derivedFrom: HashedUserDataKey? {
+        switch self {
+        case .firstNamePrefix, .firstInitial: .firstName
+        case .lastNamePrefix: .lastName
+        case .dayOfBirth, .monthOfBirth, .yearOfBirth: .dateOfBirth
+        default: nil
+        }
+    }
+
+    /// The keys computed from this key's normalized value, in ``allCases`` order (the
+    /// inverse of ``derivedFrom``).
+    public var derivedKeys: [HashedUserDataKey] {
+        // Stored lists: the assembler asks for every event, and a literal could allocate.
+        switch self {
+        case .firstName: Self.keysDerivedFromFirstName
+        case .lastName: Self.keysDerivedFromLastName
+        case .dateOfBirth: Self.keysDerivedFromDateOfBirth
+        default: []
+        }
+    }
+
+    private static let keysDerivedFromFirstName: [HashedUserDataKey] = [.firstNamePrefix, .firstInitial]
+    private static let keysDerivedFromLastName: [HashedUserDataKey] = [.lastNamePrefix]
+    private static let keysDerivedFromDateOfBirth: [HashedUserDataKey] = [.dayOfBirth, .monthOfBirth, .yearOfBirth]
 }
 
 extension UserData: Codable {
@@ -358,7 +466,8 @@ extension UserData: Codable {
         for key in HashedUserDataKey.allCases {
             let codingKey = AnyCodingKey(key.rawValue)
             guard container.contains(codingKey), try !container.decodeNil(forKey: codingKey) else { continue }
-            // Meta accepts a single string or a list for every hashed key.
+            // Meta accepts a single string or a list for every hashed key (a single-valued key
+            // keeps the first value of a list).
             if let single = try? container.decode(HashedIdentifier.self, forKey: codingKey) {
                 self[hashed: key] = [single]
             } else {
@@ -387,7 +496,12 @@ extension UserData: Codable {
             let key = hashedEntries[start].key
             var end = start
             while end < hashedEntries.count, hashedEntries[end].key == key { end &+= 1 }
-            try container.encode(hashedEntries[start..<end].map(\.value), forKey: AnyCodingKey(key.rawValue))
+            if key.isSingleValued {
+                // One string, as Meta's SDKs send these keys.
+                try container.encode(hashedEntries[start].value, forKey: AnyCodingKey(key.rawValue))
+            } else {
+                try container.encode(hashedEntries[start..<end].map(\.value), forKey: AnyCodingKey(key.rawValue))
+            }
             start = end
         }
         for key in PlainKey.allCases {

@@ -1,11 +1,20 @@
 /// Every key `user_data` can carry, hashed or not, in Meta's spelling.
+///
+/// The hashed keys come first, in ``HashedUserDataKey`` order (each derived key after the key
+/// it is derived from), then the keys sent unhashed.
 public enum UserDataKey: String, Hashable, Sendable, CaseIterable, Codable, Comparable {
     case email = "em"
     case phone = "ph"
     case firstName = "fn"
+    case firstNamePrefix = "f5first"
+    case firstInitial = "fi"
     case lastName = "ln"
+    case lastNamePrefix = "f5last"
     case gender = "ge"
     case dateOfBirth = "db"
+    case dayOfBirth = "dobd"
+    case monthOfBirth = "dobm"
+    case yearOfBirth = "doby"
     case city = "ct"
     case state = "st"
     case zipCode = "zp"

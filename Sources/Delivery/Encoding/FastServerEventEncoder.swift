@@ -222,20 +222,33 @@ struct JSONBytes: ~Copyable {
         byte(UInt8(ascii: "["))
         for index in indices {
             if index != indices.lowerBound { byte(UInt8(ascii: ",")) }
-            let value = data.hashedValue(at: index)
-            let out = room(65)
-            out[0] = UInt8(ascii: "\"")
-            value.digest.writeHex(into: UnsafeMutableRawBufferPointer(start: out + 1, count: 64))
-            advance(65)
-            if let appendix = value.appendix {
-                byte(UInt8(ascii: "."))
-                var text = appendix.text
-                text.withUTF8 { raw(UnsafeRawBufferPointer($0)) }
-            }
-            byte(UInt8(ascii: "\""))
+            hashedString(data.hashedValue(at: index))
         }
         byte(UInt8(ascii: "]"))
         needsComma = true
+    }
+
+    /// `"name":"<64 hex>[.appendix]"` for a single-valued key (`f5first`, `dobd`, …), if set.
+    mutating func hash(_ name: StaticString, _ key: HashedUserDataKey, of data: borrowing UserData) {
+        let indices = data.hashedIndices(of: key)
+        guard !indices.isEmpty else { return }
+        self.key(name)
+        hashedString(data.hashedValue(at: indices.lowerBound))
+        needsComma = true
+    }
+
+    /// `"<64 hex>[.appendix]"`.
+    private mutating func hashedString(_ value: HashedIdentifier) {
+        let out = room(65)
+        out[0] = UInt8(ascii: "\"")
+        value.digest.writeHex(into: UnsafeMutableRawBufferPointer(start: out + 1, count: 64))
+        advance(65)
+        if let appendix = value.appendix {
+            byte(UInt8(ascii: "."))
+            var text = appendix.text
+            text.withUTF8 { raw(UnsafeRawBufferPointer($0)) }
+        }
+        byte(UInt8(ascii: "\""))
     }
 
     // MARK: Types (keys in sorted order, as JSONEncoder's .sortedKeys writes them)
@@ -280,11 +293,17 @@ struct JSONBytes: ~Copyable {
         hashes("ct", .city, of: data)
         field("ctwa_clid", data.ctwaClid)
         hashes("db", .dateOfBirth, of: data)
+        hash("dobd", .dayOfBirth, of: data)
+        hash("dobm", .monthOfBirth, of: data)
+        hash("doby", .yearOfBirth, of: data)
         hashes("em", .email, of: data)
         hashes("external_id", .externalID, of: data)
+        hash("f5first", .firstNamePrefix, of: data)
+        hash("f5last", .lastNamePrefix, of: data)
         field("fb_login_id", data.fbLoginID)
         field("fbc", data.fbc)
         field("fbp", data.fbp)
+        hash("fi", .firstInitial, of: data)
         hashes("fn", .firstName, of: data)
         hashes("ge", .gender, of: data)
         field("ig_account_id", data.igAccountID)

@@ -3,7 +3,7 @@ public import CAPIModel
 /// The set of `user_data` keys one event carries, as a bit mask over ``UserDataKey``.
 ///
 /// Events are stored already encoded, so coverage is computed once at enqueue time and kept
-/// as these 32 bits; stores add them up into ``MatchKeyCoverage`` per pixel. Bit `i` is
+/// as these 32 bits (31 keys); stores add them up into ``MatchKeyCoverage`` per pixel. Bit `i` is
 /// `UserDataKey.allCases[i]` (the key's ``UserDataKey/index``).
 public struct UserDataKeySet: OptionSet, Hashable, Sendable, Codable {
     public let rawValue: UInt32
@@ -27,28 +27,34 @@ public struct UserDataKeySet: OptionSet, Hashable, Sendable, Codable {
         set(0, userData.count(of: .email) != 0)
         set(1, userData.count(of: .phone) != 0)
         set(2, userData.count(of: .firstName) != 0)
-        set(3, userData.count(of: .lastName) != 0)
-        set(4, userData.count(of: .gender) != 0)
-        set(5, userData.count(of: .dateOfBirth) != 0)
-        set(6, userData.count(of: .city) != 0)
-        set(7, userData.count(of: .state) != 0)
-        set(8, userData.count(of: .zipCode) != 0)
-        set(9, userData.count(of: .country) != 0)
-        set(10, userData.count(of: .externalID) != 0)
-        set(11, userData.clientIPAddress != nil)
-        set(12, userData.clientUserAgent != nil)
-        set(13, userData.fbc != nil)
-        set(14, userData.fbp != nil)
-        set(15, userData.subscriptionID != nil)
-        set(16, userData.fbLoginID != nil)
-        set(17, userData.leadID != nil)
-        set(18, userData.anonID != nil)
-        set(19, userData.madid != nil)
-        set(20, userData.pageID != nil)
-        set(21, userData.pageScopedUserID != nil)
-        set(22, userData.ctwaClid != nil)
-        set(23, userData.igAccountID != nil)
-        set(24, userData.igSID != nil)
+        set(3, userData.count(of: .firstNamePrefix) != 0)
+        set(4, userData.count(of: .firstInitial) != 0)
+        set(5, userData.count(of: .lastName) != 0)
+        set(6, userData.count(of: .lastNamePrefix) != 0)
+        set(7, userData.count(of: .gender) != 0)
+        set(8, userData.count(of: .dateOfBirth) != 0)
+        set(9, userData.count(of: .dayOfBirth) != 0)
+        set(10, userData.count(of: .monthOfBirth) != 0)
+        set(11, userData.count(of: .yearOfBirth) != 0)
+        set(12, userData.count(of: .city) != 0)
+        set(13, userData.count(of: .state) != 0)
+        set(14, userData.count(of: .zipCode) != 0)
+        set(15, userData.count(of: .country) != 0)
+        set(16, userData.count(of: .externalID) != 0)
+        set(17, userData.clientIPAddress != nil)
+        set(18, userData.clientUserAgent != nil)
+        set(19, userData.fbc != nil)
+        set(20, userData.fbp != nil)
+        set(21, userData.subscriptionID != nil)
+        set(22, userData.fbLoginID != nil)
+        set(23, userData.leadID != nil)
+        set(24, userData.anonID != nil)
+        set(25, userData.madid != nil)
+        set(26, userData.pageID != nil)
+        set(27, userData.pageScopedUserID != nil)
+        set(28, userData.ctwaClid != nil)
+        set(29, userData.igAccountID != nil)
+        set(30, userData.igSID != nil)
         self.rawValue = raw
     }
 

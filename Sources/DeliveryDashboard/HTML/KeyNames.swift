@@ -19,6 +19,12 @@ public enum KeyNames {
         case .clientUserAgent: "user agent"
         case .fbc: "click id"
         case .fbp: "browser id"
+        case .firstNamePrefix: "first name, 5 letters"
+        case .lastNamePrefix: "last name, 5 letters"
+        case .firstInitial: "first initial"
+        case .dayOfBirth: "day of birth"
+        case .monthOfBirth: "month of birth"
+        case .yearOfBirth: "year of birth"
         default: key.rawValue.replacingUnderscores
         }
     }

@@ -286,6 +286,9 @@ public struct IdentityNormalizer: Sendable {
         case .zipCode: try ZipCodeNormalizer.normalize(input, region: region, into: &sink)
         case .country: try CountryNormalizer.normalize(input, into: &sink)
         case .externalID: try ExternalIDNormalizer.normalize(input, into: &sink)
+        case .firstNamePrefix, .lastNamePrefix, .firstInitial: try NamePrefixNormalizer.normalize(input, key: key, into: &sink)
+        case .dayOfBirth, .monthOfBirth, .yearOfBirth:
+            try BirthDatePartNormalizer.normalize(input, key: key, latestYear: configuration.latestBirthYear, into: &sink)
         }
         guard sink.count > 0 else { throw .empty(key) }
     }

@@ -19,7 +19,8 @@ public struct NormalizationError: Error, Hashable, Sendable, CustomStringConvert
         public static let invalidEmail = Code("invalid_email")
         /// The gender is not one of the recognized words for female or male.
         public static let unknownGender = Code("unknown_gender")
-        /// No day, month and year could be read from the date of birth.
+        /// No day, month and year could be read from the date of birth, or a day, month or
+        /// year of birth (`dobd`, `dobm`, `doby`) is not a number in its range.
         public static let invalidDate = Code("invalid_date")
         /// The date of birth names a day that does not exist, or a year outside 1900 to this year.
         public static let impossibleDate = Code("impossible_date")
@@ -90,6 +91,7 @@ struct NormalizationFailure: Error {
         case unknownGender
         case invalidDate
         case impossibleDate(latestYear: Int)
+        case invalidBirthDatePart(BirthDatePart)
         case invalidCity
         case invalidState
         case unknownCountry
@@ -114,6 +116,7 @@ struct NormalizationFailure: Error {
             case .unknownGender: .unknownGender
             case .invalidDate: .invalidDate
             case .impossibleDate: .impossibleDate
+            case .invalidBirthDatePart: .invalidDate
             case .invalidCity: .invalidCity
             case .invalidState: .invalidState
             case .unknownCountry: .unknownCountry
@@ -142,6 +145,8 @@ struct NormalizationFailure: Error {
                 return "no day, month and year could be read; send the date as YYYYMMDD"
             case .impossibleDate(let latestYear):
                 return "the date does not exist or its year is not between 1900 and \(latestYear); check the day, month and year"
+            case .invalidBirthDatePart(let part):
+                return part.rule + "; send only that number, or the whole date of birth as db"
             case .invalidCity:
                 return "a city name must start with a letter; check that the field holds the city, not a street or zip code"
             case .invalidState:

@@ -44,8 +44,9 @@ public struct AssembledUserData: Hashable, Sendable {
 /// The provenance of one assembly, packed: key and origin per entry, and the reason and
 /// message of the few entries that have them (rejections) in a separate array.
 ///
-/// Thirteen entries are recorded for a complete event and almost none carries text. The
-/// first 16 entries are kept inline (three bytes each), so recording them allocates
+/// A complete event records up to twenty-one entries (a name and a date of birth bring six
+/// derived keys) and almost none carries text. The first 24 entries are kept inline (three
+/// bytes each), so recording them allocates
 /// nothing and releasing them is free; later entries go to `overflow`, and `details`
 /// stays the shared empty array. The packing is unique for a given list of entries
 /// (unused inline bytes are zero), so comparing and hashing the packed form agrees with
@@ -64,9 +65,9 @@ struct ProvenanceRecords: Hashable, Sendable {
     }
 
     /// How many entries `inline` holds.
-    static let inlineCapacity = 16
+    static let inlineCapacity = 24
     /// Room for ``inlineCapacity`` entries of `MemoryLayout<Entry>.size` (3) bytes.
-    private var inline: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+    private var inline: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0, 0)
     private var inlineCount = 0
     /// The entries after the first ``inlineCapacity``.
     private var overflow: [Entry] = []
@@ -124,7 +125,10 @@ struct ProvenanceRecords: Hashable, Sendable {
     }
 
     static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.inlineCount == rhs.inlineCount && lhs.inline == rhs.inline && lhs.overflow == rhs.overflow
+        // Byte by byte: `==` is defined for tuples of at most six elements.
+        lhs.inlineCount == rhs.inlineCount
+            && withUnsafeBytes(of: lhs.inline, { left in withUnsafeBytes(of: rhs.inline) { left.elementsEqual($0) } })
+            && lhs.overflow == rhs.overflow
             && lhs.details == rhs.details
     }
 

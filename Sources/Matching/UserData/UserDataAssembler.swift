@@ -7,6 +7,8 @@ public import Identity
 /// - Contact keys (`em`, `ph`, `fn`, `ln`, `ge`, `db`, `ct`, `st`, `zp`, `country`) are
 ///   normalized and hashed with ``normalizer``; values that are already SHA-256 hashes pass
 ///   through; invalid values are dropped with the normalizer's reason.
+/// - The keys Meta's SDKs derive from the name and date of birth (`f5first`, `fi`, `f5last`,
+///   `dobd`, `dobm`, `doby`) are hashed from the normalized `fn`, `ln` and `db`.
 /// - `external_id` is the customer's ``CustomerRecord/userID`` if set, else the
 ///   ``SessionContext/visitorID``, hashed.
 /// - `fbc` follows ``FBCSelection``; `fbp` is the cookie when valid. Malformed cookies are dropped.
@@ -56,7 +58,7 @@ public struct UserDataAssembler: Sendable {
             builder.withholdEverything(customer: customer, session: session, into: &result)
             return result
         }
-        result.userData.reserveHashedCapacity(customer.emails.count + customer.phones.count + 10)
+        result.userData.reserveHashedCapacity(customer.emails.count + customer.phones.count + 16)
         result.region = customer.resolvedRegion(default: normalizer.configuration.defaultPhoneRegion)
         let region = result.region?.region
         // Index loops, not `prefix(_:)`: a slice per key cost a retain and release per event.
@@ -69,10 +71,10 @@ public struct UserDataAssembler: Sendable {
         }
         if emails.count > maximumValuesPerKey { builder.tooMany(emails.count - maximumValuesPerKey, .email, into: &result) }
         if phones.count > maximumValuesPerKey { builder.tooMany(phones.count - maximumValuesPerKey, .phone, into: &result) }
-        builder.hash(customer.firstName, .firstName, region: nil, normalizer, into: &result)
-        builder.hash(customer.lastName, .lastName, region: nil, normalizer, into: &result)
+        builder.hashDeriving(customer.firstName, .firstName, normalizer, into: &result)
+        builder.hashDeriving(customer.lastName, .lastName, normalizer, into: &result)
         builder.hash(customer.gender, .gender, region: nil, normalizer, into: &result)
-        builder.hash(customer.dateOfBirth, .dateOfBirth, region: nil, normalizer, into: &result)
+        builder.hashDeriving(customer.dateOfBirth, .dateOfBirth, normalizer, into: &result)
         builder.hash(customer.city, .city, region: nil, normalizer, into: &result)
         builder.hash(customer.state, .state, region: region, normalizer, into: &result)
         builder.hash(customer.zipCode, .zipCode, region: region, normalizer, into: &result)
@@ -149,7 +151,7 @@ struct Builder {
     }
 
     /// `HashedUserDataKey.userDataKey` goes through `init(rawValue:)`, a string match.
-    private static func userDataKey(_ key: HashedUserDataKey) -> UserDataKey {
+    static func userDataKey(_ key: HashedUserDataKey) -> UserDataKey {
         switch key {
         case .email: .email
         case .phone: .phone
@@ -162,6 +164,12 @@ struct Builder {
         case .zipCode: .zipCode
         case .country: .country
         case .externalID: .externalID
+        case .firstNamePrefix: .firstNamePrefix
+        case .firstInitial: .firstInitial
+        case .lastNamePrefix: .lastNamePrefix
+        case .dayOfBirth: .dayOfBirth
+        case .monthOfBirth: .monthOfBirth
+        case .yearOfBirth: .yearOfBirth
         }
     }
 

@@ -12,8 +12,8 @@ internal import Foundation
 ///
 /// - `action_source` is always explicit: ``ServerEvent`` cannot be built or decoded without one.
 /// - `website`: an `http(s)` `event_source_url` and a `client_user_agent`.
-/// - `app`: `app_data` with both tracking flags and a 16-slot `extinfo` whose slot 0 is
-///   `i2` or `a2` and slot 4 (OS version) is filled.
+/// - `app`: `app_data` with `advertiser_tracking_enabled` and a 16-slot `extinfo` whose slot 0
+///   is `i2` or `a2` and slot 4 (OS version) is filled (`application_tracking_enabled` is optional).
 /// - `event_time`: at most 7 days old (62 for `physical_store`), at most
 ///   ``maximumFutureSkew`` seconds ahead.
 /// - `Purchase`: `value` (not negative) and an ISO 4217 `currency`. Any `currency` given must be ISO 4217.
@@ -213,15 +213,14 @@ public struct EventValidator: Sendable {
     private func validateAppData(_ appData: AppData?, _ add: (String, EventValidationError.Code, String, Int?) -> Void) {
         guard let appData else {
             add("app_data", .missingAppData,
-                "is required for app events: advertiser_tracking_enabled, application_tracking_enabled and a 16-slot extinfo", nil)
+                "is required for app events: advertiser_tracking_enabled and a 16-slot extinfo", nil)
             return
         }
         if appData.advertiserTrackingEnabled == nil {
             add("app_data.advertiser_tracking_enabled", .missingAppData, "is required for app events (the ATT status)", nil)
         }
-        if appData.applicationTrackingEnabled == nil {
-            add("app_data.application_tracking_enabled", .missingAppData, "is required for app events", nil)
-        }
+        // application_tracking_enabled is optional: Meta's app-data parameters page marks it so
+        // (https://developers.facebook.com/documentation/ads-commerce/conversions-api/parameters/app-data).
         guard let extinfo = appData.extinfo else {
             add("app_data.extinfo", .missingAppData, "is required for app events: 16 device-information strings", nil)
             return
