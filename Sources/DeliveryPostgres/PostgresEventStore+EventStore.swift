@@ -158,6 +158,29 @@ extension PostgresEventStore {
         }
     }
 
+    public func renewLeases(_ events: [LeasedEvent], now: Timestamp, leaseDuration: Duration) async throws -> [LeasedEvent] {
+        guard !events.isEmpty else { return [] }
+        let leaseEnd = (now + leaseDuration).milliseconds
+        let byToken = Dictionary(grouping: events, by: \.leaseToken)
+        return try await transaction("renewing leases") { [self] connection in
+            var renewed: [LeasedEvent] = []
+            for (token, group) in byToken {
+                var kept = Set<EventRecordID>()
+                for try await id in try await connection.checkedQuery(
+                    """
+                    UPDATE \(unescaped: schema.events) SET due_at = \(leaseEnd)
+                    WHERE state = 1 AND lease_token = \(token.rawValue) AND id = ANY(\(group.map(\.id.rawValue))::bigint[])
+                    RETURNING id
+                    """, logger: logger
+                ).decode(Int64.self) {
+                    kept.insert(EventRecordID(id))
+                }
+                renewed += group.filter { kept.contains($0.id) }
+            }
+            return renewed.sorted { $0.id < $1.id }
+        }
+    }
+
     public func nextDueTime(pixel: PixelID) async throws -> Timestamp? {
         try await withStore("reading the next due time") { [self] in
             var due: Int64?

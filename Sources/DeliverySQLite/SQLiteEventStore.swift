@@ -683,6 +683,31 @@ public final class SQLiteEventStore: EventStore, Sendable {
         }
     }
 
+    public func renewLeases(_ events: [LeasedEvent], now: Timestamp, leaseDuration: Duration) async throws -> [LeasedEvent] {
+        guard !events.isEmpty else { return [] }
+        // The renewed lease's end is its new token, as for a new lease.
+        let leaseEnd = lastLeaseEnd.withLock { last in
+            last = max((now + leaseDuration).milliseconds, last + 1)
+            return last
+        }
+        let byToken = Dictionary(grouping: events, by: \.leaseToken)
+        return try await transaction("renewing leases") {
+            var renewed: [LeasedEvent] = []
+            for (token, group) in byToken {
+                let ids = try await update(
+                    "UPDATE events SET due_at = ? WHERE state = 1 AND due_at = ? AND id IN",
+                    [.integer(SQLiteInt64(leaseEnd)), .integer(SQLiteInt64(token.rawValue))], group.map(\.id),
+                    returning: true)
+                let kept = Set(ids)
+                for var event in group where kept.contains(event.id) {
+                    event.leaseToken = LeaseToken(leaseEnd)
+                    renewed.append(event)
+                }
+            }
+            return renewed.sorted { $0.id < $1.id }
+        }
+    }
+
     public func nextDueTime(pixel: PixelID) async throws -> Timestamp? {
         try await run("reading the next due time") {
             let rows = try await query(

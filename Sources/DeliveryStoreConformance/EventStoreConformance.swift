@@ -355,6 +355,26 @@ public enum EventStoreConformance {
             #expect(again.lostLeases == [second[2].id])
             #expect(try await store.status(of: second[2].id)?.dueAt == t0 + .seconds(30))
         },
+        Check(name: "renewing a lease extends it, fenced, and the renewed token settles") { store in
+            _ = try await store.append([event("r1"), event("r2")], at: t0)
+            let leased = try await store.lease(pixel: pixelA, now: t0, limit: 2, leaseDuration: .seconds(10))
+            // Renewed at t0+8s for another 10 s: not due again at t0+15s, due at t0+18s.
+            let renewed = try await store.renewLeases(leased, now: t0 + .seconds(8), leaseDuration: .seconds(10))
+            #expect(renewed.map(\.id) == leased.map(\.id))
+            #expect(try await store.lease(pixel: pixelA, now: t0 + .seconds(15), limit: 2, leaseDuration: .seconds(10)).isEmpty)
+            #expect(try await store.status(of: leased[0].id)?.dueAt == t0 + .seconds(18))
+            // A renewal with a token that no longer holds renews nothing.
+            let taken = try await store.lease(pixel: pixelA, now: t0 + .seconds(19), limit: 2, leaseDuration: .seconds(60))
+            #expect(taken.count == 2)
+            #expect(try await store.renewLeases(renewed, now: t0 + .seconds(20), leaseDuration: .seconds(60)).isEmpty)
+            #expect(try await store.status(of: leased[0].id)?.dueAt == t0 + .seconds(79))
+            // The current holder's renewed token settles its events.
+            let again = try await store.renewLeases(taken, now: t0 + .seconds(21), leaseDuration: .seconds(60))
+            let result = try await store.settle(
+                Settlement(attempt: nil, events: again.map { EventSettlement($0, disposition: .delivered) }), at: t0 + .seconds(22))
+            #expect(result.lostLeases.isEmpty)
+            #expect(try await store.counts(pixel: nil).delivered == 2)
+        },
         Check(name: "a delivery clears the park reason") { store in
             _ = try await store.append([event("p1")], at: t0)
             let leased = try await store.lease(pixel: pixelA, now: t0, limit: 1, leaseDuration: .seconds(60))

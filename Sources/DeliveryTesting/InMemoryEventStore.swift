@@ -104,6 +104,17 @@ public actor InMemoryEventStore: EventStore {
         }
     }
 
+    public func renewLeases(_ events: [LeasedEvent], now: Timestamp, leaseDuration: Duration) throws -> [LeasedEvent] {
+        try maybeFail()
+        return events.filter { event in
+            guard let record = records[event.id], record.state == .inFlight, record.leaseToken == event.leaseToken else {
+                return false
+            }
+            records[event.id]!.dueAt = now + leaseDuration
+            return true
+        }
+    }
+
     public func nextDueTime(pixel: PixelID) -> Timestamp? {
         records.values.filter { $0.key.pixelID == pixel && ($0.state == .pending || $0.state == .inFlight) }
             .compactMap(\.dueAt).min()

@@ -31,6 +31,10 @@ public final class ManualDeliveryClock: DeliveryClock, Sendable {
 
     public var now: Timestamp { state.withLock { $0.now } }
 
+    /// The manual time since the epoch: it moves only with ``advance(by:)`` and
+    /// ``advance(to:)``, as the wall time does.
+    public var monotonic: Duration { .milliseconds(now.milliseconds) }
+
     /// How many tasks are sleeping on the clock.
     public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
 

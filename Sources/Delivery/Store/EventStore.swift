@@ -31,6 +31,15 @@ public protocol EventStore: Sendable {
     /// lease (a worker crashed). The lease lasts `leaseDuration`.
     func lease(pixel: PixelID, now: Timestamp, limit: Int, leaseDuration: Duration) async throws -> [LeasedEvent]
 
+    /// Extends the leases of `events` to `now + leaseDuration`, fenced: only events still in
+    /// flight under the token they carry are renewed.
+    ///
+    /// A worker calls this when an attempt (a bisection of many requests, say) may outlive
+    /// its lease, so that no other worker leases the same events meanwhile.
+    /// - Returns: the renewed events, with the token of the renewed lease (a store may give a
+    ///   renewed lease a new token); events whose lease no longer held are left out.
+    func renewLeases(_ events: [LeasedEvent], now: Timestamp, leaseDuration: Duration) async throws -> [LeasedEvent]
+
     /// The earliest time an event of `pixel` becomes due (pending or lease expiry), or `nil`
     /// when it has none waiting.
     func nextDueTime(pixel: PixelID) async throws -> Timestamp?

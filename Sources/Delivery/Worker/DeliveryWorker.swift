@@ -38,7 +38,10 @@ public final class DeliveryWorker: Service, Sendable {
         public var batchSize: Int = EventRequest.maximumEventCount
         /// Requests in flight at once, over all pixels.
         public var maximumConcurrentRequests: Int = 4
-        /// How long a leased batch is reserved; after a crash it becomes due again then.
+        /// How long a leased batch is reserved; after a crash it becomes due again then. While a
+        /// batch's requests go on (a bisection can take many), the worker renews the lease
+        /// before any request that starts with less than twice ``requestTimeout`` of it left,
+        /// so keep it well above that.
         public var leaseDuration: Duration = .seconds(300)
         /// The timeout of one request.
         public var requestTimeout: Duration = .seconds(30)
@@ -257,6 +260,8 @@ public final class DeliveryWorker: Service, Sendable {
                     break
                 }
                 let batch: [LeasedEvent]
+                // Read before leasing, so the lease is never thought to last longer than it does.
+                let lease = BatchLease(start: clock.monotonic, duration: configuration.leaseDuration)
                 do {
                     batch = try await queue.store.lease(
                         pixel: pixel, now: now, limit: configuration.batchSize, leaseDuration: configuration.leaseDuration)
@@ -268,10 +273,11 @@ public final class DeliveryWorker: Service, Sendable {
                     continue
                 }
                 guard !batch.isEmpty else { continue }
+                lease.hold(batch)
                 state.withLock { $0.inFlight += 1 }
                 launched = true
                 group.addTask {
-                    await self.deliver(batch, pixel: pixel)
+                    await self.deliver(batch, pixel: pixel, lease: lease)
                     self.state.withLock { $0.inFlight -= 1 }
                     self.queue.wake.signal()
                 }
@@ -357,22 +363,22 @@ public final class DeliveryWorker: Service, Sendable {
 
     /// Parks `events` (already settled by the planner) without a request, and says so.
     private func parkBeforeSending(
-        _ events: [EventSettlement], pixel: PixelID, reason: ParkReason.Code, _ message: Logger.Message
+        _ events: [EventSettlement], pixel: PixelID, lease: BatchLease, reason: ParkReason.Code, _ message: Logger.Message
     ) async {
         guard !events.isEmpty else { return }
-        await settle(Settlement(attempt: nil, events: events), pixel: pixel)
+        await settle(Settlement(attempt: nil, events: events), pixel: pixel, lease: lease)
         metrics.parked(events.count, reason: reason)
         logger.info(message, metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.eventCount: "\(events.count)"])
     }
 
-    private func deliver(_ batch: [LeasedEvent], pixel: PixelID) async {
+    private func deliver(_ batch: [LeasedEvent], pixel: PixelID, lease: BatchLease) async {
         let (readable, unreadable) = planner.partitionUnreadable(batch)
         // Quarantined before any request, so the rest of the batch flows.
-        await parkBeforeSending(unreadable, pixel: pixel, reason: .unreadable, "parked unreadable stored events")
+        await parkBeforeSending(unreadable, pixel: pixel, lease: lease, reason: .unreadable, "parked unreadable stored events")
         let (send, expired) = planner.partitionExpired(readable, now: clock.now)
-        await parkBeforeSending(expired, pixel: pixel, reason: .expired, "parked expired events")
+        await parkBeforeSending(expired, pixel: pixel, lease: lease, reason: .expired, "parked expired events")
         guard !send.isEmpty else { return }
-        await sendAndSettle(send, pixel: pixel, batchCount: send.count)
+        await sendAndSettle(send, pixel: pixel, batchCount: send.count, lease: lease)
     }
 
     /// One request's answer, not yet settled.
@@ -386,55 +392,59 @@ public final class DeliveryWorker: Service, Sendable {
     }
 
     /// Sends `events` (part of a leased batch of `batchCount`) and settles them.
-    private func sendAndSettle(_ events: [LeasedEvent], pixel: PixelID, batchCount: Int) async {
-        guard let answer = await request(events, pixel: pixel, batchCount: batchCount) else { return }
-        await settleAnswer(answer, pixel: pixel, batchCount: batchCount)
+    private func sendAndSettle(_ events: [LeasedEvent], pixel: PixelID, batchCount: Int, lease: BatchLease) async {
+        guard let answer = await request(events, pixel: pixel, batchCount: batchCount, lease: lease) else { return }
+        await settleAnswer(answer, pixel: pixel, batchCount: batchCount, lease: lease)
     }
 
     /// Settles one answer as the planner says. A split sends both halves before settling
     /// either: when both fail with the same request-level answer, the failure is the
     /// request's, and the batch is settled as one instead of being split further. That bounds
     /// the requests per batch per round (``AttemptPlanner``, "Bisection and its bound").
-    private func settleAnswer(_ answer: Answer, pixel: PixelID, batchCount: Int) async {
+    private func settleAnswer(_ answer: Answer, pixel: PixelID, batchCount: Int, lease: BatchLease) async {
         var random = SystemRandomNumberGenerator()
         let plan = planner.plan(answer.classification, batch: answer.events, now: clock.now, using: &random)
-        await commit(answer, plan, pixel: pixel)
+        await commit(answer, plan, pixel: pixel, lease: lease)
         guard plan.resend.count == 2 else {
-            for part in plan.resend { await sendAndSettle(part, pixel: pixel, batchCount: batchCount) }
+            for part in plan.resend { await sendAndSettle(part, pixel: pixel, batchCount: batchCount, lease: lease) }
             return
         }
         let (first, second) = (plan.resend[0], plan.resend[1])
-        guard let firstAnswer = await request(first, pixel: pixel, batchCount: batchCount) else {
-            await sendAndSettle(second, pixel: pixel, batchCount: batchCount)  // released: the pixel stopped
+        guard let firstAnswer = await request(first, pixel: pixel, batchCount: batchCount, lease: lease) else {
+            await sendAndSettle(second, pixel: pixel, batchCount: batchCount, lease: lease)  // released: the pixel stopped
             return
         }
         let firstCause = AttemptPlanner.splitCause(of: firstAnswer.classification, eventCount: first.count)
         guard firstCause != nil else {
             // Delivered, or an answer that settles the half by itself (a pause or suspension
             // must be recorded before the other half is sent).
-            await settleAnswer(firstAnswer, pixel: pixel, batchCount: batchCount)
-            await sendAndSettle(second, pixel: pixel, batchCount: batchCount)
+            await settleAnswer(firstAnswer, pixel: pixel, batchCount: batchCount, lease: lease)
+            await sendAndSettle(second, pixel: pixel, batchCount: batchCount, lease: lease)
             return
         }
-        guard let secondAnswer = await request(second, pixel: pixel, batchCount: batchCount) else {
-            await settleAnswer(firstAnswer, pixel: pixel, batchCount: batchCount)
+        guard let secondAnswer = await request(second, pixel: pixel, batchCount: batchCount, lease: lease) else {
+            await settleAnswer(firstAnswer, pixel: pixel, batchCount: batchCount, lease: lease)
             return
         }
         let parentCause = AttemptPlanner.splitCause(of: answer.classification, eventCount: answer.events.count)
         let secondCause = AttemptPlanner.splitCause(of: secondAnswer.classification, eventCount: second.count)
         guard AttemptPlanner.failsAsOne(parentCause, first: firstCause, second: secondCause) else {
-            await settleAnswer(firstAnswer, pixel: pixel, batchCount: batchCount)
-            await settleAnswer(secondAnswer, pixel: pixel, batchCount: batchCount)
+            await settleAnswer(firstAnswer, pixel: pixel, batchCount: batchCount, lease: lease)
+            await settleAnswer(secondAnswer, pixel: pixel, batchCount: batchCount, lease: lease)
             return
         }
-        let whole = planner.planAsOne(secondAnswer.classification, batch: answer.events, now: clock.now, using: &random)
+        // The halves' events, not the parent's: a renewal before either request may have given
+        // them a new lease token.
+        let whole = planner.planAsOne(
+            secondAnswer.classification, batch: firstAnswer.events + secondAnswer.events, now: clock.now, using: &random)
         let firstIDs = Set(first.map(\.id))
         // Each receipt settles the events its request carried.
-        await commit(firstAnswer, AttemptPlan(events: whole.events.filter { firstIDs.contains($0.id) }), pixel: pixel)
+        await commit(
+            firstAnswer, AttemptPlan(events: whole.events.filter { firstIDs.contains($0.id) }), pixel: pixel, lease: lease)
         await commit(
             secondAnswer,
             AttemptPlan(events: whole.events.filter { !firstIDs.contains($0.id) }, pixelAction: whole.pixelAction),
-            pixel: pixel)
+            pixel: pixel, lease: lease)
     }
 
     /// Sends one request for `events`, part of a leased batch of `batchCount`. Returns `nil`
@@ -442,7 +452,7 @@ public final class DeliveryWorker: Service, Sendable {
     /// suspended meanwhile, the worker is stopping in the middle of a bisection, or the task
     /// was cancelled mid-request (the request may or may not have reached Meta; a resend is
     /// deduplicated by `event_id`).
-    private func request(_ events: [LeasedEvent], pixel: PixelID, batchCount: Int) async -> Answer? {
+    private func request(_ events: [LeasedEvent], pixel: PixelID, batchCount: Int, lease: BatchLease) async -> Answer? {
         let (destination, gateOpen, reopensAt, shuttingDown) = state.withLock { state in
             (
                 state.pixels[pixel]!.destination, state.pixels[pixel]!.gate.isOpen(at: clock.now),
@@ -453,9 +463,11 @@ public final class DeliveryWorker: Service, Sendable {
             let due = reopensAt ?? clock.now
             await settle(
                 Settlement(attempt: nil, events: events.map { .init($0, disposition: .release(at: due)) }),
-                pixel: pixel)
+                pixel: pixel, lease: lease)
             return nil
         }
+        let events = await keepLeased(events, pixel: pixel, lease: lease)
+        guard !events.isEmpty else { return nil }
         let body = RequestBody.make(events: events, destination: destination)
         let request = TransportRequest(destination: destination, body: body, timeout: configuration.requestTimeout)
         let startedAt = clock.now
@@ -476,7 +488,7 @@ public final class DeliveryWorker: Service, Sendable {
         if transportError != nil, Task.isCancelled {
             await settle(
                 Settlement(attempt: nil, events: events.map { .init($0, disposition: .release(at: clock.now)) }),
-                pixel: pixel)
+                pixel: pixel, lease: lease)
             return nil
         }
         let receipt = makeReceipt(
@@ -486,9 +498,41 @@ public final class DeliveryWorker: Service, Sendable {
             events: events, destination: destination, classification: classification, receipt: receipt, elapsed: elapsed)
     }
 
+    /// Before a request that could outlive the batch's lease: renews the lease of every event
+    /// of the batch still held (fenced), or lets them all go (released, no attempt counted)
+    /// when the store cannot renew it, so that none is sent while another worker may lease it.
+    /// Returns the events of `events` to send, with their current tokens (none after letting go).
+    private func keepLeased(_ events: [LeasedEvent], pixel: PixelID, lease: BatchLease) async -> [LeasedEvent] {
+        let started = clock.monotonic
+        guard lease.needsRenewal(at: started, requestTimeout: configuration.requestTimeout) else {
+            return lease.current(events)
+        }
+        let held = lease.heldEvents
+        let store = queue.store
+        let now = clock.now
+        let duration = configuration.leaseDuration
+        do {
+            let renewed = try await Task { try await store.renewLeases(held, now: now, leaseDuration: duration) }.value
+            lease.renewed(renewed, start: started, duration: duration)
+            if renewed.count < held.count {
+                metrics.lostLeases.increment(by: held.count - renewed.count)
+                logger.warning(
+                    "a lease ran out before it was renewed; those events were left to their new holder",
+                    metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.eventCount: "\(held.count - renewed.count)"])
+            }
+        } catch {
+            logger.warning(
+                "renewing a lease failed; the batch's events are released instead of being sent past their lease",
+                metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.error: "\(error)"])
+            await settle(Settlement(attempt: nil, events: held.map { .init($0, disposition: .release(at: now)) }),
+                         pixel: pixel, lease: lease)
+        }
+        return lease.current(events)
+    }
+
     /// Records an answer: the pixel hold it calls for, then its receipt with `plan`'s
     /// settlements (events being resent stay leased, linked to the receipt).
-    private func commit(_ answer: Answer, _ plan: AttemptPlan, pixel: PixelID) async {
+    private func commit(_ answer: Answer, _ plan: AttemptPlan, pixel: PixelID, lease: BatchLease) async {
         var settled = plan.events
         if !plan.resend.isEmpty {
             settled += answer.events.map { .init($0, disposition: .stillLeased) }
@@ -497,7 +541,7 @@ public final class DeliveryWorker: Service, Sendable {
         // lease them, and they must already see the pause or suspension when they do.
         let credentials = CredentialFingerprint(answer.destination)
         let hold = await recordHold(for: plan.pixelAction, pixel: pixel, credentials: credentials)
-        await settle(Settlement(attempt: answer.receipt, events: settled), pixel: pixel)
+        await settle(Settlement(attempt: answer.receipt, events: settled), pixel: pixel, lease: lease)
         record(plan: plan, classification: answer.classification, receipt: answer.receipt, elapsed: answer.elapsed)
         applyPixelAction(plan.pixelAction, pixel: pixel, credentials: credentials, recorded: hold)
     }
@@ -635,6 +679,12 @@ public final class DeliveryWorker: Service, Sendable {
 
     /// Writes a settlement; on failure the events keep their leases and become due again
     /// when the leases expire, so nothing is lost (at worst sent twice, deduplicated by Meta).
+    /// ``settle(_:pixel:)`` for events of a leased batch: with their current lease tokens, and
+    /// no longer held by the batch once settled for good.
+    private func settle(_ settlement: Settlement, pixel: PixelID, lease: BatchLease) async {
+        await settle(Settlement(attempt: settlement.attempt, events: lease.settling(settlement.events)), pixel: pixel)
+    }
+
     private func settle(_ settlement: Settlement, pixel: PixelID) async {
         let store = queue.store
         let now = clock.now
