@@ -10,6 +10,8 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
         case acknowledgeFewer(by: Int)
         /// A Meta-shaped success body padded to about `bytes` bytes.
         case oversized(status: Int, bytes: Int, chunked: Bool)
+        /// The head at once, then the body one byte per `interval`.
+        case trickle(status: Int, interval: Duration)
     }
     let kind: Kind
 
@@ -100,6 +102,12 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
         Fault(kind: .oversized(status: status, bytes: bytes, chunked: chunked))
     }
 
+    /// The response head at once, announcing a success body in `Content-Length`, then that
+    /// body one byte every `interval` (a server that keeps a request open by trickling).
+    public static func trickle(every interval: Duration, status: Int = 200) -> Fault {
+        Fault(kind: .trickle(status: status, interval: interval))
+    }
+
     /// Wait `duration` before handling the request normally (a slow response).
     public static func delay(_ duration: Duration) -> Fault { Fault(kind: .delay(duration)) }
 
@@ -114,6 +122,7 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
         case .resetMidBody(let status, _): "resetMidBody(\(status))"
         case .acknowledgeFewer(let missing): "partialAcknowledgement(missing: \(missing))"
         case .oversized(let status, let bytes, let chunked): "oversizedBody(\(status), \(bytes) bytes\(chunked ? ", chunked" : ""))"
+        case .trickle(let status, let interval): "trickle(\(status), a byte every \(interval))"
         }
     }
 }
