@@ -1,7 +1,6 @@
 import ArgumentParser
 import CAPIModel
 import Delivery
-import Matching
 import DeliveryDashboard
 import DeliverySQLite
 import FoundationEssentials
@@ -133,7 +132,8 @@ struct BackfillCommand: AsyncParsableCommand {
                     reject(lineNumber, "not a server event: the line is not JSON")
                 }
             }
-            if batch.count >= batchSize { try await flush() }
+            // Rejections wait for the batch's (to be listed in line order), at most a batch of them.
+            if batch.count >= batchSize || rejections.count >= batchSize { try await flush() }
             if lineNumber % batchSize == 0 { progress.update(total.map { min(lineNumber, $0) } ?? lineNumber) }
         }
         try await flush()
