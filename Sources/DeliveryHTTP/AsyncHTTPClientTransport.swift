@@ -66,22 +66,12 @@ public struct AsyncHTTPClientTransport: Transport {
         var url = request.destination.baseURL + request.path + "?access_token=" + Self.percentEncode(token)
         if let proof = request.appSecretProof { url += "&appsecret_proof=" + proof }
 
-        var http = HTTPClientRequest(url: url)
-        http.method = .POST
-        http.headers.add(name: "Content-Type", value: "application/json")
-        http.headers.add(name: "Accept", value: "application/json")
-        http.headers.add(name: "User-Agent", value: configuration.userAgent)
-        // A body that can be sent only once: AsyncHTTPClient then never re-posts it to a
-        // 307 or 308 redirect's target, whatever the client's redirect configuration.
-        let body = ByteBuffer(string: request.body)
-        http.body = .stream(OneBuffer(buffer: body), length: .known(Int64(body.readableBytes)))
-
+        let http = makeRequest(url: url, body: request.body)
         let deadline = NIODeadline.now() + TimeAmount.nanoseconds(Self.nanoseconds(request.timeout))
         let limit = max(0, configuration.maximumResponseBytes)
-        let (client, prepared) = (client, http)
         do {
             return try await Self.within(request.timeout) {
-                let response = try await client.execute(prepared, deadline: deadline)
+                let response = try await client.execute(http, deadline: deadline)
                 if let redirect = Self.followedRedirect(response) { return redirect }
                 let (body, truncated) = try await Self.read(response, limit: limit)
                 var answer = TransportResponse(
@@ -94,6 +84,20 @@ public struct AsyncHTTPClientTransport: Transport {
         } catch {
             throw HTTPTransportError(underlying: error, redacting: [token, request.appSecretProof ?? token])
         }
+    }
+
+    /// The `POST` of `body` to `url`.
+    func makeRequest(url: String, body text: String) -> HTTPClientRequest {
+        var http = HTTPClientRequest(url: url)
+        http.method = .POST
+        http.headers.add(name: "Content-Type", value: "application/json")
+        http.headers.add(name: "Accept", value: "application/json")
+        http.headers.add(name: "User-Agent", value: configuration.userAgent)
+        // A body that can be sent only once: AsyncHTTPClient then never re-posts it to a
+        // 307 or 308 redirect's target, whatever the client's redirect configuration.
+        let body = ByteBuffer(string: text)
+        http.body = .stream(OneBuffer(buffer: body), length: .known(Int64(body.readableBytes)))
+        return http
     }
 
     /// Runs `operation`, cancelling it when `timeout` passes first.
