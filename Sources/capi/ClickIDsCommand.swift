@@ -19,6 +19,8 @@ struct ClickIDsCommand: ParsableCommand {
             Output lines:
               {"fbc": "..." or null, "fbp": "...", "set_cookies": [{"name", "value", "domain", "max_age"}],
                "notes": ["why each value was kept, synthesized or dropped"]}
+            A line that is not valid UTF-8 (invalid_utf8) or is longer than 1 MiB (line_too_long)
+            gets an {"error": ...} line.
             """
     )
 
