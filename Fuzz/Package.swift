@@ -23,5 +23,17 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "FuzzJSONSyntax", dependencies: [.product(name: "RoasProof", package: "RoasProof")]),
+        .executableTarget(name: "FuzzPixelSnippet", dependencies: [.product(name: "RoasProof", package: "RoasProof")]),
+        .executableTarget(name: "FuzzHTMLText", dependencies: [.product(name: "DeliveryDashboard", package: "RoasProof")]),
+        .executableTarget(
+            name: "FuzzPostgresURL",
+            dependencies: [
+                .product(name: "RoasProof", package: "RoasProof"),
+                .product(name: "DeliveryPostgres", package: "RoasProof"),
+            ]
+        ),
+        // capi is an executable, so its line reader is compiled in from the same file
+        // (Sources/FuzzJSONLines/LineReader.swift is a link to Sources/capi/Support/LineReader.swift).
+        .executableTarget(name: "FuzzJSONLines", dependencies: [.product(name: "RoasProof", package: "RoasProof")]),
     ]
 )

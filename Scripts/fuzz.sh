@@ -9,7 +9,10 @@
 # cookie domains), FuzzGraphJSON (Graph responses and request bodies), FuzzClientIP (IP
 # addresses, CIDR ranges, Forwarded / X-Forwarded-For resolution), FuzzDeliveryResponse (the
 # worker's classification and retry planning of any answer), FuzzJSONSyntax (the check of
-# stored events, against Foundation's decoder). A crash leaves its
+# stored events, against Foundation's decoder), FuzzPixelSnippet (the browser pixel call's
+# escaping inside <script>), FuzzHTMLText (the report's HTML escaping), FuzzPostgresURL (the
+# PostgreSQL URL parser), FuzzJSONLines (the line reading of capi hash --jsonl, click-ids and
+# backfill, and the backfill's event decoding). A crash leaves its
 # input in Fuzz/findings/<target>/ and the script fails; turn each finding into a regression
 # test before fixing it.
 set -euo pipefail
@@ -17,7 +20,8 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(FuzzIdentity FuzzClickIDs FuzzGraphJSON FuzzClientIP FuzzDeliveryResponse FuzzJSONSyntax)
+[ ${#targets[@]} -eq 0 ] && targets=(FuzzIdentity FuzzClickIDs FuzzGraphJSON FuzzClientIP FuzzDeliveryResponse FuzzJSONSyntax
+    FuzzPixelSnippet FuzzHTMLText FuzzPostgresURL FuzzJSONLines)
 
 # `--sanitize=fuzzer` makes SwiftPM link libFuzzer's main; the combined -sanitize flag after
 # it turns on coverage and AddressSanitizer together (two separate --sanitize options would

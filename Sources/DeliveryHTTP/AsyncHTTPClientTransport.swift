@@ -7,11 +7,21 @@ import NIOHTTP1
 ///
 /// It posts the JSON body to `{baseURL}/{graphVersion}/{pixelID}/events`, with the access
 /// token (and `appsecret_proof`, when an app secret is configured) as query parameters, as
-/// Meta documents. Each request has the ``TransportRequest/timeout`` as its deadline. Errors
-/// thrown for failed connections carry no URL and no token.
+/// Meta documents. Errors thrown for failed connections carry no URL and no token.
+///
+/// - The ``TransportRequest/timeout`` covers the whole exchange: connecting, sending, the
+///   response head and the whole body. AsyncHTTPClient's own deadline ends when the head
+///   arrives, so a server trickling its body would otherwise hold the request (and the
+///   event's lease) for as long as it liked; past the timeout the request is cancelled and
+///   ``HTTPTransportError`` is thrown with ``HTTPTransportError/isTimeout`` set.
+/// - Redirects are never followed: a `3xx` is returned as the answer (the engine retries it
+///   as an unreadable answer). Following one would post the events, and perhaps the token,
+///   to another origin and report its `200` as Meta's.
+/// - A `baseURL` that is `http://` to anything but a loopback host is refused before
+///   connecting (see ``PixelDestination/checkBaseURL(_:)``): the token is in the query.
 ///
 /// ```swift
-/// let transport = AsyncHTTPClientTransport()                 // HTTPClient.shared
+/// let transport = AsyncHTTPClientTransport()                 // a shared client that follows no redirect
 /// let transport = AsyncHTTPClientTransport(client: myClient) // your own pool and TLS settings
 /// ```
 public struct AsyncHTTPClientTransport: Transport {
@@ -28,40 +38,93 @@ public struct AsyncHTTPClientTransport: Transport {
         public init() {}
     }
 
+    /// The client used unless one is passed: AsyncHTTPClient's shared settings, but with
+    /// redirects disallowed. It lives as long as the process, like `HTTPClient.shared`.
+    public static let sharedClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     let client: HTTPClient
     let configuration: Configuration
 
-    /// Creates a transport on `client` (the shared client by default).
-    public init(client: HTTPClient = .shared, configuration: Configuration = Configuration()) {
+    /// Creates a transport on `client` (``sharedClient`` by default).
+    ///
+    /// A client of your own may be configured to follow redirects; the transport still
+    /// follows none that would resend the body, and reports any redirect's status as the
+    /// answer. Configure it with `redirectConfiguration = .disallow` so that it sends nothing
+    /// to a redirect's target either.
+    public init(client: HTTPClient = AsyncHTTPClientTransport.sharedClient, configuration: Configuration = Configuration()) {
         self.client = client
         self.configuration = configuration
     }
 
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
+        try PixelDestination.checkBaseURL(request.destination.baseURL)
         let token = request.destination.accessToken.unredactedValue
         var url = request.destination.baseURL + request.path + "?access_token=" + Self.percentEncode(token)
         if let proof = request.appSecretProof { url += "&appsecret_proof=" + proof }
 
+        let http = makeRequest(url: url, body: request.body)
+        let deadline = NIODeadline.now() + TimeAmount.nanoseconds(Self.nanoseconds(request.timeout))
+        let limit = max(0, configuration.maximumResponseBytes)
+        do {
+            return try await Self.within(request.timeout) {
+                let response = try await client.execute(http, deadline: deadline)
+                if let redirect = Self.followedRedirect(response) { return redirect }
+                let (body, truncated) = try await Self.read(response, limit: limit)
+                var answer = TransportResponse(
+                    status: Int(response.status.code),
+                    headers: response.headers.map { (name: $0.name, value: $0.value) },
+                    body: body)
+                answer.isTruncated = truncated
+                return answer
+            }
+        } catch {
+            throw HTTPTransportError(underlying: error, redacting: [token, request.appSecretProof ?? token])
+        }
+    }
+
+    /// The `POST` of `body` to `url`.
+    func makeRequest(url: String, body text: String) -> HTTPClientRequest {
         var http = HTTPClientRequest(url: url)
         http.method = .POST
         http.headers.add(name: "Content-Type", value: "application/json")
         http.headers.add(name: "Accept", value: "application/json")
         http.headers.add(name: "User-Agent", value: configuration.userAgent)
-        http.body = .bytes(ByteBuffer(string: request.body))
+        // A body that can be sent only once: AsyncHTTPClient then never re-posts it to a
+        // 307 or 308 redirect's target, whatever the client's redirect configuration.
+        let body = ByteBuffer(string: text)
+        http.body = .stream(OneBuffer(buffer: body), length: .known(Int64(body.readableBytes)))
+        return http
+    }
 
-        let deadline = NIODeadline.now() + TimeAmount.nanoseconds(Self.nanoseconds(request.timeout))
-        do {
-            let response = try await client.execute(http, deadline: deadline)
-            let (body, truncated) = try await Self.read(response, limit: max(0, configuration.maximumResponseBytes))
-            var answer = TransportResponse(
-                status: Int(response.status.code),
-                headers: response.headers.map { (name: $0.name, value: $0.value) },
-                body: body)
-            answer.isTruncated = truncated
-            return answer
-        } catch {
-            throw HTTPTransportError(underlying: error, redacting: [token, request.appSecretProof ?? token])
+    /// Runs `operation`, cancelling it when `timeout` passes first.
+    ///
+    /// - Throws: ``WholeRequestTimeout`` when the time ran out, or what `operation` threw.
+    static func within<Result: Sendable>(
+        _ timeout: Duration, _ operation: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let result = first else { throw WholeRequestTimeout(timeout: timeout) }
+            return result
         }
+    }
+
+    /// The first answer of a request whose client followed a redirect (a `301`, `302` or
+    /// `303` turned into a `GET`): that `3xx` status, with no body, is what the Graph URL said.
+    static func followedRedirect(_ response: HTTPClientResponse) -> TransportResponse? {
+        guard response.history.count > 1, let first = response.history.first else { return nil }
+        return TransportResponse(
+            status: Int(first.responseHead.status.code),
+            headers: first.responseHead.headers.map { (name: $0.name, value: $0.value) }, body: [])
     }
 
     /// Reads at most `limit` bytes of the body. A longer body is cut: reading stops (which
@@ -106,6 +169,28 @@ public struct AsyncHTTPClientTransport: Transport {
     }
 }
 
+/// The whole request took longer than its timeout and was cancelled.
+struct WholeRequestTimeout: Error, CustomStringConvertible {
+    let timeout: Duration
+    var description: String { "no complete response within the request timeout (\(timeout)); the request was cancelled" }
+}
+
+/// A request body of one buffer that can be iterated once.
+struct OneBuffer: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let buffer: ByteBuffer
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var buffer: ByteBuffer?
+        mutating func next() async -> ByteBuffer? {
+            defer { buffer = nil }
+            return buffer
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(buffer: buffer) }
+}
+
 /// A request that got no HTTP response: connection refused or dropped, or timed out.
 ///
 /// Its description names the underlying error with any credential text removed.
@@ -116,6 +201,11 @@ public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
     public let isTimeout: Bool
 
     init(underlying: any Error, redacting secrets: [String]) {
+        if let timeout = underlying as? WholeRequestTimeout {
+            reason = timeout.description
+            isTimeout = true
+            return
+        }
         var text = String(describing: underlying)
         for secret in secrets where !secret.isEmpty {
             text = text.replacingAll(secret, with: "<redacted>")

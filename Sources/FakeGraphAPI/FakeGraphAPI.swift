@@ -163,6 +163,8 @@ public final class FakeGraphAPI: Sendable {
         case drop
         /// Send the head (announcing all of `body`) and half the body, then close.
         case resetMidBody(status: Int, body: String)
+        /// Send the head (announcing all of `body`), then one byte of it per `interval`.
+        case trickle(status: Int, body: String, interval: Duration)
     }
 
     /// Decides the answer to one request (no I/O), returning a delay to apply first.
@@ -209,6 +211,9 @@ public final class FakeGraphAPI: Sendable {
                 case .objectNotAccessible:
                     reply = .respond(
                         status: 400, headers: [:], body: GraphBodies.objectNotAccessible(pixelID: record.pixelID ?? ""))
+                case .trickle(let status, let interval):
+                    reply = .trickle(
+                        status: status, body: GraphBodies.success(eventsReceived: record.eventIDs.count), interval: interval)
                 case .delay:
                     reply = .drop  // unreachable: handled above
                 }
@@ -216,7 +221,8 @@ public final class FakeGraphAPI: Sendable {
                 reply = decide(record: &record, parsed: parsed, state: &state)
             }
             switch reply {
-            case .respond(let status, _, _), .resetMidBody(let status, _): record.responseStatus = status
+            case .respond(let status, _, _), .resetMidBody(let status, _), .trickle(let status, _, _):
+                record.responseStatus = status
             case .drop: break
             }
             state.requests.append(record)
@@ -357,6 +363,10 @@ final class GraphHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     init(server: ServerBox) { self.server = server }
 
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
@@ -373,8 +383,7 @@ final class GraphHandler: ChannelInboundHandler, RemovableChannelHandler {
             let version = head.version
             if let delay {
                 let loop = context.eventLoop.assumeIsolated()
-                loop.scheduleTask(in: .nanoseconds(Int64(delay.components.seconds) * 1_000_000_000
-                    + delay.components.attoseconds / 1_000_000_000)) {
+                loop.scheduleTask(in: Self.timeAmount(delay)) {
                     self.send(reply, context: context, keepAlive: keepAlive, version: version)
                 }
             } else {
@@ -387,6 +396,26 @@ final class GraphHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch reply {
         case .drop:
             context.close(promise: nil)
+        case .trickle(let status, let text, let interval):
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: "application/json; charset=UTF-8")
+            headers.add(name: "Content-Length", value: String(text.utf8.count))
+            let head = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: status), headers: headers)
+            context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
+            let bytes = Array(text.utf8)
+            let loop = context.eventLoop.assumeIsolated()
+            func sendByte(at index: Int) {
+                guard context.channel.isActive else { return }  // the client gave up
+                guard index < bytes.count else {
+                    context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                    return
+                }
+                var buffer = context.channel.allocator.buffer(capacity: 1)
+                buffer.writeInteger(bytes[index])
+                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+                loop.scheduleTask(in: Self.timeAmount(interval)) { sendByte(at: index + 1) }
+            }
+            loop.scheduleTask(in: Self.timeAmount(interval)) { sendByte(at: 0) }
         case .resetMidBody(let status, let text):
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: "application/json; charset=UTF-8")

@@ -12,6 +12,8 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
         case oversized(status: Int, bytes: Int, chunked: Bool)
         /// Code 100, subcode 33 naming the requested pixel.
         case objectNotAccessible
+        /// The head at once, then the body one byte per `interval`.
+        case trickle(status: Int, interval: Duration)
     }
     let kind: Kind
 
@@ -116,6 +118,12 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
         Fault(kind: .oversized(status: status, bytes: bytes, chunked: chunked))
     }
 
+    /// The response head at once, announcing a success body in `Content-Length`, then that
+    /// body one byte every `interval` (a server that keeps a request open by trickling).
+    public static func trickle(every interval: Duration, status: Int = 200) -> Fault {
+        Fault(kind: .trickle(status: status, interval: interval))
+    }
+
     /// Wait `duration` before handling the request normally (a slow response).
     public static func delay(_ duration: Duration) -> Fault { Fault(kind: .delay(duration)) }
 
@@ -131,6 +139,7 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
         case .acknowledgeFewer(let missing): "partialAcknowledgement(missing: \(missing))"
         case .oversized(let status, let bytes, let chunked): "oversizedBody(\(status), \(bytes) bytes\(chunked ? ", chunked" : ""))"
         case .objectNotAccessible: "objectNotAccessible"
+        case .trickle(let status, let interval): "trickle(\(status), a byte every \(interval))"
         }
     }
 }

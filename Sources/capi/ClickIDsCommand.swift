@@ -1,4 +1,5 @@
 import ArgumentParser
+import CAPIModel
 import RoasProof
 
 /// `capi click-ids --jsonl`: explains which fbc and fbp RoasProof would send for recorded requests.
@@ -18,6 +19,8 @@ struct ClickIDsCommand: ParsableCommand {
             Output lines:
               {"fbc": "..." or null, "fbp": "...", "set_cookies": [{"name", "value", "domain", "max_age"}],
                "notes": ["why each value was kept, synthesized or dropped"]}
+            A line that is not valid UTF-8 (invalid_utf8) or is longer than 1 MiB (line_too_long)
+            gets an {"error": ...} line.
             """
     )
 
@@ -26,8 +29,19 @@ struct ClickIDsCommand: ParsableCommand {
 
     func run() throws {
         var output = BufferedOutput()
-        while let line = readLine(strippingNewline: true) {
-            output.buffer.append(contentsOf: ClickIDDiagnosis.run(line: line).utf8)
+        let reader = try LineReader(path: nil)
+        while let line = reader.next() {
+            switch line {
+            case .text(let text):
+                output.buffer.append(contentsOf: ClickIDDiagnosis.run(line: text).utf8)
+            case .unreadable(let problem):
+                // The shape of ClickIDDiagnosis's own error lines.
+                output.buffer.append(contentsOf: #"{"error":{"code":"#.utf8)
+                JSONString.append(problem.code, to: &output.buffer)
+                output.buffer.append(contentsOf: #","message":"#.utf8)
+                JSONString.append(problem.message, to: &output.buffer)
+                output.buffer.append(contentsOf: "}}".utf8)
+            }
             output.buffer.append(UInt8(ascii: "\n"))
             output.flushIfLarge()
         }

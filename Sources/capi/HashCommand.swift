@@ -22,7 +22,9 @@ struct HashCommand: ParsableCommand {
               writes {"field":"em","normalized":"...","hash":"<64 hex>"}
                   or {"field":"em","error":"<code>","message":"..."}
               exactly one output line per input line, in order; rejected or malformed
-              lines give an error line and the exit status stays 0.
+              lines give an error line and the exit status stays 0. A line that is not
+              valid UTF-8 (error invalid_utf8) or is longer than 1 MiB (line_too_long) is
+              reported, never repaired or held whole.
             """
     )
 
@@ -68,8 +70,9 @@ struct HashCommand: ParsableCommand {
         if jsonl {
             var processor = HashLineProcessor(normalizer: normalizer)
             var output = BufferedOutput()
-            while let line = readLine(strippingNewline: true) {
-                processor.process(line: line, into: &output.buffer)
+            let reader = try LineReader(path: nil)
+            while let line = reader.next() {
+                processor.process(line, into: &output.buffer)
                 output.flushIfLarge()
             }
             output.flush()

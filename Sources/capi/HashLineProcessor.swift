@@ -37,6 +37,17 @@ struct HashLineProcessor {
         }
     }
 
+    /// Appends exactly one output line (with its newline) for `line`: an error line when it
+    /// is too long or not UTF-8.
+    mutating func process(_ line: InputLine, into out: inout [UInt8]) {
+        switch line {
+        case .text(let text):
+            process(line: text, into: &out)
+        case .unreadable(let problem):
+            writeError(field: nil, code: problem.code, message: problem.message, into: &out)
+        }
+    }
+
     /// Appends exactly one output line (with its newline) for `line`.
     mutating func process(line: String, into out: inout [UInt8]) {
         let input: Input

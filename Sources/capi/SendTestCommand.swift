@@ -39,7 +39,7 @@ struct SendTestCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The app secret, to send appsecret_proof; or set CAPI_APP_SECRET.", valueName: "secret"))
     var appSecret: String?
 
-    @Option(name: .long, help: ArgumentHelp("The Graph API origin (a fake server in tests).", valueName: "url"))
+    @Option(name: .long, help: ArgumentHelp("The Graph API origin (a fake server in tests); https://, or http:// only for a loopback host.", valueName: "url"))
     var graphURL: String = PixelDestination.defaultBaseURL
 
     @Option(name: .long, help: ArgumentHelp("The Graph API version.", valueName: "version"))
@@ -61,8 +61,10 @@ struct SendTestCommand: AsyncParsableCommand {
         guard !pixelID.isEmpty, pixelID.allSatisfy(\.isNumber) else {
             throw ValidationError("--pixel-id is the numeric id of the pixel (dataset)")
         }
-        guard graphURL.hasPrefix("https://") || graphURL.hasPrefix("http://") else {
-            throw ValidationError("--graph-url must start with https:// or http://")
+        do {
+            try PixelDestination.checkBaseURL(graphURL)
+        } catch {
+            throw ValidationError("--graph-url: \(error.message)")
         }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
         guard !testEventCode.isEmpty else { throw ValidationError("--test-event-code must not be empty") }
@@ -159,9 +161,10 @@ struct SendTestCommand: AsyncParsableCommand {
                 for attempt in attempts.dropFirst(printed) {
                     var line = "answer: \(AttemptText.answer(attempt.receipt))"
                     if let received = attempt.receipt.eventsReceived { line += ", events_received \(received)" }
-                    line += ", fbtrace_id \(attempt.receipt.fbtraceID ?? "–")"
+                    // Meta's words (or a server's pretending to be Meta) are escaped, never obeyed.
+                    line += ", fbtrace_id \(TerminalText.escape(attempt.receipt.fbtraceID ?? "–"))"
                     Console.line(line)
-                    if let message = attempt.receipt.errorMessage { Console.line("        \(message)") }
+                    if let message = attempt.receipt.errorMessage { Console.line("        \(TerminalText.escape(message))") }
                 }
                 printed = attempts.count
                 if status?.state == .delivered {
@@ -169,11 +172,11 @@ struct SendTestCommand: AsyncParsableCommand {
                     return true
                 }
                 if status?.state == .parked {
-                    Console.error("send-test: Meta did not accept the event: \(status?.parkReason?.description ?? "parked")")
+                    Console.error("send-test: Meta did not accept the event: \(TerminalText.escape(status?.parkReason?.description ?? "parked"))")
                     return false
                 }
                 if let suspended {
-                    Console.error("send-test: \(suspended.message)")
+                    Console.error("send-test: \(TerminalText.escape(suspended.message))")
                     return false
                 }
                 if ContinuousClock.now - start > .milliseconds(Int64(timeout * 1_000)) {

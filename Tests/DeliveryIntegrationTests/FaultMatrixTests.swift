@@ -16,7 +16,7 @@ import Testing
 struct FaultMatrixTests {
     enum FaultKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case http5xx, throttled429WithUsage, throttled429WithoutUsage, token190, invalidParameterForOneEvent
-        case connectTimeout, readTimeout, resetMidBody, malformedJSON, truncatedJSON
+        case connectTimeout, readTimeout, trickledBody, resetMidBody, malformedJSON, truncatedJSON
         case fewerEventsReceived, oversizedResponse, oversizedChunkedResponse
         case pixelNotAccessible100_33, unsupportedMethod3, requestLevelInvalidParameter
 
@@ -50,7 +50,9 @@ struct FaultMatrixTests {
             let hanging = kind == .connectTimeout ? try HangingListener() : nil
             let expectation = Self.inject(kind, count: count, into: env.server)
             let worker = env.worker(baseURL: hanging?.baseURL) { configuration in
-                if kind == .connectTimeout || kind == .readTimeout { configuration.requestTimeout = Self.readTimeout }
+                if kind == .connectTimeout || kind == .readTimeout || kind == .trickledBody {
+                    configuration.requestTimeout = Self.readTimeout
+                }
             }
 
             try await running(worker) {
@@ -109,6 +111,11 @@ struct FaultMatrixTests {
             return .retrying(outcome: .transient, httpStatus: nil)
         case .readTimeout:
             server.inject(.delay(.seconds(3)))
+            return .retrying(outcome: .transient, httpStatus: nil)
+        case .trickledBody:
+            // The head at once, then a byte every 150 ms: seconds for the body, far past the
+            // request timeout, which covers the body too.
+            server.inject(.trickle(every: .milliseconds(150)))
             return .retrying(outcome: .transient, httpStatus: nil)
         case .resetMidBody:
             server.inject(.resetMidBody())

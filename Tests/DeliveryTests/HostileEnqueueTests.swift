@@ -43,6 +43,23 @@ struct HostileEnqueueTests {
 
     static let megabyte = String(repeating: "x", count: 1 << 20)
 
+    /// For importers: each event is checked on its own with every enqueue check, the encoded
+    /// size included; the valid ones are stored once, the others named by their index.
+    @Test func prepareEachKeepsTheValidEventsOfABatch() async throws {
+        let (queue, store) = Self.queue()
+        var oversized = Fixtures.purchase("big")
+        oversized.customData?.contentName = String(repeating: "x", count: 300_000)
+        let batch = [Fixtures.purchase("a"), oversized, Fixtures.purchase(nil), Fixtures.purchase("b")]
+        let checked = try queue.prepareEach(batch, pixel: Fixtures.pixel)
+        #expect(checked.ready.map(\.key.eventID) == ["a", "b"])
+        #expect(checked.issues.map(\.index) == [1, 2])
+        #expect(checked.issues.first?.rule == .eventTooLarge)
+        #expect(try await queue.enqueue(prepared: checked.ready).insertedCount == 2)
+        #expect(try await queue.enqueue(prepared: checked.ready).duplicates.count == 2, "a rerun adds nothing")
+        #expect(await store.counts(pixel: nil) == EventCounts(pending: 2))
+        await #expect(throws: DeliveryError.self) { try await queue.enqueue(prepared: []) }
+    }
+
     @Test func megabyteEventIDIsRefused() async {
         let error = await Self.refusal(Fixtures.purchase(Self.megabyte))
         #expect(error?.issues.map(\.rule) == [.tooLong])

@@ -25,6 +25,24 @@ struct HostileValidationInputTests {
         return problems
     }
 
+    @Test("C0, DEL and C1 control characters are refused in event_name and event_id", arguments: [
+        "\u{1B}[2J", "\u{7F}", "\u{80}", "\u{85}", "\u{9B}31m", "\u{9F}",
+    ])
+    func controlCharactersAreRefused(_ control: String) {
+        var event = EventValidatorTests.websitePurchase()
+        event.eventID = "ord_" + control
+        event.eventName = EventName("Purchase" + control)
+        let fields = Set(Self.problems(event).filter { $0.code == .controlCharacter }.map(\.field))
+        #expect(fields == ["event_name", "event_id"])
+    }
+
+    @Test func printableNonASCIIIsNotAControlCharacter() {
+        var event = EventValidatorTests.websitePurchase()
+        event.eventID = "ord_\u{A0}é\u{C0}\u{100}日本"  // the neighbours of U+0080–U+009F in UTF-8
+        event.eventName = EventName("Achat_é")
+        #expect(!Self.problems(event).contains { $0.code == .controlCharacter })
+    }
+
     @Test func megabyteStringsAreTooLong() {
         var event = EventValidatorTests.websitePurchase()
         event.eventID = Self.megabyte

@@ -95,12 +95,28 @@ public final class DeliveryQueue: Sendable {
         // (both tried, see BENCHMARKS.md) measurably sped up a durable enqueue.
         let (pending, issues) = try prepareEvents(events, pixel: pixel, now: now)
         try throwIfInvalid(issues, total: events.count)
+        return try await appendAndWake(pending, at: now)
+    }
+
+    /// Durably stores events prepared by ``prepareEach(_:pixel:)`` (or ``prepare(_:pixel:)``),
+    /// in one commit, and wakes the worker.
+    ///
+    /// - Returns: what the store did; an event whose key is already stored is reported as a duplicate.
+    @discardableResult
+    public func enqueue(prepared events: [PendingEvent]) async throws -> AppendResult {
+        guard !events.isEmpty else {
+            throw DeliveryError(code: .emptyBatch, message: "enqueue(prepared:) needs at least one event")
+        }
+        return try await appendAndWake(events, at: clock.now)
+    }
+
+    private func appendAndWake(_ pending: [PendingEvent], at now: Timestamp) async throws -> AppendResult {
         let result = try await store.append(pending, at: now)
         metrics.enqueued.increment(by: result.insertedCount)
         logger.debug(
             "enqueued events",
             metadata: [
-                DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.eventCount: "\(result.insertedCount)",
+                DeliveryLogKey.pixelID: "\(pending[0].key.pixelID)", DeliveryLogKey.eventCount: "\(result.insertedCount)",
                 "capi.duplicate_count": "\(result.duplicates.count)",
             ])
         wake.signal()
@@ -108,10 +124,34 @@ public final class DeliveryQueue: Sendable {
     }
 
     /// Validates and encodes events without storing them.
+    ///
+    /// - Throws: ``DeliveryError/Code/invalidEvent`` listing every invalid event.
     public func prepare(_ events: [ServerEvent], pixel: PixelID) throws -> [PendingEvent] {
         let (pending, issues) = try prepareEvents(events, pixel: pixel, now: clock.now)
         try throwIfInvalid(issues, total: events.count)
         return pending
+    }
+
+    /// Events checked one by one: those that pass, ready to store, and the issues of the rest.
+    public struct PreparedEvents: Sendable {
+        /// The events that pass every check, in their order, for ``enqueue(prepared:)``.
+        public var ready: [PendingEvent]
+        /// The problems of the events that do not; each issue's `index` is the event's
+        /// position in the batch given to ``prepareEach(_:pixel:)``.
+        public var issues: [EventValidationIssue]
+    }
+
+    /// Applies every check ``enqueue(contentsOf:pixel:)`` applies (validation, size limits,
+    /// the encoded size) to each event on its own, without storing any.
+    ///
+    /// Unlike ``prepare(_:pixel:)``, an invalid event does not fail the batch: importers keep
+    /// the valid events of a file, store them with ``enqueue(prepared:)``, and report the rest
+    /// one by one.
+    ///
+    /// - Throws: ``DeliveryError/Code/encodingFailed`` when an event cannot be encoded.
+    public func prepareEach(_ events: [ServerEvent], pixel: PixelID) throws -> PreparedEvents {
+        let (pending, issues) = try prepareEvents(events, pixel: pixel, now: clock.now)
+        return PreparedEvents(ready: pending, issues: issues)
     }
 
     private func prepareEvents(_ events: [ServerEvent], pixel: PixelID, now: Timestamp) throws

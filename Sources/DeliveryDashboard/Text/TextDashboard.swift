@@ -2,6 +2,8 @@ public import CAPIModel
 public import Delivery
 
 /// The terminal views of `capi status`, `capi events`, `capi show` and `capi demo`.
+///
+/// Stored and received text in them is escaped with ``TerminalText``.
 public enum TextDashboard {
     /// Counts by state, one row per pixel, plus a total row when there are several pixels.
     public static func counts(_ pixels: [DashboardSnapshot.Pixel], indent: Int = 0) -> String {
@@ -57,7 +59,7 @@ public enum TextDashboard {
         let margin = String(repeating: " ", count: indent)
         for (index, section) in report.sections.enumerated() {
             if index > 0 { text += "\n" }
-            text += margin + "\(section.eventName.rawValue) · \(section.events) event\(section.events == 1 ? "" : "s")\n"
+            text += margin + "\(TerminalText.escape(section.eventName.rawValue)) · \(section.events) event\(section.events == 1 ? "" : "s")\n"
             var table = TextTable(columns: [
                 .init("KEY"), .init("BAR"), .init("SHARE", alignment: .right), .init("EVENTS", alignment: .right),
                 .init("REJECTED"),

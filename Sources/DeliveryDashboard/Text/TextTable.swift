@@ -39,9 +39,10 @@ public struct TextTable: Sendable {
     }
 
     /// The table, one line per row after the header, every line starting with `indent`
-    /// spaces, with no trailing spaces, ending in a newline.
+    /// spaces, with no trailing spaces, ending in a newline. Cells are escaped with
+    /// ``TerminalText/escape(_:)``: they often hold stored or received text.
     public func render(indent: Int = 0, header: Bool = true) -> String {
-        let all = (header ? [columns.map(\.title)] : []) + rows
+        let all = ((header ? [columns.map(\.title)] : []) + rows).map { $0.map(TerminalText.escape) }
         var widths = columns.map(\.minimumWidth)
         for row in all {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }

@@ -100,7 +100,7 @@ public struct EventValidator: Sendable {
             add(field, .tooLong, "is \(value.utf8.count) bytes; the limit is \(limit)")
         }
         func checkPrintable(_ value: String?, _ field: String) {
-            guard let value, value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return }
+            guard let value, Self.hasControlCharacter(value) else { return }
             add(field, .controlCharacter,
                 "contains a control character (such as NUL or a line break); it is part of the deduplication key Meta compares with the browser pixel's, so it must be printable text")
         }
@@ -311,5 +311,16 @@ public struct EventValidator: Sendable {
                 && byte != 0x20 && !(0x09...0x0D).contains(byte)
         }
         return url[index...].first.map { !$0.isWhitespace } ?? false
+    }
+
+    /// True when `text` has a C0 control character, DEL or a C1 control character
+    /// (U+0080–U+009F, UTF-8 `C2 80`–`C2 9F`; some terminals read U+009B as `ESC [`).
+    static func hasControlCharacter(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && byte <= 0x9F) { return true }
+            previous = byte
+        }
+        return false
     }
 }

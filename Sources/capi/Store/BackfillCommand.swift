@@ -1,15 +1,9 @@
 import ArgumentParser
 import CAPIModel
 import Delivery
-import Matching
+import DeliveryDashboard
 import DeliverySQLite
 import FoundationEssentials
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `capi backfill --store FILE --pixel-id ID events.jsonl`: queue events exported elsewhere.
 struct BackfillCommand: AsyncParsableCommand {
@@ -17,7 +11,7 @@ struct BackfillCommand: AsyncParsableCommand {
         commandName: "backfill",
         abstract: "Queue server events from a JSON Lines file (one element of \"data\" per line), with progress.",
         discussion: """
-            Each line is one server event exactly as the Graph API takes it, with hashed identifiers (a raw email or phone is refused, never stored). Events are validated (event_time within 7 days, 62 for physical_store; website rules) and queued in batches, each one durable commit; an event_id already in the store is left as it is, so a backfill can be run again after an interruption. The app's DeliveryWorker sends them. Rejected lines are listed on standard error and the exit status is then 65.
+            Each line is one server event exactly as the Graph API takes it, with hashed identifiers (a raw email or phone is refused, never stored). Events are validated (event_time within 7 days, 62 for physical_store; website rules) and queued in batches, each one durable commit; an event_id already in the store is left as it is, so a backfill can be run again after an interruption. The app's DeliveryWorker sends them. A line is rejected, and the others still queued, when it is not a valid server event, fails a check the queue applies (including the 256 KiB limit on an encoded event), is not valid UTF-8 or is longer than 1 MiB. Rejected lines are listed by line number on standard error and the exit status is then 65; running the same file again queues nothing twice.
 
             Example:
               capi backfill --store shop.sqlite --pixel-id 1234567890 missed-purchases.jsonl
@@ -76,48 +70,70 @@ struct BackfillCommand: AsyncParsableCommand {
     func backfill(into store: SQLiteEventStore, from path: String?, total: Int?) async throws -> Summary {
         let reader = try LineReader(path: path)
         let queue = DeliveryQueue(store: store)
-        let validator = EventValidator.forDelivery(queue.configuration.ageLimits)
+        let pixel = PixelID(pixelID)
         var progress = ProgressReporter(label: "backfill", total: total ?? 0, unit: "lines", every: batchSize)
         var summary = Summary()
         var lineNumber = 0
         var batch: [ServerEvent] = []
+        var batchLines: [Int] = []
+        // Rejections of the lines since the last flush, listed in line order at the flush.
+        var rejections: [(line: Int, reason: String)] = []
 
         func reject(_ line: Int, _ reason: String) {
-            summary.rejected += 1
-            if summary.rejected <= Self.listedRejections {
-                Console.error("line \(line): \(reason)")
-            } else if summary.rejected == Self.listedRejections + 1 {
-                Console.error("… further rejected lines are counted, not listed")
-            }
+            rejections.append((line, reason))
         }
+        func listRejections() {
+            for (line, reason) in rejections.sorted(by: { $0.line < $1.line }) {
+                summary.rejected += 1
+                if summary.rejected <= Self.listedRejections {
+                    Console.error("line \(line): \(TerminalText.escape(reason))")
+                } else if summary.rejected == Self.listedRejections + 1 {
+                    Console.error("… further rejected lines are counted, not listed")
+                }
+            }
+            rejections.removeAll(keepingCapacity: true)
+        }
+        // Each event passes the queue's own checks (validation, size limits, encoded size) on
+        // its own, so one bad line is rejected by its number and the rest of the batch is stored.
         func flush() async throws {
-            guard !batch.isEmpty else { return }
-            let result = try await queue.enqueue(contentsOf: batch, pixel: PixelID(pixelID))
-            summary.enqueued += result.insertedCount
-            summary.duplicates += result.duplicates.count
-            batch.removeAll(keepingCapacity: true)
+            if !batch.isEmpty {
+                let checked = try queue.prepareEach(batch, pixel: pixel)
+                var rejectedIndices = Set<Int>()
+                for issue in checked.issues where rejectedIndices.insert(issue.index).inserted {
+                    reject(batchLines[issue.index], "\(issue.rule): \(issue.message)")
+                }
+                if !checked.ready.isEmpty {
+                    let result = try await queue.enqueue(prepared: checked.ready)
+                    summary.enqueued += result.insertedCount
+                    summary.duplicates += result.duplicates.count
+                }
+                batch.removeAll(keepingCapacity: true)
+                batchLines.removeAll(keepingCapacity: true)
+            }
+            listRejections()
         }
 
         progress.update(0)
         let decoder = CAPIJSON.makeDecoder()
-        let now = SystemDeliveryClock().now
         while let line = reader.next() {
             lineNumber += 1
-            if !line.allSatisfy(\.isWhitespace) {
+            switch line {
+            case .unreadable(let problem):
+                reject(lineNumber, "\(problem.code): \(problem.message)")
+            case .text(let text) where text.allSatisfy(\.isWhitespace):
+                break
+            case .text(let text):
                 do {
-                    let event = try decoder.decode(ServerEvent.self, from: Data(line.utf8))
-                    if let issue = validator.issues(of: event, index: lineNumber, now: now).first {
-                        reject(lineNumber, "\(issue.rule): \(issue.message)")
-                    } else {
-                        batch.append(event)
-                    }
+                    batch.append(try decoder.decode(ServerEvent.self, from: Data(text.utf8)))
+                    batchLines.append(lineNumber)
                 } catch let error as DecodingError {
                     reject(lineNumber, "not a server event: \(Self.describe(error))")
                 } catch {
                     reject(lineNumber, "not a server event: the line is not JSON")
                 }
             }
-            if batch.count >= batchSize { try await flush() }
+            // Rejections wait for the batch's (to be listed in line order), at most a batch of them.
+            if batch.count >= batchSize || rejections.count >= batchSize { try await flush() }
             if lineNumber % batchSize == 0 { progress.update(total.map { min(lineNumber, $0) } ?? lineNumber) }
         }
         try await flush()
@@ -145,48 +161,5 @@ struct BackfillCommand: AsyncParsableCommand {
         @unknown default:
             return "unreadable"
         }
-    }
-}
-
-/// Lines of a file or standard input, read with `getline` so large files stream.
-final class LineReader {
-    private let file: UnsafeMutablePointer<FILE>
-    private var buffer: UnsafeMutablePointer<CChar>?
-    private var capacity = 0
-    private var finished = false
-
-    init(path: String?) throws {
-        let opened = path.map { fopen($0, "r") } ?? fdopen(STDIN_FILENO, "r")
-        guard let opened else { throw ValidationError("cannot read \(path ?? "standard input")") }
-        file = opened
-    }
-
-    deinit {
-        free(buffer)
-        fclose(file)
-    }
-
-    /// The next line without its line ending, or `nil` at the end.
-    func next() -> String? {
-        guard !finished else { return nil }
-        let length = getline(&buffer, &capacity, file)
-        guard length >= 0, let buffer else {
-            finished = true
-            return nil
-        }
-        var count = length
-        if count > 0 && buffer[count - 1] == 0x0A { count -= 1 }
-        if count > 0 && buffer[count - 1] == 0x0D { count -= 1 }
-        return buffer.withMemoryRebound(to: UInt8.self, capacity: max(1, count)) {
-            String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
-        }
-    }
-
-    /// How many lines a file has (a last line without a newline counts).
-    static func countLines(atPath path: String) throws -> Int {
-        let reader = try LineReader(path: path)
-        var count = 0
-        while reader.next() != nil { count += 1 }
-        return count
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CAPIModel
 import Delivery
+import DeliveryDashboard
 import DeliverySQLite
 
 /// `capi replay --store FILE EVENT_ID | --all-parked`: queue parked events again.
@@ -64,10 +65,10 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         let result = try await queue.replay(parked.map(\.id))
         for report in parked where result.replayed.contains(report.id) {
-            Console.line("replayed \(report.key.eventName.rawValue) \(report.key.eventID) (id \(report.id)): pending again, same event_id")
+            Console.line("replayed \(TerminalText.escape(report.key.eventName.rawValue)) \(TerminalText.escape(report.key.eventID)) (id \(report.id)): pending again, same event_id")
         }
         for issue in result.rejected {
-            Console.error("not replayed: \(issue.eventID ?? "?"): \(issue.rule): \(issue.message)")
+            Console.error("not replayed: \(TerminalText.escape("\(issue.eventID ?? "?"): \(issue.rule): \(issue.message)"))")
         }
         if !result.rejected.isEmpty { throw ExitCode(65) }
         Console.line(Self.deliveryHint)
@@ -101,7 +102,7 @@ struct ReplayCommand: AsyncParsableCommand {
         if !rejected.isEmpty {
             Console.line("\(grouped(rejected.count)) stay parked because they no longer pass validation:")
             for issue in rejected.prefix(20) {
-                Console.line("  \(issue.eventID ?? "?"): \(issue.rule): \(issue.message)")
+                Console.line("  " + TerminalText.escape("\(issue.eventID ?? "?"): \(issue.rule): \(issue.message)"))
             }
             if rejected.count > 20 { Console.line("  … \(grouped(rejected.count - 20)) more") }
         }

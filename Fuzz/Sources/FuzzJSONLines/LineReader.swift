@@ -1,0 +1,1 @@
+../../../Sources/capi/Support/LineReader.swift
