@@ -63,7 +63,8 @@ struct TransportSafetyTests {
                 let response = try await AsyncHTTPClientTransport().send(Self.request(to: graph.baseURL, timeout: .seconds(10)))
                 #expect(response.status == status)
                 #expect(elsewhere.requests.isEmpty, "the request went to the redirect's target")
-                #expect(ResponseClassifier.classify(response).outcome != .delivered)
+                #expect(ResponseClassifier.classify(response) == .redirected(status: status))
+                #expect(ResponseClassifier.classify(response).outcome == .unexpected)
             }
         }
     }
@@ -99,7 +100,7 @@ struct TransportSafetyTests {
                 try await eventually { try await h.status("redirected")?.attempts == 1 }
                 let first = try #require(try await h.history("redirected").first?.receipt)
                 #expect(first.httpStatus == 307)
-                #expect(first.outcome != .delivered)
+                #expect(first.outcome == .unexpected)
                 #expect(elsewhere.requests.isEmpty)
                 #expect(try await h.status("redirected")?.state == .pending)
             }

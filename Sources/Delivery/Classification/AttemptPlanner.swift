@@ -149,6 +149,12 @@ public struct AttemptPlanner: Sendable {
         case .unexpected(let error):
             return retryOrPark(batch, now: now, reason: "Graph error \(error.code)", error: error, using: &random)
 
+        case .redirected(let status):
+            return retryOrPark(
+                batch, now: now,
+                reason: "HTTP \(status): a redirect, not followed; the Graph API never redirects, so check the base URL",
+                error: nil, using: &random)
+
         case .throttled(let regain, _):
             var pause = regain ?? retryPolicy.defaultThrottlePause
             pause = min(max(pause, .zero), retryPolicy.maximumThrottlePause)

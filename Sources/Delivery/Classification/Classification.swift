@@ -27,6 +27,11 @@ public enum Classification: Sendable, Hashable {
     case invalidParameter(GraphError)
     /// Any other Graph error; retried against the budget.
     case unexpected(GraphError)
+    /// A 3xx: the Graph API never redirects, so the base URL points somewhere else (a proxy, a
+    /// captive portal, a moved host). The redirect is not followed (it would post the events
+    /// and the token to its target); the answer is recorded as unexpected and retried against
+    /// the budget.
+    case redirected(status: Int)
 
     /// The receipt's outcome code.
     public var outcome: AttemptOutcome {
@@ -37,14 +42,14 @@ public enum Classification: Sendable, Hashable {
         case .credentialsRejected: .credentialsRejected
         case .destinationRejected: .destinationRejected
         case .invalidParameter: .invalidParameter
-        case .unexpected: .unexpected
+        case .unexpected, .redirected: .unexpected
         }
     }
 
     /// The Graph error, when there was one.
     public var graphError: GraphError? {
         switch self {
-        case .delivered: nil
+        case .delivered, .redirected: nil
         case .transient(_, let error), .throttled(_, let error): error
         case .credentialsRejected(let error), .destinationRejected(let error), .invalidParameter(let error),
             .unexpected(let error):
@@ -99,6 +104,9 @@ public enum ResponseClassifier {
                 return .transient(reason: "HTTP \(response.status) with an unreadable body", error: nil)
             }
             return .delivered(success)
+        }
+        if (300..<400).contains(response.status) {
+            return .redirected(status: response.status)
         }
         if response.status == 429 {
             return .throttled(regainAccessAfter: regain, error: graphError)

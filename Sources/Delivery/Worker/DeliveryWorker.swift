@@ -572,6 +572,8 @@ public final class DeliveryWorker: Service, Sendable {
             }
         case .transient(let reason, _):
             if transportError == nil { receipt.errorMessage = reason }
+        case .redirected(let status):
+            receipt.errorMessage = "HTTP \(status): a redirect, not followed; the Graph API never redirects, so check the base URL"
         default:
             break
         }
