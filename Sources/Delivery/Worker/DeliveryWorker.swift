@@ -514,12 +514,7 @@ public final class DeliveryWorker: Service, Sendable {
         do {
             let renewed = try await Task { try await store.renewLeases(held, now: now, leaseDuration: duration) }.value
             lease.renewed(renewed, start: started, duration: duration)
-            if renewed.count < held.count {
-                metrics.lostLeases.increment(by: held.count - renewed.count)
-                logger.warning(
-                    "a lease ran out before it was renewed; those events were left to their new holder",
-                    metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.eventCount: "\(held.count - renewed.count)"])
-            }
+            reportLostLeases(held.count - renewed.count, pixel: pixel, "a lease ran out before it was renewed")
         } catch {
             logger.warning(
                 "renewing a lease failed; the batch's events are released instead of being sent past their lease",
@@ -681,6 +676,15 @@ public final class DeliveryWorker: Service, Sendable {
 
     /// Writes a settlement; on failure the events keep their leases and become due again
     /// when the leases expire, so nothing is lost (at worst sent twice, deduplicated by Meta).
+    /// Counts and logs `count` events whose lease another worker holds now; they are left to it.
+    private func reportLostLeases(_ count: Int, pixel: PixelID, _ what: String) {
+        guard count > 0 else { return }
+        metrics.lostLeases.increment(by: count)
+        logger.warning(
+            "\(what); those events were left to their new holder",
+            metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.eventCount: "\(count)"])
+    }
+
     /// ``settle(_:pixel:)`` for events of a leased batch: with their current lease tokens, and
     /// no longer held by the batch once settled for good.
     private func settle(_ settlement: Settlement, pixel: PixelID, lease: BatchLease) async {
@@ -693,13 +697,8 @@ public final class DeliveryWorker: Service, Sendable {
         do {
             // Run outside this task's cancellation, so a shutdown cannot cut a receipt short.
             let result = try await Task { try await store.settle(settlement, at: now) }.value
-            if !result.lostLeases.isEmpty {
-                // Another worker leased these events after this lease ran out: its settle wins.
-                metrics.lostLeases.increment(by: result.lostLeases.count)
-                logger.warning(
-                    "a settle found its lease taken over; those events were left to their new holder",
-                    metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.eventCount: "\(result.lostLeases.count)"])
-            }
+            // Another worker leased these events after this lease ran out: its settle wins.
+            reportLostLeases(result.lostLeases.count, pixel: pixel, "a settle found its lease taken over")
         } catch {
             logger.error(
                 "settling events failed; they will be retried when their leases expire",
