@@ -20,6 +20,7 @@ struct HashCommand: ParsableCommand {
             JSON lines:     capi hash --jsonl < input.jsonl > output.jsonl
               reads  {"field":"em","value":"...","region":"GB"}   (region optional)
               writes {"field":"em","normalized":"...","hash":"<64 hex>"}
+                     (phones read as international without +: "note":"read_as_international")
                   or {"field":"em","error":"<code>","message":"..."}
               exactly one output line per input line, in order; rejected or malformed
               lines give an error line and the exit status stays 0. A line that is not
@@ -89,6 +90,9 @@ struct HashCommand: ParsableCommand {
                 switch normalized {
                 case .normalized(let text): print("normalized: \(text)")
                 case .alreadyHashed: print("normalized: (already hashed, passed through)")
+                }
+                if key == .phone, (try? normalizer.process(value, as: key, region: region))?.readAsInternational == true {
+                    print("note: written without + and no valid national number, so read as an international number")
                 }
             }
             print(hash.hexString)

@@ -93,6 +93,10 @@ struct HashLineProcessor {
             }
             out.append(contentsOf: #","hash":"#.utf8)
             JSONString.append(hash.hexString, to: &out)
+            if key == .phone, (try? normalizer.process(value, as: key, region: region))?.readAsInternational == true {
+                // Bare digits without +, no valid national number: read as international.
+                out.append(contentsOf: #","note":"read_as_international""#.utf8)
+            }
             out.append(contentsOf: "}\n".utf8)
         } catch {
             writeError(field: field, code: error.code.rawValue, message: error.message, into: &out)

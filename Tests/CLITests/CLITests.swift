@@ -72,6 +72,34 @@ enum CAPIBinary {
         #expect(missing.stderr.contains("missing_region"))
     }
 
+    /// Issue 13: country names as regions and bare international digits, as CRMs export them.
+    @Test func hashReadsCountriesAndBareInternationalDigits() throws {
+        let input = """
+            {"field":"ph","value":"07911 123456","region":"United Kingdom"}
+            {"field":"ph","value":"16505551212"}
+            {"field":"ph","value":"0044 20 7946 0958"}
+            {"field":"ph","value":"+44 20 7946 0958"}
+            {"field":"zp","value":"\\u00a094105\\u20131234\\u00a0"}
+            {"field":"st","value":"94105"}
+            """
+        let result = try CAPIBinary.run(["hash", "--jsonl"], input: Data((input + "\n").utf8))
+        let objects = try result.lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
+        try #require(objects.count == 6)
+        #expect(objects[0]["normalized"] as? String == "447911123456")
+        #expect(objects[0]["note"] == nil)
+        #expect(objects[1]["normalized"] as? String == "16505551212")
+        #expect(objects[1]["note"] as? String == "read_as_international")
+        #expect(objects[2]["normalized"] as? String == "442079460958")
+        #expect(objects[2]["note"] as? String == "read_as_international")
+        #expect(objects[3]["note"] == nil)
+        #expect(objects[4]["normalized"] as? String == "94105")
+        #expect(objects[5]["error"] as? String == "invalid_state")
+        let single = try CAPIBinary.run(["hash", "ph", "442079460958", "--region", "USA", "--show-normalized"])
+        #expect(single.status == 0)
+        #expect(single.stdout.contains("normalized: 442079460958"))
+        #expect(single.stdout.contains("read as an international number"))
+    }
+
     @Test func jsonlWritesOneLinePerInputLineInOrder() throws {
         let input = """
             {"field":"em","value":" John_Smith@Gmail.com "}
