@@ -19,7 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
-        // (1) Building the product brief's Purchase in-process from an order.
+        // (1) Building an example Purchase in-process from an order.
         .executableTarget(
             name: "BuildPurchase",
             dependencies: [.product(name: "RoasProof", package: "RoasProof")]

@@ -6,7 +6,10 @@ import Foundation
 #endif
 
 /// The checks Meta makes on `POST /{version}/{pixel}/events` bodies, as far as they are
-/// documented (reference §1, §2, §10). Any failing event rejects the whole request.
+/// documented on Meta's Conversions API parameters pages
+/// (https://developers.facebook.com/docs/marketing-api/conversions-api/parameters): required
+/// fields, hashed customer information, `event_time` no older than 7 days (62 for
+/// `physical_store`), at most 1,000 events. Any failing event rejects the whole request.
 struct GraphValidation {
     /// The `user_data` keys whose values must be SHA-256 hashes: the eleven of the customer
     /// information parameters page and the six Meta's Business SDKs derive from the name and

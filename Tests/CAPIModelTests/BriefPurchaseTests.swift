@@ -2,7 +2,8 @@ import CAPIModel
 import FoundationEssentials
 import Testing
 
-/// Rebuilds the product brief's example Purchase and checks the JSON Meta would receive.
+/// Rebuilds a complete example Purchase (order 84213, two products, hashed email and phone,
+/// fbc, fbp, IP and user agent) and checks the JSON Meta would receive.
 @Suite struct BriefPurchaseTests {
     static let emailHash = "86e0b9e56c17cc4d12387e1949b85053fbe73bc3ce5a1188713a9d300cc6133d"  // jane.doe@example.com
     static let phoneHash = "8efb96404be52f6109b9db0f687274a81e9e3cc23fabd6f0da5d38baa3d2facd"  // 4915112345678

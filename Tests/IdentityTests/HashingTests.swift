@@ -16,7 +16,8 @@ import Testing
     }
 
     @Test func appSecretProofMatchesThePythonSDK() {
-        // Reference §1.4: secret appsecret-123, token access-token-234.
+        // HMAC-SHA256 of the token keyed by the app secret, as Meta's Python SDK computes it
+        // (secret appsecret-123, token access-token-234).
         let proof = AppSecretProof(accessToken: "access-token-234", appSecret: "appsecret-123")
         #expect(proof.hexString == "cdfcbc87edc90f8123cd3797a0d6f6f7eedf63d97038a15d1693d297f653d7f2")
     }

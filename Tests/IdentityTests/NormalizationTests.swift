@@ -23,7 +23,8 @@ import Testing
         }
     }
 
-    // Meta's five worked examples (customer-information-parameters page; reference §3.2).
+    // Meta's five worked examples, from the customer information parameters page
+    // (https://developers.facebook.com/docs/marketing-api/conversions-api/parameters/customer-information-parameters).
     @Test(arguments: [
         ("John_Smith@gmail.com", HashedUserDataKey.email, nil as RegionCode?,
          "62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f"),

@@ -1,4 +1,4 @@
-// Builds the product brief's Purchase in-process and prints the request body that would
+// Builds an example Purchase (order 84213) in-process and prints the request body that would
 // be POSTed to https://graph.facebook.com/v24.0/{pixel_id}/events.
 import Foundation
 import RoasProof

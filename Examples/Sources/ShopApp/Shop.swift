@@ -5,8 +5,8 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// A small shop that sends its purchases to the Conversions API the way the product brief
-/// describes: the click is captured on landing, the browser keeps `_fbc`, `_fbp` and a
+/// A small shop that sends its purchases to the Conversions API the way RoasProof is meant
+/// to be used: the click is captured on landing, the browser keeps `_fbc`, `_fbp` and a
 /// first-party visitor cookie, the checkout enqueues a server event durably before it
 /// answers, and the thank-you page fires the pixel with the same `eventID`, so Meta counts
 /// the purchase once whichever copy arrives.

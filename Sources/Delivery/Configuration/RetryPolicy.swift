@@ -38,7 +38,9 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 }
 
-/// How old an event may be when it is sent (reference §2, §10).
+/// How old an event may be when it is sent: Meta refuses an `event_time` more than 7 days in
+/// the past, 62 days for `action_source` `physical_store`
+/// (https://developers.facebook.com/docs/marketing-api/conversions-api/parameters/server-event).
 public struct EventAgeLimits: Sendable, Hashable {
     /// The limit for most events: 7 days.
     public var standard: Duration = .seconds(7 * 86_400)

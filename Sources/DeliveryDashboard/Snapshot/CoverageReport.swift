@@ -58,7 +58,8 @@ public struct CoverageReport: Hashable, Sendable {
     }
 
     /// The keys every section shows even when no event carried them, because Meta matches on
-    /// them and their absence is the news: the keys of the product brief's table.
+    /// them and their absence is the news: email, phone, external_id, IP address, user agent,
+    /// fbc and fbp, the keys that carry most of Event Match Quality for website events.
     public static let essentialKeys: [UserDataKey] = [
         .email, .phone, .externalID, .clientIPAddress, .clientUserAgent, .fbc, .fbp,
     ]
