@@ -73,7 +73,8 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
 
         /// The clock this instance's `DeliveryQueue` and `DeliveryWorker` use, which the store
         /// checks against the database server's. The system clock by default; set it only when
-        /// they use another clock.
+        /// they use another clock that follows real time. (A `ManualDeliveryClock` in tests is
+        /// usually far from real time: leave the default, which checks the host's clock.)
         public var clock: any DeliveryClock = SystemDeliveryClock()
 
         public init() {}

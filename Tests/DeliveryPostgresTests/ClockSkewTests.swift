@@ -1,9 +1,17 @@
 import CAPIModel
 import Delivery
+import DeliveryHTTP
 @testable import DeliveryPostgres
 import DeliveryStoreConformance
+import FakeGraphAPI
+import Identity
 import Synchronization
 import Testing
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The system clock moved by an offset a test sets: a host whose clock is wrong.
 final class SkewedClock: DeliveryClock, Sendable {
@@ -94,6 +102,71 @@ struct ClockSkewTests {
                 }
             }
         }
+    }
+
+    @Test("two workers: after a 429 paused the pixel, the one whose clock jumps 5 minutes ahead sends nothing")
+    func skewedWorkerDoesNotEndThePause() async throws {
+        let schema = PostgresTestDatabase.uniqueSchema()
+        let clocks: [any DeliveryClock] = [SystemDeliveryClock(), SkewedClock()]
+        let skewed = clocks[1] as! SkewedClock
+        let tokens = ["token-a", "token-b"]
+        try await PostgresTestDatabase.withSchema(schema) {
+            try await withFakeGraphAPI { server in
+                var stores: [PostgresEventStore] = []
+                var queues: [DeliveryQueue] = []
+                var workers: [DeliveryWorker] = []
+                for (clock, token) in zip(clocks, tokens) {
+                    var configuration = PostgresTestDatabase.storeConfiguration(schema: schema)
+                    configuration.clock = clock
+                    configuration.clockCheckInterval = .zero
+                    let store = PostgresEventStore(
+                        clientConfiguration: try PostgresTestDatabase.clientConfiguration(), configuration: configuration)
+                    var destination = PixelDestination(pixelID: Self.pixel, accessToken: AccessToken(token))
+                    destination.baseURL = server.baseURL
+                    var worker = DeliveryWorker.Configuration()
+                    worker.batchSize = 10
+                    worker.maximumConcurrentRequests = 1
+                    worker.idlePollInterval = .milliseconds(100)
+                    worker.requestTimeout = .seconds(10)
+                    let queue = DeliveryQueue(store: store, clock: clock)
+                    stores.append(store)
+                    queues.append(queue)
+                    workers.append(
+                        DeliveryWorker(
+                            queue: queue, transport: AsyncHTTPClientTransport(), destinations: [destination],
+                            configuration: worker, clock: clock))
+                }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for store in stores { group.addTask { try await store.run() } }
+                    for worker in workers { group.addTask { try await worker.run() } }
+                    defer { group.cancelAll() }
+
+                    // The first request is throttled for 2 minutes; the pause is shared through the store.
+                    server.inject(.tooManyRequests(regainAccessMinutes: 2))
+                    try await queues[0].enqueue(contentsOf: [Self.serverEvent("first")], pixel: Self.pixel)
+                    try await eventually("the pause is recorded") {
+                        try await stores[0].pixelHolds(at: clocks[0].now)[Self.pixel] != nil
+                    }
+
+                    // B's clock jumps 5 minutes ahead: to it, the pause is over. It gets events
+                    // (its enqueue wakes it) and must still send nothing; A honours the pause.
+                    skewed.set(offset: .seconds(300))
+                    try await queues[1].enqueue(contentsOf: (0..<5).map { Self.serverEvent("b\($0)") }, pixel: Self.pixel)
+                    try await Task.sleep(for: .seconds(2))
+                    #expect(server.requests.count == 1, "a request was sent during the pause")
+                    // The one request is the throttled one (either instance may have sent it).
+                    #expect(server.requests.map(\.responseStatus) == [429])
+                    #expect(try await stores[0].counts(pixel: nil).pending == 6)
+                }
+            }
+        }
+    }
+
+    static func serverEvent(_ id: String) -> ServerEvent {
+        ServerEvent(
+            eventName: .purchase, eventTime: UnixTime.now, actionSource: .website,
+            userData: UserData(emails: [HashedIdentifier(digest: SHA256.hash("\(id)@example.com"))], clientUserAgent: "Mozilla/5.0"),
+            customData: CustomData(value: 10, currency: "USD"), eventID: id, eventSourceURL: "https://shop.example.com/")
     }
 
     @Test("a store whose clock is 5 minutes off refuses to start; one 2 s off starts", arguments: [-300, 300])
