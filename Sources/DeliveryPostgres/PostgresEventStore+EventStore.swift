@@ -125,6 +125,8 @@ extension PostgresEventStore {
 
     public func lease(pixel: PixelID, now: Timestamp, limit: Int, leaseDuration: Duration) async throws -> [LeasedEvent] {
         guard limit > 0 else { return [] }
+        // `now` and the lease end are this instance's clock; other instances compare them with theirs.
+        try await checkClockAfterStartup()
         let leaseEnd = now + leaseDuration
         return try await withStore("leasing events") { [self] in
             // SKIP LOCKED: rows another worker is leasing right now are passed over, not waited for.
@@ -487,7 +489,9 @@ extension PostgresEventStore {
     // MARK: Pixel holds
 
     public func pixelHolds(at now: Timestamp) async throws -> [PixelID: PixelHold] {
-        try await withStore("reading pixel holds") { [self] in
+        // Pause ends were written from other instances' clocks.
+        try await checkClockAfterStartup()
+        return try await withStore("reading pixel holds") { [self] in
             var holds: [PixelID: PixelHold] = [:]
             for try await (pixel, pausedUntil, suspension) in try await client.query(
                 """
@@ -503,7 +507,9 @@ extension PostgresEventStore {
     }
 
     public func updatePixelHold(_ pixel: PixelID, _ change: PixelHoldChange, at now: Timestamp) async throws -> PixelHold {
-        try await transaction("updating a pixel hold") { [self] connection in
+        // A pause end written from this instance's clock is honoured by every instance.
+        try await checkClockAfterStartup()
+        return try await transaction("updating a pixel hold") { [self] connection in
             // Read the row under its lock, creating it if needed, in one statement. A hold row is
             // never deleted (an empty hold is written as NULLs): with `INSERT … ON CONFLICT DO
             // NOTHING` then `SELECT … FOR UPDATE`, a row deleted by a concurrent change between

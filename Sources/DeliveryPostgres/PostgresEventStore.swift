@@ -34,6 +34,11 @@ import Synchronization
 ///   default). Concurrent appends on different connections commit in parallel; PostgreSQL's
 ///   WAL flush serves several commits at once.
 /// - ``isSharedAcrossProcesses`` is true: workers never release all leases at start.
+/// - Lease ends, due times and pauses are instants on the instances' clocks, so the store
+///   compares its instance's ``Configuration/clock`` with the server's at start and every
+///   ``Configuration/clockCheckInterval``: an instance further off than
+///   ``Configuration/maximumClockSkew`` (10 s) fails to start, and later may not lease nor read
+///   or change pixel holds (``DeliveryError/Code/clockSkew``) until the clocks agree again.
 ///
 /// Content: built events with hashed identifiers, receipts, counters and holds; never tokens
 /// or app secrets (suspensions name credentials by a one-way fingerprint).
@@ -49,6 +54,29 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
         /// still covers the whole call).
         public var maximumEventsPerStatement: Int = 5_000
 
+        /// The largest difference tolerated between ``clock`` and the database server's clock.
+        ///
+        /// Lease ends, due times and pauses are instants on the instances' clocks, compared by
+        /// every instance: an instance whose clock runs ahead would take over leases other
+        /// instances hold and end their pauses early. The store measures the difference when it
+        /// starts and again every ``clockCheckInterval``; beyond this bound ``run()`` fails, and
+        /// later leases and pixel-hold reads and changes fail, with
+        /// ``DeliveryError/Code/clockSkew`` (appends and settles still work, so nothing
+        /// enqueued or sent is lost). Two accepted instances differ by at most twice this, so
+        /// keep it well below the workers' lease (a tenth at most; the default lease is 300 s).
+        /// 10 s by default: hosts synchronized by NTP agree within milliseconds.
+        public var maximumClockSkew: Duration = .seconds(10)
+
+        /// How often the store measures the clock difference again while it runs (one query
+        /// on the next lease or hold read after the interval). 60 s by default.
+        public var clockCheckInterval: Duration = .seconds(60)
+
+        /// The clock this instance's `DeliveryQueue` and `DeliveryWorker` use, which the store
+        /// checks against the database server's. The system clock by default; set it only when
+        /// they use another clock that follows real time. (A `ManualDeliveryClock` in tests is
+        /// usually far from real time: leave the default, which checks the host's clock.)
+        public var clock: any DeliveryClock = SystemDeliveryClock()
+
         public init() {}
     }
 
@@ -60,6 +88,8 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
     private let ownsClient: Bool
     private let startup = StartupGate()
     private let started = Mutex(false)
+    /// When the clocks were last compared (monotonic), and the refusal if they disagreed.
+    let clockCheck = Mutex(ClockCheck())
 
     /// The schema version this library writes.
     public static var schemaVersion: Int { PostgresSchema.latestVersion }
@@ -108,6 +138,8 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
     /// operations until graceful shutdown or cancellation.
     ///
     /// - Throws: ``DeliveryError/Code/invalidConfiguration`` for an unusable schema name,
+    ///   ``DeliveryError/Code/clockSkew`` when ``Configuration/clock`` is further from the
+    ///   server's clock than ``Configuration/maximumClockSkew``,
     ///   ``DeliveryError/Code/schemaTooNew`` when a newer library wrote the schema,
     ///   ``DeliveryError/Code/storeFailure`` when PostgreSQL cannot be reached or migrated
     ///   (``DeliveryError/Code/storeReadOnly`` when the server accepts no writes).
@@ -127,6 +159,7 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
             }
             do {
                 try await migrate()
+                try await checkClock(force: true)
             } catch {
                 startup.finish(.failed(error))
                 group.cancelAll()

@@ -24,6 +24,7 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible, CustomDeb
             case storeCorrupt = "store_corrupt"
             case encodingFailed = "encoding_failed"
             case invalidConfiguration = "invalid_configuration"
+            case clockSkew = "clock_skew"
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -74,6 +75,11 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible, CustomDeb
         public static let encodingFailed = Code(.encodingFailed)
         /// A setting is unusable (for example a malformed database URL or schema name).
         public static let invalidConfiguration = Code(.invalidConfiguration)
+        /// This instance's clock differs from the shared store's (the database server's) by
+        /// more than the store tolerates, so its leases, due times and pauses would disagree
+        /// with other instances'. Synchronize the host's clock (NTP); the store accepts the
+        /// instance again once the difference is back within bounds.
+        public static let clockSkew = Code(.clockSkew)
 
         /// The code as a short string, usable as a metric label.
         public var description: String { base.rawValue }

@@ -18,6 +18,12 @@ public import CAPIModel
 ///   ``CredentialFingerprint``).
 /// - Pixel holds (throttling pauses and credential suspensions) are kept in the store, so every
 ///   worker that uses it honours them.
+/// - Instants (`now`, lease ends, due times, pause ends) are on the callers' `DeliveryClock`
+///   and are stored as given. A store used by one process (SQLite, in memory) sees one clock,
+///   so they are consistent by construction. A store shared by several processes compares
+///   instants written from one host's clock with another's, so it must refuse a caller whose
+///   clock is too far from the others' (`PostgresEventStore` compares each instance's clock
+///   with the database server's).
 public protocol EventStore: Sendable {
     /// Appends events; durable before it returns.
     ///
