@@ -162,6 +162,8 @@ extension PostgresEventStore {
 
     public func renewLeases(_ events: [LeasedEvent], now: Timestamp, leaseDuration: Duration) async throws -> [LeasedEvent] {
         guard !events.isEmpty else { return [] }
+        // A lease end is written from this instance's clock, as when leasing: refused past the skew.
+        try await checkClockAfterStartup()
         let leaseEnd = (now + leaseDuration).milliseconds
         let byToken = Dictionary(grouping: events, by: \.leaseToken)
         return try await transaction("renewing leases") { [self] connection in

@@ -23,6 +23,9 @@ final class SkewedClock: DeliveryClock, Sendable {
 
     var now: Timestamp { SystemDeliveryClock().now + offset.withLock { $0 } }
 
+    /// A wrong wall clock does not make the monotonic one wrong.
+    var monotonic: Duration { SystemDeliveryClock().monotonic }
+
     func sleep(until deadline: Timestamp) async throws {
         try await SystemDeliveryClock().sleep(until: deadline - offset.withLock { $0 })
     }
