@@ -6,7 +6,7 @@ import Testing
 /// Agreement with libphonenumber, measured on answers computed by libphonenumber itself
 /// (its Python port `phonenumbers` 9.0.43):
 ///
-/// - `Vectors/phones-public.jsonl`: 2,000 shared vectors (see its README in shared/vectors);
+/// - `Vectors/phones-public.jsonl`: 2,000 vectors shared with other implementations, made with `phonenumbers`;
 /// - `Vectors/phones-corpus.jsonl`: a slice of the corpus `Scripts/phone/make-corpus.py`
 ///   writes (every region and number type, in every written form, perturbed, plus invalid
 ///   and unparseable input). `Scripts/phone/accuracy.sh` runs this suite on the full
