@@ -104,7 +104,13 @@ struct ShopTests {
             #expect(body.contains(#""event_source_url":"https://"#))
             #expect(body.range(of: #""em":\["[0-9a-f]{64}"\]"#, options: .regularExpression) != nil)
             #expect(!body.lowercased().contains("jane.doe"))
-            let status = await store.status(of: EventKey(pixelID: Self.pixel, eventName: .purchase, eventID: "ord_10001"))
+            // The server has answered; the worker settles the event right after it reads the answer.
+            let key = EventKey(pixelID: Self.pixel, eventName: .purchase, eventID: "ord_10001")
+            var status = await store.status(of: key)
+            while status?.state != .delivered && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+                status = await store.status(of: key)
+            }
             #expect(status?.state == .delivered)
 
             // 5. The admin dashboard shows it.
