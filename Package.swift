@@ -18,7 +18,7 @@ import PackageDescription
 //   DeliveryPostgres          the PostgreSQL store shared by many app instances (postgres-nio)
 //   FakeGraphAPI              a loopback fake of POST /{version}/{pixel}/events (a product)
 //   DeliveryDashboard         text and self-contained HTML views of a store (status, coverage, failures)
-//   RoasProof    umbrella that re-exports the library modules
+//   RoasProof    umbrella that re-exports the library modules, and CAPIClient (one call per conversion)
 //   capi         command-line tool
 
 let package = Package(
@@ -49,6 +49,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
+        // CAPIClient reads its settings (pixels, token, store, ...) from the environment or files.
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
         // Test-only: property-based tests (pixel snippet escaping, normalizer idempotence).
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
@@ -84,6 +86,7 @@ let package = Package(
                 "CAPIModel",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -138,9 +141,16 @@ let package = Package(
             ],
             path: "Tests/DeliveryPostgresChild"
         ),
+        // The umbrella, and CAPIClient: the one-call client that owns the store, queue and worker.
         .target(
             name: "RoasProof",
-            dependencies: ["CAPIModel", "Identity", "Matching", "Dedup", "Delivery", "DeliverySQLite", "DeliveryHTTP"]
+            dependencies: [
+                "CAPIModel", "Identity", "Matching", "Dedup", "Delivery", "DeliverySQLite", "DeliveryHTTP",
+                "DeliveryPostgres",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .executableTarget(
             name: "capi",
@@ -152,9 +162,19 @@ let package = Package(
                 "FakeGraphAPI",
                 "DeliveryTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
             ]
         ),
         .testTarget(name: "CAPIModelTests", dependencies: ["CAPIModel"]),
+        .testTarget(
+            name: "RoasProofTests",
+            dependencies: [
+                "RoasProof", "FakeGraphAPI",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "IdentityTests",
             dependencies: ["Identity", "CAPIModel", .product(name: "PropertyBased", package: "swift-property-based")],
@@ -192,6 +212,8 @@ let package = Package(
             dependencies: [
                 "Delivery", "DeliverySQLite", "DeliveryTesting", "DeliveryStoreConformance", "CAPIModel",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 public import CAPIModel
 public import Delivery
 public import Logging
+public import ServiceLifecycle
 import SQLiteNIO
 import Synchronization
 #if canImport(FoundationEssentials)
@@ -13,8 +14,15 @@ import Foundation
 ///
 /// ```swift
 /// let store = try await SQLiteEventStore.open(path: "/var/lib/shop/capi.sqlite")
-/// defer { Task { try await store.close() } }   // or use withSQLiteEventStore(path:_:)
+/// let worker = DeliveryWorker(queue: DeliveryQueue(store: store), transport: transport, destinations: destinations)
+/// // The store first: a ServiceGroup stops services in reverse order, so the worker settles
+/// // its last batch before the store closes.
+/// try await ServiceGroup(services: [store, worker], gracefulShutdownSignals: [.sigterm], logger: logger).run()
 /// ```
+///
+/// The store is a `Service`: its ``run()`` waits for graceful shutdown and then closes it.
+/// Outside a `ServiceGroup`, use ``withSQLiteEventStore(path:configuration:logger:_:)`` or call
+/// ``close()`` yourself.
 ///
 /// - Durability: `journal_mode=WAL` with `synchronous=FULL` by default, so the WAL is
 ///   fsynced at every commit and ``append(_:at:)`` returns only when the events survive a
@@ -32,7 +40,7 @@ import Foundation
 ///   only), and SQLite gives its `-wal` and `-shm` files the same mode: they hold hashed
 ///   identifiers, IP addresses, user agents and click ids. An existing file keeps its mode.
 /// - Content: built events with hashed identifiers, receipts and counters; never tokens.
-public final class SQLiteEventStore: EventStore, Sendable {
+public final class SQLiteEventStore: EventStore, Service, Sendable {
     /// Store settings.
     public struct Configuration: Sendable {
         /// SQLite's `synchronous` setting.
@@ -196,6 +204,14 @@ public final class SQLiteEventStore: EventStore, Sendable {
         return store
     }
 
+    /// Waits for graceful shutdown (or cancellation) of its `ServiceGroup`, then closes the
+    /// store. Operations until then work as they do without `run()`; list the store before
+    /// the workers that use it, so that they stop first.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        try await close()
+    }
+
     /// Closes the connection. The store cannot be used afterwards.
     public func close() async throws {
         let alreadyClosed = closed.withLock { closed -> Bool in
@@ -203,7 +219,10 @@ public final class SQLiteEventStore: EventStore, Sendable {
             return closed
         }
         guard !alreadyClosed else { return }
-        try await lock.withLock { try await self.connection.close() }
+        // In a task of its own, like every statement: sqlite-nio refuses work for a cancelled
+        // task, and a ServiceGroup cancelled at shutdown would otherwise leave the file open.
+        let connection = self.connection
+        try await lock.withLock { try await Task { try await connection.close() }.value }
     }
 
     private func configureAndMigrate() async throws {
@@ -339,7 +358,15 @@ public final class SQLiteEventStore: EventStore, Sendable {
 
     func run<T: Sendable>(_ operation: String, _ body: () async throws -> T) async throws -> T {
         do {
-            return try await lock.withLock { try await body() }
+            return try await lock.withLock {
+                guard !closed.withLock({ $0 }) else {
+                    throw DeliveryError(
+                        code: .storeFailure,
+                        message: "SQLite store \(path): \(operation) after the store was closed; open it again, "
+                            + "or keep it running in its ServiceGroup until the services using it have stopped")
+                }
+                return try await body()
+            }
         } catch let error as DeliveryError {
             throw error
         } catch {

@@ -27,6 +27,8 @@ extension CAPIBinary {
         var merged = ProcessInfo.processInfo.environment
         merged.removeValue(forKey: "CAPI_ACCESS_TOKEN")
         merged.removeValue(forKey: "CAPI_APP_SECRET")
+        // The settings capi shares with CAPIClient: only what a test gives.
+        for name in merged.keys where name.hasPrefix("CAPI_") { merged.removeValue(forKey: name) }
         for (name, value) in environment { merged[name] = value }
         process.environment = merged
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }

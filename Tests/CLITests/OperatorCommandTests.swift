@@ -155,6 +155,49 @@ struct OperatorCommandTests {
         #expect(counts == EventCounts(pending: 2_995, parked: 5))
     }
 
+    @Test func statusReadsTheStoreFromTheEnvironmentAndNamesPixelsWithoutADestination() async throws {
+        let directory = try ScratchDirectory()
+        defer { directory.remove() }
+        let path = directory.file("shop.sqlite")
+        let now = SystemDeliveryClock().now
+        try await withSQLiteEventStore(path: path) { store in
+            // Three events queued for a mistyped pixel that no destination sends to.
+            var user = UserData()
+            user.clientIPAddress = "203.0.113.9"
+            user.clientUserAgent = "Mozilla/5.0"
+            let events = try (0..<3).map { index -> PendingEvent in
+                let event = ServerEvent(
+                    eventName: .lead, eventTime: now.unixTime, actionSource: .website, userData: user, eventID: "lead-\(index)",
+                    eventSourceURL: "https://shop.example/contact")
+                return PendingEvent(
+                    key: EventKey(pixelID: "123456789", eventName: .lead, eventID: "lead-\(index)"), eventTime: now.unixTime,
+                    actionSource: .website, json: String(decoding: try CAPIJSON.encode(event), as: UTF8.self),
+                    matchKeys: UserDataKeySet(user))
+            }
+            _ = try await store.append(events, at: now)
+        }
+        let configured = try await CAPIBinary.launch(
+            ["status"], environment: ["CAPI_STORE": path, "CAPI_PIXELS": "1234567890,2234567890"])
+        #expect(configured.status == 0, "\(configured.stderr)")
+        #expect(configured.stdout.contains("store \(path)"))
+        #expect(configured.stdout.contains("Queued for a pixel without a destination (CAPI_PIXELS is 1234567890,2234567890)"))
+        #expect(configured.stdout.contains("123456789: 3 events wait and nothing delivers them"))
+
+        // The pixel is configured: nothing to warn about.
+        let fine = try await CAPIBinary.launch(["status", "--store", path], environment: ["CAPI_PIXELS": "123456789"])
+        #expect(fine.status == 0, "\(fine.stderr)")
+        #expect(!fine.stdout.contains("without a destination"))
+
+        // A database URL is not a file capi can read, and no store at all is an error that says what to set.
+        let url = try await CAPIBinary.launch(["status"], environment: ["CAPI_STORE": "postgres://shop:hunter2@db/shop"])
+        #expect(url.status != 0)
+        #expect(url.stderr.contains("SQLite files only"))
+        #expect(!url.stderr.contains("hunter2"))
+        let none = try await CAPIBinary.launch(["status"])
+        #expect(none.status != 0)
+        #expect(none.stderr.contains("CAPI_STORE"))
+    }
+
     @Test func missingStoresAreAnErrorNotAnEmptyQueue() async throws {
         let directory = try ScratchDirectory()
         defer { directory.remove() }

@@ -186,9 +186,38 @@ struct DeliveryWorkerTests {
         #expect(harness.recording.sent.count == 3)
     }
 
-    @Test func eventsForUnconfiguredPixelsStayQueued() async throws {
+    @Test func eventsForUnconfiguredPixelsAreRefusedAtEnqueue() async throws {
         let harness = WorkerHarness()
-        try await harness.queue.enqueue(Fixtures.purchase("x1"), pixel: "999")
+        // The worker's destinations are the queue's pixels now: a typo is refused at once
+        // instead of waiting forever, and nothing is stored.
+        let error = await #expect(throws: DeliveryError.self) {
+            try await harness.queue.enqueue(Fixtures.purchase("x1"), pixel: "999")
+        }
+        #expect(error?.code == .unknownPixel)
+        #expect(error?.message.contains("999") == true)
+        let prepared = try harness.queue.prepare([Fixtures.purchase("x2")], pixel: "1234567890")
+        var misdirected = prepared
+        misdirected[0].key.pixelID = "999"
+        await #expect(throws: DeliveryError.self) { try await harness.queue.enqueue(prepared: misdirected) }
+        #expect(try await harness.store.counts(pixel: "999") == EventCounts())
+
+        // A queue told of a pixel another process delivers accepts it.
+        var configuration = DeliveryQueue.Configuration()
+        configuration.acceptedPixels = ["999"]
+        let shared = DeliveryQueue(store: harness.store, configuration: configuration, clock: harness.clock)
+        _ = DeliveryWorker(queue: shared, transport: harness.recording, destinations: [Fixtures.destination])
+        try await shared.enqueue(Fixtures.purchase("x3"), pixel: "999")
+        #expect(try await harness.store.counts(pixel: "999") == EventCounts(pending: 1))
+    }
+
+    @Test func eventsAlreadyStoredForUnconfiguredPixelsStayQueued() async throws {
+        let harness = WorkerHarness()
+        // Stored before the pixel lost its destination (or by another process).
+        _ = try await harness.store.append(harness.queue.prepare([Fixtures.purchase("x1")], pixel: "1234567890").map {
+            var event = $0
+            event.key.pixelID = "999"
+            return event
+        }, at: harness.clock.now)
         try await harness.enqueue(["o1"])
         try await harness.run {
             try await eventually("configured pixel delivered") { try await harness.status("o1")?.state == .delivered }

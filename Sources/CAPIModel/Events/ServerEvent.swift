@@ -37,11 +37,14 @@ public struct ServerEvent: Hashable, Sendable {
     public var advancedMeasurementTable: String?
 
     /// Creates an event with the fields every event needs.
+    ///
+    /// Leave `userData` out when `UserDataAssembler.makeEvent` (in Matching) fills it in from
+    /// the customer record and the session.
     public init(
         eventName: EventName,
         eventTime: UnixTime,
         actionSource: ActionSource,
-        userData: UserData,
+        userData: UserData = UserData(),
         customData: CustomData? = nil,
         eventID: String? = nil,
         eventSourceURL: String? = nil

@@ -2,6 +2,7 @@ public import CAPIModel
 public import Matching
 public import CoreMetrics
 public import Logging
+import Synchronization
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -37,6 +38,10 @@ public final class DeliveryQueue: Sendable {
         /// The encoder that turns events into stored JSON. ``FastServerEventEncoder`` writes
         /// the same bytes as ``FoundationServerEventEncoder`` more than twenty times faster.
         public var encoder: any ServerEventEncoder = FastServerEventEncoder()
+        /// The pixels events may be enqueued for, besides those of the workers created with
+        /// this queue; `nil` (the default) adds none. Set it in a process that enqueues while
+        /// other processes deliver, so that a mistyped pixel is refused here too.
+        public var acceptedPixels: Set<PixelID>?
 
         public init() {}
     }
@@ -48,6 +53,8 @@ public final class DeliveryQueue: Sendable {
     let logger: Logger
     let metrics: DeliveryMetrics
     let wake = WakeSignal()
+    /// The pixels of the destinations of the workers created with this queue.
+    private let destinationPixels = Mutex<Set<PixelID>>([])
 
     /// Creates a queue over `store`.
     ///
@@ -67,12 +74,36 @@ public final class DeliveryQueue: Sendable {
         self.metrics = DeliveryMetrics(factory: metricsFactory)
     }
 
+    // MARK: Known pixels
+
+    /// Called by each ``DeliveryWorker`` created with this queue.
+    func addDestinations(_ pixels: some Sequence<PixelID>) {
+        destinationPixels.withLock { $0.formUnion(pixels) }
+    }
+
+    /// Refuses `pixel` when the queue knows its pixels (from its workers' destinations or
+    /// ``Configuration/acceptedPixels``) and `pixel` is not one of them: an event for a pixel
+    /// nobody delivers to would stay queued forever without a word.
+    func checkKnown(_ pixel: PixelID) throws(DeliveryError) {
+        let known = destinationPixels.withLock { registered -> Set<PixelID>? in
+            guard let accepted = configuration.acceptedPixels else { return registered.isEmpty ? nil : registered }
+            return accepted.union(registered)
+        }
+        guard let known, !known.contains(pixel) else { return }
+        throw DeliveryError(
+            code: .unknownPixel,
+            message: "no destination is configured for pixel \(pixel) (configured: \(known.sorted().map(\.rawValue).joined(separator: ", "))); "
+                + "check the pixel id, or add a PixelDestination for it to the worker "
+                + "(or to DeliveryQueue.Configuration.acceptedPixels when another process delivers)")
+    }
+
     // MARK: Enqueue
 
     /// Validates, encodes and durably stores one event for `pixel`.
     ///
     /// - Returns: what the store did; an event whose key is already stored is reported as a duplicate.
-    /// - Throws: ``DeliveryError/Code/invalidEvent`` with the issues when the event cannot be
+    /// - Throws: ``DeliveryError/Code/unknownPixel`` when `pixel` has no destination (see
+    ///   ``Configuration/acceptedPixels``); ``DeliveryError/Code/invalidEvent`` with the issues when the event cannot be
     ///   sent (nothing is stored), or a store error.
     @discardableResult
     public func enqueue(_ event: ServerEvent, pixel: PixelID) async throws -> AppendResult {
@@ -107,6 +138,7 @@ public final class DeliveryQueue: Sendable {
         guard !events.isEmpty else {
             throw DeliveryError(code: .emptyBatch, message: "enqueue(prepared:) needs at least one event")
         }
+        for pixel in Set(events.map(\.key.pixelID)) { try checkKnown(pixel) }
         return try await appendAndWake(events, at: clock.now)
     }
 
@@ -157,6 +189,7 @@ public final class DeliveryQueue: Sendable {
     private func prepareEvents(_ events: [ServerEvent], pixel: PixelID, now: Timestamp) throws
         -> ([PendingEvent], [EventValidationIssue])
     {
+        try checkKnown(pixel)
         let validator = EventValidator.forDelivery(configuration.ageLimits, limits: configuration.validationLimits)
         let encoder = configuration.encoder
         var issues: [EventValidationIssue] = []

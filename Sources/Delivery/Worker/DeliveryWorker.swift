@@ -123,7 +123,10 @@ public final class DeliveryWorker: Service, Sendable {
     /// - Parameters:
     ///   - queue: the queue whose store it drains; enqueues wake it.
     ///   - transport: sends requests (`AsyncHTTPClientTransport` in `DeliveryHTTP`).
-    ///   - destinations: one per pixel; events for other pixels stay queued.
+    ///   - destinations: one per pixel. From now on `queue` refuses events for other pixels
+    ///     with ``DeliveryError/Code/unknownPixel``, unless another worker created with it, or
+    ///     its ``DeliveryQueue/Configuration/acceptedPixels``, has them. Events of other
+    ///     pixels already stored stay queued (`capi status` lists them).
     ///   - clock: the time source; tests inject a manual one.
     ///   - logger: background activity is logged here (info and below, plus one error when
     ///     a pixel's credentials are rejected); no-op by default.
@@ -146,6 +149,7 @@ public final class DeliveryWorker: Service, Sendable {
         self.planner = AttemptPlanner(retryPolicy: configuration.retryPolicy, ageLimits: queue.configuration.ageLimits)
         var pixels: [PixelID: PixelState] = [:]
         for destination in destinations { pixels[destination.pixelID] = PixelState(destination: destination) }
+        queue.addDestinations(pixels.keys)
         self.state = Mutex(State(pixels: pixels, order: pixels.keys.sorted()))
     }
 

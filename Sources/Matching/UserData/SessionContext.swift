@@ -41,6 +41,29 @@ public struct SessionContext: Hashable, Sendable {
     }
 }
 
+extension SessionContext {
+    /// The context of a request whose click ids ``ClickIDResolver`` resolved: the `_fbc`
+    /// cookie is taken from `request` and the stored click, `_fbp` value and cookie domain
+    /// from `resolution`, so nothing is passed twice.
+    ///
+    /// ```swift
+    /// let request = BrowserRequest(url: url, host: host, referer: referer, fbcCookie: cookies["_fbc"],
+    ///                              fbpCookie: cookies["_fbp"], storedClick: session.click)
+    /// let ids = ClickIDResolver().resolve(request, nowMs: nowMs, using: &rng)
+    /// let context = SessionContext(request, resolution: ids, consent: .granted,
+    ///                              clientIPAddresses: [buyerIP], userAgent: userAgent)
+    /// ```
+    public init(
+        _ request: BrowserRequest, resolution: ClickIDResolver.Resolution, consent: ConsentSignal,
+        visitorID: VisitorID? = nil, clientIPAddresses: [IPAddress] = [], userAgent: String? = nil
+    ) {
+        self.init(
+            consent: consent, fbcCookie: request.fbcCookie, fbpCookie: resolution.fbp, click: resolution.click,
+            cookieDomain: resolution.cookieDomain, visitorID: visitorID, clientIPAddresses: clientIPAddresses,
+            userAgent: userAgent)
+    }
+}
+
 extension SessionContext: CustomStringConvertible, CustomDebugStringConvertible {
     /// Redacted: the buyer's address, user agent and cookie values are personal data, so only
     /// the consent and which fields are filled are shown.

@@ -46,9 +46,9 @@ struct BackfillCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if create && !FileManager.default.fileExists(atPath: storeOptions.store) {
+        if create, !FileManager.default.fileExists(atPath: try storeOptions.store) {
             // Opening creates the file and its schema.
-            try await withSQLiteEventStore(path: storeOptions.store) { _ in }
+            try await withSQLiteEventStore(path: try storeOptions.store) { _ in }
         }
         let path = input == "-" ? nil : input
         let total = try path.map { try LineReader.countLines(atPath: $0) }

@@ -11,6 +11,10 @@ struct StatusCommand: AsyncParsableCommand {
         discussion: """
             Example:
               capi status --store capi-demo.sqlite
+
+            With CAPI_PIXELS set (the pixels your app sends to, as CAPIClient reads them), status
+            also names every pixel with queued events but no destination: nothing delivers them.
+            The store is CAPI_STORE when --store is not given.
             """
     )
 
@@ -33,11 +37,14 @@ struct StatusCommand: AsyncParsableCommand {
                     throw ValidationError("the store has no events for pixel \(pixelID)")
                 }
             }
-            Console.text(Self.render(snapshot, store: storeOptions.store, barWidth: barWidth))
+            Console.text(Self.render(
+                snapshot, store: try storeOptions.store, barWidth: barWidth, configuredPixels: CapiSettings.pixels()))
         }
     }
 
-    static func render(_ snapshot: DashboardSnapshot, store: String, barWidth: Int) -> String {
+    static func render(
+        _ snapshot: DashboardSnapshot, store: String, barWidth: Int, configuredPixels: Set<PixelID>? = nil
+    ) -> String {
         let totals = snapshot.totals
         var text = "store \(store)\n"
         text += "      \(grouped(totals.total)) events: \(grouped(totals.delivered)) delivered, \(grouped(totals.pending)) pending, "
@@ -47,6 +54,9 @@ struct StatusCommand: AsyncParsableCommand {
         text += TextDashboard.counts(snapshot.pixels, indent: 2)
         let holds = TextDashboard.holds(snapshot, indent: 2)
         if !holds.isEmpty { text += "\n" + holds }
+        if let configuredPixels {
+            text += Self.withoutDestination(snapshot, configuredPixels: configuredPixels)
+        }
         for pixel in snapshot.pixels {
             text += "\nCoverage for pixel \(pixel.pixelID): share of events carrying each key\n"
             text += TextDashboard.coverage(pixel.coverage, barWidth: max(4, min(80, barWidth)), indent: 2)
@@ -58,6 +68,19 @@ struct StatusCommand: AsyncParsableCommand {
         if !snapshot.recentFailures.isEmpty {
             text += "\nLatest failed requests\n"
             text += TextDashboard.attempts(snapshot.recentFailures, indent: 2)
+        }
+        return text
+    }
+
+    /// The pixels with undelivered events that no configured destination sends: a mistyped
+    /// or removed pixel id, whose events would otherwise wait forever without a word.
+    static func withoutDestination(_ snapshot: DashboardSnapshot, configuredPixels: Set<PixelID>) -> String {
+        let orphans = snapshot.pixels.filter { !configuredPixels.contains($0.pixelID) && $0.counts.pending + $0.counts.inFlight > 0 }
+        guard !orphans.isEmpty else { return "" }
+        var text = "\nQueued for a pixel without a destination (CAPI_PIXELS is \(configuredPixels.sorted().map(\.rawValue).joined(separator: ",")))\n"
+        for pixel in orphans {
+            text += "  \(pixel.pixelID): \(grouped(pixel.counts.pending + pixel.counts.inFlight)) events wait and nothing delivers them; "
+                + "add the pixel to CAPI_PIXELS if it is yours, or fix the id the app enqueues with\n"
         }
         return text
     }

@@ -1,0 +1,227 @@
+import CAPIModel
+public import Configuration
+public import Dedup
+public import Delivery
+public import DeliveryHTTP
+import DeliveryPostgres
+import DeliverySQLite
+public import Logging
+public import Matching
+public import ServiceLifecycle
+public import CoreMetrics
+
+/// The Conversions API in one call: a `Service` that owns the store, the queue and the worker
+/// for one or more pixels.
+///
+/// ```swift
+/// let capi = try await CAPIClient(config: ConfigReader(provider: EnvironmentVariablesProvider()))
+/// // Run it beside your HTTP server: ServiceGroup(services: [capi, server], ...)
+/// let sent = try await capi.send(.purchase(orderID: "84213", value: 184.50, currency: "EUR", sourceURL: pageURL),
+///                                customer: CustomerRecord(emails: [email], country: "France"),
+///                                session: SessionContext(consent: .granted, fbcCookie: cookies["_fbc"],
+///                                                        fbpCookie: cookies["_fbp"], userAgent: userAgent))
+/// html += "<script>\(sent.pixelSnippet)</script>"   // the browser pixel, with the same event_id
+/// ```
+///
+/// ``send(_:customer:session:to:)`` builds the complete `user_data` (hashed, with consent
+/// applied for each destination), derives the deterministic `event_id`, and stores one event
+/// per pixel durably, in one commit, before it returns. ``run()`` delivers them: batched,
+/// retried, paused on rate limits, parked when refused, with a receipt for every attempt;
+/// each pixel has its own receipts, pauses and suspensions. The lower-level types
+/// (`UserDataAssembler`, `DeliveryQueue`, `DeliveryWorker`, the stores) stay available for
+/// apps that need each step.
+public final class CAPIClient: Service, Sendable {
+    /// The settings the client was created with.
+    public let settings: Settings
+    /// The queue: for `capi`-style inspection and replays (`queue.store`).
+    public let queue: DeliveryQueue
+    let worker: DeliveryWorker
+    /// The store as a service (both stores are), run before the worker and stopped after it.
+    let storeService: any Service
+    let destinations: [PixelID: Settings.Destination]
+    let buyerAddressResolver: ClientIPResolver
+    let logger: Logger
+
+    /// Creates a client from `settings` and opens its store (a SQLite file is opened here; a
+    /// PostgreSQL store connects when ``run()`` starts).
+    ///
+    /// - Parameters:
+    ///   - transport: sends requests; `AsyncHTTPClientTransport` by default.
+    ///   - workerConfiguration: batch size, retry policy and the rest of the worker's settings.
+    ///   - logger: the client's, the worker's and the store's background messages; no-op by default.
+    /// - Throws: a `DeliveryError` when the store cannot be opened (a file that is not a
+    ///   RoasProof store is refused and left as it was), or a malformed `postgres://` URL.
+    public init(
+        settings: Settings, transport: any Transport = AsyncHTTPClientTransport(),
+        workerConfiguration: DeliveryWorker.Configuration = DeliveryWorker.Configuration(),
+        logger: Logger = Logger(label: "roasproof", factory: { _ in SwiftLogNoOpLogHandler() }),
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) async throws {
+        let store: any EventStore & Service
+        switch settings.store {
+        case .sqlite(let path):
+            store = try await SQLiteEventStore.open(path: path, logger: logger)
+        case .postgres(let url):
+            store = PostgresEventStore(clientConfiguration: try PostgresEventStore.clientConfiguration(url: url), logger: logger)
+        }
+        self.settings = settings
+        self.storeService = store
+        self.logger = logger
+        var queueConfiguration = DeliveryQueue.Configuration()
+        queueConfiguration.acceptedPixels = Set(settings.destinations.map(\.pixel.pixelID))
+        self.queue = DeliveryQueue(store: store, configuration: queueConfiguration, logger: logger, metricsFactory: metricsFactory)
+        self.worker = DeliveryWorker(
+            queue: queue, transport: transport, destinations: settings.destinations.map(\.pixel),
+            configuration: workerConfiguration, logger: logger, metricsFactory: metricsFactory)
+        self.destinations = Dictionary(settings.destinations.map { ($0.pixel.pixelID, $0) }, uniquingKeysWith: { first, _ in first })
+        self.buyerAddressResolver = ClientIPResolver(trustedProxies: settings.trustedProxies)
+    }
+
+    /// Creates a client from the settings in `config` (see ``Settings/init(config:)`` for the
+    /// keys), for example `ConfigReader(provider: EnvironmentVariablesProvider())`.
+    ///
+    /// - Throws: ``CAPIClientError`` naming a missing or malformed setting (never its value);
+    ///   then the errors of ``init(settings:transport:workerConfiguration:logger:metricsFactory:)``.
+    public convenience init(
+        config: ConfigReader, transport: any Transport = AsyncHTTPClientTransport(),
+        logger: Logger = Logger(label: "roasproof", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) async throws {
+        try await self.init(settings: Settings(config: config), transport: transport, logger: logger)
+    }
+
+    // MARK: Sending
+
+    /// Builds the event and stores it durably for each destination before returning.
+    ///
+    /// For each destination (or each of `pixels`): `user_data` is assembled from `customer`
+    /// and `session` with that destination's consent policy; an event the policy drops is not
+    /// stored for it. Every stored event has the same `event_id`, derived from the
+    /// conversion's key. All of them are stored in one commit: either every destination has
+    /// the event, or (when this throws) none does.
+    ///
+    /// Sending the same conversion again stores nothing new (the store reports it as a
+    /// duplicate), so a retried request handler cannot double-count.
+    ///
+    /// - Parameters:
+    ///   - pixels: the pixels to send to; every configured pixel when `nil`.
+    /// - Returns: the `event_id`, the browser pixel's hand-off and, per pixel, what was stored
+    ///   and the provenance of every key.
+    /// - Throws: ``CAPIClientError/Code/unknownPixel`` for a pixel without a destination;
+    ///   `EventIDError` for an unusable order id or key; `DeliveryError` with
+    ///   `invalidEvent` when the event cannot be sent (nothing is stored), or a store error.
+    @discardableResult
+    public func send(
+        _ conversion: Conversion, customer: CustomerRecord, session: SessionContext, to pixels: [PixelID]? = nil
+    ) async throws -> SentConversion {
+        let targets = try targets(pixels)
+        let eventID = try EventID.make(eventName: conversion.eventName, businessKey: conversion.key)
+        let template = ServerEvent(
+            eventName: conversion.eventName, eventTime: conversion.eventTime, actionSource: conversion.actionSource,
+            customData: conversion.customData, eventID: eventID, eventSourceURL: conversion.sourceURL)
+
+        // One assembly per distinct consent policy: hashing is the costly part.
+        var built: [ConsentPolicy: BuiltEvent] = [:]
+        var pending: [PendingEvent] = []
+        var outcomes: [SentConversion.Destination] = []
+        for destination in targets {
+            let event: BuiltEvent
+            if let done = built[destination.consentPolicy] {
+                event = done
+            } else {
+                event = UserDataAssembler(consentPolicy: destination.consentPolicy)
+                    .makeEvent(template, customer: customer, session: session)
+                built[destination.consentPolicy] = event
+            }
+            let pixel = destination.pixel.pixelID
+            if let serverEvent = event.event {
+                pending += try queue.prepare([serverEvent], pixel: pixel)
+                outcomes.append(.init(pixelID: pixel, status: .queued, assembled: event.assembled))
+            } else {
+                outcomes.append(.init(pixelID: pixel, status: .droppedByConsent, assembled: event.assembled))
+            }
+        }
+        if !pending.isEmpty {
+            let result = try await queue.enqueue(prepared: pending)
+            let duplicates = Set(result.duplicates.map(\.pixelID))
+            for index in outcomes.indices where duplicates.contains(outcomes[index].pixelID) {
+                outcomes[index].status = .alreadyQueued
+            }
+        }
+        let sent = outcomes.contains { $0.status != .droppedByConsent }
+        let handoff = sent ? try PixelHandoff(eventName: conversion.eventName, eventID: eventID, customData: conversion.customData) : nil
+        return SentConversion(eventID: eventID, pixelHandoff: handoff, destinations: outcomes)
+    }
+
+    private func targets(_ pixels: [PixelID]?) throws(CAPIClientError) -> [Settings.Destination] {
+        guard let pixels else { return settings.destinations }
+        var targets: [Settings.Destination] = []
+        for pixel in pixels {
+            guard let destination = destinations[pixel] else {
+                throw CAPIClientError(
+                    code: .unknownPixel,
+                    message: "no destination is configured for pixel \(pixel) (configured: "
+                        + "\(settings.destinations.map(\.pixel.pixelID.rawValue).joined(separator: ", "))); "
+                        + "check the pixel id or add it to capi.pixels (CAPI_PIXELS)")
+            }
+            if !targets.contains(where: { $0.pixel.pixelID == pixel }) { targets.append(destination) }
+        }
+        return targets
+    }
+
+    /// The buyer's addresses for ``SessionContext/clientIPAddresses``: the TCP peer, or the
+    /// nearest untrusted address in the `Forwarded` / `X-Forwarded-For` headers when the peer
+    /// is one of ``Settings/trustedProxies``.
+    public func buyerAddresses(peerAddress: String?, forwarded: [String] = [], xForwardedFor: [String] = []) -> [IPAddress] {
+        let resolution = buyerAddressResolver.resolve(peerAddress: peerAddress, forwarded: forwarded, xForwardedFor: xForwardedFor)
+        return resolution.address.map { [$0] } ?? []
+    }
+
+    // MARK: Service
+
+    /// Runs the store and delivers until graceful shutdown (or cancellation); then the
+    /// worker settles its last batch before the store closes.
+    public func run() async throws {
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: [.init(service: storeService), .init(service: worker)], logger: logger))
+        try await withGracefulShutdownHandler {
+            try await group.run()
+        } onGracefulShutdown: {
+            Task { await group.triggerGracefulShutdown() }
+        }
+    }
+}
+
+/// What ``CAPIClient/send(_:customer:session:to:)`` did.
+public struct SentConversion: Sendable {
+    /// What happened at one destination.
+    public struct Destination: Sendable {
+        /// Whether an event was stored for the pixel.
+        public enum Status: String, Sendable, Hashable {
+            /// Stored now; the worker delivers it.
+            case queued
+            /// The same event (pixel, event name and `event_id`) was stored before; nothing new.
+            case alreadyQueued = "already_queued"
+            /// The destination's consent policy drops the event for this session's signal.
+            case droppedByConsent = "dropped_by_consent"
+        }
+
+        /// The pixel.
+        public var pixelID: PixelID
+        /// What was done for it.
+        public var status: Status
+        /// The `user_data` sent to it, with the provenance of every key (hashed, passed
+        /// through, synthesized, rejected with the reason, withheld by consent).
+        public var assembled: AssembledUserData
+    }
+
+    /// The `event_id` of every stored copy and of the browser pixel's.
+    public var eventID: EventID
+    /// The browser pixel's call with the same `event_id`; `nil` when no destination got the
+    /// event (consent), so the page should not fire the pixel either.
+    public var pixelHandoff: PixelHandoff?
+    /// One entry per destination, in the order of the settings.
+    public var destinations: [Destination]
+
+    /// ``pixelHandoff``'s `fbq(…)` statement, safe inside `<script>`; empty when there is none.
+    public var pixelSnippet: String { pixelHandoff?.scriptSnippet ?? "" }
+}
