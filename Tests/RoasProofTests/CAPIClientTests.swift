@@ -45,8 +45,8 @@ import Testing
         let path = Self.temporaryStore()
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         do {
-            let capi = try await CAPIClient(config: Self.reader(Self.environment(store: path, graphURL: graph.baseURL)))
-            #expect(capi.settings.destinations.map(\.pixel.pixelID) == Self.pixels)
+            let capi = try await CAPIClient(environment: Self.environment(store: path, graphURL: graph.baseURL))
+            #expect(capi.destinations.map(\.pixel.pixelID) == Self.pixels)
 
             try await withThrowingTaskGroup(of: Void.self) { group in
                 let serviceGroup = ServiceGroup(services: [capi], logger: Logger(label: "test"))
@@ -108,6 +108,40 @@ import Testing
                 #expect(receipts.first?.receipt.requestBody.contains("EAAB-client-test-token") == false)
             }
             try await store.close()
+        } catch {
+            try await graph.shutdown()
+            throw error
+        }
+        try await graph.shutdown()
+    }
+
+    /// CAPI_STORE as a postgres:// URL: the client runs the PostgreSQL store and delivers from
+    /// it. Needs `Scripts/with-postgres.sh` (ROASPROOF_POSTGRES_URL), like the store's own tests.
+    @Test func aPostgresURLInTheEnvironmentGivesAPostgresStore() async throws {
+        let url = try #require(
+            ProcessInfo.processInfo.environment["ROASPROOF_POSTGRES_URL"],
+            "set ROASPROOF_POSTGRES_URL or run the tests under Scripts/with-postgres.sh")
+        let graph = try await FakeGraphAPI.start()
+        do {
+            let capi = try await CAPIClient(environment: Self.environment(store: url, graphURL: graph.baseURL))
+            let order = "pg-\(UInt32.random(in: 0...UInt32.max))"
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                let serviceGroup = ServiceGroup(services: [capi], logger: Logger(label: "test"))
+                group.addTask { try await serviceGroup.run() }
+                let sent = try await capi.send(
+                    .purchase(orderID: order, value: 12, currency: "EUR", sourceURL: "https://shop.example/done"),
+                    customer: Self.customer, session: Self.session(capi))
+                #expect(sent.destinations.map(\.status) == [.queued, .queued])
+                let deadline = ContinuousClock.now + .seconds(30)
+                while graph.acceptedEventIDs.filter({ $0 == "ord_\(order)" }).count < 2, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                await serviceGroup.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+            #expect(graph.acceptedEventIDs.filter { $0 == "ord_\(order)" }.count == 2)
+            #expect(Set(graph.requests.filter { $0.eventIDs.contains("ord_\(order)") }.compactMap(\.pixelID))
+                == Set(Self.pixels.map(\.rawValue)))
         } catch {
             try await graph.shutdown()
             throw error

@@ -9,12 +9,17 @@ public import Logging
 public import Matching
 public import ServiceLifecycle
 public import CoreMetrics
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// The Conversions API in one call: a `Service` that owns the store, the queue and the worker
 /// for one or more pixels.
 ///
 /// ```swift
-/// let capi = try await CAPIClient(config: ConfigReader(provider: EnvironmentVariablesProvider()))
+/// let capi = try await CAPIClient()   // CAPI_PIXELS, CAPI_ACCESS_TOKEN, CAPI_STORE, ... from the environment
 /// // Run it beside your HTTP server: ServiceGroup(services: [capi, server], ...)
 /// let sent = try await capi.send(.purchase(orderID: "84213", value: 184.50, currency: "EUR", sourceURL: pageURL),
 ///                                customer: CustomerRecord(emails: [email], country: "France"),
@@ -31,50 +36,69 @@ public import CoreMetrics
 /// (`UserDataAssembler`, `DeliveryQueue`, `DeliveryWorker`, the stores) stay available for
 /// apps that need each step.
 public final class CAPIClient: Service, Sendable {
-    /// The settings the client was created with.
-    public let settings: Settings
-    /// The queue: for `capi`-style inspection and replays (`queue.store`).
+    /// The pixels conversions are sent to, in order, with their consent policies.
+    public let destinations: [Settings.Destination]
+    /// The queue: for inspection and replays (`queue.store`), or to enqueue events built
+    /// step by step.
     public let queue: DeliveryQueue
     let worker: DeliveryWorker
-    /// The store as a service (both stores are), run before the worker and stopped after it.
-    let storeService: any Service
-    let destinations: [PixelID: Settings.Destination]
+    /// The store as a service (both stores of the library are), run before the worker and
+    /// stopped after it; `nil` for a store that needs no running (the in-memory store of tests).
+    let storeService: (any Service)?
+    let destinationsByPixel: [PixelID: Settings.Destination]
     let buyerAddressResolver: ClientIPResolver
     let logger: Logger
 
-    /// Creates a client from `settings` and opens its store (a SQLite file is opened here; a
-    /// PostgreSQL store connects when ``run()`` starts).
+    /// Creates a client over `store`: any ``EventStore``, for example the in-memory store of
+    /// `DeliveryTesting` in your tests. ``run()`` runs the store too when it is a `Service`.
     ///
     /// - Parameters:
+    ///   - destinations: the pixels every conversion is sent to; the queue refuses others.
+    ///   - trustedProxies: see ``Settings/trustedProxies``.
     ///   - transport: sends requests; `AsyncHTTPClientTransport` by default.
     ///   - workerConfiguration: batch size, retry policy and the rest of the worker's settings.
     ///   - logger: the client's, the worker's and the store's background messages; no-op by default.
-    /// - Throws: a `DeliveryError` when the store cannot be opened (a file that is not a
-    ///   RoasProof store is refused and left as it was), or a malformed `postgres://` URL.
     public init(
+        destinations: [Settings.Destination], store: any EventStore, trustedProxies: [IPAddressRange] = [],
+        transport: any Transport = AsyncHTTPClientTransport(),
+        workerConfiguration: DeliveryWorker.Configuration = DeliveryWorker.Configuration(),
+        logger: Logger = Logger(label: "roasproof", factory: { _ in SwiftLogNoOpLogHandler() }),
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) {
+        self.destinations = destinations
+        self.storeService = store as? any Service
+        self.logger = logger
+        var queueConfiguration = DeliveryQueue.Configuration()
+        queueConfiguration.acceptedPixels = Set(destinations.map(\.pixel.pixelID))
+        self.queue = DeliveryQueue(store: store, configuration: queueConfiguration, logger: logger, metricsFactory: metricsFactory)
+        self.worker = DeliveryWorker(
+            queue: queue, transport: transport, destinations: destinations.map(\.pixel),
+            configuration: workerConfiguration, logger: logger, metricsFactory: metricsFactory)
+        self.destinationsByPixel = Dictionary(destinations.map { ($0.pixel.pixelID, $0) }, uniquingKeysWith: { first, _ in first })
+        self.buyerAddressResolver = ClientIPResolver(trustedProxies: trustedProxies)
+    }
+
+    /// Creates a client from `settings` and opens its store: a SQLite file is opened (created
+    /// when missing) here; a PostgreSQL store connects when ``run()`` starts.
+    ///
+    /// - Throws: a `DeliveryError` when the store cannot be opened (a file that is not a
+    ///   RoasProof store is refused and left as it was) or the `postgres://` URL is malformed.
+    public convenience init(
         settings: Settings, transport: any Transport = AsyncHTTPClientTransport(),
         workerConfiguration: DeliveryWorker.Configuration = DeliveryWorker.Configuration(),
         logger: Logger = Logger(label: "roasproof", factory: { _ in SwiftLogNoOpLogHandler() }),
         metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) async throws {
-        let store: any EventStore & Service
+        let store: any EventStore
         switch settings.store {
         case .sqlite(let path):
             store = try await SQLiteEventStore.open(path: path, logger: logger)
         case .postgres(let url):
             store = PostgresEventStore(clientConfiguration: try PostgresEventStore.clientConfiguration(url: url), logger: logger)
         }
-        self.settings = settings
-        self.storeService = store
-        self.logger = logger
-        var queueConfiguration = DeliveryQueue.Configuration()
-        queueConfiguration.acceptedPixels = Set(settings.destinations.map(\.pixel.pixelID))
-        self.queue = DeliveryQueue(store: store, configuration: queueConfiguration, logger: logger, metricsFactory: metricsFactory)
-        self.worker = DeliveryWorker(
-            queue: queue, transport: transport, destinations: settings.destinations.map(\.pixel),
-            configuration: workerConfiguration, logger: logger, metricsFactory: metricsFactory)
-        self.destinations = Dictionary(settings.destinations.map { ($0.pixel.pixelID, $0) }, uniquingKeysWith: { first, _ in first })
-        self.buyerAddressResolver = ClientIPResolver(trustedProxies: settings.trustedProxies)
+        self.init(
+            destinations: settings.destinations, store: store, trustedProxies: settings.trustedProxies, transport: transport,
+            workerConfiguration: workerConfiguration, logger: logger, metricsFactory: metricsFactory)
     }
 
     /// Creates a client from the settings in `config` (see ``Settings/init(config:)`` for the
@@ -87,6 +111,21 @@ public final class CAPIClient: Service, Sendable {
         logger: Logger = Logger(label: "roasproof", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws {
         try await self.init(settings: Settings(config: config), transport: transport, logger: logger)
+    }
+
+    /// Creates a client from environment variables (`CAPI_PIXELS`, `CAPI_ACCESS_TOKEN`,
+    /// `CAPI_STORE`, ...; see ``Settings/init(config:)``): the process's own by default.
+    ///
+    /// - Throws: ``CAPIClientError`` naming a missing or malformed variable (never its value);
+    ///   then the errors of ``init(settings:transport:workerConfiguration:logger:metricsFactory:)``.
+    public convenience init(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        transport: any Transport = AsyncHTTPClientTransport(),
+        logger: Logger = Logger(label: "roasproof", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) async throws {
+        try await self.init(
+            config: ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: environment)),
+            transport: transport, logger: logger)
     }
 
     // MARK: Sending
@@ -153,14 +192,14 @@ public final class CAPIClient: Service, Sendable {
     }
 
     private func targets(_ pixels: [PixelID]?) throws(CAPIClientError) -> [Settings.Destination] {
-        guard let pixels else { return settings.destinations }
+        guard let pixels else { return destinations }
         var targets: [Settings.Destination] = []
         for pixel in pixels {
-            guard let destination = destinations[pixel] else {
+            guard let destination = destinationsByPixel[pixel] else {
                 throw CAPIClientError(
                     code: .unknownPixel,
                     message: "no destination is configured for pixel \(pixel) (configured: "
-                        + "\(settings.destinations.map(\.pixel.pixelID.rawValue).joined(separator: ", "))); "
+                        + "\(destinations.map(\.pixel.pixelID.rawValue).joined(separator: ", "))); "
                         + "check the pixel id or add it to capi.pixels (CAPI_PIXELS)")
             }
             if !targets.contains(where: { $0.pixel.pixelID == pixel }) { targets.append(destination) }
@@ -181,8 +220,9 @@ public final class CAPIClient: Service, Sendable {
     /// Runs the store and delivers until graceful shutdown (or cancellation); then the
     /// worker settles its last batch before the store closes.
     public func run() async throws {
+        let services: [any Service] = (storeService.map { [$0] } ?? []) + [worker]
         let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(services: [.init(service: storeService), .init(service: worker)], logger: logger))
+            configuration: ServiceGroupConfiguration(services: services.map { .init(service: $0) }, logger: logger))
         try await withGracefulShutdownHandler {
             try await group.run()
         } onGracefulShutdown: {
