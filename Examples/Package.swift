@@ -24,6 +24,15 @@ let package = Package(
             name: "BuildPurchase",
             dependencies: [.product(name: "RoasProof", package: "RoasProof")]
         ),
+        // (0) The README's first example, exactly as printed (Scripts/test-examples.sh checks it).
+        .executableTarget(
+            name: "ReadmeExample",
+            dependencies: [
+                .product(name: "RoasProof", package: "RoasProof"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // (2) A shop on Hummingbird: fbclid capture, cookies, the pixel hand-off and delivery.
         .target(
             name: "ShopApp",
@@ -63,7 +72,8 @@ let package = Package(
     ]
 )
 
-for target in package.targets {
+// The README example is compiled with Swift 6's defaults, as a user's new package would be.
+for target in package.targets where target.name != "ReadmeExample" {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))

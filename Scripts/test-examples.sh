@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
 # Builds every example and smoke-tests it:
+#   (0) ReadmeExample: the README's first Swift block, verbatim, must compile;
 #   (1) BuildPurchase: checks the request body it prints;
 #   (2) ShopApp: its HummingbirdTesting suite (landing → checkout → thank-you → delivery), then
 #       the real ShopServer binary: land from an ad with curl, buy, wait for the delivery on the
 #       admin dashboard, and stop it with SIGTERM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The README's first example is Examples/Sources/ReadmeExample/main.swift, byte for byte, so the
+# build below compiles it as printed.
+readme_example=$(awk '/^```swift$/ { n++; if (n == 1) { inside = 1; next } } inside && /^```$/ { exit } inside' README.md)
+if ! diff <(printf '%s\n' "$readme_example") Examples/Sources/ReadmeExample/main.swift >/dev/null; then
+    echo "examples: README.md's first example differs from Examples/Sources/ReadmeExample/main.swift:" >&2
+    diff <(printf '%s\n' "$readme_example") Examples/Sources/ReadmeExample/main.swift >&2 || true
+    exit 1
+fi
 
 swift build --package-path Examples
 out=$(swift run --package-path Examples --skip-build BuildPurchase)
@@ -31,7 +41,7 @@ fail() {
 }
 
 # No CAPI_ACCESS_TOKEN: the server delivers to its in-process fake Graph API.
-(cd "$work" && exec env -u CAPI_ACCESS_TOKEN PORT=0 SHOP_CAPI_STORE="$work/shop.sqlite" "$bin/ShopServer") \
+(cd "$work" && exec env -u CAPI_ACCESS_TOKEN PORT=0 CAPI_STORE="$work/shop.sqlite" "$bin/ShopServer") \
     >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 200); do

@@ -38,6 +38,28 @@ struct SendTestCommandTests {
         }
     }
 
+    @Test func readsTheSettingsCAPIClientReadsFromTheEnvironment() async throws {
+        var configuration = FakeGraphAPI.Configuration()
+        configuration.acceptedAccessTokens = [Self.token]
+        try await withFakeGraphAPI(configuration: configuration) { server in
+            let result = try await CAPIBinary.launch(
+                ["send-test", "--order-id", "T-ENV"],
+                environment: [
+                    "CAPI_ACCESS_TOKEN": Self.token, "CAPI_PIXELS": "2234567890,1234567890",
+                    "CAPI_TEST_EVENT_CODE": "TEST777", "CAPI_GRAPH_URL": server.baseURL, "CAPI_GRAPH_VERSION": "v23.0",
+                ])
+            #expect(result.status == 0, "\(result.stderr)")
+            let request = try #require(server.requests.first)
+            #expect(request.path == "/v23.0/2234567890/events")
+            #expect(request.testEventCode == "TEST777")
+            #expect(request.eventIDs == ["ord_T-ENV"])
+        }
+        // Neither flag nor variable: the error names both.
+        let missing = try await CAPIBinary.launch(["send-test"], environment: ["CAPI_ACCESS_TOKEN": Self.token])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("CAPI_PIXELS"))
+    }
+
     @Test func aRejectedTokenIsExplainedWithoutPrintingIt() async throws {
         var configuration = FakeGraphAPI.Configuration()
         configuration.acceptedAccessTokens = ["some-other-token"]
@@ -73,6 +95,6 @@ struct SendTestCommandTests {
         let badPixel = try await CAPIBinary.launch(
             ["send-test", "--pixel-id", "px-1", "--test-event-code", "TEST1"], environment: ["CAPI_ACCESS_TOKEN": "t"])
         #expect(badPixel.status != 0)
-        #expect(badPixel.stderr.contains("--pixel-id is the numeric id"))
+        #expect(badPixel.stderr.contains("--pixel-id (or CAPI_PIXELS) is the numeric id"))
     }
 }

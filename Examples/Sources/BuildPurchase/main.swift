@@ -34,7 +34,7 @@ do {
         customData: CustomData(
             value: order.total, currency: order.currency, contentIDs: order.skus, contentType: "product",
             orderID: order.id),
-        eventID: try EventID.forOrder(order.id).rawValue,
+        eventID: try EventID.forOrder(order.id),
         eventSourceURL: "https://store.example/checkout/thank-you"
     )
     let request = EventRequest(data: [purchase], testEventCode: "TEST61045")

@@ -7,9 +7,9 @@ import Logging
 
 /// A small shop that sends its purchases to the Conversions API the way RoasProof is meant
 /// to be used: the click is captured on landing, the browser keeps `_fbc`, `_fbp` and a
-/// first-party visitor cookie, the checkout enqueues a server event durably before it
-/// answers, and the thank-you page fires the pixel with the same `eventID`, so Meta counts
-/// the purchase once whichever copy arrives.
+/// first-party visitor cookie, the checkout sends the Purchase through ``CAPIClient`` (stored
+/// durably, for every configured pixel, before it answers), and the thank-you page fires the
+/// pixel with the same `eventID`, so Meta counts the purchase once whichever copy arrives.
 public final class Shop: Sendable {
     /// What the shop knows about its Meta setup and its network.
     public struct Configuration: Sendable {
@@ -18,9 +18,6 @@ public final class Shop: Sendable {
         /// The domain `_fbc`, `_fbp` and the visitor cookie are set on; `nil` works it out from
         /// each request's `Host` with the Public Suffix List (`shop.example.co.uk` → `example.co.uk`).
         public var cookieDomain: CookieDomain?
-        /// Proxies whose `Forwarded` / `X-Forwarded-For` headers are believed. Loopback by
-        /// default: a reverse proxy on the same host. Add your load balancers.
-        public var trustedProxies: [IPAddressRange] = [IPAddressRange("127.0.0.0/8"), IPAddressRange("::1/128")].compactMap { $0 }
         /// The scheme visitors use, for absolute URLs (`event_source_url`) behind TLS termination.
         public var publicScheme = "https"
         /// The name of the first-party visitor cookie.
@@ -38,22 +35,19 @@ public final class Shop: Sendable {
     }
 
     public let configuration: Configuration
-    /// Where purchases are enqueued; a ``DeliveryWorker`` on the same queue delivers them.
-    public let queue: DeliveryQueue
+    /// Sends the purchases; run it beside the web server (its `run()` delivers them).
+    public let capi: CAPIClient
     let clock: any DeliveryClock
     let visitors = VisitorSessions()
     let orders = OrderBook()
-    let assembler = UserDataAssembler()
     let clickResolver: ClickIDResolver
-    let ipResolver: ClientIPResolver
     let product = Product(sku: "SKU-2481", name: "Trail running shoe", price: Decimal(string: "89.90") ?? 89, currency: "EUR")
 
-    public init(configuration: Configuration, queue: DeliveryQueue, clock: any DeliveryClock = SystemDeliveryClock()) {
+    public init(configuration: Configuration, capi: CAPIClient, clock: any DeliveryClock = SystemDeliveryClock()) {
         self.configuration = configuration
-        self.queue = queue
+        self.capi = capi
         self.clock = clock
         self.clickResolver = ClickIDResolver(cookieDomain: configuration.cookieDomain)
-        self.ipResolver = ClientIPResolver(trustedProxies: configuration.trustedProxies)
     }
 
     // MARK: Landing
@@ -95,17 +89,14 @@ public final class Shop: Sendable {
         var consent: String?
     }
 
-    /// Places the order, enqueues the server Purchase durably, and redirects to the thank-you page.
+    /// Places the order, sends the server Purchase (durable when `send` returns), and redirects
+    /// to the thank-you page.
     func checkout(_ request: Request, _ context: ShopRequestContext) async throws -> Response {
         let form = try await URLEncodedFormDecoder().decode(CheckoutForm.self, from: request, context: context)
-        let now = clock.now
         let order = await orders.open()
         let visitor = VisitorID(cookieValue: request.cookies[configuration.visitorCookieName]?.value)
         var stored = VisitorSessions.Session()
         if let visitor { stored = await visitors.session(for: visitor) }
-        let ip = ipResolver.resolve(
-            peerAddress: context.peerAddress, forwarded: request.headers[values: .forwarded],
-            xForwardedFor: request.headers[values: .xForwardedFor])
         // Everything about the browser comes from the request that converted (or what was
         // stored for this visitor), never from the server itself.
         let session = SessionContext(
@@ -115,30 +106,27 @@ public final class Shop: Sendable {
             click: stored.click,
             cookieDomain: configuration.cookieDomain ?? CookieDomain(host: absoluteURL(request)),
             visitorID: visitor,
-            clientIPAddresses: ip.address.map { [$0] } ?? [],
+            clientIPAddresses: capi.buyerAddresses(
+                peerAddress: context.peerAddress, forwarded: request.headers[values: .forwarded],
+                xForwardedFor: request.headers[values: .xForwardedFor]),
             userAgent: request.headers[.userAgent])
         let customer = CustomerRecord(
             emails: [form.email], phones: [form.phone].compactMap { $0 }.filter { !$0.isEmpty },
             country: form.country.flatMap { $0.isEmpty ? nil : $0 })
-        let purchase = ServerEvent(
-            eventName: .purchase, eventTime: now.unixTime, actionSource: .website, userData: UserData(),
-            customData: CustomData(
-                value: product.price, currency: product.currency, contentIDs: [product.sku], contentType: "product",
-                orderID: order),
-            eventID: try EventID.forOrder(order).rawValue,
-            eventSourceURL: absoluteURL(request, path: "/thank-you?order=\(order)"))
 
         var handoff: PixelHandoff?
-        let built = assembler.makeEvent(purchase, customer: customer, session: session)
-        if let event = built.event {
-            do {
-                // Durable when it returns: the purchase reaches Meta even if the process dies now.
-                try await queue.enqueue(event, pixel: configuration.pixelID)
-                handoff = try PixelHandoff(event: event)
-            } catch {
-                // The order stands; only its conversion event could not be queued.
-                context.logger.error("purchase event not queued", metadata: ["shop.order": "\(order)", "shop.error": "\(error)"])
-            }
+        do {
+            // Durable when it returns: the purchase reaches Meta even if the process dies now.
+            let sent = try await capi.send(
+                .purchase(
+                    orderID: order, value: product.price, currency: product.currency,
+                    contents: [Content(id: product.sku, quantity: 1, itemPrice: product.price)],
+                    eventTime: clock.now.unixTime, sourceURL: absoluteURL(request, path: "/thank-you?order=\(order)")),
+                customer: customer, session: session)
+            handoff = sent.pixelHandoff
+        } catch {
+            // The order stands; only its conversion event could not be queued.
+            context.logger.error("purchase event not queued", metadata: ["shop.order": "\(order)", "shop.error": "\(error)"])
         }
         await orders.record(order, handoff: handoff)
         var response = Response(status: .seeOther)
@@ -162,7 +150,7 @@ public final class Shop: Sendable {
 
     /// The delivery dashboard of the shop's queue. Put it behind your admin authentication.
     func dashboard(_ request: Request, _ context: ShopRequestContext) async throws -> Response {
-        guard let store = queue.store as? any InspectableEventStore else {
+        guard let store = capi.queue.store as? any InspectableEventStore else {
             return Self.html(Pages.notFound(), status: .notFound)
         }
         let snapshot = try await DashboardSnapshot.load(from: store, title: "shop queue", now: clock.now)

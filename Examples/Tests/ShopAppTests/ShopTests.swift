@@ -21,21 +21,21 @@ struct ShopTests {
     {
         try await withFakeGraphAPI { server in
             let store = InMemoryEventStore()
-            let queue = DeliveryQueue(store: store)
             var destination = PixelDestination(pixelID: pixel, accessToken: AccessToken("test-token"))
             destination.baseURL = server.baseURL
             var workerConfiguration = DeliveryWorker.Configuration()
             workerConfiguration.idlePollInterval = .milliseconds(100)
-            let worker = DeliveryWorker(
-                queue: queue, transport: AsyncHTTPClientTransport(), destinations: [destination],
-                configuration: workerConfiguration)
+            let capi = CAPIClient(
+                destinations: [.init(pixel: destination)], store: store,
+                trustedProxies: [IPAddressRange("127.0.0.0/8"), IPAddressRange("::1/128")].compactMap { $0 },
+                workerConfiguration: workerConfiguration)
             var configuration = Shop.Configuration(pixelID: pixel)
             configuration.cookieDomain = CookieDomain(host: "https://www.store.example")
-            let shop = Shop(configuration: configuration, queue: queue)
+            let shop = Shop(configuration: configuration, capi: capi)
             var app = buildApplication(
                 shop: shop, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
                 logger: Logger(label: "shop-test", factory: { _ in SwiftLogNoOpLogHandler() }))
-            app.addServices(worker)
+            app.addServices(capi)
             try await app.test(.live) { client in try await body(client, server, store) }
         }
     }

@@ -24,6 +24,16 @@ enum CapiSettings {
         return store
     }
 
+    /// A non-secret setting, or `nil` when unset or empty.
+    static func string(_ key: String, _ config: ConfigReader = environment()) -> String? {
+        config.string(forKey: ConfigKey(key)).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// `capi.pixels` (`CAPI_PIXELS`) in order; empty when unset.
+    static func pixelList(_ config: ConfigReader = environment()) -> [String] {
+        config.stringArray(forKey: "capi.pixels")?.filter { !$0.isEmpty } ?? []
+    }
+
     /// `capi.pixels` (`CAPI_PIXELS`): the pixels the app has destinations for, or `nil` when unset.
     static func pixels(_ config: ConfigReader = environment()) -> Set<PixelID>? {
         guard let ids = config.stringArray(forKey: "capi.pixels")?.filter({ !$0.isEmpty }), !ids.isEmpty else { return nil }
