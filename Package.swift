@@ -51,6 +51,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
         // CAPIClient reads its settings (pixels, token, store, ...) from the environment or files.
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        // Spans for conversions, enqueues and delivery attempts; apps choose the tracer.
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         // Test-only: property-based tests (pixel snippet escaping, normalizer idempotence).
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
@@ -73,6 +75,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         // In-memory store, scripted transport and a manual clock, for tests (ours and users').
@@ -150,6 +153,7 @@ let package = Package(
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         .executableTarget(
@@ -169,8 +173,10 @@ let package = Package(
         .testTarget(
             name: "RoasProofTests",
             dependencies: [
-                "RoasProof", "FakeGraphAPI",
+                "RoasProof", "FakeGraphAPI", "DeliveryTesting",
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -3,6 +3,7 @@ public import Matching
 public import CoreMetrics
 public import Logging
 import Synchronization
+public import Tracing
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -42,6 +43,9 @@ public final class DeliveryQueue: Sendable {
         /// this queue; `nil` (the default) adds none. Set it in a process that enqueues while
         /// other processes deliver, so that a mistyped pixel is refused here too.
         public var acceptedPixels: Set<PixelID>?
+        /// Where the `capi.enqueue` span of each enqueue goes (see ``DeliverySpanAttribute``);
+        /// the bootstrapped `InstrumentationSystem.tracer` when `nil`.
+        public var tracer: (any Tracer)?
 
         public init() {}
     }
@@ -143,7 +147,19 @@ public final class DeliveryQueue: Sendable {
     }
 
     private func appendAndWake(_ pending: [PendingEvent], at now: Timestamp) async throws -> AppendResult {
-        let result = try await store.append(pending, at: now)
+        let result = try await withDeliverySpan("capi.enqueue", tracer: configuration.tracer) { span in
+            let pixels = Set(pending.lazy.map(\.key.pixelID))
+            if pixels.count == 1 { span.attributes[DeliverySpanAttribute.pixelID] = pending[0].key.pixelID.rawValue }
+            span.attributes[DeliverySpanAttribute.eventCount] = pending.count
+            if pending.count == 1 {
+                span.attributes[DeliverySpanAttribute.eventName] = pending[0].key.eventName.rawValue
+                span.attributes[DeliverySpanAttribute.eventID] = pending[0].key.eventID
+            }
+            let result = try await store.append(pending, at: now)
+            span.attributes[DeliverySpanAttribute.insertedCount] = result.insertedCount
+            span.attributes[DeliverySpanAttribute.duplicateCount] = result.duplicates.count
+            return result
+        }
         metrics.enqueued.increment(by: result.insertedCount)
         logger.debug(
             "enqueued events",

@@ -3,6 +3,7 @@ public import CoreMetrics
 public import Logging
 public import ServiceLifecycle
 import Synchronization
+public import Tracing
 
 /// Delivers queued events to the Conversions API: a swift-service-lifecycle `Service`.
 ///
@@ -54,6 +55,9 @@ public final class DeliveryWorker: Service, Sendable {
         /// Ignored for stores shared across processes (``EventStore/isSharedAcrossProcesses``):
         /// their leases may belong to live workers, and expire by themselves otherwise.
         public var releaseLeasesOnStart = true
+        /// Where the `capi.delivery.attempt` span of each request goes (see
+        /// ``DeliverySpanAttribute``); the bootstrapped `InstrumentationSystem.tracer` when `nil`.
+        public var tracer: (any Tracer)?
 
         public init() {}
     }
@@ -472,6 +476,31 @@ public final class DeliveryWorker: Service, Sendable {
         }
         let events = await keepLeased(events, pixel: pixel, lease: lease)
         guard !events.isEmpty else { return nil }
+        return await withDeliverySpan("capi.delivery.attempt", tracer: configuration.tracer, ofKind: .client) { span in
+            span.attributes[DeliverySpanAttribute.pixelID] = pixel.rawValue
+            span.attributes[DeliverySpanAttribute.batchSize] = events.count
+            let answer = await send(events, destination: destination, pixel: pixel, lease: lease)
+            if let receipt = answer?.receipt {
+                span.attributes[DeliverySpanAttribute.outcome] = receipt.outcome.rawValue
+                if let status = receipt.httpStatus { span.attributes[DeliverySpanAttribute.httpStatus] = status }
+                if let trace = receipt.fbtraceID { span.attributes[DeliverySpanAttribute.fbtraceID] = trace }
+                if let code = receipt.errorCode { span.attributes[DeliverySpanAttribute.graphErrorCode] = code }
+                if let subcode = receipt.errorSubcode { span.attributes[DeliverySpanAttribute.graphErrorSubcode] = subcode }
+                if receipt.outcome != .delivered {
+                    span.setStatus(SpanStatus(code: .error, message: receipt.outcome.rawValue))
+                }
+            } else {
+                span.attributes[DeliverySpanAttribute.outcome] = "cancelled"
+            }
+            return answer
+        }
+    }
+
+    /// The request itself: sends, classifies and makes the receipt; `nil` (the events
+    /// released) when the task was cancelled mid-request.
+    private func send(
+        _ events: [LeasedEvent], destination: PixelDestination, pixel: PixelID, lease: BatchLease
+    ) async -> Answer? {
         let body = RequestBody.make(events: events, destination: destination)
         let request = TransportRequest(destination: destination, body: body, timeout: configuration.requestTimeout)
         let startedAt = clock.now

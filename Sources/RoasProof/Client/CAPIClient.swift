@@ -9,6 +9,7 @@ public import Logging
 public import Matching
 public import ServiceLifecycle
 public import CoreMetrics
+public import Tracing
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
@@ -48,6 +49,7 @@ public final class CAPIClient: Service, Sendable {
     let destinationsByPixel: [PixelID: Settings.Destination]
     let buyerAddressResolver: ClientIPResolver
     let logger: Logger
+    let tracer: (any Tracer)?
 
     /// Creates a client over `store`: any ``EventStore``, for example the in-memory store of
     /// `DeliveryTesting` in your tests. ``run()`` runs the store too when it is a `Service`.
@@ -58,18 +60,24 @@ public final class CAPIClient: Service, Sendable {
     ///   - transport: sends requests; `AsyncHTTPClientTransport` by default.
     ///   - workerConfiguration: batch size, retry policy and the rest of the worker's settings.
     ///   - logger: the client's, the worker's and the store's background messages; no-op by default.
+    ///   - tracer: where the spans of sends, enqueues and delivery attempts go (see
+    ///     `DeliverySpanAttribute`); the bootstrapped `InstrumentationSystem.tracer` when `nil`.
     public init(
         destinations: [Settings.Destination], store: any EventStore, trustedProxies: [IPAddressRange] = [],
         transport: any Transport = AsyncHTTPClientTransport(),
         workerConfiguration: DeliveryWorker.Configuration = DeliveryWorker.Configuration(),
         logger: Logger = Logger(label: "roasproof", factory: { _ in SwiftLogNoOpLogHandler() }),
-        metricsFactory: any MetricsFactory = MetricsSystem.factory
+        metricsFactory: any MetricsFactory = MetricsSystem.factory, tracer: (any Tracer)? = nil
     ) {
         self.destinations = destinations
+        self.tracer = tracer
+        var workerConfiguration = workerConfiguration
+        if workerConfiguration.tracer == nil { workerConfiguration.tracer = tracer }
         self.storeService = store as? any Service
         self.logger = logger
         var queueConfiguration = DeliveryQueue.Configuration()
         queueConfiguration.acceptedPixels = Set(destinations.map(\.pixel.pixelID))
+        queueConfiguration.tracer = tracer
         self.queue = DeliveryQueue(store: store, configuration: queueConfiguration, logger: logger, metricsFactory: metricsFactory)
         self.worker = DeliveryWorker(
             queue: queue, transport: transport, destinations: destinations.map(\.pixel),
@@ -87,7 +95,7 @@ public final class CAPIClient: Service, Sendable {
         settings: Settings, transport: any Transport = AsyncHTTPClientTransport(),
         workerConfiguration: DeliveryWorker.Configuration = DeliveryWorker.Configuration(),
         logger: Logger = Logger(label: "roasproof", factory: { _ in SwiftLogNoOpLogHandler() }),
-        metricsFactory: any MetricsFactory = MetricsSystem.factory
+        metricsFactory: any MetricsFactory = MetricsSystem.factory, tracer: (any Tracer)? = nil
     ) async throws {
         let store: any EventStore
         switch settings.store {
@@ -98,7 +106,7 @@ public final class CAPIClient: Service, Sendable {
         }
         self.init(
             destinations: settings.destinations, store: store, trustedProxies: settings.trustedProxies, transport: transport,
-            workerConfiguration: workerConfiguration, logger: logger, metricsFactory: metricsFactory)
+            workerConfiguration: workerConfiguration, logger: logger, metricsFactory: metricsFactory, tracer: tracer)
     }
 
     /// Creates a client from the settings in `config` (see ``Settings/init(config:)`` for the
@@ -152,43 +160,49 @@ public final class CAPIClient: Service, Sendable {
     public func send(
         _ conversion: Conversion, customer: CustomerRecord, session: SessionContext, to pixels: [PixelID]? = nil
     ) async throws -> SentConversion {
-        let targets = try targets(pixels)
-        let eventID = try EventID.make(eventName: conversion.eventName, businessKey: conversion.key)
-        let template = ServerEvent(
-            eventName: conversion.eventName, eventTime: conversion.eventTime, actionSource: conversion.actionSource,
-            customData: conversion.customData, eventID: eventID, eventSourceURL: conversion.sourceURL)
+        try await withDeliverySpan("capi.send", tracer: tracer) { span in
+            span.attributes[DeliverySpanAttribute.eventName] = conversion.eventName.rawValue
+            let targets = try targets(pixels)
+            let eventID = try EventID.make(eventName: conversion.eventName, businessKey: conversion.key)
+            span.attributes[DeliverySpanAttribute.eventID] = eventID.rawValue
+            span.attributes[DeliverySpanAttribute.pixelCount] = targets.count
+            let template = ServerEvent(
+                eventName: conversion.eventName, eventTime: conversion.eventTime, actionSource: conversion.actionSource,
+                customData: conversion.customData, eventID: eventID, eventSourceURL: conversion.sourceURL)
 
-        // One assembly per distinct consent policy: hashing is the costly part.
-        var built: [ConsentPolicy: BuiltEvent] = [:]
-        var pending: [PendingEvent] = []
-        var outcomes: [SentConversion.Destination] = []
-        for destination in targets {
-            let event: BuiltEvent
-            if let done = built[destination.consentPolicy] {
-                event = done
-            } else {
-                event = UserDataAssembler(consentPolicy: destination.consentPolicy)
-                    .makeEvent(template, customer: customer, session: session)
-                built[destination.consentPolicy] = event
+            // One assembly per distinct consent policy: hashing is the costly part.
+            var built: [ConsentPolicy: BuiltEvent] = [:]
+            var pending: [PendingEvent] = []
+            var outcomes: [SentConversion.Destination] = []
+            for destination in targets {
+                let event: BuiltEvent
+                if let done = built[destination.consentPolicy] {
+                    event = done
+                } else {
+                    event = UserDataAssembler(consentPolicy: destination.consentPolicy)
+                        .makeEvent(template, customer: customer, session: session)
+                    built[destination.consentPolicy] = event
+                }
+                let pixel = destination.pixel.pixelID
+                if let serverEvent = event.event {
+                    pending += try queue.prepare([serverEvent], pixel: pixel)
+                    outcomes.append(.init(pixelID: pixel, status: .queued, assembled: event.assembled))
+                } else {
+                    outcomes.append(.init(pixelID: pixel, status: .droppedByConsent, assembled: event.assembled))
+                }
             }
-            let pixel = destination.pixel.pixelID
-            if let serverEvent = event.event {
-                pending += try queue.prepare([serverEvent], pixel: pixel)
-                outcomes.append(.init(pixelID: pixel, status: .queued, assembled: event.assembled))
-            } else {
-                outcomes.append(.init(pixelID: pixel, status: .droppedByConsent, assembled: event.assembled))
+            if !pending.isEmpty {
+                let result = try await queue.enqueue(prepared: pending)
+                span.attributes[DeliverySpanAttribute.insertedCount] = result.insertedCount
+                let duplicates = Set(result.duplicates.map(\.pixelID))
+                for index in outcomes.indices where duplicates.contains(outcomes[index].pixelID) {
+                    outcomes[index].status = .alreadyQueued
+                }
             }
+            let sent = outcomes.contains { $0.status != .droppedByConsent }
+            let handoff = sent ? try PixelHandoff(eventName: conversion.eventName, eventID: eventID, customData: conversion.customData) : nil
+            return SentConversion(eventID: eventID, pixelHandoff: handoff, destinations: outcomes)
         }
-        if !pending.isEmpty {
-            let result = try await queue.enqueue(prepared: pending)
-            let duplicates = Set(result.duplicates.map(\.pixelID))
-            for index in outcomes.indices where duplicates.contains(outcomes[index].pixelID) {
-                outcomes[index].status = .alreadyQueued
-            }
-        }
-        let sent = outcomes.contains { $0.status != .droppedByConsent }
-        let handoff = sent ? try PixelHandoff(eventName: conversion.eventName, eventID: eventID, customData: conversion.customData) : nil
-        return SentConversion(eventID: eventID, pixelHandoff: handoff, destinations: outcomes)
     }
 
     private func targets(_ pixels: [PixelID]?) throws(CAPIClientError) -> [Settings.Destination] {
