@@ -1,6 +1,7 @@
 public import CAPIModel
 public import Delivery
 import PostgresNIO
+import Synchronization
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -12,29 +13,43 @@ extension PostgresEventStore {
 
     public func append(_ events: [PendingEvent], at now: Timestamp) async throws -> AppendResult {
         guard !events.isEmpty else { return AppendResult(insertedCount: 0) }
+        guard events.count <= configuration.groupCommitMaximumEvents else {
+            return try await appendInOneTransaction([AppendRequest(events: events, now: now)])[0]
+        }
+        return try await appendInGroup(AppendRequest(events: events, now: now))
+    }
+
+    /// Stores every request's events in one transaction; one result per request, in order.
+    /// Input order decides which of two equal keys counts as new: the first (of the first
+    /// request that has it).
+    func appendInOneTransaction(_ requests: [AppendRequest]) async throws -> [AppendResult] {
         let chunkSize = configuration.maximumEventsPerStatement
-        return try await transaction("appending events") { [self] connection in
+        let results = try await transaction("appending events") { [self] connection in
+            let all = requests.flatMap { request in request.events.lazy.map { (event: $0, now: request.now) } }
             var inserted = Set<EventKey>()
             var start = 0
-            while start < events.count {
-                let chunk = events[start..<min(start + chunkSize, events.count)]
-                try await insert(chunk, at: now, into: &inserted, connection: connection)
+            while start < all.count {
+                let chunk = all[start..<min(start + chunkSize, all.count)]
+                try await insert(chunk, into: &inserted, connection: connection)
                 start += chunk.count
             }
-            // Input order decides which of two equal keys in one call counts as new: the first.
-            var result = AppendResult(insertedCount: 0)
+            var results: [AppendResult] = []
             var perName: [CoverageName: [Int64]] = [:]
-            for event in events {
-                guard inserted.remove(event.key) != nil else {
-                    result.duplicates.append(event.key)
-                    continue
+            for request in requests {
+                var result = AppendResult(insertedCount: 0)
+                for event in request.events {
+                    guard inserted.remove(event.key) != nil else {
+                        result.duplicates.append(event.key)
+                        continue
+                    }
+                    result.insertedCount += 1
+                    let name = CoverageName(pixel: event.key.pixelID.rawValue, eventName: event.key.eventName.rawValue)
+                    var counts = perName[name] ?? Array(repeating: 0, count: UserDataKey.allCases.count + 1)
+                    counts[0] += 1
+                    event.matchKeys.forEachIndex { counts[$0 + 1] += 1 }
+                    perName[name] = counts
                 }
-                result.insertedCount += 1
-                let name = CoverageName(pixel: event.key.pixelID.rawValue, eventName: event.key.eventName.rawValue)
-                var counts = perName[name] ?? Array(repeating: 0, count: UserDataKey.allCases.count + 1)
-                counts[0] += 1
-                event.matchKeys.forEachIndex { counts[$0 + 1] += 1 }
-                perName[name] = counts
+                results.append(result)
             }
             var coverage: [CoverageRow: Int64] = [:]
             for (name, counts) in perName {
@@ -44,12 +59,15 @@ extension PostgresEventStore {
                 }
             }
             try await upsertCoverage(coverage, connection: connection)
-            return result
+            return results
         }
+        appendCommits.withLock { $0 += 1 }
+        return results
     }
 
     private func insert(
-        _ chunk: ArraySlice<PendingEvent>, at now: Timestamp, into inserted: inout Set<EventKey>, connection: PostgresConnection
+        _ chunk: ArraySlice<(event: PendingEvent, now: Timestamp)>, into inserted: inout Set<EventKey>,
+        connection: PostgresConnection
     ) async throws {
         var pixels: [String] = []
         var names: [String] = []
@@ -57,27 +75,30 @@ extension PostgresEventStore {
         var times: [Int64] = []
         var sources: [String] = []
         var payloads: [String] = []
+        var enqueued: [Int64] = []
         pixels.reserveCapacity(chunk.count)
         names.reserveCapacity(chunk.count)
         ids.reserveCapacity(chunk.count)
         times.reserveCapacity(chunk.count)
         sources.reserveCapacity(chunk.count)
         payloads.reserveCapacity(chunk.count)
-        for event in chunk {
+        enqueued.reserveCapacity(chunk.count)
+        for (event, now) in chunk {
             pixels.append(event.key.pixelID.rawValue)
             names.append(event.key.eventName.rawValue)
             ids.append(event.key.eventID)
             times.append(event.eventTime.seconds)
             sources.append(event.actionSource.rawValue)
             payloads.append(event.json)
+            enqueued.append(now.milliseconds)
         }
         let rows = try await connection.checkedQuery(
             """
             INSERT INTO \(unescaped: schema.events)
                 (pixel_id, event_name, event_id, event_time, action_source, payload, enqueued_at, due_at)
-            SELECT p, n, i, t, a, j, \(now.milliseconds), \(now.milliseconds)
+            SELECT p, n, i, t, a, j, e, e
             FROM unnest(\(pixels)::text[], \(names)::text[], \(ids)::text[], \(times)::bigint[], \(sources)::text[],
-                \(payloads)::text[]) WITH ORDINALITY AS u(p, n, i, t, a, j, o)
+                \(payloads)::text[], \(enqueued)::bigint[]) WITH ORDINALITY AS u(p, n, i, t, a, j, e, o)
             ORDER BY o
             ON CONFLICT (pixel_id, event_name, event_id) DO NOTHING
             RETURNING pixel_id, event_name, event_id

@@ -54,6 +54,15 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
         /// still covers the whole call).
         public var maximumEventsPerStatement: Int = 5_000
 
+        /// Appends of at most this many events share commits: while one commit is in
+        /// progress, later small appends wait and the next commit carries all of them (each
+        /// caller still returns only after its events are committed). Larger appends commit on
+        /// their own, in parallel. 0 turns group commit off.
+        public var groupCommitMaximumEvents: Int = 100
+
+        /// The most events one group commit carries.
+        public var maximumEventsPerGroupCommit: Int = 10_000
+
         /// The largest difference tolerated between ``clock`` and the database server's clock.
         ///
         /// Lease ends, due times and pauses are instants on the instances' clocks, compared by
@@ -88,6 +97,13 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
     private let ownsClient: Bool
     private let startup = StartupGate()
     private let started = Mutex(false)
+    /// Appends waiting for the commit in progress (group commit; see `append(_:at:)`).
+    let appendGroup = Mutex(AppendGroup())
+    let appendCommits = Mutex(0)
+
+    /// How many append transactions this instance committed. With group commit it grows more
+    /// slowly than the number of `append` calls when many run at once.
+    public var appendCommitCount: Int { appendCommits.withLock { $0 } }
     /// When the clocks were last compared (monotonic), and the refusal if they disagreed.
     let clockCheck = Mutex(ClockCheck())
 
