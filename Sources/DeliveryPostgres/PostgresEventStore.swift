@@ -31,8 +31,10 @@ import Synchronization
 /// - Pixel holds (throttling pauses, credential suspensions) are rows every worker reads before
 ///   leasing, so one 429 pauses the pixel for all instances until the time Meta gave.
 /// - Appends commit before they return (`synchronous_commit` as the server sets it; `on` by
-///   default). Concurrent appends on different connections commit in parallel; PostgreSQL's
-///   WAL flush serves several commits at once.
+///   default). Small appends arriving together share one commit (group commit, see
+///   ``Configuration/groupCommitMaximumEvents``): request handlers enqueueing one event each
+///   wait for one WAL flush between them instead of one each. Large appends commit on their
+///   own connections in parallel.
 /// - ``isSharedAcrossProcesses`` is true: workers never release all leases at start.
 /// - Lease ends, due times and pauses are instants on the instances' clocks, so the store
 ///   compares its instance's ``Configuration/clock`` with the server's at start and every
