@@ -7,7 +7,8 @@ import PackageDescription
 //
 //   CLibcrypto   system library over OpenSSL's libcrypto (SHA-256, HMAC)
 //   CAPIModel    Codable Graph API types, no I/O, no crypto
-//   Identity     normalization + hashing of customer identifiers (the only module that sees raw PII)
+//   Identity     normalization + hashing of customer identifiers (with Matching's CustomerRecord and
+//                SessionContext, the only code that holds raw personal data)
 //   Matching     fbc/fbp/visitor id/IP/consent, user_data assembly, coverage
 //   Dedup        deterministic event_id and the browser pixel hand-off
 //   Delivery     (also uses Matching's EventValidator) durable store-and-forward: EventStore/Transport protocols, retry rules, queue, worker
