@@ -75,6 +75,10 @@ public enum DeliveryLogKey {
     public static let durationMilliseconds = "capi.duration_ms"
     public static let pauseUntil = "capi.pause_until_ms"
     public static let parkReason = "capi.park.reason"
+    /// How many events of a request were parked.
+    public static let parkedCount = "capi.parked_count"
+    /// How many events of an enqueue were already stored.
+    public static let duplicateCount = "capi.duplicate_count"
     /// Why a pixel is suspended: a ``SuspensionReason`` code.
     public static let suspensionReason = "capi.suspension.reason"
     public static let error = "capi.error"

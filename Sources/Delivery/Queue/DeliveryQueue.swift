@@ -165,7 +165,7 @@ public final class DeliveryQueue: Sendable {
             "enqueued events",
             metadata: [
                 DeliveryLogKey.pixelID: "\(pending[0].key.pixelID)", DeliveryLogKey.eventCount: "\(result.insertedCount)",
-                "capi.duplicate_count": "\(result.duplicates.count)",
+                DeliveryLogKey.duplicateCount: "\(result.duplicates.count)",
             ])
         wake.signal()
         return result

@@ -640,7 +640,7 @@ public final class DeliveryWorker: Service, Sendable {
         if let code = receipt.errorCode { metadata[DeliveryLogKey.graphCode] = "\(code)" }
         if let subcode = receipt.errorSubcode { metadata[DeliveryLogKey.graphSubcode] = "\(subcode)" }
         if let trace = receipt.fbtraceID { metadata[DeliveryLogKey.fbtraceID] = "\(trace)" }
-        if !parked.isEmpty { metadata["capi.parked_count"] = "\(parked.values.reduce(0, +))" }
+        if !parked.isEmpty { metadata[DeliveryLogKey.parkedCount] = "\(parked.values.reduce(0, +))" }
         if receipt.outcome == .delivered {
             logger.debug("delivered batch", metadata: metadata)
         } else {
