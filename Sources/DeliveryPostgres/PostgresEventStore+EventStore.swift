@@ -14,15 +14,29 @@ extension PostgresEventStore {
     public func append(_ events: [PendingEvent], at now: Timestamp) async throws -> AppendResult {
         guard !events.isEmpty else { return AppendResult(insertedCount: 0) }
         guard events.count <= configuration.groupCommitMaximumEvents else {
-            return try await appendInOneTransaction([AppendRequest(events: events, now: now)])[0]
+            return try await appendInOneTransaction([(events, now)])[0]
         }
-        return try await appendInGroup(AppendRequest(events: events, now: now))
+        // Group commit: a commit waits for PostgreSQL's WAL flush, and single-event appends
+        // from many request handlers would each wait for their own; here they share one.
+        return try await appendGroup.append(
+            events, at: now, maximumEventsPerCommit: max(1, configuration.maximumEventsPerGroupCommit)
+        ) { takeBatch in
+            let requests = takeBatch()
+            do {
+                // In a task of its own (inside `transaction`): the leader's caller may be
+                // cancelled, the callers it carries are not.
+                let results = try await appendInOneTransaction(requests.map { ($0.events, $0.now) })
+                for (request, result) in zip(requests, results) { request.complete(.success(result)) }
+            } catch {
+                for request in requests { request.complete(.failure(error)) }
+            }
+        }
     }
 
     /// Stores every request's events in one transaction; one result per request, in order.
     /// Input order decides which of two equal keys counts as new: the first (of the first
     /// request that has it).
-    func appendInOneTransaction(_ requests: [AppendRequest]) async throws -> [AppendResult] {
+    func appendInOneTransaction(_ requests: [(events: [PendingEvent], now: Timestamp)]) async throws -> [AppendResult] {
         let chunkSize = configuration.maximumEventsPerStatement
         let results = try await transaction("appending events") { [self] connection in
             let all = requests.flatMap { request in request.events.lazy.map { (event: $0, now: request.now) } }

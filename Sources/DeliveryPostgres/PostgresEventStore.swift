@@ -100,7 +100,7 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
     private let startup = StartupGate()
     private let started = Mutex(false)
     /// Appends waiting for the commit in progress (group commit; see `append(_:at:)`).
-    let appendGroup = Mutex(AppendGroup())
+    let appendGroup = GroupCommit()
     let appendCommits = Mutex(0)
 
     /// How many append transactions this instance committed. With group commit it grows more

@@ -116,34 +116,13 @@ public final class SQLiteEventStore: EventStore, Service, Sendable {
         }
     }
 
-    private final class AppendRequest: Sendable {
-        let events: [PendingEvent]
-        let now: Timestamp
-        let result = Mutex<Result<AppendResult, any Error>?>(nil)
-        init(events: [PendingEvent], now: Timestamp) {
-            self.events = events
-            self.now = now
-        }
-    }
-
-    /// How a waiting append is woken: its events were committed, or it is the next leader.
-    private enum GroupRole: Sendable { case committed, lead }
-
-    /// The group-commit queue. While a leader commits, later appends wait here on their own
-    /// continuation; the leader wakes them directly with their results, then promotes the
-    /// first still-waiting append to lead the next commit.
-    private struct GroupCommitState {
-        var pending: [(request: AppendRequest, continuation: CheckedContinuation<GroupRole, Never>?)] = []
-        var leaderActive = false
-    }
-
     let connection: SQLiteConnection
     /// The file, as passed to ``open(path:configuration:logger:)``; named in errors.
     let path: String
     let logger: Logger
     let configuration: Configuration
     private let lock = AsyncLock()
-    private let group = Mutex(GroupCommitState())
+    private let group = GroupCommit()
     private let appendCommits = Mutex(0)
 
     /// How many append transactions were committed since the store was opened. With group
@@ -445,64 +424,21 @@ public final class SQLiteEventStore: EventStore, Service, Sendable {
 
     public func append(_ events: [PendingEvent], at now: Timestamp) async throws -> AppendResult {
         guard !events.isEmpty else { return AppendResult(insertedCount: 0) }
-        let request = AppendRequest(events: events, now: now)
-        let role = await withCheckedContinuation { (continuation: CheckedContinuation<GroupRole, Never>) in
-            let leads = group.withLock { state -> Bool in
-                if state.leaderActive {
-                    state.pending.append((request, continuation))
-                    return false
-                }
-                state.leaderActive = true
-                state.pending.append((request, nil))
-                return true
+        return try await group.append(events, at: now, maximumEventsPerCommit: configuration.maximumEventsPerCommit) {
+            takeBatch in
+            // The batch is taken once the lock is held, so appends arriving meanwhile join it.
+            await lock.lock()
+            let requests = takeBatch()
+            do {
+                let results = try await inTransaction { try await insert(requests) }
+                appendCommits.withLock { $0 += 1 }
+                for (request, result) in zip(requests, results) { request.complete(.success(result)) }
+            } catch {
+                let wrapped = storeError("appending events failed; nothing of this call was stored", error)
+                for request in requests { request.complete(.failure(wrapped)) }
             }
-            if leads { continuation.resume(returning: .lead) }
+            lock.unlock()
         }
-        if role == .lead { await leadGroupCommit(leader: request) }
-        guard let result = request.result.withLock({ $0 }) else {
-            throw DeliveryError(code: .storeFailure, message: "SQLite store: append finished without a result")
-        }
-        return try result.get()
-    }
-
-    /// Commits everything waiting (up to the per-commit limit) in one transaction, wakes the
-    /// callers it carried, and hands leadership to the next waiting append, if any.
-    private func leadGroupCommit(leader: AppendRequest) async {
-        await lock.lock()
-        let batch = group.withLock { state in
-            var count = 0
-            var taken = 0
-            while taken < state.pending.count,
-                taken == 0 || count + state.pending[taken].request.events.count <= configuration.maximumEventsPerCommit
-            {
-                count += state.pending[taken].request.events.count
-                taken += 1
-            }
-            defer { state.pending.removeFirst(taken) }
-            return Array(state.pending[..<taken])
-        }
-        let requests = batch.map(\.request)
-        do {
-            let results = try await inTransaction { try await insert(requests) }
-            appendCommits.withLock { $0 += 1 }
-            for (request, result) in zip(requests, results) { request.result.withLock { $0 = .success(result) } }
-        } catch {
-            let wrapped = storeError("appending events failed; nothing of this call was stored", error)
-            for request in requests { request.result.withLock { $0 = .failure(wrapped) } }
-        }
-        lock.unlock()
-        let next = group.withLock { state -> CheckedContinuation<GroupRole, Never>? in
-            guard let first = state.pending.first else {
-                state.leaderActive = false
-                return nil
-            }
-            // The promoted append stays queued (its events go in its own commit) but will not
-            // be woken again: clear its continuation.
-            state.pending[0].continuation = nil
-            return first.continuation
-        }
-        for (request, continuation) in batch where request !== leader { continuation?.resume(returning: .committed) }
-        next?.resume(returning: .lead)
     }
 
     /// Rows per multi-row insert: 8,000 placeholders for events, well under SQLite's 32,766.
@@ -511,7 +447,7 @@ public final class SQLiteEventStore: EventStore, Service, Sendable {
     private static let returningLimit = 128
 
     /// Inserts every request's events; called inside a transaction.
-    private func insert(_ requests: [AppendRequest]) async throws -> [AppendResult] {
+    private func insert(_ requests: [GroupCommit.Append]) async throws -> [AppendResult] {
         let all = requests.flatMap { request in request.events.lazy.map { (event: $0, now: request.now) } }
         // Small commits (group commit of single events) learn which rows were inserted from
         // RETURNING, in the same round trip. Large ones compare the row count against the
