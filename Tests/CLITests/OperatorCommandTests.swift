@@ -162,18 +162,7 @@ struct OperatorCommandTests {
         let now = SystemDeliveryClock().now
         try await withSQLiteEventStore(path: path) { store in
             // Three events queued for a mistyped pixel that no destination sends to.
-            var user = UserData()
-            user.clientIPAddress = "203.0.113.9"
-            user.clientUserAgent = "Mozilla/5.0"
-            let events = try (0..<3).map { index -> PendingEvent in
-                let event = ServerEvent(
-                    eventName: .lead, eventTime: now.unixTime, actionSource: .website, userData: user, eventID: "lead-\(index)",
-                    eventSourceURL: "https://shop.example/contact")
-                return PendingEvent(
-                    key: EventKey(pixelID: "123456789", eventName: .lead, eventID: "lead-\(index)"), eventTime: now.unixTime,
-                    actionSource: .website, json: String(decoding: try CAPIJSON.encode(event), as: UTF8.self),
-                    matchKeys: UserDataKeySet(user))
-            }
+            let events = try (0..<3).map { try StoredLeads.pending("lead-\($0)", pixel: "123456789", time: now.unixTime) }
             _ = try await store.append(events, at: now)
         }
         let configured = try await CAPIBinary.launch(
@@ -211,23 +200,27 @@ struct OperatorCommandTests {
     }
 }
 
+/// Lead events written straight into a store, as an older version or another writer could.
+enum StoredLeads {
+    static func pending(_ id: String, pixel: PixelID = "1234567890", time: UnixTime) throws -> PendingEvent {
+        var user = UserData()
+        user.clientIPAddress = "203.0.113.9"
+        user.clientUserAgent = "Mozilla/5.0"
+        let event = ServerEvent(
+            eventName: .lead, eventTime: time, actionSource: .website, userData: user, eventID: id,
+            eventSourceURL: "https://shop.example/contact")
+        return PendingEvent(
+            key: EventKey(pixelID: pixel, eventName: .lead, eventID: id), eventTime: time, actionSource: .website,
+            json: String(decoding: try CAPIJSON.encode(event), as: UTF8.self), matchKeys: UserDataKeySet(user))
+    }
+}
+
 /// Parked events made directly in a store, as a long outage would leave them.
 enum ParkedBacklog {
     static func make(in store: SQLiteEventStore, fresh: Int, expired: Int, now: Timestamp) async throws {
-        func pending(_ id: String, time: UnixTime) throws -> PendingEvent {
-            var user = UserData()
-            user.clientIPAddress = "203.0.113.9"
-            user.clientUserAgent = "Mozilla/5.0"
-            let event = ServerEvent(
-                eventName: .lead, eventTime: time, actionSource: .website, userData: user, eventID: id,
-                eventSourceURL: "https://shop.example/contact")
-            return PendingEvent(
-                key: EventKey(pixelID: "1234567890", eventName: .lead, eventID: id), eventTime: time, actionSource: .website,
-                json: String(decoding: try CAPIJSON.encode(event), as: UTF8.self), matchKeys: UserDataKeySet(user))
-        }
         let old = (now - .seconds(8 * 86_400)).unixTime
-        let events = try (0..<expired).map { try pending("old-\($0)", time: old) }
-            + (0..<fresh).map { try pending("lead-\($0)", time: now.unixTime) }
+        let events = try (0..<expired).map { try StoredLeads.pending("old-\($0)", time: old) }
+            + (0..<fresh).map { try StoredLeads.pending("lead-\($0)", time: now.unixTime) }
         _ = try await store.append(events, at: now)
         while true {
             let leased = try await store.lease(pixel: "1234567890", now: now, limit: 1_000, leaseDuration: .seconds(60))
