@@ -48,7 +48,7 @@ extension PostgresEventStore {
                 start += chunk.count
             }
             var results: [AppendResult] = []
-            var perName: [CoverageName: [Int64]] = [:]
+            var coverage = StoredCoverage.Increments()
             for request in requests {
                 var result = AppendResult(insertedCount: 0)
                 for event in request.events {
@@ -57,20 +57,9 @@ extension PostgresEventStore {
                         continue
                     }
                     result.insertedCount += 1
-                    let name = CoverageName(pixel: event.key.pixelID.rawValue, eventName: event.key.eventName.rawValue)
-                    var counts = perName[name] ?? Array(repeating: 0, count: UserDataKey.allCases.count + 1)
-                    counts[0] += 1
-                    event.matchKeys.forEachIndex { counts[$0 + 1] += 1 }
-                    perName[name] = counts
+                    coverage.count(event)
                 }
                 results.append(result)
-            }
-            var coverage: [CoverageRow: Int64] = [:]
-            for (name, counts) in perName {
-                coverage[CoverageRow(name: name, counter: StoredCoverage.eventsCounter)] = counts[0]
-                for (index, key) in UserDataKey.allCases.enumerated() where counts[index + 1] > 0 {
-                    coverage[CoverageRow(name: name, counter: StoredCoverage.keyCounter(key))] = counts[index + 1]
-                }
             }
             try await upsertCoverage(coverage, connection: connection)
             return results
@@ -122,28 +111,14 @@ extension PostgresEventStore {
         }
     }
 
-    struct CoverageName: Hashable {
-        var pixel: String
-        var eventName: String
-    }
-
-    struct CoverageRow: Hashable, Comparable {
-        var name: CoverageName
-        var counter: String
-
-        static func < (lhs: CoverageRow, rhs: CoverageRow) -> Bool {
-            (lhs.name.pixel, lhs.name.eventName, lhs.counter) < (rhs.name.pixel, rhs.name.eventName, rhs.counter)
-        }
-    }
-
     /// Adds to the counters of this connection's shard, in key order (so two transactions on
     /// the same shard lock rows in the same order and cannot deadlock).
-    private func upsertCoverage(_ coverage: [CoverageRow: Int64], connection: PostgresConnection) async throws {
-        guard !coverage.isEmpty else { return }
-        let rows = coverage.sorted { $0.key < $1.key }
-        let pixels = rows.map(\.key.name.pixel)
-        let names = rows.map(\.key.name.eventName)
-        let counters = rows.map(\.key.counter)
+    private func upsertCoverage(_ coverage: StoredCoverage.Increments, connection: PostgresConnection) async throws {
+        let rows = coverage.sorted
+        guard !rows.isEmpty else { return }
+        let pixels = rows.map(\.counter.pixelID.rawValue)
+        let names = rows.map(\.counter.eventName.rawValue)
+        let counters = rows.map(\.counter.counter)
         let values = rows.map(\.value)
         try await connection.checkedQuery(
             """
@@ -462,11 +437,8 @@ extension PostgresEventStore {
     }
 
     public func mergeCoverage(_ coverage: MatchKeyCoverage, pixel: PixelID) async throws {
-        var rows: [CoverageRow: Int64] = [:]
-        for row in StoredCoverage.rows(of: coverage) {
-            let name = CoverageName(pixel: pixel.rawValue, eventName: row.eventName.rawValue)
-            rows[CoverageRow(name: name, counter: row.counter), default: 0] += row.value
-        }
+        var rows = StoredCoverage.Increments()
+        rows.add(coverage, pixel: pixel)
         guard !rows.isEmpty else { return }
         try await transaction("merging coverage") { [self, rows] connection in try await upsertCoverage(rows, connection: connection) }
     }

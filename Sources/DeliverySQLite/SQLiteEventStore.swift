@@ -556,47 +556,24 @@ public final class SQLiteEventStore: EventStore, Service, Sendable {
             }
         }
 
-        // Coverage of the new events: per pixel and event name, an event count and one count
-        // per key, summed from the key bit masks, then turned into counter rows.
-        var perName: [EventNameKey: [Int64]] = [:]
-        for (index, item) in all.enumerated() where isNew[index] {
-            let key = EventNameKey(pixel: item.event.key.pixelID, eventName: item.event.key.eventName)
-            var counts = perName[key] ?? Array(repeating: 0, count: UserDataKey.allCases.count + 1)
-            counts[0] += 1
-            item.event.matchKeys.forEachIndex { counts[$0 + 1] += 1 }
-            perName[key] = counts
-        }
-        var coverage: [CoverageKey: Int64] = [:]
-        for (key, counts) in perName {
-            coverage[CoverageKey(pixel: key.pixel.rawValue, eventName: key.eventName.rawValue, counter: StoredCoverage.eventsCounter)] = counts[0]
-            for (index, userDataKey) in UserDataKey.allCases.enumerated() where counts[index + 1] > 0 {
-                coverage[CoverageKey(pixel: key.pixel.rawValue, eventName: key.eventName.rawValue, counter: StoredCoverage.keyCounter(userDataKey))] =
-                    counts[index + 1]
-            }
-        }
+        // Coverage of the new events; written in the same transaction.
+        var coverage = StoredCoverage.Increments()
+        for (index, item) in all.enumerated() where isNew[index] { coverage.count(item.event) }
         try await upsertCoverage(coverage)
         return isNew
     }
 
-    private struct EventNameKey: Hashable {
-        var pixel: PixelID
-        var eventName: EventName
-    }
-
-    private struct CoverageKey: Hashable {
-        var pixel: String
-        var eventName: String
-        var counter: String
-    }
-
-    private func upsertCoverage(_ coverage: [CoverageKey: Int64]) async throws {
-        let entries = Array(coverage)
+    private func upsertCoverage(_ coverage: StoredCoverage.Increments) async throws {
+        let entries = coverage.sorted
         var start = 0
         while start < entries.count {
             let chunk = entries[start..<min(start + Self.insertChunk, entries.count)]
             var binds: [SQLiteData] = []
-            for (key, value) in chunk {
-                binds += [.text(key.pixel), .text(key.eventName), .text(key.counter), .integer(SQLiteInt64(value))]
+            for (counter, value) in chunk {
+                binds += [
+                    .text(counter.pixelID.rawValue), .text(counter.eventName.rawValue), .text(counter.counter),
+                    .integer(SQLiteInt64(value)),
+                ]
             }
             _ = try await query(
                 """
@@ -929,10 +906,8 @@ public final class SQLiteEventStore: EventStore, Service, Sendable {
     }
 
     public func mergeCoverage(_ coverage: MatchKeyCoverage, pixel: PixelID) async throws {
-        var entries: [CoverageKey: Int64] = [:]
-        for row in StoredCoverage.rows(of: coverage) {
-            entries[CoverageKey(pixel: pixel.rawValue, eventName: row.eventName.rawValue, counter: row.counter), default: 0] += row.value
-        }
+        var entries = StoredCoverage.Increments()
+        entries.add(coverage, pixel: pixel)
         guard !entries.isEmpty else { return }
         try await transaction("merging coverage") { try await upsertCoverage(entries) }
     }
