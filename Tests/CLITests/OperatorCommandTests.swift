@@ -167,10 +167,10 @@ struct OperatorCommandTests {
             user.clientUserAgent = "Mozilla/5.0"
             let events = try (0..<3).map { index -> PendingEvent in
                 let event = ServerEvent(
-                    eventName: .lead, eventTime: now.unixTime, actionSource: .website, userData: user, eventID: "lead-\(index)",
+                    eventName: .lead, eventTime: now.wholeSeconds, actionSource: .website, userData: user, eventID: "lead-\(index)",
                     eventSourceURL: "https://shop.example/contact")
                 return PendingEvent(
-                    key: EventKey(pixelID: "123456789", eventName: .lead, eventID: "lead-\(index)"), eventTime: now.unixTime,
+                    key: EventKey(pixelID: "123456789", eventName: .lead, eventID: "lead-\(index)"), eventTime: now.wholeSeconds,
                     actionSource: .website, json: String(decoding: try CAPIJSON.encode(event), as: UTF8.self),
                     matchKeys: UserDataKeySet(user))
             }
@@ -214,7 +214,7 @@ struct OperatorCommandTests {
 /// Parked events made directly in a store, as a long outage would leave them.
 enum ParkedBacklog {
     static func make(in store: SQLiteEventStore, fresh: Int, expired: Int, now: Timestamp) async throws {
-        func pending(_ id: String, time: UnixTime) throws -> PendingEvent {
+        func pending(_ id: String, time: Timestamp) throws -> PendingEvent {
             var user = UserData()
             user.clientIPAddress = "203.0.113.9"
             user.clientUserAgent = "Mozilla/5.0"
@@ -225,9 +225,9 @@ enum ParkedBacklog {
                 key: EventKey(pixelID: "1234567890", eventName: .lead, eventID: id), eventTime: time, actionSource: .website,
                 json: String(decoding: try CAPIJSON.encode(event), as: UTF8.self), matchKeys: UserDataKeySet(user))
         }
-        let old = (now - .seconds(8 * 86_400)).unixTime
+        let old = (now - .seconds(8 * 86_400)).wholeSeconds
         let events = try (0..<expired).map { try pending("old-\($0)", time: old) }
-            + (0..<fresh).map { try pending("lead-\($0)", time: now.unixTime) }
+            + (0..<fresh).map { try pending("lead-\($0)", time: now.wholeSeconds) }
         _ = try await store.append(events, at: now)
         while true {
             let leased = try await store.lease(pixel: "1234567890", now: now, limit: 1_000, leaseDuration: .seconds(60))

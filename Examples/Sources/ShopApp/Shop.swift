@@ -71,7 +71,7 @@ public final class Shop: Sendable {
                 url: absoluteURL(request), referer: request.headers[.referer],
                 fbcCookie: request.cookies["_fbc"]?.value, fbpCookie: request.cookies["_fbp"]?.value,
                 storedClick: stored.click),
-            nowMs: now.milliseconds, using: &rng)
+            at: now, using: &rng)
         // Keep the click and the fbp with the visitor: if the browser drops the cookies
         // (Safari caps script-set cookies at 7 days; ad blockers purge them), the checkout can
         // still send fbc, synthesized from the click.
@@ -121,7 +121,7 @@ public final class Shop: Sendable {
             emails: [form.email], phones: [form.phone].compactMap { $0 }.filter { !$0.isEmpty },
             country: form.country.flatMap { $0.isEmpty ? nil : $0 })
         let purchase = ServerEvent(
-            eventName: .purchase, eventTime: now.unixTime, actionSource: .website, userData: UserData(),
+            eventName: .purchase, eventTime: now, actionSource: .website, userData: UserData(),
             customData: CustomData(
                 value: product.price, currency: product.currency, contentIDs: [product.sku], contentType: "product",
                 orderID: order),
