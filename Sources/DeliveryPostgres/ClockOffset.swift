@@ -1,3 +1,4 @@
+import CAPIModel
 import Delivery
 
 /// How far an instance's clock is from the database server's, from one round trip.

@@ -1,3 +1,4 @@
+import CAPIModel
 import Delivery
 import PostgresNIO
 import Synchronization

@@ -163,7 +163,7 @@ extension PostgresEventStore {
                 leased.append(
                     LeasedEvent(
                         id: EventRecordID(id), key: EventKey(pixelID: pixel, eventName: EventName(name), eventID: eventID),
-                        eventTime: UnixTime(seconds: time), actionSource: ActionSource(rawValue: source) ?? .other,
+                        eventTime: Timestamp(seconds: time), actionSource: ActionSource(rawValue: source) ?? .other,
                         json: payload, attempts: attempts, leaseToken: LeaseToken(token)))
             }
             return leased.sorted { $0.id < $1.id }
@@ -333,7 +333,7 @@ extension PostgresEventStore {
             reports.append(
                 EventStatusReport(
                     id: EventRecordID(id), key: EventKey(pixelID: PixelID(pixel), eventName: EventName(name), eventID: eventID),
-                    eventTime: UnixTime(seconds: time), actionSource: ActionSource(rawValue: source) ?? .other,
+                    eventTime: Timestamp(seconds: time), actionSource: ActionSource(rawValue: source) ?? .other,
                     state: EventState(storageValue: state) ?? .pending, attempts: attempts,
                     enqueuedAt: Timestamp(milliseconds: enqueued), dueAt: due.map { Timestamp(milliseconds: $0) },
                     deliveredAt: delivered.map { Timestamp(milliseconds: $0) }, parkedAt: parked.map { Timestamp(milliseconds: $0) },

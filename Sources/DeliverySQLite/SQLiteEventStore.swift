@@ -614,7 +614,7 @@ public final class SQLiteEventStore: EventStore, Service, Sendable {
                     key: EventKey(
                         pixelID: pixel, eventName: EventName(row.column("event_name")?.string ?? ""),
                         eventID: row.column("event_id")?.string ?? ""),
-                    eventTime: UnixTime(seconds: Int64(row.column("event_time")?.integer ?? 0)),
+                    eventTime: Timestamp(seconds: Int64(row.column("event_time")?.integer ?? 0)),
                     actionSource: ActionSource(rawValue: row.column("action_source")?.string ?? "") ?? .other,
                     json: row.column("payload")?.string ?? "",
                     attempts: Int(row.column("attempts")?.integer ?? 0),
@@ -796,7 +796,7 @@ public final class SQLiteEventStore: EventStore, Service, Sendable {
             key: EventKey(
                 pixelID: PixelID(text("pixel_id") ?? ""), eventName: EventName(text("event_name") ?? ""),
                 eventID: text("event_id") ?? ""),
-            eventTime: UnixTime(seconds: int("event_time") ?? 0),
+            eventTime: Timestamp(seconds: int("event_time") ?? 0),
             actionSource: ActionSource(rawValue: text("action_source") ?? "") ?? .other,
             state: EventState(storageValue: Int(int("state") ?? 0)) ?? .pending,
             attempts: Int(int("attempts") ?? 0),

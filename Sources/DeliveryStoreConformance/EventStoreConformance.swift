@@ -44,7 +44,7 @@ public enum EventStoreConformance {
     /// A pending event with a recognisable payload.
     public static func event(
         _ eventID: String, pixel: PixelID = "111", name: EventName = .purchase, keys: UserDataKeySet = [],
-        actionSource: ActionSource = .website, eventTime: UnixTime = UnixTime(seconds: 1_767_225_000)
+        actionSource: ActionSource = .website, eventTime: Timestamp = Timestamp(seconds: 1_767_225_000)
     ) -> PendingEvent {
         PendingEvent(
             key: EventKey(pixelID: pixel, eventName: name, eventID: eventID), eventTime: eventTime,
@@ -75,12 +75,20 @@ public enum EventStoreConformance {
             #expect(report.dueAt == t0)
             #expect(report.json == event("e2").json)
             #expect(report.actionSource == .website)
-            #expect(report.eventTime == UnixTime(seconds: 1_767_225_000))
+            #expect(report.eventTime == Timestamp(seconds: 1_767_225_000))
             let byID = try await store.status(of: report.id)
             #expect(byID == report)
             #expect(try await store.status(of: EventKey(pixelID: pixelB, eventName: .purchase, eventID: "e2")) == nil)
             #expect(try await store.counts(pixel: nil) == EventCounts(pending: 3))
             #expect(try await store.counts(pixel: pixelB) == EventCounts(pending: 1))
+        },
+        Check(name: "event_time is kept in whole seconds, the precision Meta reads") { store in
+            let subSecond = Timestamp(milliseconds: 1_767_225_000_750)
+            _ = try await store.append([event("e1", eventTime: subSecond)], at: t0)
+            let report = try #require(try await store.status(of: EventKey(pixelID: pixelA, eventName: .purchase, eventID: "e1")))
+            #expect(report.eventTime == Timestamp(seconds: 1_767_225_000))
+            let leased = try await store.lease(pixel: pixelA, now: t0, limit: 10, leaseDuration: .seconds(30))
+            #expect(leased.map(\.eventTime) == [Timestamp(seconds: 1_767_225_000)])
         },
         Check(name: "a key already stored is reported as a duplicate and left alone") { store in
             _ = try await store.append([event("e1")], at: t0)

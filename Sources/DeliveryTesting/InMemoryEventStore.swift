@@ -8,7 +8,7 @@ public actor InMemoryEventStore: EventStore {
     struct Record {
         var id: EventRecordID
         var key: EventKey
-        var eventTime: UnixTime
+        var eventTime: Timestamp
         var actionSource: ActionSource
         var json: String
         var state: EventState
@@ -73,8 +73,9 @@ public actor InMemoryEventStore: EventStore {
             }
             let id = EventRecordID(nextEventID)
             nextEventID += 1
+            // Whole seconds, as the SQL stores keep `event_time`.
             records[id] = Record(
-                id: id, key: event.key, eventTime: event.eventTime, actionSource: event.actionSource, json: event.json,
+                id: id, key: event.key, eventTime: event.eventTime.wholeSeconds, actionSource: event.actionSource, json: event.json,
                 state: .pending, attempts: 0, enqueuedAt: now, dueAt: now)
             byKey[event.key] = id
             var coverage = coverageByPixel[event.key.pixelID] ?? MatchKeyCoverage()

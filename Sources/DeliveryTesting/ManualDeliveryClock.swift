@@ -1,4 +1,5 @@
 public import Delivery
+public import CAPIModel
 import Synchronization
 
 /// A ``DeliveryClock`` that only moves when a test moves it.

@@ -1,4 +1,4 @@
-import CAPIModel
+public import CAPIModel
 import Identity
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -38,8 +38,15 @@ public final class FakeGraphAPI: Sendable {
         public var acceptedAccessTokens: Set<String>?
         /// When set, every request must carry the matching `appsecret_proof`.
         public var appSecret: String?
-        /// The server's notion of now, in Unix seconds (for the `event_time` window).
-        public var now: @Sendable () -> Int64 = { UnixTime.now.seconds }
+        /// The server's notion of now (for the `event_time` window, checked in whole seconds).
+        public var currentTime: @Sendable () -> Timestamp = { Timestamp.now }
+
+        /// The server's notion of now, in Unix seconds.
+        @available(*, deprecated, message: "use currentTime, a closure returning a Timestamp")
+        public var now: @Sendable () -> Int64 {
+            get { { [currentTime] in currentTime().seconds } }
+            set { currentTime = { Timestamp(seconds: newValue()) } }
+        }
 
         public init() {}
     }
@@ -179,7 +186,7 @@ public final class FakeGraphAPI: Sendable {
             record.graphVersion = segments[0]
             record.pixelID = segments[1]
         }
-        let validation = GraphValidation(nowSeconds: configuration.now())
+        let validation = GraphValidation(nowSeconds: configuration.currentTime().seconds)
         let parsed = Result { () throws(GraphValidation.Failure) in try validation.parse(body) }
         record.eventIDs = (try? parsed.get())?.events.compactMap(\.eventID) ?? GraphValidation.eventIDs(in: body)
 

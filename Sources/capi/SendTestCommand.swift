@@ -114,10 +114,10 @@ struct SendTestCommand: AsyncParsableCommand {
     }
 
     func buildEvent(now: Timestamp) throws -> ServerEvent {
-        let order = orderID ?? "test-\(now.unixTime.seconds)"
+        let order = orderID ?? "test-\(now.seconds)"
         var rng = SystemRandomNumberGenerator()
         let template = ServerEvent(
-            eventName: .purchase, eventTime: now.unixTime, actionSource: .website, userData: UserData(),
+            eventName: .purchase, eventTime: now, actionSource: .website, userData: UserData(),
             customData: CustomData(value: 1, currency: "EUR", contentIDs: ["ROASPROOF-TEST"], contentType: "product", orderID: order),
             eventID: try EventID.forOrder(order).rawValue, eventSourceURL: "https://roasproof.invalid/send-test")
         let session = SessionContext(
@@ -129,7 +129,7 @@ struct SendTestCommand: AsyncParsableCommand {
             throw ValidationError("--email: \(rejected.reason ?? "invalid"): \(rejected.message ?? "")")
         }
         guard let event = built.event else { throw ValidationError("the consent policy dropped the test event") }
-        let problems = Matching.EventValidator().problems(in: event, now: now.unixTime)
+        let problems = Matching.EventValidator().problems(in: event, now: now)
         guard problems.isEmpty else {
             throw ValidationError("the test event does not validate: " + problems.map(\.description).joined(separator: "; "))
         }

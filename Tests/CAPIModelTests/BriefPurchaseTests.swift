@@ -22,7 +22,7 @@ import Testing
             value: 184.50, currency: "EUR", contentIDs: ["SKU-2481", "SKU-1177"], contentType: "product",
             orderID: "84213")
         let event = ServerEvent(
-            eventName: .purchase, eventTime: UnixTime(seconds: 1_781_430_082), actionSource: .website,
+            eventName: .purchase, eventTime: Timestamp(seconds: 1_781_430_082), actionSource: .website,
             userData: user, customData: custom, eventID: "ord_84213",
             eventSourceURL: "https://store.example/checkout/thank-you")
         return EventRequest(data: [event], testEventCode: "TEST61045")

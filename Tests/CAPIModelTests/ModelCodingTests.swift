@@ -11,7 +11,7 @@ import Testing
 
     @Test func omitsAbsentFields() throws {
         let event = ServerEvent(
-            eventName: .lead, eventTime: UnixTime(seconds: 1_700_000_000), actionSource: .systemGenerated,
+            eventName: .lead, eventTime: Timestamp(seconds: 1_700_000_000), actionSource: .systemGenerated,
             userData: UserData(externalIDs: [try #require(HashedIdentifier(hexString: hash))]))
         #expect(
             try json(event)
@@ -21,7 +21,7 @@ import Testing
 
     @Test func keepsAnExplicitlyEmptyDataProcessingOptionsList() throws {
         var event = ServerEvent(
-            eventName: .purchase, eventTime: UnixTime(seconds: 1), actionSource: .email, userData: UserData())
+            eventName: .purchase, eventTime: Timestamp(seconds: 1), actionSource: .email, userData: UserData())
         event.dataProcessingOptions = []
         #expect(try json(event).contains(#""data_processing_options":[]"#))
         event.dataProcessingOptions = ["LDU"]
@@ -183,7 +183,7 @@ import Testing
     func event(_ name: EventName, emails: Int, fbc: Bool) -> ServerEvent {
         var user = UserData(emails: Array(repeating: hash, count: emails))
         if fbc { user.fbc = "fb.1.1.x" }
-        return ServerEvent(eventName: name, eventTime: UnixTime(seconds: 1), actionSource: .website, userData: user)
+        return ServerEvent(eventName: name, eventTime: Timestamp(seconds: 1), actionSource: .website, userData: user)
     }
 
     @Test func countsKeysPerEventName() {

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("capi backfill")
 struct BackfillCommandTests {
-    static func line(_ eventID: String, time: UnixTime) throws -> String {
+    static func line(_ eventID: String, time: Timestamp) throws -> String {
         var user = UserData()
         user.emails = [HashedIdentifier(hexString: String(repeating: "ab", count: 32))!]
         user.clientIPAddress = "203.0.113.9"
@@ -21,12 +21,12 @@ struct BackfillCommandTests {
     @Test func queuesThousandsWithProgressAndListsRejectedLines() async throws {
         let directory = try ScratchDirectory()
         defer { directory.remove() }
-        let now = UnixTime.now
+        let now = Timestamp.now
         var lines = try (0..<2_500).map { try Self.line("ord_b\($0)", time: now) }
         let rawEmail = try Self.line("ord_raw", time: now).replacing(String(repeating: "ab", count: 32), with: "jane@example.com")
         lines.insert(rawEmail, at: 10)
         lines.insert("{not json", at: 20)
-        lines.insert(try Self.line("ord_old", time: UnixTime(seconds: now.seconds - 8 * 86_400)), at: 30)
+        lines.insert(try Self.line("ord_old", time: Timestamp(seconds: now.seconds - 8 * 86_400)), at: 30)
         lines.insert("", at: 40)
         let input = directory.file("events.jsonl")
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: input))

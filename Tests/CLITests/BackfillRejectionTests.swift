@@ -10,7 +10,7 @@ struct BackfillRejectionTests {
     @Test func backfillStoresEveryValidLineAroundAnOversizedEventExactlyOnce() async throws {
         let directory = try ScratchDirectory()
         defer { directory.remove() }
-        let now = UnixTime.now
+        let now = Timestamp.now
         var lines = try (1...1_500).map { try BackfillCommandTests.line("ord_\($0)", time: now) }
         // Line 1,200 encodes to more than the queue's 256 KiB per event.
         lines[1_199] = lines[1_199].replacing(#""order_id":"ord_1200""#, with: #""order_id":"ord_1200","content_name":""#
@@ -38,10 +38,10 @@ struct BackfillRejectionTests {
     }
 
     @Test func backfillListsRejectedLinesInLineOrder() async throws {
-        let now = UnixTime.now
+        let now = Timestamp.now
         var lines = try (1...30).map { try BackfillCommandTests.line("ord_o\($0)", time: now) }
         lines[4] = "{not json"
-        lines[2] = try BackfillCommandTests.line("ord_old", time: UnixTime(seconds: now.seconds - 8 * 86_400))
+        lines[2] = try BackfillCommandTests.line("ord_old", time: Timestamp(seconds: now.seconds - 8 * 86_400))
         let directory = try ScratchDirectory()
         defer { directory.remove() }
         let result = try await CAPIBinary.launch(

@@ -162,7 +162,7 @@ struct OperatorCommandTests {
         let now = SystemDeliveryClock().now
         try await withSQLiteEventStore(path: path) { store in
             // Three events queued for a mistyped pixel that no destination sends to.
-            let events = try (0..<3).map { try StoredLeads.pending("lead-\($0)", pixel: "123456789", time: now.unixTime) }
+            let events = try (0..<3).map { try StoredLeads.pending("lead-\($0)", pixel: "123456789", time: now.wholeSeconds) }
             _ = try await store.append(events, at: now)
         }
         let configured = try await CAPIBinary.launch(
@@ -202,7 +202,7 @@ struct OperatorCommandTests {
 
 /// Lead events written straight into a store, as an older version or another writer could.
 enum StoredLeads {
-    static func pending(_ id: String, pixel: PixelID = "1234567890", time: UnixTime) throws -> PendingEvent {
+    static func pending(_ id: String, pixel: PixelID = "1234567890", time: Timestamp) throws -> PendingEvent {
         var user = UserData()
         user.clientIPAddress = "203.0.113.9"
         user.clientUserAgent = "Mozilla/5.0"
@@ -218,9 +218,9 @@ enum StoredLeads {
 /// Parked events made directly in a store, as a long outage would leave them.
 enum ParkedBacklog {
     static func make(in store: SQLiteEventStore, fresh: Int, expired: Int, now: Timestamp) async throws {
-        let old = (now - .seconds(8 * 86_400)).unixTime
+        let old = (now - .seconds(8 * 86_400)).wholeSeconds
         let events = try (0..<expired).map { try StoredLeads.pending("old-\($0)", time: old) }
-            + (0..<fresh).map { try StoredLeads.pending("lead-\($0)", time: now.unixTime) }
+            + (0..<fresh).map { try StoredLeads.pending("lead-\($0)", time: now.wholeSeconds) }
         _ = try await store.append(events, at: now)
         while true {
             let leased = try await store.lease(pixel: "1234567890", now: now, limit: 1_000, leaseDuration: .seconds(60))

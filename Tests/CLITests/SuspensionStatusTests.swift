@@ -18,7 +18,7 @@ struct SuspensionStatusTests {
         try await withSQLiteEventStore(path: path) { store in
             let queue = DeliveryQueue(store: store)
             let event = ServerEvent(
-                eventName: .purchase, eventTime: now.unixTime, actionSource: .website,
+                eventName: .purchase, eventTime: now.wholeSeconds, actionSource: .website,
                 userData: UserData(clientIPAddress: "203.0.113.9", clientUserAgent: "Mozilla/5.0"),
                 customData: CustomData(value: 19.99, currency: "USD"), eventID: "ord_1",
                 eventSourceURL: "https://shop.example.com/thanks")

@@ -29,7 +29,7 @@ struct TerminalOutputTests {
             user.clientIPAddress = "203.0.113.9"
             user.clientUserAgent = "Mozilla/5.0"
             let event = ServerEvent(
-                eventName: EventName("Lead" + Self.hostile), eventTime: now.unixTime, actionSource: .website, userData: user,
+                eventName: EventName("Lead" + Self.hostile), eventTime: now.wholeSeconds, actionSource: .website, userData: user,
                 eventID: "id" + Self.hostile, eventSourceURL: "https://shop.example/contact")
             let pending = PendingEvent(
                 key: EventKey(pixelID: "1234567890", eventName: event.eventName, eventID: event.eventID ?? ""),

@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func fromServerEvent() throws {
-        var event = ServerEvent(eventName: .purchase, eventTime: UnixTime(seconds: 1), actionSource: .website, userData: UserData())
+        var event = ServerEvent(eventName: .purchase, eventTime: Timestamp(seconds: 1), actionSource: .website, userData: UserData())
         #expect(try PixelHandoff(event: event) == nil)
         event.eventID = "ord_7"
         #expect(try PixelHandoff(event: event)?.eventID.rawValue == "ord_7")

@@ -32,7 +32,7 @@ struct HTMLDashboardTests {
         let t0 = Timestamp(milliseconds: 1_781_430_082_000)
         func event(_ id: String, _ name: EventName, _ keys: UserDataKeySet, pixel: PixelID = "1234567890") -> PendingEvent {
             PendingEvent(
-                key: EventKey(pixelID: pixel, eventName: name, eventID: id), eventTime: t0.unixTime, actionSource: .website,
+                key: EventKey(pixelID: pixel, eventName: name, eventID: id), eventTime: t0.wholeSeconds, actionSource: .website,
                 json: "{}", matchKeys: keys)
         }
         _ = try await store.append(

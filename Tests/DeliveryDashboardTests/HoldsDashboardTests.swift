@@ -13,7 +13,7 @@ struct HoldsDashboardTests {
         let store = InMemoryEventStore()
         func event(_ id: String, pixel: PixelID) -> PendingEvent {
             PendingEvent(
-                key: EventKey(pixelID: pixel, eventName: .purchase, eventID: id), eventTime: t0.unixTime,
+                key: EventKey(pixelID: pixel, eventName: .purchase, eventID: id), eventTime: t0.wholeSeconds,
                 actionSource: .website, json: "{}", matchKeys: [UserDataKeySet(.email)])
         }
         _ = try await store.append([event("a", pixel: "111"), event("b", pixel: "222"), event("c", pixel: "333")], at: t0)

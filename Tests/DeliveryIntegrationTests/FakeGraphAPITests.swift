@@ -49,7 +49,7 @@ struct FakeGraphAPITests {
         secret: String? = nil, tokens: Set<String>? = nil, _ body: (FakeGraphAPI) async throws -> Void
     ) async throws {
         var configuration = FakeGraphAPI.Configuration()
-        configuration.now = { now }
+        configuration.currentTime = { Timestamp(seconds: now) }
         configuration.appSecret = secret
         configuration.acceptedAccessTokens = tokens
         try await withFakeGraphAPI(configuration: configuration, body)

@@ -39,7 +39,7 @@ struct FaultEnvironment {
         var serverConfiguration = FakeGraphAPI.Configuration()
         serverConfiguration.appSecret = Real.secret
         serverConfiguration.acceptedAccessTokens = [Real.token]
-        serverConfiguration.now = { clock.now.unixTime.seconds }
+        serverConfiguration.currentTime = { clock.now }
         try await withFakeGraphAPI(configuration: serverConfiguration) { server in
             try await withSQLiteEventStore(path: directory + "/capi.sqlite", configuration: storeConfiguration) { store in
                 let queue = DeliveryQueue(store: store, clock: clock)

@@ -20,7 +20,7 @@ enum Real {
 
     static func purchase(_ eventID: String, at time: Timestamp) -> ServerEvent {
         ServerEvent(
-            eventName: .purchase, eventTime: time.unixTime, actionSource: .website,
+            eventName: .purchase, eventTime: time.wholeSeconds, actionSource: .website,
             userData: UserData(
                 emails: [HashedIdentifier(digest: SHA256.hash(email))], clientIPAddress: "203.0.113.9",
                 clientUserAgent: "Mozilla/5.0 (X11; Linux x86_64)"),
@@ -51,7 +51,7 @@ struct IntegrationHarness {
         var serverConfiguration = FakeGraphAPI.Configuration()
         serverConfiguration.appSecret = appSecretOnServer
         serverConfiguration.acceptedAccessTokens = acceptedTokens
-        serverConfiguration.now = { clock.now.unixTime.seconds }
+        serverConfiguration.currentTime = { clock.now }
         try await withFakeGraphAPI(configuration: serverConfiguration) { server in
             try await withSQLiteEventStore(path: directory + "/capi.sqlite") { store in
                 var destination = PixelDestination(pixelID: Real.pixel, accessToken: AccessToken(Real.token))

@@ -66,7 +66,7 @@ struct SecretsAtRestTests {
         let clock = ManualDeliveryClock(now: Timestamp(milliseconds: 1_767_225_600_000))
         var serverConfiguration = FakeGraphAPI.Configuration()
         serverConfiguration.appSecret = Self.appSecret
-        serverConfiguration.now = { clock.now.unixTime.seconds }
+        serverConfiguration.currentTime = { clock.now }
 
         try await withFakeGraphAPI(configuration: serverConfiguration) { server in
             try await withSQLiteEventStore(path: path, logger: logger) { store in
@@ -93,7 +93,7 @@ struct SecretsAtRestTests {
                         clientIPAddresses: [IPAddress("203.0.113.\(index + 7)")!], userAgent: "Mozilla/5.0 (X11; Linux x86_64)")
                     describe(session)
                     let template = ServerEvent(
-                        eventName: .purchase, eventTime: clock.now.unixTime, actionSource: .website, userData: UserData(),
+                        eventName: .purchase, eventTime: clock.now.wholeSeconds, actionSource: .website, userData: UserData(),
                         customData: CustomData(value: 42.5, currency: "GBP"), eventID: "order-\(index)",
                         eventSourceURL: "https://shop.example.com/thanks")
                     let built = assembler.makeEvent(template, customer: customer, session: session)
@@ -131,7 +131,7 @@ struct SecretsAtRestTests {
                     if let error = error as? DeliveryError { descriptions.append(error.debugDescription) }
                 }
                 do {
-                    try Matching.EventValidator().validate(invalid, now: clock.now.unixTime)
+                    try Matching.EventValidator().validate(invalid, now: clock.now.wholeSeconds)
                 } catch {
                     describe(error)
                 }

@@ -68,7 +68,7 @@ struct MultiInstanceTests {
 
     static func purchase(_ id: String) -> ServerEvent {
         ServerEvent(
-            eventName: .purchase, eventTime: UnixTime.now, actionSource: .website,
+            eventName: .purchase, eventTime: Timestamp.now, actionSource: .website,
             userData: UserData(emails: [HashedIdentifier(digest: SHA256.hash("\(id)@example.com"))], clientUserAgent: "Mozilla/5.0"),
             customData: CustomData(value: 10, currency: "USD"), eventID: id, eventSourceURL: "https://shop.example.com/")
     }

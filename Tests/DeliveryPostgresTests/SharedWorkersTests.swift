@@ -32,7 +32,7 @@ struct TwoInstances {
     ) async throws {
         let clock = ManualDeliveryClock(now: t0)
         var configuration = FakeGraphAPI.Configuration()
-        configuration.now = { clock.now.unixTime.seconds }
+        configuration.currentTime = { clock.now }
         serverConfiguration(&configuration)
         let schema = PostgresTestDatabase.uniqueSchema()
         try await PostgresTestDatabase.withSchema(schema) {
@@ -74,7 +74,7 @@ struct TwoInstances {
     func enqueue(_ ids: [String], through index: Int) async throws {
         let events = ids.map { id in
             ServerEvent(
-                eventName: .purchase, eventTime: clock.now.unixTime, actionSource: .website,
+                eventName: .purchase, eventTime: clock.now.wholeSeconds, actionSource: .website,
                 userData: UserData(emails: [HashedIdentifier(digest: SHA256.hash("\(id)@example.com"))], clientUserAgent: "Mozilla/5.0"),
                 customData: CustomData(value: 10, currency: "USD"), eventID: id, eventSourceURL: "https://shop.example.com/")
         }

@@ -20,7 +20,7 @@ struct StoreFaultTests {
 
     static func event(_ id: String, at time: Timestamp = t0) -> ServerEvent {
         ServerEvent(
-            eventName: .purchase, eventTime: time.unixTime, actionSource: .website,
+            eventName: .purchase, eventTime: time.wholeSeconds, actionSource: .website,
             userData: UserData(
                 emails: [HashedIdentifier(digest: SHA256Digest(hexString: String(repeating: "ab", count: 32))!)],
                 clientUserAgent: "Mozilla/5.0"),

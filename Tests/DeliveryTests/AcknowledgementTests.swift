@@ -91,7 +91,7 @@ struct AcknowledgementTests {
             _ = try await harness.store.append(
                 [PendingEvent(
                     key: EventKey(pixelID: Fixtures.pixel, eventName: .purchase, eventID: id),
-                    eventTime: Fixtures.t0.unixTime, actionSource: .website, json: json, matchKeys: [])],
+                    eventTime: Fixtures.t0.wholeSeconds, actionSource: .website, json: json, matchKeys: [])],
                 at: Fixtures.t0)
         }
         try await harness.run {

@@ -6,7 +6,7 @@ import Testing
 @Suite struct CoverageIncrementsTests {
     static func event(_ id: String, pixel: PixelID, name: EventName, keys: UserDataKeySet) -> PendingEvent {
         PendingEvent(
-            key: EventKey(pixelID: pixel, eventName: name, eventID: id), eventTime: UnixTime(seconds: 1_767_225_000),
+            key: EventKey(pixelID: pixel, eventName: name, eventID: id), eventTime: Timestamp(seconds: 1_767_225_000),
             actionSource: .website, json: "{}", matchKeys: keys)
     }
 

@@ -47,7 +47,8 @@ struct FastEncoderTests {
 
         var event = ServerEvent(
             eventName: Bool.random(using: &random) ? .purchase : EventName(text()),
-            eventTime: UnixTime(seconds: Int64.random(in: 1_700_000_000...1_800_000_000, using: &random)),
+            // Milliseconds: the event keeps the whole second, which is what goes on the wire.
+            eventTime: Timestamp(milliseconds: Int64.random(in: 1_700_000_000_000...1_800_000_000_000, using: &random)),
             actionSource: ActionSource.allCases.randomElement(using: &random)!, userData: userData,
             eventID: maybe("order-\(seed)"), eventSourceURL: maybe("https://shop.example.com/a/b?c=d"))
         if Bool.random(using: &random) {
@@ -88,7 +89,13 @@ struct FastEncoderTests {
             var attribution = AttributionData()
             attribution.adID = "ad"
             attribution.attributionShare = 0.5
+            attribution.visitTime = maybe(Timestamp(milliseconds: Int64.random(in: 1_700_000_000_000...1_800_000_000_000, using: &random)))
             event.attributionData = attribution
+        }
+        if Bool.random(using: &random) {
+            event.originalEventData = OriginalEventData(
+                eventName: .purchase, eventTime: Timestamp(milliseconds: Int64.random(in: 1_700_000_000_000...1_800_000_000_000, using: &random)),
+                orderID: maybe("o-\(seed)"))
         }
         return event
     }
@@ -121,6 +128,22 @@ struct FastEncoderTests {
             event.userData.clientUserAgent = text
             #expect(try FastServerEventEncoder().encode(event) == (try FoundationServerEventEncoder().encode(event)))
         }
+    }
+
+    @Test func subSecondTimesGoOutAsWholeSeconds() throws {
+        var event = Fixtures.purchase("subsecond")
+        event.eventTime = Timestamp(milliseconds: 1_767_225_600_999)
+        var attribution = AttributionData()
+        attribution.visitTime = Timestamp(milliseconds: 1_767_225_000_001)
+        attribution.touchpointTimestamp = Timestamp(milliseconds: 1_767_224_000_500)
+        event.attributionData = attribution
+        event.originalEventData = OriginalEventData(eventName: .purchase, eventTime: Timestamp(milliseconds: 1_767_000_000_250))
+        let fast = try FastServerEventEncoder().encode(event)
+        #expect(fast == (try FoundationServerEventEncoder().encode(event)))
+        #expect(fast.contains(#""event_time":1767225600,"#))
+        #expect(fast.contains(#""attribution_data":{"touchpoint_ts":1767224000,"visit_time":1767225000}"#))
+        #expect(fast.contains(#""original_event_data":{"event_name":"Purchase","event_time":1767000000}"#))
+        #expect(try CAPIJSON.decode(ServerEvent.self, from: Data(fast.utf8)) == event)
     }
 
     @Test func trickyStrings() throws {

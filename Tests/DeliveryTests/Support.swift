@@ -22,7 +22,7 @@ enum Fixtures {
             clientUserAgent: "Mozilla/5.0")
         userData.fbp = "fb.1.1767225000456.1234567890"
         return ServerEvent(
-            eventName: .purchase, eventTime: time.unixTime, actionSource: source, userData: userData,
+            eventName: .purchase, eventTime: time.wholeSeconds, actionSource: source, userData: userData,
             customData: CustomData(value: 42.5, currency: "EUR"), eventID: eventID,
             eventSourceURL: source == .website ? "https://shop.example.com/done" : nil)
     }
@@ -30,7 +30,7 @@ enum Fixtures {
     static func leased(_ id: Int64, attempts: Int = 0, time: Timestamp = t0, source: ActionSource = .website) -> LeasedEvent {
         LeasedEvent(
             id: EventRecordID(id), key: EventKey(pixelID: pixel, eventName: .purchase, eventID: "e\(id)"),
-            eventTime: time.unixTime, actionSource: source, json: #"{"event_id":"e\#(id)"}"#, attempts: attempts,
+            eventTime: time.wholeSeconds, actionSource: source, json: #"{"event_id":"e\#(id)"}"#, attempts: attempts,
             leaseToken: LeaseToken(1))
     }
 

@@ -68,7 +68,7 @@ struct RequestBodyTests {
             LeasedEvent(
                 id: EventRecordID(Int64(index)),
                 key: EventKey(pixelID: Fixtures.pixel, eventName: .purchase, eventID: "o-\(index)"),
-                eventTime: Fixtures.t0.unixTime, actionSource: .website,
+                eventTime: Fixtures.t0.wholeSeconds, actionSource: .website,
                 json: try encoder.encode(Fixtures.purchase("o-\(index)")), attempts: 0, leaseToken: LeaseToken(1))
         }
         let body = RequestBody.make(events: events, destination: Fixtures.destination)

@@ -1,3 +1,4 @@
+import CAPIModel
 import Matching
 import Testing
 
@@ -7,10 +8,10 @@ import Testing
     @Test func landingWithoutCookiesSynthesizesAndSetsBoth() throws {
         var rng = FixedRandom(value: UInt64.max)
         let result = resolver.resolve(
-            BrowserRequest(url: "https://shop.example.com/p?fbclid=IwAR2F4-dbP0_x"), nowMs: 1_712_345_678_901, using: &rng)
+            BrowserRequest(url: "https://shop.example.com/p?fbclid=IwAR2F4-dbP0_x"), at: Timestamp(milliseconds: 1_712_345_678_901), using: &rng)
         #expect(result.fbc == "fb.1.1712345678901.IwAR2F4-dbP0_x")
         #expect(result.fbcSelection.origin == .synthesized)
-        #expect(result.click == (try ClickRecord(fbclid: "IwAR2F4-dbP0_x", landingMs: 1_712_345_678_901)))
+        #expect(result.click == (try ClickRecord(fbclid: "IwAR2F4-dbP0_x", landedAt: Timestamp(milliseconds: 1_712_345_678_901))))
         let fbp = try #require(result.fbp)
         let parsed = try FacebookCookie(parsing: fbp, as: .fbp)
         #expect(parsed.subdomainIndex == 1 && parsed.creationTime == 1_712_345_678_901)
@@ -24,7 +25,7 @@ import Testing
     @Test func validFBPIsNeverReplaced() {
         var rng = SeededRandom(state: 1)
         for cookie in ["fb.1.1596403881668.1116446470", "fb.2.1596403881668.1116446470.AQQCAQAA", "fb.1.1.1.Ag"] {
-            let result = resolver.resolve(BrowserRequest(url: "https://www.example.com/", fbpCookie: cookie), nowMs: 9, using: &rng)
+            let result = resolver.resolve(BrowserRequest(url: "https://www.example.com/", fbpCookie: cookie), at: Timestamp(milliseconds: 9), using: &rng)
             #expect(result.fbp == cookie)
             #expect(!result.fbpIsNew)
             #expect(result.cookiesToSet.isEmpty)
@@ -33,7 +34,7 @@ import Testing
 
     @Test func malformedFBPIsReplacedWithANote() {
         var rng = SeededRandom(state: 1)
-        let result = resolver.resolve(BrowserRequest(url: "https://www.example.com/", fbpCookie: "fb.1.123."), nowMs: 9, using: &rng)
+        let result = resolver.resolve(BrowserRequest(url: "https://www.example.com/", fbpCookie: "fb.1.123."), at: Timestamp(milliseconds: 9), using: &rng)
         #expect(result.fbpIsNew)
         #expect(result.fbp?.hasPrefix("fb.1.9.") == true)
         #expect(result.notes.contains { $0.subject == "fbp" && $0.code == "empty_payload" })
@@ -41,10 +42,10 @@ import Testing
 
     @Test func storedClickRestoresAPurgedCookie() throws {
         var rng = SeededRandom(state: 2)
-        let click = try ClickRecord(fbclid: "Stored-Click_1", landingMs: 1_700_000_000_000)
+        let click = try ClickRecord(fbclid: "Stored-Click_1", landedAt: Timestamp(milliseconds: 1_700_000_000_000))
         let result = resolver.resolve(
             BrowserRequest(url: "https://checkout.example.co.uk/pay", fbpCookie: "fb.2.1.2", storedClick: click),
-            nowMs: 1_700_000_999_000, using: &rng)
+            at: Timestamp(milliseconds: 1_700_000_999_000), using: &rng)
         #expect(result.fbc == "fb.2.1700000000000.Stored-Click_1")
         #expect(result.cookiesToSet.map(\.name) == ["_fbc"])
         #expect(result.cookiesToSet.first?.domain == "example.co.uk")
@@ -53,7 +54,7 @@ import Testing
 
     @Test func ipHostsGetHostOnlyCookies() {
         var rng = SeededRandom(state: 3)
-        let result = resolver.resolve(BrowserRequest(url: "http://127.0.0.1:8080/?fbclid=abc"), nowMs: 5, using: &rng)
+        let result = resolver.resolve(BrowserRequest(url: "http://127.0.0.1:8080/?fbclid=abc"), at: Timestamp(milliseconds: 5), using: &rng)
         #expect(result.fbc == "fb.0.5.abc")
         #expect(result.cookiesToSet.allSatisfy { $0.isHostOnly && !$0.headerValue.contains("Domain=") })
     }
@@ -61,14 +62,14 @@ import Testing
     @Test func configuredCookieDomainWins() {
         var rng = SeededRandom(state: 4)
         let fixed = ClickIDResolver(cookieDomain: CookieDomain(domain: "example.com", subdomainIndex: 1, isHostOnly: false))
-        let result = fixed.resolve(BrowserRequest(url: "/landing?fbclid=abc"), nowMs: 5, using: &rng)
+        let result = fixed.resolve(BrowserRequest(url: "/landing?fbclid=abc"), at: Timestamp(milliseconds: 5), using: &rng)
         #expect(result.fbc == "fb.1.5.abc")
         #expect(result.cookiesToSet.allSatisfy { $0.domain == "example.com" })
     }
 
     @Test func noHostStillResolvesWithoutCookies() {
         var rng = SeededRandom(state: 5)
-        let result = resolver.resolve(BrowserRequest(url: "/landing?fbclid=abc"), nowMs: 5, using: &rng)
+        let result = resolver.resolve(BrowserRequest(url: "/landing?fbclid=abc"), at: Timestamp(milliseconds: 5), using: &rng)
         #expect(result.fbc == "fb.1.5.abc")
         #expect(result.cookiesToSet.isEmpty)
         #expect(result.notes.first?.code == "no_host")
@@ -78,7 +79,7 @@ import Testing
 @Suite struct ClickIDDiagnosisTests {
     func run(_ line: String) -> String {
         var rng = FixedRandom(value: 0)
-        return ClickIDDiagnosis.run(line: line, resolver: ClickIDResolver(), defaultNowMs: 42, using: &rng)
+        return ClickIDDiagnosis.run(line: line, resolver: ClickIDResolver(), defaultNow: Timestamp(milliseconds: 42), using: &rng)
     }
 
     @Test func synthesizesFromTheURL() {

@@ -1,3 +1,4 @@
+import CAPIModel
 import Matching
 import Testing
 
@@ -67,11 +68,11 @@ import Testing
         var rng = SystemRandomNumberGenerator()
         let resolver = ClickIDResolver()
         let path = BrowserRequest(url: "/landing?next=https://evil.example.net/x&fbclid=abc")
-        let noHost = resolver.resolve(path, nowMs: 1_780_000_000_000, using: &rng)
+        let noHost = resolver.resolve(path, at: Timestamp(milliseconds: 1_780_000_000_000), using: &rng)
         #expect(noHost.cookieDomain == nil)
         #expect(noHost.cookiesToSet.allSatisfy { !$0.headerValue.contains("example.net") })
         let withHost = BrowserRequest(url: "/landing?next=https://evil.example.net/x&fbclid=abc", host: "shop.example.com")
-        let resolved = resolver.resolve(withHost, nowMs: 1_780_000_000_000, using: &rng)
+        let resolved = resolver.resolve(withHost, at: Timestamp(milliseconds: 1_780_000_000_000), using: &rng)
         #expect(resolved.cookieDomain?.domain == "example.com")
         #expect(!resolved.cookiesToSet.isEmpty)
         #expect(resolved.cookiesToSet.allSatisfy { $0.headerValue.contains("Domain=example.com") || $0.headerValue.contains("Domain=.example.com") })

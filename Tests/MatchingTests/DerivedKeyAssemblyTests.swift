@@ -43,7 +43,7 @@ import Testing
         ])
         #expect(assembled.provenance.map(\.key) == assembled.provenance.map(\.key).sorted())
         // Each is sent as one string, as the SDKs send them.
-        let event = ServerEvent(eventName: .purchase, eventTime: UnixTime(seconds: 1), actionSource: .website, userData: data)
+        let event = ServerEvent(eventName: .purchase, eventTime: Timestamp(seconds: 1), actionSource: .website, userData: data)
         let json = String(decoding: try CAPIJSON.encode(event), as: UTF8.self)
         #expect(json.contains(#""f5first":"\#(Self.sdk[.firstNamePrefix]!)""#))
         #expect(json.contains(#""dobd":"\#(Self.sdk[.dayOfBirth]!)""#))

@@ -4,14 +4,14 @@ import Matching
 import Testing
 
 @Suite struct EventValidatorTests {
-    static let now = UnixTime(seconds: 1_780_000_000)
+    static let now = Timestamp(seconds: 1_780_000_000)
 
     static func websitePurchase() -> ServerEvent {
         var userData = UserData()
         userData.clientUserAgent = "Mozilla/5.0"
         userData.fbp = "fb.1.1712345678901.1234567890"
         return ServerEvent(
-            eventName: .purchase, eventTime: UnixTime(seconds: now.seconds - 60), actionSource: .website, userData: userData,
+            eventName: .purchase, eventTime: Timestamp(seconds: now.seconds - 60), actionSource: .website, userData: userData,
             customData: CustomData(value: Decimal(string: "184.50"), currency: "EUR"), eventID: "ord_84213",
             eventSourceURL: "https://shop.example.com/checkout/done")
     }
@@ -24,8 +24,8 @@ import Testing
 
     static let singleProblemCases: [(String, EventValidationError.Code, Int?, Mutation)] = [
         ("event_name", .missingEventName, nil, { $0.eventName = " " }),
-        ("event_time", .eventTooOld, 2_804_003, { $0.eventTime = UnixTime(seconds: now.seconds - 8 * 86_400) }),
-        ("event_time", .eventInFuture, nil, { $0.eventTime = UnixTime(seconds: now.seconds * 1_000) }),
+        ("event_time", .eventTooOld, 2_804_003, { $0.eventTime = Timestamp(seconds: now.seconds - 8 * 86_400) }),
+        ("event_time", .eventInFuture, nil, { $0.eventTime = Timestamp(seconds: now.seconds * 1_000) }),
         ("event_source_url", .missingEventSourceURL, nil, { $0.eventSourceURL = nil }),
         ("event_source_url", .invalidEventSourceURL, nil, { $0.eventSourceURL = "shop.example.com/done" }),
         ("event_source_url", .invalidEventSourceURL, nil, { $0.eventSourceURL = "https:///done" }),
@@ -95,9 +95,9 @@ import Testing
     @Test func physicalStoreEventsMayBe62DaysOld() {
         var event = Self.websitePurchase()
         event.actionSource = .physicalStore
-        event.eventTime = UnixTime(seconds: Self.now.seconds - 60 * 86_400)
+        event.eventTime = Timestamp(seconds: Self.now.seconds - 60 * 86_400)
         #expect(EventValidator().problems(in: event, now: Self.now).isEmpty)
-        event.eventTime = UnixTime(seconds: Self.now.seconds - 63 * 86_400)
+        event.eventTime = Timestamp(seconds: Self.now.seconds - 63 * 86_400)
         #expect(EventValidator().problems(in: event, now: Self.now).map(\.code) == [.eventTooOld])
     }
 
@@ -132,7 +132,7 @@ import Testing
     }
 
     @Test func everyProblemIsReportedAtOnce() {
-        let event = ServerEvent(eventName: .purchase, eventTime: UnixTime(seconds: 0), actionSource: .website, userData: UserData())
+        let event = ServerEvent(eventName: .purchase, eventTime: Timestamp(seconds: 0), actionSource: .website, userData: UserData())
         do {
             try EventValidator().validate(event, now: Self.now)
             Issue.record("expected a failure")

@@ -70,9 +70,9 @@ import Testing
         ("https://shop.example.com/?fbclid=&fbclid=second", nil, "second", .url),
     ])
     func capture(url: String, referer: String?, fbclid: String, source: ClickCapture.Source) {
-        let result = ClickCapture.capture(url: url, referer: referer, nowMs: 1_712_345_678_901)
+        let result = ClickCapture.capture(url: url, referer: referer, at: Timestamp(milliseconds: 1_712_345_678_901))
         #expect(result.click?.fbclid == fbclid)
-        #expect(result.click?.landingMs == 1_712_345_678_901)
+        #expect(result.click?.landedAt.milliseconds == 1_712_345_678_901)
         #expect(result.source == source)
     }
 
@@ -84,14 +84,14 @@ import Testing
         ("https://x.example/?fbclid=" + String(repeating: "x", count: 513), .tooLong),
     ])
     func unusableClickIDs(url: String, code: ClickIDError.Code) {
-        let result = ClickCapture.capture(url: url, referer: nil, nowMs: 1)
+        let result = ClickCapture.capture(url: url, referer: nil, at: Timestamp(milliseconds: 1))
         #expect(result.click == nil)
         #expect(result.rejection?.code == code)
         #expect(result.rejectedSource == .url)
     }
 
     @Test func clickRecordCodable() throws {
-        let click = try ClickRecord(fbclid: "IwAR2F4-dbP0", landingMs: 1_712_345_678_901)
+        let click = try ClickRecord(fbclid: "IwAR2F4-dbP0", landedAt: Timestamp(milliseconds: 1_712_345_678_901))
         let data = try CAPIJSON.encode(click)
         #expect(String(decoding: data, as: UTF8.self) == #"{"fbclid":"IwAR2F4-dbP0","landing_ms":1712345678901}"#)
         #expect(try CAPIJSON.decode(ClickRecord.self, from: data) == click)
@@ -104,7 +104,7 @@ import Testing
         }
     }
 
-    static let click = try! ClickRecord(fbclid: "NEWCLICK", landingMs: 2_000)
+    static let click = try! ClickRecord(fbclid: "NEWCLICK", landedAt: Timestamp(milliseconds: 2_000))
 
     @Test(arguments: [
         // (cookie, click, expected value, origin, reason)

@@ -1,4 +1,5 @@
 import Foundation
+import CAPIModel
 import Matching
 import Testing
 
@@ -58,7 +59,7 @@ import Testing
 
     @Test func fbclidCaptureMatchesParamBuilder() {
         for vector in Self.vectors where vector.type == "url" {
-            let captured = ClickCapture.capture(url: vector.url!, referer: nil, nowMs: 1)
+            let captured = ClickCapture.capture(url: vector.url!, referer: nil, at: Timestamp(milliseconds: 1))
             #expect(captured.click?.fbclid == vector.fbclid, "\(vector.url!)")
         }
     }
@@ -71,7 +72,7 @@ import Testing
             var rng = FixedRandom()
             let result = ClickIDResolver().resolve(
                 BrowserRequest(url: url, referer: vector.referer, fbcCookie: vector.cookies?["_fbc"], fbpCookie: vector.cookies?["_fbp"]),
-                nowMs: 1_234_567_890, using: &rng)
+                at: Timestamp(milliseconds: 1_234_567_890), using: &rng)
             let label = "\(host) fbclid=\(vector.fbclid ?? "-")"
 
             // fbc: the param-builder's value without the appendix it minted.

@@ -45,7 +45,7 @@ import Testing
 
     @Test func provenanceKinds() throws {
         let hash = "A665A45920422F9D417E4867EFDC4FB8A04A1F3FFF1FA07E998E86F7F7A27AE3"
-        let click = try ClickRecord(fbclid: "Stored_1", landingMs: 1_700_000_000_000)
+        let click = try ClickRecord(fbclid: "Stored_1", landedAt: Timestamp(milliseconds: 1_700_000_000_000))
         let customer = CustomerRecord(emails: [hash], phones: ["12345"], userID: nil)
         var session = SessionContext(consent: .granted, fbcCookie: "fb.1.x", fbpCookie: "garbage", click: click,
                                      cookieDomain: CookieDomain(host: "shop.example.co.uk"),
@@ -78,7 +78,7 @@ import Testing
     @Test func deniedConsentBuildsNoEventAndHashesNothing() {
         var session = Self.session
         session.consent = .denied
-        let event = ServerEvent(eventName: .purchase, eventTime: UnixTime(seconds: 1), actionSource: .website, userData: UserData())
+        let event = ServerEvent(eventName: .purchase, eventTime: Timestamp(seconds: 1), actionSource: .website, userData: UserData())
         let built = UserDataAssembler().makeEvent(event, customer: Self.customer, session: session)
         #expect(built.event == nil)
         #expect(built.assembled.userData.isEmpty)
@@ -103,7 +103,7 @@ import Testing
     @Test func limitedDataUseIsVisibleInTheEvent() throws {
         var session = Self.session
         session.consent = ConsentSignal(status: .granted, limitedDataUse: .california)
-        let template = ServerEvent(eventName: .purchase, eventTime: UnixTime(seconds: 1), actionSource: .website, userData: UserData())
+        let template = ServerEvent(eventName: .purchase, eventTime: Timestamp(seconds: 1), actionSource: .website, userData: UserData())
         let event = try #require(UserDataAssembler().makeEvent(template, customer: Self.customer, session: session).event)
         #expect(event.dataProcessingOptions == ["LDU"])
         #expect(event.dataProcessingOptionsCountry == 1)

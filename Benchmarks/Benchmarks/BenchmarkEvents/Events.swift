@@ -8,7 +8,7 @@ public enum Events {
     public static let pixel: PixelID = "1234567890"
     public static let email = HashedIdentifier(digest: SHA256.hash("jane.doe@example.com"))
     public static let phone = HashedIdentifier(digest: SHA256.hash("15551234567"))
-    public static let start = UnixTime.now
+    public static let start = Timestamp.now.wholeSeconds
 
     public static var fastQueueConfiguration: DeliveryQueue.Configuration {
         var configuration = DeliveryQueue.Configuration()

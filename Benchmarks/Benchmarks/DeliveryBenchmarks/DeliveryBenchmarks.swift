@@ -152,7 +152,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Validate 1,000 events for delivery (EventValidator.forDelivery)") { benchmark in
         let events = (0..<1_000).map { Events.purchase($0) }
         let validator = EventValidator.forDelivery()
-        let now = Timestamp(Events.start)
+        let now = Events.start
         benchmark.startMeasurement()
         for (index, event) in events.enumerated() { blackHole(validator.issues(of: event, index: index, now: now)) }
     }

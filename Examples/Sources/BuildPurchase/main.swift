@@ -28,7 +28,7 @@ do {
 
     let purchase = ServerEvent(
         eventName: .purchase,
-        eventTime: UnixTime(seconds: 1_781_430_082),
+        eventTime: Timestamp(seconds: 1_781_430_082),
         actionSource: .website,
         userData: user,
         customData: CustomData(

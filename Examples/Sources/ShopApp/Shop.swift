@@ -65,7 +65,7 @@ public final class Shop: Sendable {
                 url: absoluteURL(request), referer: request.headers[.referer],
                 fbcCookie: request.cookies["_fbc"]?.value, fbpCookie: request.cookies["_fbp"]?.value,
                 storedClick: stored.click),
-            nowMs: now.milliseconds, using: &rng)
+            at: now, using: &rng)
         // Keep the click and the fbp with the visitor: if the browser drops the cookies
         // (Safari caps script-set cookies at 7 days; ad blockers purge them), the checkout can
         // still send fbc, synthesized from the click.
@@ -121,7 +121,7 @@ public final class Shop: Sendable {
                 .purchase(
                     orderID: order, value: product.price, currency: product.currency,
                     contents: [Content(id: product.sku, quantity: 1, itemPrice: product.price)],
-                    eventTime: clock.now.unixTime, sourceURL: absoluteURL(request, path: "/thank-you?order=\(order)")),
+                    eventTime: clock.now, sourceURL: absoluteURL(request, path: "/thank-you?order=\(order)")),
                 customer: customer, session: session)
             handoff = sent.pixelHandoff
         } catch {

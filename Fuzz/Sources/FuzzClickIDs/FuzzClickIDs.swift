@@ -21,7 +21,7 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         }
     }
 
-    let capture = ClickCapture.capture(url: fields[1], referer: fields[2], nowMs: 1_780_828_882_512)
+    let capture = ClickCapture.capture(url: fields[1], referer: fields[2], at: Timestamp(milliseconds: 1_780_828_882_512))
     if let click = capture.click {
         precondition(!click.fbclid.isEmpty, "empty fbclid captured")
         // Percent escapes are decoded, so `%26` may yield `&`; what matters is that the click
@@ -36,7 +36,7 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
 
     var rng = SystemRandomNumberGenerator()
     let request = BrowserRequest(url: fields[1], referer: fields[2], fbcCookie: fields[0], fbpCookie: fields[0])
-    let ids = ClickIDResolver().resolve(request, nowMs: 1_780_828_882_512, using: &rng)
+    let ids = ClickIDResolver().resolve(request, at: Timestamp(milliseconds: 1_780_828_882_512), using: &rng)
     if let fbc = ids.fbc { precondition((try? FacebookCookie(parsing: fbc, as: .fbc)) != nil, "resolver produced an invalid fbc") }
     if let fbp = ids.fbp { precondition((try? FacebookCookie(parsing: fbp, as: .fbp)) != nil, "resolver produced an invalid fbp") }
     if let host = fields[3].split(separator: "/").first { _ = CookieDomain(host: String(host)) }

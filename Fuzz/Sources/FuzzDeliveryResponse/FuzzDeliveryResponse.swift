@@ -47,7 +47,7 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let batch = (0..<batchSize).map { index in
         LeasedEvent(
             id: EventRecordID(Int64(index + 1)), key: EventKey(pixelID: "1", eventName: .purchase, eventID: "e\(index)"),
-            eventTime: now.unixTime, actionSource: .website, json: "{}", attempts: index % 13)
+            eventTime: now.wholeSeconds, actionSource: .website, json: "{}", attempts: index % 13)
     }
     var random = SeededGenerator(seed: UInt64(count))
     let plan = planner.plan(classification, batch: batch, now: now, using: &random)

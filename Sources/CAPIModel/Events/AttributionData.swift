@@ -5,9 +5,15 @@ public import Foundation
 #endif
 
 /// Attribution details for an event (`attribution_data`), as the Business SDKs define them.
-public struct AttributionData: Hashable, Sendable, Codable {
+///
+/// ``visitTime`` and ``touchpointTimestamp`` go on the wire as integer Unix seconds and keep
+/// whole seconds only (a time with milliseconds is rounded down to its second).
+public struct AttributionData: Hashable, Sendable {
     public var scope: String?
-    public var visitTime: UnixTime?
+    /// `visit_time`, in whole seconds.
+    public var visitTime: Timestamp? {
+        didSet { visitTime = visitTime?.wholeSeconds }
+    }
     public var adID: String?
     public var adsetID: String?
     public var campaignID: String?
@@ -17,7 +23,10 @@ public struct AttributionData: Hashable, Sendable, Codable {
     public var attributionValue: Decimal?
     public var attributionSource: String?
     public var touchpointType: String?
-    public var touchpointTimestamp: UnixTime?
+    /// `touchpoint_ts`, in whole seconds.
+    public var touchpointTimestamp: Timestamp? {
+        didSet { touchpointTimestamp = touchpointTimestamp?.wholeSeconds }
+    }
     public var attributionMethod: AttributionMethod?
     public var declineReason: DeclineReason?
     public var auditingToken: String?
@@ -51,6 +60,56 @@ public struct AttributionData: Hashable, Sendable, Codable {
         case attributionSetting = "attribution_setting"
         case totalCredit = "total_credit"
         case partnerClientID = "partner_client_id"
+    }
+}
+
+extension AttributionData: Codable {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        scope = try c.decodeIfPresent(String.self, forKey: .scope)
+        visitTime = try c.decodeSecondsIfPresent(forKey: .visitTime)
+        adID = try c.decodeIfPresent(String.self, forKey: .adID)
+        adsetID = try c.decodeIfPresent(String.self, forKey: .adsetID)
+        campaignID = try c.decodeIfPresent(String.self, forKey: .campaignID)
+        attributionShare = try c.decodeIfPresent(Decimal.self, forKey: .attributionShare)
+        attributionModel = try c.decodeIfPresent(AttributionModel.self, forKey: .attributionModel)
+        attrWindow = try c.decodeIfPresent(Int.self, forKey: .attrWindow)
+        attributionValue = try c.decodeIfPresent(Decimal.self, forKey: .attributionValue)
+        attributionSource = try c.decodeIfPresent(String.self, forKey: .attributionSource)
+        touchpointType = try c.decodeIfPresent(String.self, forKey: .touchpointType)
+        touchpointTimestamp = try c.decodeSecondsIfPresent(forKey: .touchpointTimestamp)
+        attributionMethod = try c.decodeIfPresent(AttributionMethod.self, forKey: .attributionMethod)
+        declineReason = try c.decodeIfPresent(DeclineReason.self, forKey: .declineReason)
+        auditingToken = try c.decodeIfPresent(String.self, forKey: .auditingToken)
+        linkageKey = try c.decodeIfPresent(String.self, forKey: .linkageKey)
+        touchpointID = try c.decodeIfPresent(String.self, forKey: .touchpointID)
+        attributionSetting = try c.decodeIfPresent(AttributionSetting.self, forKey: .attributionSetting)
+        totalCredit = try c.decodeIfPresent(Decimal.self, forKey: .totalCredit)
+        partnerClientID = try c.decodeIfPresent(String.self, forKey: .partnerClientID)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(scope, forKey: .scope)
+        try c.encodeSecondsIfPresent(visitTime, forKey: .visitTime)
+        try c.encodeIfPresent(adID, forKey: .adID)
+        try c.encodeIfPresent(adsetID, forKey: .adsetID)
+        try c.encodeIfPresent(campaignID, forKey: .campaignID)
+        try c.encodeIfPresent(attributionShare, forKey: .attributionShare)
+        try c.encodeIfPresent(attributionModel, forKey: .attributionModel)
+        try c.encodeIfPresent(attrWindow, forKey: .attrWindow)
+        try c.encodeIfPresent(attributionValue, forKey: .attributionValue)
+        try c.encodeIfPresent(attributionSource, forKey: .attributionSource)
+        try c.encodeIfPresent(touchpointType, forKey: .touchpointType)
+        try c.encodeSecondsIfPresent(touchpointTimestamp, forKey: .touchpointTimestamp)
+        try c.encodeIfPresent(attributionMethod, forKey: .attributionMethod)
+        try c.encodeIfPresent(declineReason, forKey: .declineReason)
+        try c.encodeIfPresent(auditingToken, forKey: .auditingToken)
+        try c.encodeIfPresent(linkageKey, forKey: .linkageKey)
+        try c.encodeIfPresent(touchpointID, forKey: .touchpointID)
+        try c.encodeIfPresent(attributionSetting, forKey: .attributionSetting)
+        try c.encodeIfPresent(totalCredit, forKey: .totalCredit)
+        try c.encodeIfPresent(partnerClientID, forKey: .partnerClientID)
     }
 }
 
@@ -135,15 +194,19 @@ public struct DeclineReason: OpenStringEnum {
 }
 
 /// `original_event_data`: identifies an earlier event this one refers to.
-public struct OriginalEventData: Hashable, Sendable, Codable {
+public struct OriginalEventData: Hashable, Sendable {
     public var eventName: EventName?
-    public var eventTime: UnixTime?
+    /// `event_time` of the earlier event, in whole seconds (a time with milliseconds is
+    /// rounded down to its second).
+    public var eventTime: Timestamp? {
+        didSet { eventTime = eventTime?.wholeSeconds }
+    }
     public var orderID: String?
     public var eventID: String?
 
-    public init(eventName: EventName? = nil, eventTime: UnixTime? = nil, orderID: String? = nil, eventID: String? = nil) {
+    public init(eventName: EventName? = nil, eventTime: Timestamp? = nil, orderID: String? = nil, eventID: String? = nil) {
         self.eventName = eventName
-        self.eventTime = eventTime
+        self.eventTime = eventTime?.wholeSeconds
         self.orderID = orderID
         self.eventID = eventID
     }
@@ -153,5 +216,24 @@ public struct OriginalEventData: Hashable, Sendable, Codable {
         case eventTime = "event_time"
         case orderID = "order_id"
         case eventID = "event_id"
+    }
+}
+
+extension OriginalEventData: Codable {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            eventName: try c.decodeIfPresent(EventName.self, forKey: .eventName),
+            eventTime: try c.decodeSecondsIfPresent(forKey: .eventTime),
+            orderID: try c.decodeIfPresent(String.self, forKey: .orderID),
+            eventID: try c.decodeIfPresent(String.self, forKey: .eventID))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(eventName, forKey: .eventName)
+        try c.encodeSecondsIfPresent(eventTime, forKey: .eventTime)
+        try c.encodeIfPresent(orderID, forKey: .orderID)
+        try c.encodeIfPresent(eventID, forKey: .eventID)
     }
 }

@@ -2,8 +2,14 @@
 public struct ServerEvent: Hashable, Sendable {
     /// `event_name`: a standard or custom event name; with ``eventID`` it is the dedup key.
     public var eventName: EventName
-    /// `event_time`: when the conversion happened, in Unix seconds.
-    public var eventTime: UnixTime
+    /// `event_time`: when the conversion happened.
+    ///
+    /// Meta reads `event_time` as whole Unix seconds, so the event keeps whole seconds only:
+    /// a time set with milliseconds is rounded down to its second (``Timestamp/wholeSeconds``),
+    /// and an event decoded from its JSON equals the event that was encoded.
+    public var eventTime: Timestamp {
+        didSet { eventTime = eventTime.wholeSeconds }
+    }
     /// `user_data`: the customer information Meta matches on.
     public var userData: UserData
     /// `custom_data`: business data such as value and currency.
@@ -39,10 +45,10 @@ public struct ServerEvent: Hashable, Sendable {
     /// Creates an event with the fields every event needs.
     ///
     /// Leave `userData` out when `UserDataAssembler.makeEvent` (in Matching) fills it in from
-    /// the customer record and the session.
+    /// the customer record and the session. `eventTime` is rounded down to its whole second.
     public init(
         eventName: EventName,
-        eventTime: UnixTime,
+        eventTime: Timestamp,
         actionSource: ActionSource,
         userData: UserData = UserData(),
         customData: CustomData? = nil,
@@ -50,7 +56,7 @@ public struct ServerEvent: Hashable, Sendable {
         eventSourceURL: String? = nil
     ) {
         self.eventName = eventName
-        self.eventTime = eventTime
+        self.eventTime = eventTime.wholeSeconds
         self.actionSource = actionSource
         self.userData = userData
         self.customData = customData
@@ -84,7 +90,7 @@ extension ServerEvent: Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             eventName: try c.decode(EventName.self, forKey: .eventName),
-            eventTime: try c.decode(UnixTime.self, forKey: .eventTime),
+            eventTime: try c.decodeSeconds(forKey: .eventTime),
             actionSource: try c.decode(ActionSource.self, forKey: .actionSource),
             userData: try c.decode(UserData.self, forKey: .userData),
             customData: try c.decodeIfPresent(CustomData.self, forKey: .customData),
@@ -105,7 +111,7 @@ extension ServerEvent: Codable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(eventName, forKey: .eventName)
-        try c.encode(eventTime, forKey: .eventTime)
+        try c.encodeSeconds(eventTime, forKey: .eventTime)
         try c.encodeIfPresent(eventID, forKey: .eventID)
         try c.encode(actionSource, forKey: .actionSource)
         try c.encodeIfPresent(eventSourceURL, forKey: .eventSourceURL)

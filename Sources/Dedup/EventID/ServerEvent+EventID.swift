@@ -12,7 +12,7 @@ extension ServerEvent {
     /// Leave `userData` out when `UserDataAssembler.makeEvent` (in Matching) fills it in.
     public init(
         eventName: EventName,
-        eventTime: UnixTime,
+        eventTime: Timestamp,
         actionSource: ActionSource,
         userData: UserData = UserData(),
         customData: CustomData? = nil,

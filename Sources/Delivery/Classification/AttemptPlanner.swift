@@ -67,8 +67,10 @@ public struct AttemptPlanner: Sendable {
     }
 
     /// True when Meta would refuse the event as too old at `now`.
-    public func isExpired(eventTime: UnixTime, actionSource: ActionSource, now: Timestamp) -> Bool {
-        Timestamp(eventTime) < oldestAcceptedTime(for: actionSource, now: now)
+    ///
+    /// `eventTime` counts from the start of its second, the precision Meta reads `event_time` in.
+    public func isExpired(eventTime: Timestamp, actionSource: ActionSource, now: Timestamp) -> Bool {
+        eventTime.wholeSeconds < oldestAcceptedTime(for: actionSource, now: now)
     }
 
     /// Splits a leased batch into events still worth sending and expired ones (parked).

@@ -1,3 +1,4 @@
+public import CAPIModel
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -1,3 +1,4 @@
+import CAPIModel
 /// How the engine retries, pauses and gives up.
 public struct RetryPolicy: Sendable, Hashable {
     /// Attempts (counted ones) after which an event is parked as `retries_exhausted`.

@@ -274,7 +274,7 @@ struct JSONBytes: ~Copyable {
         field("event_name", event.eventName.rawValue)
         field("event_source_url", event.eventSourceURL)
         key("event_time")
-        integer(event.eventTime.seconds)
+        integer(event.eventTime.seconds)  // Meta reads seconds; a Timestamp's own Codable form is milliseconds
         field("messaging_channel", event.messagingChannel?.rawValue)
         field("opt_out", event.optOut)
         try field("original_event_data", foundation: event.originalEventData)

@@ -1,3 +1,4 @@
+import CAPIModel
 import CoreMetrics
 
 /// The metrics the engine reports through swift-metrics.

@@ -8,7 +8,8 @@ public struct PendingEvent: Hashable, Sendable {
     /// The pixel plus `event_name` and `event_id`.
     public var key: EventKey
     /// `event_time`, kept beside the JSON so the age limit can be checked without decoding.
-    public var eventTime: UnixTime
+    /// Stores keep it in whole seconds, the precision of `event_time`.
+    public var eventTime: Timestamp
     /// `action_source`, which decides the age limit (62 days for `physical_store`).
     public var actionSource: ActionSource
     /// The encoded event.
@@ -16,7 +17,7 @@ public struct PendingEvent: Hashable, Sendable {
     /// The `user_data` keys the event carries, for coverage counters.
     public var matchKeys: UserDataKeySet
 
-    public init(key: EventKey, eventTime: UnixTime, actionSource: ActionSource, json: String, matchKeys: UserDataKeySet) {
+    public init(key: EventKey, eventTime: Timestamp, actionSource: ActionSource, json: String, matchKeys: UserDataKeySet) {
         self.key = key
         self.eventTime = eventTime
         self.actionSource = actionSource
@@ -46,7 +47,7 @@ public struct AppendResult: Hashable, Sendable {
 public struct LeasedEvent: Hashable, Sendable {
     public var id: EventRecordID
     public var key: EventKey
-    public var eventTime: UnixTime
+    public var eventTime: Timestamp
     public var actionSource: ActionSource
     public var json: String
     /// Attempts that counted against the retry budget so far.
@@ -55,7 +56,7 @@ public struct LeasedEvent: Hashable, Sendable {
     public var leaseToken: LeaseToken
 
     public init(
-        id: EventRecordID, key: EventKey, eventTime: UnixTime, actionSource: ActionSource, json: String, attempts: Int,
+        id: EventRecordID, key: EventKey, eventTime: Timestamp, actionSource: ActionSource, json: String, attempts: Int,
         leaseToken: LeaseToken
     ) {
         self.id = id
@@ -295,7 +296,7 @@ public struct EventCounts: Hashable, Sendable {
 public struct EventStatusReport: Hashable, Sendable {
     public var id: EventRecordID
     public var key: EventKey
-    public var eventTime: UnixTime
+    public var eventTime: Timestamp
     public var actionSource: ActionSource
     public var state: EventState
     /// Attempts that counted against the retry budget.
@@ -310,7 +311,7 @@ public struct EventStatusReport: Hashable, Sendable {
     public var json: String
 
     public init(
-        id: EventRecordID, key: EventKey, eventTime: UnixTime, actionSource: ActionSource, state: EventState,
+        id: EventRecordID, key: EventKey, eventTime: Timestamp, actionSource: ActionSource, state: EventState,
         attempts: Int, enqueuedAt: Timestamp, dueAt: Timestamp?, deliveredAt: Timestamp?, parkedAt: Timestamp?,
         parkReason: ParkReason?, json: String
     ) {

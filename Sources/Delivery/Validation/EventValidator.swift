@@ -54,7 +54,7 @@ extension EventValidator {
 
     /// The problems of `event` at `now`, as issues of the batch position `index`.
     public func issues(of event: ServerEvent, index: Int, now: Timestamp) -> [EventValidationIssue] {
-        problems(in: event, now: now.unixTime).map {
+        problems(in: event, now: now).map {
             EventValidationIssue(index: index, eventID: event.eventID, problem: $0)
         }
     }

@@ -1,4 +1,4 @@
-public import Delivery
+public import CAPIModel
 
 /// Formats timestamps in UTC without Foundation's formatters (and so identically everywhere).
 public enum UTCTime {

@@ -1,3 +1,5 @@
+public import CAPIModel
+
 /// Reads the Meta click id (`fbclid`) from a landing URL, or from the `Referer` when the URL has none.
 ///
 /// The value is taken exactly as given: case kept, `-` and `_` kept, percent escapes
@@ -12,7 +14,7 @@ public enum ClickCapture {
         case referer
     }
 
-    /// What ``capture(url:referer:nowMs:)`` found.
+    /// What ``capture(url:referer:at:)`` found.
     public struct Result: Hashable, Sendable {
         /// The click, landing now, or `nil` when neither URL carries a usable fbclid.
         public var click: ClickRecord?
@@ -29,14 +31,14 @@ public enum ClickCapture {
     /// - Parameters:
     ///   - url: the request URL (absolute, or a path with query).
     ///   - referer: the `Referer` header, used only when `url` has no usable fbclid.
-    ///   - nowMs: the landing time to record, Unix milliseconds.
-    public static func capture(url: String?, referer: String?, nowMs: Int64) -> Result {
+    ///   - now: the landing time to record.
+    public static func capture(url: String?, referer: String?, at now: Timestamp) -> Result {
         var result = Result()
         for (text, source) in [(url, Source.url), (referer, Source.referer)] {
             guard let text, let raw = queryValue(named: "fbclid", in: text) else { continue }
             do throws(ClickIDError) {
                 guard let decoded = percentDecoded(raw) else { throw ClickIDError(code: .invalidCharacters) }
-                result.click = try ClickRecord(fbclid: decoded, landingMs: nowMs)
+                result.click = try ClickRecord(fbclid: decoded, landedAt: now)
                 result.source = source
                 return result
             } catch {
@@ -47,6 +49,12 @@ public enum ClickCapture {
             }
         }
         return result
+    }
+
+    /// Captures the click of a landing request at `nowMs`, Unix milliseconds.
+    @available(*, deprecated, renamed: "capture(url:referer:at:)", message: "pass Timestamp(milliseconds: nowMs)")
+    public static func capture(url: String?, referer: String?, nowMs: Int64) -> Result {
+        capture(url: url, referer: referer, at: Timestamp(milliseconds: nowMs))
     }
 
     /// The raw (still percent-encoded) value of the first `name=` parameter in the query

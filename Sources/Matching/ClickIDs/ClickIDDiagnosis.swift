@@ -1,4 +1,4 @@
-import CAPIModel
+public import CAPIModel
 #if canImport(FoundationEssentials)
 internal import FoundationEssentials
 #else
@@ -58,8 +58,14 @@ public enum ClickIDDiagnosis {
     /// Diagnoses one input line with the system clock and random numbers.
     public static func run(line: String) -> String {
         var rng = SystemRandomNumberGenerator()
-        let now = Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down))
-        return run(line: line, resolver: ClickIDResolver(), defaultNowMs: now, using: &rng)
+        return run(line: line, resolver: ClickIDResolver(), defaultNow: .now, using: &rng)
+    }
+
+    /// Diagnoses one input line, with `defaultNowMs` (Unix milliseconds) as the time of a line without `now_ms`.
+    @available(*, deprecated, renamed: "run(line:resolver:defaultNow:using:)", message: "pass Timestamp(milliseconds: defaultNowMs)")
+    public static func run(line: String, resolver: ClickIDResolver, defaultNowMs: Int64,
+                           using rng: inout some RandomNumberGenerator) -> String {
+        run(line: line, resolver: resolver, defaultNow: Timestamp(milliseconds: defaultNowMs), using: &rng)
     }
 
     /// Diagnoses one input line.
@@ -67,10 +73,10 @@ public enum ClickIDDiagnosis {
     /// - Parameters:
     ///   - line: one JSON object.
     ///   - resolver: the resolver to apply (its Public Suffix List and cookie settings).
-    ///   - defaultNowMs: the time used when the line has no `now_ms`.
+    ///   - defaultNow: the time used when the line has no `now_ms`.
     ///   - rng: the source of a new fbp's random number.
     /// - Returns: one line of JSON, without a trailing newline.
-    public static func run(line: String, resolver: ClickIDResolver, defaultNowMs: Int64,
+    public static func run(line: String, resolver: ClickIDResolver, defaultNow: Timestamp,
                            using rng: inout some RandomNumberGenerator) -> String {
         let input: Input
         do {
@@ -83,14 +89,14 @@ public enum ClickIDDiagnosis {
         var stored: ClickRecord? = nil
         if let click = input.click {
             do throws(ClickIDError) {
-                stored = try ClickRecord(fbclid: click.fbclid, landingMs: click.landingMs)
+                stored = try ClickRecord(fbclid: click.fbclid, landedAt: Timestamp(milliseconds: click.landingMs))
             } catch {
                 notes.append("click: ignored the stored click record: \(error.message)")
             }
         }
         let request = BrowserRequest(url: input.url, host: input.host, referer: input.referer, fbcCookie: input.cookies?.fbc,
                                      fbpCookie: input.cookies?.fbp, storedClick: stored)
-        let result = resolver.resolve(request, nowMs: input.nowMs ?? defaultNowMs, using: &rng)
+        let result = resolver.resolve(request, at: input.nowMs.map(Timestamp.init(milliseconds:)) ?? defaultNow, using: &rng)
         notes += result.notes.map(\.description)
 
         var out = "{\"fbc\":\(JSONString.quoted(result.fbc)),\"fbp\":\(JSONString.quoted(result.fbp)),\"set_cookies\":["

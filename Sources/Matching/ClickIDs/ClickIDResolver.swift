@@ -1,3 +1,5 @@
+public import CAPIModel
+
 /// Works out `fbc` and `fbp` for a browser request, and the cookies to set on the response.
 ///
 /// Call it on requests from the browser (landing pages, checkout). It captures a new
@@ -9,7 +11,7 @@
 /// var rng = SystemRandomNumberGenerator()
 /// let result = resolver.resolve(
 ///     BrowserRequest(url: "https://shop.example.com/?fbclid=IwAR2F4-dbP0", fbcCookie: nil, fbpCookie: nil),
-///     nowMs: 1_712_345_678_901, using: &rng)
+///     at: Timestamp(milliseconds: 1_712_345_678_901), using: &rng)
 /// result.fbc            // "fb.1.1712345678901.IwAR2F4-dbP0"
 /// result.cookiesToSet   // _fbc and _fbp on example.com, 90 days, Secure, SameSite=Lax
 /// result.click          // store this with the session
@@ -60,14 +62,21 @@ public struct ClickIDResolver: Sendable {
         public var notes: [Note]
     }
 
+    /// Resolves fbc and fbp for one browser request at `nowMs`, Unix milliseconds.
+    @available(*, deprecated, renamed: "resolve(_:at:using:)", message: "pass Timestamp(milliseconds: nowMs)")
+    public func resolve(_ request: BrowserRequest, nowMs: Int64, using rng: inout some RandomNumberGenerator) -> Resolution {
+        resolve(request, at: Timestamp(milliseconds: nowMs), using: &rng)
+    }
+
     /// Resolves fbc and fbp for one browser request.
     ///
     /// - Parameters:
     ///   - request: the request's URL, `Referer` and Meta cookies, and the click stored earlier.
-    ///   - nowMs: the current time, Unix milliseconds (the landing time of a new click and the
-    ///     creation time of a new fbp).
+    ///   - now: the current time (the landing time of a new click and the creation time of a
+    ///     new fbp, both written in Unix milliseconds).
     ///   - rng: the source of a new fbp's random number.
-    public func resolve(_ request: BrowserRequest, nowMs: Int64, using rng: inout some RandomNumberGenerator) -> Resolution {
+    public func resolve(_ request: BrowserRequest, at now: Timestamp, using rng: inout some RandomNumberGenerator) -> Resolution {
+        let nowMs = now.milliseconds
         var notes: [Note] = []
         // The URL's authority, else the Host header: never a URL inside the path or query.
         let domain = cookieDomain ?? CookieDomain(host: request.url, publicSuffixList: publicSuffixList)
@@ -80,7 +89,7 @@ public struct ClickIDResolver: Sendable {
         }
 
         // The click: a new one in the URL or Referer wins over the stored one.
-        let captured = ClickCapture.capture(url: request.url, referer: request.referer, nowMs: nowMs)
+        let captured = ClickCapture.capture(url: request.url, referer: request.referer, at: now)
         if let rejection = captured.rejection {
             notes.append(Note(subject: "fbclid", code: rejection.code.rawValue,
                               message: "ignored the fbclid in the \(captured.rejectedSource?.rawValue ?? "url"): \(rejection.message)"))
@@ -91,7 +100,7 @@ public struct ClickIDResolver: Sendable {
             notes.append(Note(subject: "fbclid", code: "captured_\(captured.source?.rawValue ?? "url")",
                               message: "captured the click id from the \(captured.source == .referer ? "Referer" : "URL"), landing at \(nowMs) ms; store the click record"))
         } else if click != nil {
-            notes.append(Note(subject: "fbclid", code: "stored_click", message: "no click id in the request; using the stored click from \(click!.landingMs) ms"))
+            notes.append(Note(subject: "fbclid", code: "stored_click", message: "no click id in the request; using the stored click from \(click!.landedAt.milliseconds) ms"))
         }
 
         var cookies: [SetCookie] = []

@@ -1,3 +1,5 @@
+import CAPIModel
+
 /// The rule that picks the fbc to send from the `_fbc` cookie and the app's stored click.
 ///
 /// - No click: a valid cookie is sent as is; a malformed one is dropped.
@@ -60,7 +62,7 @@ public struct FBCSelection: Hashable, Sendable {
                 self.reason = "cookie_same_click"
                 return
             }
-            if parsed.creationTime > click.landingMs {
+            if parsed.creationTime > click.landedAt.milliseconds {
                 self.value = parsed.value
                 self.origin = .cookie
                 self.reason = "cookie_later_click"

@@ -49,7 +49,7 @@ extension SessionContext {
     /// ```swift
     /// let request = BrowserRequest(url: url, host: host, referer: referer, fbcCookie: cookies["_fbc"],
     ///                              fbpCookie: cookies["_fbp"], storedClick: session.click)
-    /// let ids = ClickIDResolver().resolve(request, nowMs: nowMs, using: &rng)
+    /// let ids = ClickIDResolver().resolve(request, at: .now, using: &rng)
     /// let context = SessionContext(request, resolution: ids, consent: .granted,
     ///                              clientIPAddresses: [buyerIP], userAgent: userAgent)
     /// ```

@@ -84,13 +84,13 @@ public struct EventValidator: Sendable {
     /// Validates `event` as of `now`.
     ///
     /// - Throws: ``EventValidationFailure`` listing every problem.
-    public func validate(_ event: ServerEvent, now: UnixTime) throws(EventValidationFailure) {
+    public func validate(_ event: ServerEvent, now: Timestamp) throws(EventValidationFailure) {
         let problems = problems(in: event, now: now)
         guard problems.isEmpty else { throw EventValidationFailure(problems: problems) }
     }
 
     /// Every problem in `event` as of `now`; empty when it may be delivered.
-    public func problems(in event: ServerEvent, now: UnixTime) -> [EventValidationError] {
+    public func problems(in event: ServerEvent, now: Timestamp) -> [EventValidationError] {
         var problems: [EventValidationError] = []
         func add(_ field: String, _ code: EventValidationError.Code, _ message: String, subcode: Int? = nil) {
             problems.append(EventValidationError(field: field, code: code, message: message, graphSubcode: subcode))

@@ -21,8 +21,8 @@ public struct Conversion: Hashable, Sendable {
     public var key: BusinessKey
     /// `custom_data`: value, currency, contents, ...
     public var customData: CustomData?
-    /// `event_time`; now by default.
-    public var eventTime: UnixTime
+    /// `event_time`; now by default. Sent in whole seconds (rounded down).
+    public var eventTime: Timestamp
     /// `action_source`; `website` by default.
     public var actionSource: ActionSource
     /// `event_source_url`: the page of the conversion (required for `website` events).
@@ -30,7 +30,7 @@ public struct Conversion: Hashable, Sendable {
 
     /// A conversion of any event name.
     public init(
-        eventName: EventName, key: BusinessKey, customData: CustomData? = nil, eventTime: UnixTime = .now,
+        eventName: EventName, key: BusinessKey, customData: CustomData? = nil, eventTime: Timestamp = .now,
         actionSource: ActionSource = .website, sourceURL: String? = nil
     ) {
         self.eventName = eventName
@@ -45,7 +45,7 @@ public struct Conversion: Hashable, Sendable {
     /// value, currency, order id and contents.
     public static func purchase(
         orderID: String, value: Decimal, currency: String, contents: [Content]? = nil,
-        eventTime: UnixTime = .now, sourceURL: String? = nil
+        eventTime: Timestamp = .now, sourceURL: String? = nil
     ) -> Conversion {
         Conversion(
             eventName: .purchase, key: .order(orderID),
@@ -57,7 +57,7 @@ public struct Conversion: Hashable, Sendable {
     /// A `Lead` identified by `leadID` (a form submission id, a CRM lead id): a derived
     /// `event_id`, the same every time for the same lead.
     public static func lead(
-        leadID: String, value: Decimal? = nil, currency: String? = nil, eventTime: UnixTime = .now,
+        leadID: String, value: Decimal? = nil, currency: String? = nil, eventTime: Timestamp = .now,
         sourceURL: String? = nil
     ) -> Conversion {
         Conversion(

@@ -191,7 +191,7 @@ struct DemoRun {
         Console.line("1. Build events from sample orders, sign-ups and leads (UserDataAssembler, EventID, EventValidator)")
         let assembler = UserDataAssembler()
         let validator = Matching.EventValidator()
-        let now = UnixTime(seconds: scenario.nowMs / 1_000)
+        let now = scenario.now
         var built = Built()
         for item in scenario.cases {
             let made = assembler.makeEvent(item.event, customer: item.customer, session: item.session)

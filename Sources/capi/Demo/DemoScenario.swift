@@ -26,18 +26,18 @@ struct DemoScenario {
     static let testEventCode = "TEST61045"
     static let shop = "https://store.example"
 
-    let nowMs: Int64
+    let now: Timestamp
     /// The conversions delivered in the first round.
     let cases: [Case]
     /// The conversion that arrives during a Graph API outage, is parked and replayed.
     let outageCase: Case
 
     init(now: Timestamp) throws {
-        nowMs = now.milliseconds
+        self.now = now
         var rng = SeededGenerator(seed: 84_213)
         let domain = CookieDomain(host: Self.shop) ?? CookieDomain(domain: "store.example", subdomainIndex: 1, isHostOnly: false)
-        let nowMs = now.milliseconds
-        func minutesAgo(_ minutes: Int64) -> UnixTime { UnixTime(seconds: (nowMs - minutes * 60_000) / 1_000) }
+        let nowMs = now.milliseconds  // cookies carry Unix milliseconds
+        func minutesAgo(_ minutes: Int64) -> Timestamp { now - .seconds(minutes * 60) }
         func visitor() -> VisitorID { VisitorID.mint(using: &rng) }
         func ip(_ text: String) -> IPAddress { IPAddress(text)! }  // literals below are valid addresses
         let iPhone = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1"
@@ -77,7 +77,7 @@ struct DemoScenario {
             event: try purchase("84214", minutes: 37, value: "59.90", currency: "EUR", skus: ["SKU-3310"]),
             customer: CustomerRecord(emails: ["marco.rossi@example.it"], phones: ["+39 312 345 6789"], country: "IT"),
             session: SessionContext(
-                consent: .granted, click: try ClickRecord(fbclid: "IwAR2F4-dbP0l7Mn_x", landingMs: nowMs - 26 * 3_600_000),
+                consent: .granted, click: try ClickRecord(fbclid: "IwAR2F4-dbP0l7Mn_x", landedAt: now - .seconds(26 * 3_600)),
                 cookieDomain: domain, visitorID: visitor(), clientIPAddresses: [ip("198.51.100.77")], userAgent: iPhone)))
         cases.append(Case(
             story: "guest checkout: mistyped phone, malformed _fbc cookie",
@@ -92,7 +92,7 @@ struct DemoScenario {
             customer: CustomerRecord(emails: ["k.weber@example.de"], phones: ["+49 30 901820"], country: "DE"),
             session: SessionContext(consent: .granted)))
         var imported = try purchase("84217", minutes: 20, value: "99.00", currency: nil, skus: ["SKU-1177"])
-        imported.eventTime = UnixTime(seconds: nowMs)  // the classic bug: milliseconds where seconds belong
+        imported.eventTime = Timestamp(seconds: nowMs)  // the classic bug: milliseconds where seconds belong
         cases.append(Case(
             story: "ERP import: event_time in milliseconds, no currency",
             event: imported,
@@ -110,7 +110,7 @@ struct DemoScenario {
             event: try event(.addToCart, key: "cart-5522/line-1", minutes: 48, page: "/p/rain-jacket"),
             customer: CustomerRecord(),
             session: SessionContext(
-                consent: .granted, click: try ClickRecord(fbclid: "IwY2xjawKx9_Zk3", landingMs: nowMs - 50 * 60_000),
+                consent: .granted, click: try ClickRecord(fbclid: "IwY2xjawKx9_Zk3", landedAt: now - .seconds(50 * 60)),
                 cookieDomain: domain, visitorID: visitor(), clientIPAddresses: [ip("198.51.100.4")], userAgent: iPhone)))
         cases.append(Case(
             story: "first visit, no cookies, no click: IP and user agent only",

@@ -59,7 +59,7 @@ struct ShowCommand: AsyncParsableCommand {
         if let reason = report.parkReason { text += "  park reason    \(safe(reason.description))\n" }
         text += "  attempts       \(report.attempts) counted against the retry budget, \(attempts.count) request"
             + "\(attempts.count == 1 ? "" : "s") carried it\n"
-        text += "  event_time     \(report.eventTime.seconds) (\(UTCTime.iso8601(Timestamp(report.eventTime))))\n"
+        text += "  event_time     \(report.eventTime.seconds) (\(UTCTime.iso8601(report.eventTime)))\n"
         text += "  action_source  \(report.actionSource.rawValue)\n"
         text += "  enqueued       \(UTCTime.iso8601(report.enqueuedAt, milliseconds: true))\n"
         text += "\nPayload: one element of \"data\", byte for byte as sent (indented here for reading)\n"
