@@ -1,7 +1,7 @@
 public import Delivery
 import Synchronization
 
-/// A ``DeliveryClock`` that only moves when a test moves it.
+/// A `DeliveryClock` that only moves when a test moves it.
 ///
 /// ```swift
 /// let clock = ManualDeliveryClock(now: Timestamp(milliseconds: 1_767_225_600_000))
