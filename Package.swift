@@ -54,6 +54,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
         // Spans for conversions, enqueues and delivery attempts; apps choose the tracer.
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        // Builds the DocC documentation of every library module (Scripts/docs.sh).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // Test-only: property-based tests (pixel snippet escaping, normalizer idempotence).
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],

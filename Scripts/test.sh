@@ -4,6 +4,8 @@
 #   2. builds the package and fails on any warning in our own sources,
 #   3. runs the whole test suite against a throwaway PostgreSQL server (Scripts/with-postgres.sh
 #      installs, starts and deletes it; the DeliveryPostgres tests fail without one),
+#   3b. builds the DocC documentation of every library module and fails on any documentation
+#      warning (Scripts/docs.sh),
 #   4. builds the Examples and Benchmarks packages and runs the examples' smoke tests,
 #   5. renders the HTML dashboard in headless Chromium and checks the screenshot.
 set -euo pipefail
@@ -23,6 +25,9 @@ fi
 
 echo "== tests (with a throwaway PostgreSQL server)"
 Scripts/with-postgres.sh swift test
+
+echo "== documentation"
+Scripts/docs.sh
 
 echo "== examples"
 Scripts/test-examples.sh

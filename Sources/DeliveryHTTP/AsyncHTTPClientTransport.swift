@@ -3,13 +3,13 @@ public import Delivery
 import NIOCore
 import NIOHTTP1
 
-/// A ``Transport`` over AsyncHTTPClient.
+/// A `Transport` over AsyncHTTPClient.
 ///
 /// It posts the JSON body to `{baseURL}/{graphVersion}/{pixelID}/events`, with the access
 /// token (and `appsecret_proof`, when an app secret is configured) as query parameters, as
 /// Meta documents. Errors thrown for failed connections carry no URL and no token.
 ///
-/// - The ``TransportRequest/timeout`` covers the whole exchange: connecting, sending, the
+/// - The `TransportRequest.timeout` covers the whole exchange: connecting, sending, the
 ///   response head and the whole body. AsyncHTTPClient's own deadline ends when the head
 ///   arrives, so a server trickling its body would otherwise hold the request (and the
 ///   event's lease) for as long as it liked; past the timeout the request is cancelled and
@@ -18,7 +18,7 @@ import NIOHTTP1
 ///   as an unreadable answer). Following one would post the events, and perhaps the token,
 ///   to another origin and report its `200` as Meta's.
 /// - A `baseURL` that is `http://` to anything but a loopback host is refused before
-///   connecting (see ``PixelDestination/checkBaseURL(_:)``): the token is in the query.
+///   connecting (see `PixelDestination.checkBaseURL(_:)`): the token is in the query.
 ///
 /// ```swift
 /// let transport = AsyncHTTPClientTransport()                 // a shared client that follows no redirect
@@ -29,7 +29,7 @@ public struct AsyncHTTPClientTransport: Transport {
     public struct Configuration: Sendable {
         /// Response bodies beyond this size are cut (Graph answers are small, a few hundred
         /// bytes): the transport keeps at most this many bytes, stops reading, closes the
-        /// connection and returns the response with ``TransportResponse/isTruncated`` set.
+        /// connection and returns the response with `TransportResponse.isTruncated` set.
         /// Memory per request is bounded by it, whatever the server sends.
         public var maximumResponseBytes: Int = 1 << 20
         /// The `User-Agent` header.

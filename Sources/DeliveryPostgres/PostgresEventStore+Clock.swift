@@ -12,7 +12,7 @@ struct ClockCheck: Sendable {
 }
 
 extension PostgresEventStore {
-    /// Throws ``DeliveryError/Code/clockSkew`` while this instance's clock is further from the
+    /// Throws `DeliveryError.Code.clockSkew` while this instance's clock is further from the
     /// database server's than ``Configuration/maximumClockSkew``.
     ///
     /// The difference is measured again once ``Configuration/clockCheckInterval`` has passed

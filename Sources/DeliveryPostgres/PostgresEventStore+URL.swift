@@ -35,7 +35,7 @@ extension PostgresEventStore {
     /// and postgres-nio then answers a request for a clear-text password. A remote server
     /// without TLS takes `sslmode=disable`, on a network you trust.
     ///
-    /// - Throws: ``DeliveryError/Code/invalidConfiguration`` naming what is wrong. The message
+    /// - Throws: `DeliveryError.Code.invalidConfiguration` naming what is wrong. The message
     ///   never repeats the URL, which may hold a password.
     public static func clientConfiguration(url: String) throws -> PostgresClient.Configuration {
         try connectionSettings(url: url).configuration

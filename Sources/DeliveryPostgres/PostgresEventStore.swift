@@ -4,7 +4,7 @@ public import PostgresNIO
 public import ServiceLifecycle
 import Synchronization
 
-/// An ``EventStore`` on PostgreSQL that several app instances share: one durable queue, one
+/// An `EventStore` on PostgreSQL that several app instances share: one durable queue, one
 /// rate limit, and no lost event when an instance dies.
 ///
 /// ```swift
@@ -40,7 +40,7 @@ import Synchronization
 ///   compares its instance's ``Configuration/clock`` with the server's at start and every
 ///   ``Configuration/clockCheckInterval``: an instance further off than
 ///   ``Configuration/maximumClockSkew`` (10 s) fails to start, and later may not lease nor read
-///   or change pixel holds (``DeliveryError/Code/clockSkew``) until the clocks agree again.
+///   or change pixel holds (`DeliveryError.Code.clockSkew`) until the clocks agree again.
 ///
 /// Content: built events with hashed identifiers, receipts, counters and holds; never tokens
 /// or app secrets (suspensions name credentials by a one-way fingerprint).
@@ -72,7 +72,7 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
         /// instances hold and end their pauses early. The store measures the difference when it
         /// starts and again every ``clockCheckInterval``; beyond this bound ``run()`` fails, and
         /// later leases and pixel-hold reads and changes fail, with
-        /// ``DeliveryError/Code/clockSkew`` (appends and settles still work, so nothing
+        /// `DeliveryError.Code.clockSkew` (appends and settles still work, so nothing
         /// enqueued or sent is lost). Two accepted instances differ by at most twice this, so
         /// keep it well below the workers' lease (a tenth at most; the default lease is 300 s).
         /// 10 s by default: hosts synchronized by NTP agree within milliseconds.
@@ -117,6 +117,7 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
     /// - Parameters:
     ///   - clientConfiguration: where and how to connect; see ``clientConfiguration(url:)``.
     ///     Each instance keeps up to `options.maximumConnections` connections (20 by default).
+    ///   - configuration: the schema, batch limits and clock checks; see ``Configuration``.
     ///   - logger: the store's and the pool's background messages (migrations, connection
     ///     problems); no-op by default. Queries are not logged.
     public convenience init(
@@ -155,12 +156,12 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
     /// Runs the connection pool (when the store owns it), migrates the schema, and serves
     /// operations until graceful shutdown or cancellation.
     ///
-    /// - Throws: ``DeliveryError/Code/invalidConfiguration`` for an unusable schema name,
-    ///   ``DeliveryError/Code/clockSkew`` when ``Configuration/clock`` is further from the
+    /// - Throws: `DeliveryError.Code.invalidConfiguration` for an unusable schema name,
+    ///   `DeliveryError.Code.clockSkew` when ``Configuration/clock`` is further from the
     ///   server's clock than ``Configuration/maximumClockSkew``,
-    ///   ``DeliveryError/Code/schemaTooNew`` when a newer library wrote the schema,
-    ///   ``DeliveryError/Code/storeFailure`` when PostgreSQL cannot be reached or migrated
-    ///   (``DeliveryError/Code/storeReadOnly`` when the server accepts no writes).
+    ///   `DeliveryError.Code.schemaTooNew` when a newer library wrote the schema,
+    ///   `DeliveryError.Code.storeFailure` when PostgreSQL cannot be reached or migrated
+    ///   (`DeliveryError.Code.storeReadOnly` when the server accepts no writes).
     ///   Operations waiting for the store fail with the same error.
     public func run() async throws {
         let alreadyStarted = started.withLock { started -> Bool in
@@ -296,7 +297,7 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
         }
     }
 
-    /// Runs `body` once the store is ready, turning failures into ``DeliveryError``s.
+    /// Runs `body` once the store is ready, turning failures into `DeliveryError`s.
     ///
     /// `body` runs in a task of its own, so that the caller's cancellation cannot reach it:
     /// postgres-nio cancels the queries of a cancelled task, which could cut a transaction
@@ -370,7 +371,7 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
         return state == "40P01" || state == "40001"
     }
 
-    /// Turns postgres-nio errors into ``DeliveryError``s with a message that says what failed.
+    /// Turns postgres-nio errors into `DeliveryError`s with a message that says what failed.
     func withConnectionErrors<T: Sendable>(_ operation: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()

@@ -10,7 +10,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The embedded ``EventStore``: one SQLite file in WAL mode, on sqlite-nio.
+/// The embedded `EventStore`: one SQLite file in WAL mode, on sqlite-nio.
 ///
 /// ```swift
 /// let store = try await SQLiteEventStore.open(path: "/var/lib/shop/capi.sqlite")
@@ -34,7 +34,7 @@ import Foundation
 /// - Schema: versioned with `PRAGMA user_version` and migrated on open.
 /// - Ownership: a new store's file is stamped (`PRAGMA application_id`); a database with
 ///   tables but not that stamp (another program's) is refused with
-///   ``DeliveryError/Code/foreignDatabase`` and left exactly as it was. Stores written before
+///   `DeliveryError.Code.foreignDatabase` and left exactly as it was. Stores written before
 ///   the stamp existed are recognised by their tables and stamped when opened for writing.
 /// - Permissions: a new file is created with mode 0600 (readable and writable by its owner
 ///   only), and SQLite gives its `-wal` and `-shm` files the same mode: they hold hashed
@@ -74,7 +74,7 @@ public final class SQLiteEventStore: EventStore, Service, Sendable {
         public var walAutocheckpointPages: Int = 4_000
         /// The most the database file may grow to, in bytes (`PRAGMA max_page_count`), or
         /// `nil` for no limit but the disk. A write that would pass it fails with
-        /// ``DeliveryError/Code/storeFull``, exactly like a full disk, and stores nothing; what
+        /// `DeliveryError.Code.storeFull`, exactly like a full disk, and stores nothing; what
         /// was stored before is kept. A limit below the current size holds the file at its
         /// current size.
         public var maximumSizeBytes: Int?
@@ -96,14 +96,14 @@ public final class SQLiteEventStore: EventStore, Service, Sendable {
             public static let readWrite = Access(readOnly: false)
             /// Read only: the file must be a store already; it is never created, converted to
             /// WAL, migrated or stamped, and every write fails with
-            /// ``DeliveryError/Code/storeReadOnly``. For inspection tools. A store of an older
+            /// `DeliveryError.Code.storeReadOnly`. For inspection tools. A store of an older
             /// schema version answers only what its tables hold. To read a store in WAL mode,
             /// SQLite needs its `-wal` and `-shm` files; when no other connection has them, it
             /// creates them (empty, with the store's mode) and leaves them for the next writer.
             public static let readOnly = Access(readOnly: true)
         }
 
-        /// Throws ``DeliveryError/Code/invalidConfiguration`` for a value SQLite would
+        /// Throws `DeliveryError.Code.invalidConfiguration` for a value SQLite would
         /// silently ignore.
         func validate() throws {
             let size = pageSizeBytes
@@ -147,11 +147,11 @@ public final class SQLiteEventStore: EventStore, Service, Sendable {
     ///
     /// `path` is a file path, never a SQLite URI.
     ///
-    /// - Throws: ``DeliveryError/Code/invalidConfiguration`` for a page size SQLite cannot use;
-    ///   ``DeliveryError/Code/foreignDatabase``, having changed nothing, when the file is a
-    ///   database that is not a store; ``DeliveryError/Code/schemaTooNew`` when a newer library
-    ///   wrote the file; ``DeliveryError/Code/storeCorrupt`` when the file is damaged or not a
-    ///   database; ``DeliveryError/Code/storeFailure`` when SQLite cannot open or migrate it
+    /// - Throws: `DeliveryError.Code.invalidConfiguration` for a page size SQLite cannot use;
+    ///   `DeliveryError.Code.foreignDatabase`, having changed nothing, when the file is a
+    ///   database that is not a store; `DeliveryError.Code.schemaTooNew` when a newer library
+    ///   wrote the file; `DeliveryError.Code.storeCorrupt` when the file is damaged or not a
+    ///   database; `DeliveryError.Code.storeFailure` when SQLite cannot open or migrate it
     ///   (or, read-only, when there is no store at `path`).
     public static func open(
         path: String, configuration: Configuration = Configuration(),

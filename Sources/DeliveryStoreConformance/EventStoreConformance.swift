@@ -2,7 +2,7 @@ public import Delivery
 public import CAPIModel
 import Testing
 
-/// The behaviour every ``EventStore`` must have, as Swift Testing checks.
+/// The behaviour every `EventStore` must have, as Swift Testing checks.
 ///
 /// Run it from a test target with a factory for the store under test:
 ///

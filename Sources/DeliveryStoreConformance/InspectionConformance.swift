@@ -3,7 +3,7 @@ import CAPIModel
 import Testing
 
 extension EventStoreConformance {
-    /// One named check of ``InspectableEventStore``.
+    /// One named check of `InspectableEventStore`.
     public struct InspectionCheck: Sendable, CustomStringConvertible {
         public let name: String
         let body: @Sendable (any InspectableEventStore) async throws -> Void

@@ -1,7 +1,7 @@
 public import CAPIModel
 public import Delivery
 
-/// An ``EventStore`` in memory, for tests and prototypes. Nothing survives the process.
+/// An `EventStore` in memory, for tests and prototypes. Nothing survives the process.
 ///
 /// It follows the same rules as the durable stores and passes the same conformance suite.
 public actor InMemoryEventStore: EventStore {

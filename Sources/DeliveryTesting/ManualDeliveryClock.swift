@@ -2,7 +2,7 @@ public import Delivery
 public import CAPIModel
 import Synchronization
 
-/// A ``DeliveryClock`` that only moves when a test moves it.
+/// A `DeliveryClock` that only moves when a test moves it.
 ///
 /// ```swift
 /// let clock = ManualDeliveryClock(now: Timestamp(milliseconds: 1_767_225_600_000))

@@ -1,7 +1,7 @@
 public import Delivery
 import Synchronization
 
-/// A ``Transport`` that answers from a script and records every request, for tests.
+/// A `Transport` that answers from a script and records every request, for tests.
 ///
 /// Without a script entry it answers 200 with a Meta-shaped success body counting the events.
 /// The access token is recorded only as a redacted description.

@@ -87,7 +87,7 @@ public final class FakeGraphAPI: Sendable {
     /// The bound port.
     public let port: Int
 
-    /// `http://127.0.0.1:<port>`, for ``PixelDestination/baseURL``.
+    /// `http://127.0.0.1:<port>`, for `PixelDestination.baseURL`.
     public var baseURL: String { "http://\(configuration.host):\(port)" }
 
     private init(configuration: Configuration, channel: any Channel, port: Int, initial: State) {

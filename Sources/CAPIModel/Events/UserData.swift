@@ -404,7 +404,7 @@ public enum HashedUserDataKey: String, Hashable, Sendable, CaseIterable, Codable
         }
     }
 
-    /// The keys computed from this key's normalized value, in ``allCases`` order (the
+    /// The keys computed from this key's normalized value, in `allCases` order (the
     /// inverse of ``derivedFrom``).
     public var derivedKeys: [HashedUserDataKey] {
         // Stored lists: the assembler asks for every event, and a literal could allocate.

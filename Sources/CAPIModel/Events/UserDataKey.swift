@@ -38,7 +38,7 @@ public enum UserDataKey: String, Hashable, Sendable, CaseIterable, Codable, Comp
     /// The hashed key this is, or `nil` for keys sent unhashed.
     public var hashedKey: HashedUserDataKey? { HashedUserDataKey(rawValue: rawValue) }
 
-    /// The position of the key in ``allCases``, for table-driven counters.
+    /// The position of the key in `allCases`, for table-driven counters.
     public var index: Int { Self.indexTable[self]! }
 
     private static let indexTable: [UserDataKey: Int] = Dictionary(

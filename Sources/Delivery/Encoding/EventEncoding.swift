@@ -5,7 +5,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Encodes one ``ServerEvent`` as the JSON of a `data` element.
+/// Encodes one `ServerEvent` as the JSON of a `data` element.
 ///
 /// The engine stores events already encoded and builds request bodies by concatenation, so
 /// an event is encoded once, at enqueue time.

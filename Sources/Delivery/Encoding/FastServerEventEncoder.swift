@@ -5,7 +5,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// A hand-written JSON writer for ``ServerEvent``, byte-for-byte the same output as
+/// A hand-written JSON writer for `ServerEvent`, byte-for-byte the same output as
 /// ``FoundationServerEventEncoder`` (compact, sorted keys, unescaped slashes).
 ///
 /// The common fields (`user_data`, `custom_data` without custom properties, `contents`) are

@@ -63,6 +63,9 @@ public final class DeliveryQueue: Sendable {
     /// Creates a queue over `store`.
     ///
     /// - Parameters:
+    ///   - store: where events are kept until they are delivered or parked.
+    ///   - configuration: age and size limits, the encoder and the accepted pixels.
+    ///   - clock: the time source; tests inject a manual one.
     ///   - logger: receives debug logs of enqueues and replays; a no-op logger by default.
     ///   - metricsFactory: where counters go; the global `MetricsSystem.factory` by default.
     public init(

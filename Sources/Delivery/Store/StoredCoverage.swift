@@ -1,6 +1,6 @@
 public import CAPIModel
 
-/// The row form in which stores keep ``MatchKeyCoverage``: per pixel and event name, named
+/// The row form in which stores keep `MatchKeyCoverage`: per pixel and event name, named
 /// counters with an integer value, so that adding coverage is an upsert that sums values.
 ///
 /// Counter names: `events` (events counted), `key:<user_data key>` (events carrying the key)
@@ -48,7 +48,7 @@ public enum StoredCoverage {
         return rows
     }
 
-    /// Rebuilds ``MatchKeyCoverage`` from stored counters, in any order; unknown counter
+    /// Rebuilds `MatchKeyCoverage` from stored counters, in any order; unknown counter
     /// names (written by a newer version) are skipped.
     public struct Reader: Sendable {
         private var byName: [String: MatchKeyCoverage.Counters] = [:]

@@ -3,7 +3,7 @@ public import CAPIModel
 /// An event ready to be appended to a store: already built, hashed and encoded.
 ///
 /// ``json`` is the JSON of one element of the request's `data` array. It carries hashed
-/// identifiers only (``UserData`` cannot hold raw ones), so stores never see raw PII.
+/// identifiers only (`UserData` cannot hold raw ones), so stores never see raw PII.
 public struct PendingEvent: Hashable, Sendable {
     /// The pixel plus `event_name` and `event_id`.
     public var key: EventKey
@@ -220,8 +220,8 @@ public struct SettleResult: Hashable, Sendable {
 /// store runs one statement per group.
 ///
 /// Fenced events (with a lease token) are grouped by token as well, since the statement
-/// checks the token; ``expected`` lists the fenced ids a store must see updated, so that it
-/// can report the others as lost leases.
+/// checks the token; ``lostLeases(fenced:updated:)`` finds the fenced ids a store did not see
+/// updated, so that it can report them as lost leases.
 public struct SettlementGroups: Sendable {
     /// One update: the disposition, the lease it is fenced by (nil: not fenced) and the events.
     public struct Group: Sendable {

@@ -1,7 +1,7 @@
 public import CAPIModel
 public import Matching
 
-/// One reason an event in a submitted batch cannot be sent: the problem ``EventValidator``
+/// One reason an event in a submitted batch cannot be sent: the problem `EventValidator`
 /// found, and where the event is in the batch.
 public struct EventValidationIssue: Hashable, Sendable, CustomStringConvertible {
     /// The event's index in the batch that was submitted.

@@ -1,10 +1,10 @@
 public import CAPIModel
 
-/// The set of `user_data` keys one event carries, as a bit mask over ``UserDataKey``.
+/// The set of `user_data` keys one event carries, as a bit mask over `UserDataKey`.
 ///
 /// Events are stored already encoded, so coverage is computed once at enqueue time and kept
-/// as these 32 bits (31 keys); stores add them up into ``MatchKeyCoverage`` per pixel. Bit `i` is
-/// `UserDataKey.allCases[i]` (the key's ``UserDataKey/index``).
+/// as these 32 bits (31 keys); stores add them up into `MatchKeyCoverage` per pixel. Bit `i` is
+/// `UserDataKey.allCases[i]` (the key's `UserDataKey.index`).
 public struct UserDataKeySet: OptionSet, Hashable, Sendable, Codable {
     public let rawValue: UInt32
 
@@ -19,7 +19,7 @@ public struct UserDataKeySet: OptionSet, Hashable, Sendable, Codable {
     /// The keys `userData` carries.
     ///
     /// This runs once per enqueued event, so it reads the fields directly rather than going
-    /// through ``UserData/contains(_:)`` (which parses key names), and counts hashed values
+    /// through `UserData.contains(_:)` (which parses key names), and counts hashed values
     /// rather than asking for them (which builds an array per key).
     public init(_ userData: UserData) {
         var raw: UInt32 = 0
@@ -58,14 +58,14 @@ public struct UserDataKeySet: OptionSet, Hashable, Sendable, Codable {
         self.rawValue = raw
     }
 
-    /// The keys in the set, in ``UserDataKey`` order.
+    /// The keys in the set, in `UserDataKey` order.
     public var keys: [UserDataKey] {
         var keys: [UserDataKey] = []
         forEachIndex { keys.append(Self.orderedKeys[$0]) }
         return keys
     }
 
-    /// Calls `body` with the bit index (``UserDataKey/index``) of every key in the set.
+    /// Calls `body` with the bit index (`UserDataKey.index`) of every key in the set.
     @inlinable
     public func forEachIndex(_ body: (Int) -> Void) {
         var bits = rawValue

@@ -131,6 +131,7 @@ public final class DeliveryWorker: Service, Sendable {
     ///     with ``DeliveryError/Code/unknownPixel``, unless another worker created with it, or
     ///     its ``DeliveryQueue/Configuration/acceptedPixels``, has them. Events of other
     ///     pixels already stored stay queued (`capi status` lists them).
+    ///   - configuration: batch size, concurrency, timeouts and the retry policy.
     ///   - clock: the time source; tests inject a manual one.
     ///   - logger: background activity is logged here (info and below, plus one error when
     ///     a pixel's credentials are rejected); no-op by default.

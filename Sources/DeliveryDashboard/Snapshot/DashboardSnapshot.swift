@@ -33,7 +33,7 @@ public struct DashboardSnapshot: Hashable, Sendable {
     /// The newest requests that did not deliver, newest first.
     public var recentFailures: [RecordedAttempt]
     /// What keeps pixels from sending at ``generatedAt``: pauses that have not ended and
-    /// suspensions (``PixelSuspension/reason`` says why).
+    /// suspensions (`PixelSuspension.reason` says why).
     public var holds: [PixelID: PixelHold]
 
     public init(
@@ -64,6 +64,9 @@ public struct DashboardSnapshot: Hashable, Sendable {
     /// Reads a snapshot of `store`.
     ///
     /// - Parameters:
+    ///   - store: the store to read; nothing in it is changed.
+    ///   - title: the snapshot's title, shown by the views (the store's file name, say).
+    ///   - now: the time the snapshot is taken at, for ages and pause ends.
     ///   - parkedLimit: how many parked events to list (the counts cover all of them).
     ///   - failureLimit: how many failed requests to list.
     public static func load(

@@ -62,7 +62,7 @@ public struct IdentityNormalizer: Sendable {
     ///   - key: the `user_data` key it belongs to.
     ///   - region: for `ph`, the region a national number is read in (the customer's
     ///     country, say); for `zp`, the region the code belongs to. Ignored for other keys.
-    /// - Returns: the hash to put in ``UserData``.
+    /// - Returns: the hash to put in `UserData`.
     /// - Throws: ``NormalizationError`` naming the key and the reason.
     public func hash(_ value: String, as key: HashedUserDataKey, region: RegionCode? = nil)
         throws(NormalizationError) -> HashedIdentifier

@@ -94,7 +94,7 @@ public struct ResolvedRegion: Hashable, Sendable, CustomStringConvertible {
         case phoneRegion = "phone_region"
         /// ``CustomerRecord/country``, in any form that names a country.
         case country
-        /// The normalizer's ``IdentityNormalizer/Configuration/defaultPhoneRegion``: the record
+        /// The normalizer's `IdentityNormalizer.Configuration.defaultPhoneRegion`: the record
         /// named no region, or its country named none.
         case defaultRegion = "default_region"
     }

@@ -10,7 +10,7 @@ internal import Foundation
 ///
 /// Rules (Meta's, from the Conversions API documentation, plus RoasProof's sanity limits):
 ///
-/// - `action_source` is always explicit: ``ServerEvent`` cannot be built or decoded without one.
+/// - `action_source` is always explicit: `ServerEvent` cannot be built or decoded without one.
 /// - `website`: an `http(s)` `event_source_url` and a `client_user_agent`.
 /// - `app`: `app_data` with `advertiser_tracking_enabled` and a 16-slot `extinfo` whose slot 0
 ///   is `i2` or `a2` and slot 4 (OS version) is filled (`application_tracking_enabled` is optional).

@@ -3,7 +3,7 @@
 ///
 /// The text form is 26 characters of lowercase RFC 4648 base32 (`a`–`z`, `2`–`7`), so it is
 /// URL- and cookie-safe and survives `external_id` normalization (which lowercases) with
-/// all 128 bits intact. Keep it in a long-lived first-party cookie (``cookie(on:)``) or in
+/// all 128 bits intact. Keep it in a long-lived first-party cookie (``cookie(on:name:)``) or in
 /// the account record, and hand the same value to the pixel as `external_id`.
 ///
 /// ```swift

@@ -51,15 +51,17 @@ public final class CAPIClient: Service, Sendable {
     let logger: Logger
     let tracer: (any Tracer)?
 
-    /// Creates a client over `store`: any ``EventStore``, for example the in-memory store of
+    /// Creates a client over `store`: any `EventStore`, for example the in-memory store of
     /// `DeliveryTesting` in your tests. ``run()`` runs the store too when it is a `Service`.
     ///
     /// - Parameters:
     ///   - destinations: the pixels every conversion is sent to; the queue refuses others.
+    ///   - store: where events wait for delivery, with their receipts.
     ///   - trustedProxies: see ``Settings/trustedProxies``.
     ///   - transport: sends requests; `AsyncHTTPClientTransport` by default.
     ///   - workerConfiguration: batch size, retry policy and the rest of the worker's settings.
     ///   - logger: the client's, the worker's and the store's background messages; no-op by default.
+    ///   - metricsFactory: where the queue's and the worker's metrics go; the global factory by default.
     ///   - tracer: where the spans of sends, enqueues and delivery attempts go (see
     ///     `DeliverySpanAttribute`); the bootstrapped `InstrumentationSystem.tracer` when `nil`.
     public init(
@@ -113,7 +115,7 @@ public final class CAPIClient: Service, Sendable {
     /// keys), for example `ConfigReader(provider: EnvironmentVariablesProvider())`.
     ///
     /// - Throws: ``CAPIClientError`` naming a missing or malformed setting (never its value);
-    ///   then the errors of ``init(settings:transport:workerConfiguration:logger:metricsFactory:)``.
+    ///   then the errors of ``init(settings:transport:workerConfiguration:logger:metricsFactory:tracer:)``.
     public convenience init(
         config: ConfigReader, transport: any Transport = AsyncHTTPClientTransport(),
         logger: Logger = Logger(label: "roasproof", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -125,7 +127,7 @@ public final class CAPIClient: Service, Sendable {
     /// `CAPI_STORE`, ...; see ``Settings/init(config:)``): the process's own by default.
     ///
     /// - Throws: ``CAPIClientError`` naming a missing or malformed variable (never its value);
-    ///   then the errors of ``init(settings:transport:workerConfiguration:logger:metricsFactory:)``.
+    ///   then the errors of ``init(settings:transport:workerConfiguration:logger:metricsFactory:tracer:)``.
     public convenience init(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         transport: any Transport = AsyncHTTPClientTransport(),
@@ -150,6 +152,9 @@ public final class CAPIClient: Service, Sendable {
     /// duplicate), so a retried request handler cannot double-count.
     ///
     /// - Parameters:
+    ///   - conversion: what happened: the event name, its business key and custom data.
+    ///   - customer: the customer's raw identifiers; they are normalized and hashed here.
+    ///   - session: the browser request's consent signal, cookies, addresses and user agent.
     ///   - pixels: the pixels to send to; every configured pixel when `nil`.
     /// - Returns: the `event_id`, the browser pixel's hand-off and, per pixel, what was stored
     ///   and the provenance of every key.
@@ -221,7 +226,7 @@ public final class CAPIClient: Service, Sendable {
         return targets
     }
 
-    /// The buyer's addresses for ``SessionContext/clientIPAddresses``: the TCP peer, or the
+    /// The buyer's addresses for `SessionContext.clientIPAddresses`: the TCP peer, or the
     /// nearest untrusted address in the `Forwarded` / `X-Forwarded-For` headers when the peer
     /// is one of ``Settings/trustedProxies``.
     public func buyerAddresses(peerAddress: String?, forwarded: [String] = [], xForwardedFor: [String] = []) -> [IPAddress] {
