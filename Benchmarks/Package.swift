@@ -73,6 +73,7 @@ let package = Package(
                 .product(name: "DeliverySQLite", package: "RoasProof"),
                 .product(name: "DeliveryHTTP", package: "RoasProof"),
                 .product(name: "FakeGraphAPI", package: "RoasProof"),
+                .product(name: "RoasProof", package: "RoasProof"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

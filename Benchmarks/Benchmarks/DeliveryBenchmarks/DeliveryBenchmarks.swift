@@ -22,6 +22,8 @@ let benchmarks: @Sendable () -> Void = {
         metrics: [.wallClock, .throughput, .peakMemoryResident],
         warmupIterations: 1, maxDuration: .seconds(20), maxIterations: 8)
 
+    registerOneCallLatencyBenchmark()
+
     // MARK: Durable enqueue into SQLite, beside a raw SQLite baseline
 
     Benchmark("SQLite baseline: raw multi-row INSERT, durable commit per 1,000 rows (20,000 rows)") { benchmark in
