@@ -1,4 +1,5 @@
 import Configuration
+import SystemPackage
 import FakeGraphAPI
 import Foundation
 import Logging
@@ -254,5 +255,39 @@ import Testing
         var configuration = SQLiteEventStore.Configuration()
         configuration.access = .readOnly
         return configuration
+    }
+}
+
+/// The same settings from files: a JSON file through swift-configuration's `FileProvider`, and
+/// a `.env` file, each over the environment (first provider wins).
+@Suite struct CAPIClientSettingsFromFilesTests {
+    @Test func settingsComeFromAJSONFileAndADotEnvFile() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("capi-settings-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let json = directory.appendingPathComponent("capi.json")
+        try Data(#"""
+            {"capi": {"pixels": ["111111111111111", "222222222222222"], "accessToken": "EAAB-from-json",
+                      "store": "/var/lib/shop/capi.sqlite", "consent": {"unknown": "send"},
+                      "pixel": {"222222222222222": {"testEventCode": "TEST42"}}}}
+            """#.utf8).write(to: json)
+        let fromJSON = try CAPIClient.Settings(config: ConfigReader(providers: [
+            try await FileProvider<JSONSnapshot>(filePath: FilePath(json.path)),
+            EnvironmentVariablesProvider(environmentVariables: ["CAPI_ACCESS_TOKEN": "EAAB-from-environment"]),
+        ]))
+        #expect(fromJSON.destinations.map(\.pixel.pixelID) == ["111111111111111", "222222222222222"])
+        #expect(fromJSON.destinations[0].pixel.accessToken.unredactedValue == "EAAB-from-json")
+        #expect(fromJSON.destinations[1].pixel.testEventCode == "TEST42")
+        #expect(fromJSON.destinations[0].consentPolicy.unknown.sendsEvent)
+        #expect(fromJSON.store == .sqlite(path: "/var/lib/shop/capi.sqlite"))
+
+        let dotEnv = directory.appendingPathComponent(".env")
+        try Data("CAPI_PIXELS=333333333333333\nCAPI_ACCESS_TOKEN=EAAB-from-dotenv\nCAPI_STORE=postgres://shop@db.internal/shop\n".utf8)
+            .write(to: dotEnv)
+        let fromDotEnv = try CAPIClient.Settings(
+            config: ConfigReader(provider: try await EnvironmentVariablesProvider(environmentFilePath: FilePath(dotEnv.path))))
+        #expect(fromDotEnv.destinations.map(\.pixel.pixelID) == ["333333333333333"])
+        #expect(fromDotEnv.destinations[0].pixel.accessToken.unredactedValue == "EAAB-from-dotenv")
+        #expect(fromDotEnv.store == .postgres(url: "postgres://shop@db.internal/shop"))
     }
 }

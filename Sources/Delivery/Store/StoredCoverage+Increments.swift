@@ -3,7 +3,7 @@ public import CAPIModel
 extension StoredCoverage {
     /// What a store adds to its coverage counters in one transaction: per pixel, event name
     /// and counter, the sum to add. Both stores build it the same way, from the events an
-    /// append stored or from a ``MatchKeyCoverage`` being merged, and only write it.
+    /// append stored or from a `MatchKeyCoverage` being merged, and only write it.
     ///
     /// ```swift
     /// var increments = StoredCoverage.Increments()
