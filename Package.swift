@@ -186,7 +186,9 @@ let package = Package(
         ),
         .testTarget(
             name: "IdentityTests",
-            dependencies: ["Identity", "CAPIModel", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: [
+                "Identity", "CAPIModel", "DeliveryTesting", .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             resources: [.copy("Vectors")]
         ),
         .testTarget(
@@ -197,7 +199,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DeliveryDashboardTests", dependencies: ["DeliveryDashboard", "Delivery", "DeliveryTesting", "CAPIModel"]),
-        .testTarget(name: "MatchingTests", dependencies: ["Matching", "CAPIModel", "Identity"], resources: [.copy("Vectors")]),
+        .testTarget(
+            name: "MatchingTests", dependencies: ["Matching", "CAPIModel", "Identity", "DeliveryTesting"], resources: [.copy("Vectors")]
+        ),
         .testTarget(
             name: "DedupTests",
             dependencies: [

@@ -1,5 +1,6 @@
 import CAPIModel
 import Matching
+import DeliveryTesting
 import Testing
 
 @Suite struct ClickIDResolverTests {
@@ -23,7 +24,7 @@ import Testing
     }
 
     @Test func validFBPIsNeverReplaced() {
-        var rng = SeededRandom(state: 1)
+        var rng = SeededGenerator(seed: 1)
         for cookie in ["fb.1.1596403881668.1116446470", "fb.2.1596403881668.1116446470.AQQCAQAA", "fb.1.1.1.Ag"] {
             let result = resolver.resolve(BrowserRequest(url: "https://www.example.com/", fbpCookie: cookie), at: Timestamp(milliseconds: 9), using: &rng)
             #expect(result.fbp == cookie)
@@ -33,7 +34,7 @@ import Testing
     }
 
     @Test func malformedFBPIsReplacedWithANote() {
-        var rng = SeededRandom(state: 1)
+        var rng = SeededGenerator(seed: 1)
         let result = resolver.resolve(BrowserRequest(url: "https://www.example.com/", fbpCookie: "fb.1.123."), at: Timestamp(milliseconds: 9), using: &rng)
         #expect(result.fbpIsNew)
         #expect(result.fbp?.hasPrefix("fb.1.9.") == true)
@@ -41,7 +42,7 @@ import Testing
     }
 
     @Test func storedClickRestoresAPurgedCookie() throws {
-        var rng = SeededRandom(state: 2)
+        var rng = SeededGenerator(seed: 2)
         let click = try ClickRecord(fbclid: "Stored-Click_1", landedAt: Timestamp(milliseconds: 1_700_000_000_000))
         let result = resolver.resolve(
             BrowserRequest(url: "https://checkout.example.co.uk/pay", fbpCookie: "fb.2.1.2", storedClick: click),
@@ -53,14 +54,14 @@ import Testing
     }
 
     @Test func ipHostsGetHostOnlyCookies() {
-        var rng = SeededRandom(state: 3)
+        var rng = SeededGenerator(seed: 3)
         let result = resolver.resolve(BrowserRequest(url: "http://127.0.0.1:8080/?fbclid=abc"), at: Timestamp(milliseconds: 5), using: &rng)
         #expect(result.fbc == "fb.0.5.abc")
         #expect(result.cookiesToSet.allSatisfy { $0.isHostOnly && !$0.headerValue.contains("Domain=") })
     }
 
     @Test func configuredCookieDomainWins() {
-        var rng = SeededRandom(state: 4)
+        var rng = SeededGenerator(seed: 4)
         let fixed = ClickIDResolver(cookieDomain: CookieDomain(domain: "example.com", subdomainIndex: 1, isHostOnly: false))
         let result = fixed.resolve(BrowserRequest(url: "/landing?fbclid=abc"), at: Timestamp(milliseconds: 5), using: &rng)
         #expect(result.fbc == "fb.1.5.abc")
@@ -68,7 +69,7 @@ import Testing
     }
 
     @Test func noHostStillResolvesWithoutCookies() {
-        var rng = SeededRandom(state: 5)
+        var rng = SeededGenerator(seed: 5)
         let result = resolver.resolve(BrowserRequest(url: "/landing?fbclid=abc"), at: Timestamp(milliseconds: 5), using: &rng)
         #expect(result.fbc == "fb.1.5.abc")
         #expect(result.cookiesToSet.isEmpty)

@@ -1,6 +1,7 @@
 import CAPIModel
 import FoundationEssentials
 import Matching
+import DeliveryTesting
 import Testing
 
 /// Click times are `Timestamp`s; the millisecond entry points they replaced are deprecated but
@@ -19,8 +20,8 @@ import Testing
     func resolveAtEqualsNowMs(index: Int) {
         let request = Self.requests[index]
         for milliseconds: Int64 in [0, 5, 1_712_345_678_901, 1_781_430_082_999] {
-            var rng = SeededRandom(state: UInt64(index + 1))
-            var legacyRNG = SeededRandom(state: UInt64(index + 1))
+            var rng = SeededGenerator(seed: UInt64(index + 1))
+            var legacyRNG = SeededGenerator(seed: UInt64(index + 1))
             let resolved = ClickIDResolver().resolve(request, at: Timestamp(milliseconds: milliseconds), using: &rng)
             let legacy = legacyResolve(ClickIDResolver(), request, nowMs: milliseconds, using: &legacyRNG)
             #expect(resolved == legacy)

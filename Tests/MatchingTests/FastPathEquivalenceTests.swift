@@ -1,23 +1,12 @@
 import CAPIModel
 import Identity
 import Matching
+import DeliveryTesting
 import Testing
 
 /// The word-at-a-time cookie scan and the packed provenance, checked against plain
 /// reference implementations of the documented rules.
 @Suite struct MatchingFastPathTests {
-    /// A small deterministic generator (SplitMix64), so failures reproduce.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
-    }
 
     enum Outcome: Equatable {
         case parsed(index: Int, time: Int64, payload: String, appendix: String?)
@@ -66,7 +55,7 @@ import Testing
     }
 
     @Test func cookiesMatchTheRulesOnGeneratedInput() {
-        var generator = Generator(state: 11)
+        var generator = SeededGenerator(seed: 11)
         let pieces = [
             "fb", ".", ".", "1", "0", "1712345678901", "IwAR2F4-dbP0l7Mn1IawQQGC", "AbC", "-", "_", "AQ", "Bg", "abcdEFGH",
             " ", ";", "\"", "\\", ",", "é", "\u{7F}", "\t", "~", "!", "+", "/",
@@ -99,7 +88,7 @@ import Testing
     }
 
     @Test func creationTimesOfEveryLength() throws {
-        var generator = Generator(state: 5)
+        var generator = SeededGenerator(seed: 5)
         for length in 1...20 {
             for _ in 0..<50 {
                 let digits = String((0..<length).map { _ in Character(String(generator.next() % 10)) })
@@ -174,4 +163,10 @@ import Testing
         #expect(empty == memberwise && empty.hashValue == memberwise.hashValue)
         #expect(empty.isEmpty && empty.presentKeys.isEmpty)
     }
+}
+
+extension SeededGenerator {
+    /// One of `items`, picked with the generator's next value (the same as before it replaced
+    /// a copy of SplitMix64 here).
+    mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
 }

@@ -1,11 +1,12 @@
 import Foundation
 import CAPIModel
 import Matching
+import DeliveryTesting
 import Testing
 
 @Suite struct VisitorIDTests {
     @Test func mintedIDsAreBase32AndDistinct() throws {
-        var rng = SeededRandom(state: 7)
+        var rng = SeededGenerator(seed: 7)
         var seen = Set<VisitorID>()
         for _ in 0..<1_000 {
             let id = VisitorID.mint(using: &rng)
