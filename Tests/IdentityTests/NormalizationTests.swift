@@ -4,22 +4,13 @@ import Testing
 
 /// Table-driven tests per key: Meta's worked examples, Meta's documented rules, and the
 /// cases where RoasProof goes beyond Meta's own normalizer.
-@Suite struct NormalizationTests {
+@Suite struct NormalizationTests: RejectionChecking {
     let normalizer = IdentityNormalizer()
 
     func normalized(_ value: String, _ key: HashedUserDataKey, region: RegionCode? = nil) throws -> String {
         switch try normalizer.normalize(value, as: key, region: region) {
         case .normalized(let text): return text
         case .alreadyHashed(let hash): return hash.hexString
-        }
-    }
-
-    func rejection(_ value: String, _ key: HashedUserDataKey, region: RegionCode? = nil) -> NormalizationError.Code? {
-        do {
-            _ = try normalizer.hash(value, as: key, region: region)
-            return nil
-        } catch {
-            return error.code
         }
     }
 

@@ -5,22 +5,13 @@ import Testing
 
 /// Customer data as CRMs and spreadsheets export it: every case here was refused or hashed to
 /// something Meta cannot match before the rule it pins.
-@Suite struct RealDataTests {
+@Suite struct RealDataTests: RejectionChecking {
     let normalizer = IdentityNormalizer()
 
     func normalized(_ value: String, _ key: HashedUserDataKey, region: RegionCode? = nil) throws -> String {
         switch try normalizer.normalize(value, as: key, region: region) {
         case .normalized(let text): return text
         case .alreadyHashed(let hash): return "hash:" + hash.hexString
-        }
-    }
-
-    func rejection(_ value: String, _ key: HashedUserDataKey, region: RegionCode? = nil) -> NormalizationError.Code? {
-        do {
-            _ = try normalizer.hash(value, as: key, region: region)
-            return nil
-        } catch {
-            return error.code
         }
     }
 

@@ -92,14 +92,16 @@ public final class DeliveryQueue: Sendable {
     /// ``Configuration/acceptedPixels``) and `pixel` is not one of them: an event for a pixel
     /// nobody delivers to would stay queued forever without a word.
     func checkKnown(_ pixel: PixelID) throws(DeliveryError) {
-        let known = destinationPixels.withLock { registered -> Set<PixelID>? in
-            guard let accepted = configuration.acceptedPixels else { return registered.isEmpty ? nil : registered }
-            return accepted.union(registered)
+        // A membership test under the lock on every enqueue; the set is only built for the error.
+        let known = destinationPixels.withLock { registered -> Bool in
+            guard let accepted = configuration.acceptedPixels else { return registered.isEmpty || registered.contains(pixel) }
+            return accepted.contains(pixel) || registered.contains(pixel)
         }
-        guard let known, !known.contains(pixel) else { return }
+        guard !known else { return }
+        let configured = destinationPixels.withLock { $0.union(configuration.acceptedPixels ?? []) }
         throw DeliveryError(
             code: .unknownPixel,
-            message: "no destination is configured for pixel \(pixel) (configured: \(known.sorted().map(\.rawValue).joined(separator: ", "))); "
+            message: "no destination is configured for pixel \(pixel) (configured: \(configured.sorted().map(\.rawValue).joined(separator: ", "))); "
                 + "check the pixel id, or add a PixelDestination for it to the worker "
                 + "(or to DeliveryQueue.Configuration.acceptedPixels when another process delivers)")
     }
@@ -151,16 +153,22 @@ public final class DeliveryQueue: Sendable {
 
     private func appendAndWake(_ pending: [PendingEvent], at now: Timestamp) async throws -> AppendResult {
         let result = try await withDeliverySpan("capi.enqueue", tracer: configuration.tracer) { span in
-            let pixels = Set(pending.lazy.map(\.key.pixelID))
-            if pixels.count == 1 { span.attributes[DeliverySpanAttribute.pixelID] = pending[0].key.pixelID.rawValue }
-            span.attributes[DeliverySpanAttribute.eventCount] = pending.count
-            if pending.count == 1 {
-                span.attributes[DeliverySpanAttribute.eventName] = pending[0].key.eventName.rawValue
-                span.attributes[DeliverySpanAttribute.eventID] = pending[0].key.eventID
+            // Attributes only for a tracer that records: with none bootstrapped (the no-op
+            // tracer) an enqueue of 1,000 events pays nothing for them.
+            if span.isRecording {
+                let pixel = pending[0].key.pixelID
+                if pending.allSatisfy({ $0.key.pixelID == pixel }) { span.attributes[DeliverySpanAttribute.pixelID] = pixel.rawValue }
+                span.attributes[DeliverySpanAttribute.eventCount] = pending.count
+                if pending.count == 1 {
+                    span.attributes[DeliverySpanAttribute.eventName] = pending[0].key.eventName.rawValue
+                    span.attributes[DeliverySpanAttribute.eventID] = pending[0].key.eventID
+                }
             }
             let result = try await store.append(pending, at: now)
-            span.attributes[DeliverySpanAttribute.insertedCount] = result.insertedCount
-            span.attributes[DeliverySpanAttribute.duplicateCount] = result.duplicates.count
+            if span.isRecording {
+                span.attributes[DeliverySpanAttribute.insertedCount] = result.insertedCount
+                span.attributes[DeliverySpanAttribute.duplicateCount] = result.duplicates.count
+            }
             return result
         }
         metrics.enqueued.increment(by: result.insertedCount)

@@ -175,25 +175,28 @@ public final class CAPIClient: Service, Sendable {
                 eventName: conversion.eventName, eventTime: conversion.eventTime, actionSource: conversion.actionSource,
                 customData: conversion.customData, eventID: eventID, eventSourceURL: conversion.sourceURL)
 
-            // One assembly per distinct consent policy: hashing is the costly part.
-            var built: [ConsentPolicy: BuiltEvent] = [:]
+            // One assembly, validation and encoding per distinct consent policy (hashing and
+            // encoding are the costly part); pixels with the same policy store the same JSON.
+            var built: [ConsentPolicy: (event: BuiltEvent, prepared: PendingEvent?)] = [:]
             var pending: [PendingEvent] = []
             var outcomes: [SentConversion.Destination] = []
             for destination in targets {
-                let event: BuiltEvent
-                if let done = built[destination.consentPolicy] {
-                    event = done
-                } else {
-                    event = UserDataAssembler(consentPolicy: destination.consentPolicy)
-                        .makeEvent(template, customer: customer, session: session)
-                    built[destination.consentPolicy] = event
-                }
                 let pixel = destination.pixel.pixelID
-                if let serverEvent = event.event {
-                    pending += try queue.prepare([serverEvent], pixel: pixel)
-                    outcomes.append(.init(pixelID: pixel, status: .queued, assembled: event.assembled))
+                let done: (event: BuiltEvent, prepared: PendingEvent?)
+                if let earlier = built[destination.consentPolicy] {
+                    done = earlier
                 } else {
-                    outcomes.append(.init(pixelID: pixel, status: .droppedByConsent, assembled: event.assembled))
+                    let event = UserDataAssembler(consentPolicy: destination.consentPolicy)
+                        .makeEvent(template, customer: customer, session: session)
+                    done = (event, try event.event.map { try queue.prepare([$0], pixel: pixel)[0] })
+                    built[destination.consentPolicy] = done
+                }
+                if var prepared = done.prepared {
+                    prepared.key.pixelID = pixel
+                    pending.append(prepared)
+                    outcomes.append(.init(pixelID: pixel, status: .queued, assembled: done.event.assembled))
+                } else {
+                    outcomes.append(.init(pixelID: pixel, status: .droppedByConsent, assembled: done.event.assembled))
                 }
             }
             if !pending.isEmpty {
