@@ -19,7 +19,10 @@ import PackageDescription
 //   DeliveryPostgres          the PostgreSQL store shared by many app instances (postgres-nio)
 //   FakeGraphAPI              a loopback fake of POST /{version}/{pixel}/events (a product)
 //   DeliveryDashboard         text and self-contained HTML views of a store (status, coverage, failures)
-//   RoasProof    umbrella that re-exports the library modules, and CAPIClient (one call per conversion)
+//   RoasProof    umbrella that re-exports the library modules, CAPIClient (one call per conversion)
+//                and VisitTracker (what a page request tells about the visitor)
+//   RoasProofHummingbird / RoasProofVapor   middleware for each framework, behind the package
+//                traits of the same names, so a user of neither fetches and builds neither
 //   capi         command-line tool
 
 let package = Package(
@@ -38,7 +41,16 @@ let package = Package(
         .library(name: "DeliveryPostgres", targets: ["DeliveryPostgres"]),
         .library(name: "FakeGraphAPI", targets: ["FakeGraphAPI"]),
         .library(name: "DeliveryDashboard", targets: ["DeliveryDashboard"]),
+        .library(name: "RoasProofHummingbird", targets: ["RoasProofHummingbird"]),
+        .library(name: "RoasProofVapor", targets: ["RoasProofVapor"]),
         .executable(name: "capi", targets: ["capi"]),
+    ],
+    // Each framework's middleware needs its trait: `.package(url: …, from: …, traits: ["Vapor"])`.
+    // A package whose trait is off is neither fetched nor built.
+    traits: [
+        .trait(name: "Hummingbird", description: "The Hummingbird 2 middleware (RoasProofHummingbird)."),
+        .trait(name: "Vapor", description: "The Vapor 4 middleware (RoasProofVapor)."),
+        .default(enabledTraits: []),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -56,6 +68,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         // Builds the DocC documentation of every library module (Scripts/docs.sh).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // The web framework middlewares, each only with its trait.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/vapor", from: "4.122.3"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // Test-only: property-based tests (pixel snippet escaping, normalizer idempotence).
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
@@ -159,6 +175,24 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
+        // Hummingbird 2 middleware: the visit in `context.capi`, cookies on the response.
+        .target(
+            name: "RoasProofHummingbird",
+            dependencies: [
+                "RoasProof",
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "HTTPTypes", package: "swift-http-types", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // Vapor 4 middleware: the visit in `request.capi`, cookies on the response.
+        .target(
+            name: "RoasProofVapor",
+            dependencies: [
+                "RoasProof",
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
+            ]
+        ),
         .executableTarget(
             name: "capi",
             dependencies: [
@@ -173,6 +207,24 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CAPIModelTests", dependencies: ["CAPIModel"]),
+        // Run with `--traits Hummingbird,Vapor` (Scripts/test.sh does): real servers on loopback.
+        .testTarget(
+            name: "RoasProofHummingbirdTests",
+            dependencies: [
+                "RoasProofHummingbird", "RoasProof", "DeliveryTesting",
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "HummingbirdTesting", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "HTTPTypes", package: "swift-http-types", condition: .when(traits: ["Hummingbird"])),
+            ]
+        ),
+        .testTarget(
+            name: "RoasProofVaporTests",
+            dependencies: [
+                "RoasProofVapor", "RoasProof", "DeliveryTesting",
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
+                .product(name: "AsyncHTTPClient", package: "async-http-client", condition: .when(traits: ["Vapor"])),
+            ]
+        ),
         .testTarget(
             name: "RoasProofTests",
             dependencies: [

@@ -15,8 +15,9 @@ if [ -z "$browser" ]; then
     exit 1
 fi
 
-swift build --product capi
-capi="$(swift build --show-bin-path)/capi"
+# With every trait, like Scripts/test.sh, so the package is not rebuilt with other settings.
+swift build --enable-all-traits --product capi
+capi="$(swift build --enable-all-traits --show-bin-path)/capi"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -17,7 +17,7 @@ root=$(pwd)
 # Every library target of Package.swift (the products, and the conformance suite).
 modules=(
     RoasProof CAPIModel Identity Matching Dedup Delivery DeliveryTesting DeliveryStoreConformance
-    DeliverySQLite DeliveryHTTP DeliveryPostgres FakeGraphAPI DeliveryDashboard
+    DeliverySQLite DeliveryHTTP DeliveryPostgres FakeGraphAPI DeliveryDashboard RoasProofHummingbird RoasProofVapor
 )
 if [ "$#" -gt 0 ]; then
     modules=("$@")
@@ -33,7 +33,9 @@ trap 'rm -f "$log"' EXIT
 
 # --disable-sandbox: runs the plugin outside SwiftPM's plugin sandbox (macOS; Linux has none).
 status=0
-swift package --disable-sandbox generate-documentation "${targets[@]}" --warnings-as-errors 2>&1 | tee "$log" \
+# Every trait: the middleware modules are empty without theirs (and the build stays the one
+# Scripts/test.sh made).
+swift package --disable-sandbox --enable-all-traits generate-documentation "${targets[@]}" --warnings-as-errors 2>&1 | tee "$log" \
     || status=$?
 
 # With --warnings-as-errors, docc fails on any finding of its own and the plugin stops. Each

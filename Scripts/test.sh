@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test RoasProof has, on a fresh machine:
 #   1. installs missing system packages (Scripts/setup.sh),
-#   2. builds the package and fails on any warning in our own sources,
+#   2. builds the package with every trait (the Hummingbird and Vapor middlewares) and fails on
+#      any warning in our own sources,
 #   3. runs the whole test suite against a throwaway PostgreSQL server (Scripts/with-postgres.sh
 #      installs, starts and deletes it; the DeliveryPostgres tests fail without one),
 #   3b. builds the DocC documentation of every library module and fails on any documentation
@@ -16,7 +17,7 @@ Scripts/setup.sh
 
 echo "== build (warnings in our sources fail the run)"
 log=$(mktemp)
-swift build --build-tests 2>&1 | tee "$log"
+swift build --enable-all-traits --build-tests 2>&1 | tee "$log"
 if grep -E "^$root/(Sources|Tests)/.*warning:" "$log" >/dev/null; then
     echo "test.sh: the build has warnings in our sources:" >&2
     grep -E "^$root/(Sources|Tests)/.*warning:" "$log" | sort -u >&2
@@ -24,7 +25,7 @@ if grep -E "^$root/(Sources|Tests)/.*warning:" "$log" >/dev/null; then
 fi
 
 echo "== tests (with a throwaway PostgreSQL server)"
-Scripts/with-postgres.sh swift test
+Scripts/with-postgres.sh swift test --enable-all-traits
 
 echo "== documentation"
 Scripts/docs.sh

@@ -237,6 +237,20 @@ public final class CAPIClient: Service, Sendable {
         return resolution.address.map { [$0] } ?? []
     }
 
+    /// The proxies whose `Forwarded` / `X-Forwarded-For` headers are believed.
+    public var trustedProxies: [IPAddressRange] { buyerAddressResolver.trustedProxies }
+
+    /// A tracker for page requests that trusts the same proxies as this client.
+    ///
+    /// - Parameters:
+    ///   - configuration: cookie domain and name, public scheme.
+    ///   - memory: where each visitor's click and fbp are kept between requests.
+    public func visitTracker(
+        configuration: VisitTracker.Configuration = VisitTracker.Configuration(), memory: (any VisitorMemory)? = nil
+    ) -> VisitTracker {
+        VisitTracker(configuration: configuration, trustedProxies: trustedProxies, memory: memory)
+    }
+
     // MARK: Service
 
     /// Runs the store and delivers until graceful shutdown (or cancellation); then the
