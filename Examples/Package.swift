@@ -1,18 +1,20 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Examples depend on RoasProof by path, so the library's own manifest never pulls in
-// what the examples use (Hummingbird). Run one from the repository root:
+// Examples depend on RoasProof by path, with the traits of both web frameworks, so the
+// library's own users fetch neither unless they ask. Run one from the repository root:
 //
 //   swift run --package-path Examples BuildPurchase
-//   swift run --package-path Examples ShopServer        # then open http://127.0.0.1:8080/?fbclid=IwAR-demo
+//   swift run --package-path Examples ShopServer        # Hummingbird; open http://127.0.0.1:8080/?fbclid=IwAR-demo
+//   swift run --package-path Examples VaporShopServer   # the same shop on Vapor
 //   swift test --package-path Examples                 # the shop's smoke tests
 let package = Package(
     name: "RoasProofExamples",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "RoasProof", path: ".."),
+        .package(name: "RoasProof", path: "..", traits: ["Hummingbird", "Vapor"]),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/vapor", from: "4.122.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -33,11 +35,23 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // (2) A shop on Hummingbird: fbclid capture, cookies, the pixel hand-off and delivery.
+        // (2) A shop: its pages, orders and checkout, the same on every framework.
+        .target(
+            name: "ShopCore",
+            dependencies: [
+                .product(name: "RoasProof", package: "RoasProof"),
+                .product(name: "DeliveryDashboard", package: "RoasProof"),
+                .product(name: "FakeGraphAPI", package: "RoasProof"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // (2a) The shop on Hummingbird, behind RoasProofHummingbird's middleware.
         .target(
             name: "ShopApp",
             dependencies: [
+                "ShopCore",
                 .product(name: "RoasProof", package: "RoasProof"),
+                .product(name: "RoasProofHummingbird", package: "RoasProof"),
                 .product(name: "DeliveryDashboard", package: "RoasProof"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -48,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "ShopServer",
             dependencies: [
-                "ShopApp",
+                "ShopApp", "ShopCore",
                 .product(name: "RoasProof", package: "RoasProof"),
                 .product(name: "FakeGraphAPI", package: "RoasProof"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -57,11 +71,39 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // (2b) The same shop on Vapor, behind RoasProofVapor's middleware.
+        .target(
+            name: "VaporShopApp",
+            dependencies: [
+                "ShopCore",
+                .product(name: "RoasProof", package: "RoasProof"),
+                .product(name: "RoasProofVapor", package: "RoasProof"),
+                .product(name: "DeliveryDashboard", package: "RoasProof"),
+                .product(name: "Vapor", package: "vapor"),
+            ]
+        ),
+        .executableTarget(
+            name: "VaporShopServer",
+            dependencies: [
+                "VaporShopApp", "ShopCore",
+                .product(name: "RoasProof", package: "RoasProof"),
+                .product(name: "FakeGraphAPI", package: "RoasProof"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The smoke test's Graph API: records what the shops deliver (Scripts/test-examples.sh).
+        .executableTarget(
+            name: "FakeGraphServer",
+            dependencies: [.product(name: "FakeGraphAPI", package: "RoasProof")]
+        ),
         .testTarget(
             name: "ShopAppTests",
             dependencies: [
-                "ShopApp",
+                "ShopApp", "ShopCore",
                 .product(name: "RoasProof", package: "RoasProof"),
+                .product(name: "FakeGraphAPI", package: "RoasProof"),
                 .product(name: "FakeGraphAPI", package: "RoasProof"),
                 .product(name: "DeliveryTesting", package: "RoasProof"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -3,8 +3,11 @@
 #   (0) ReadmeExample: the README's first Swift block, verbatim, must compile;
 #   (1) BuildPurchase: checks the request body it prints;
 #   (2) ShopApp: its HummingbirdTesting suite (landing → checkout → thank-you → delivery), then
-#       the real ShopServer binary: land from an ad with curl, buy, wait for the delivery on the
-#       admin dashboard, and stop it with SIGTERM.
+#       the real ShopServer (Hummingbird) and VaporShopServer (Vapor) binaries, each delivering to
+#       its own FakeGraphServer: land from an ad with curl behind the local proxy, add to cart,
+#       buy, check that the Graph API received the Purchase with the thank-you page's eventID
+#       (deduplicable) and the visit's fbc, fbp, address and user agent, see it delivered on the
+#       admin dashboard, and stop the server with SIGTERM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,55 +31,120 @@ swift test --package-path Examples
 
 bin=$(swift build --package-path Examples --show-bin-path)
 work=$(mktemp -d)
-server_pid=""
+pids=()
 cleanup() {
-    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     rm -rf "$work"
 }
 trap cleanup EXIT
-fail() {
-    echo "ShopServer: $*" >&2
-    sed 's/^/  server: /' "$work/server.log" >&2 || true
-    exit 1
+
+# Starts a program in the background (its pid is last in `pids`).
+launch() {
+    local log=$1
+    shift
+    "$@" >"$log" 2>&1 &
+    pids+=($!)
 }
 
-# No CAPI_ACCESS_TOKEN: the server delivers to its in-process fake Graph API.
-(cd "$work" && exec env -u CAPI_ACCESS_TOKEN PORT=0 CAPI_STORE="$work/shop.sqlite" "$bin/ShopServer") \
-    >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 200); do
-    grep -q "ShopServer listening on" "$work/server.log" && break
-    sleep 0.1
-done
-url=$(sed -n 's/^ShopServer listening on \(http:[^ ]*\)$/\1/p' "$work/server.log" | head -n 1)
-[ -n "$url" ] || fail "did not start"
+# Waits for a program's "<name> listening on <url>" line; prints the URL.
+listening() {
+    local name=$1 log=$2
+    for _ in $(seq 1 300); do
+        grep -q "$name listening on" "$log" && break
+        sleep 0.1
+    done
+    sed -n "s/^$name listening on \(http:[^ ]*\)\$/\1/p" "$log" | head -n 1
+}
 
-jar="$work/cookies.txt"
-headers=$(curl -sS -D - -o "$work/landing.html" -c "$jar" -A "smoke-test/1" "$url/?fbclid=IwAR-smoke_1")
-echo "$headers" | grep -qiE '^set-cookie: _fbc=fb\.0\.[0-9]{13}\.IwAR-smoke_1;' || fail "no _fbc cookie from the fbclid"
-echo "$headers" | grep -qiE '^set-cookie: _fbp=fb\.0\.[0-9]{13}\.[0-9]+;' || fail "no _fbp cookie"
-echo "$headers" | grep -qiE '^set-cookie: rp_vid=[a-z2-7]{26};.*HttpOnly' || fail "no visitor cookie"
-grep -q "fbq('init', '1234567890'" "$work/landing.html" || fail "no pixel base code"
+# smoke_shop NAME: the shop binary NAME, delivering to its own fake Graph API.
+smoke_shop() {
+    local name=$1 dir="$work/$1"
+    mkdir -p "$dir"
+    fail() {
+        echo "$name: $*" >&2
+        sed 's/^/  server: /' "$dir/server.log" >&2 || true
+        sed 's/^/  graph: /' "$dir/received.jsonl" >&2 || true
+        exit 1
+    }
+    local graph_url url server_pid
+    launch "$dir/graph.log" "$bin/FakeGraphServer" "$dir/received.jsonl"
+    graph_url=$(listening FakeGraphServer "$dir/graph.log")
+    [ -n "$graph_url" ] || fail "the fake Graph API did not start"
+    launch "$dir/server.log" env -C "$dir" PORT=0 CAPI_STORE="$dir/shop.sqlite" CAPI_ACCESS_TOKEN=smoke-token \
+        CAPI_GRAPH_URL="$graph_url" CAPI_TRUSTED_PROXIES=127.0.0.0/8 "$bin/$name"
+    server_pid=${pids[-1]}
+    url=$(listening "$name" "$dir/server.log")
+    [ -n "$url" ] || fail "did not start"
 
-location=$(curl -sS -o /dev/null -w '%{redirect_url}' -b "$jar" -A "smoke-test/1" \
-    --data 'email=smoke%40example.com&country=DE&consent=granted' "$url/checkout")
-case "$location" in */thank-you\?order=*) ;; *) fail "checkout did not redirect (got '$location')" ;; esac
-order=${location##*order=}
-curl -sS -b "$jar" "$location" | grep -qF "{eventID: 'ord_$order'});" || fail "no pixel Purchase with eventID ord_$order"
+    # Through the local proxy (a trusted loopback peer), from a public address.
+    local jar="$dir/cookies.txt" agent="smoke-test/1 ($name)" buyer=203.0.113.7 fbclid="IwAR-smoke_$name"
+    local headers
+    headers=$(curl -sS -D - -o "$dir/landing.html" -c "$jar" -A "$agent" -H "X-Forwarded-For: $buyer" "$url/?fbclid=$fbclid")
+    echo "$headers" | grep -qiE "^set-cookie: _fbc=fb\.0\.[0-9]{13}\.$fbclid;" || fail "no _fbc cookie from the fbclid"
+    echo "$headers" | grep -qiE '^set-cookie: _fbp=fb\.0\.[0-9]{13}\.[0-9]+;' || fail "no _fbp cookie"
+    echo "$headers" | grep -qiE '^set-cookie: rp_vid=[a-z2-7]{26};.*HttpOnly' || fail "no visitor cookie"
+    grep -q "fbq('init', '1234567890'" "$dir/landing.html" || fail "no pixel base code"
 
-delivered=""
-for _ in $(seq 1 100); do
-    if curl -sS "$url/admin/capi" | grep -qF '<div class="card delivered"><div class="count">1</div>'; then
-        delivered=yes
-        break
-    fi
-    sleep 0.1
-done
-[ -n "$delivered" ] || fail "the purchase was not delivered"
+    curl -sS -L -o "$dir/cart.html" -b "$jar" -c "$jar" -A "$agent" -H "X-Forwarded-For: $buyer" --data "" "$url/cart"
+    grep -q "Your cart" "$dir/cart.html" || fail "add to cart did not show the cart"
 
-kill -TERM "$server_pid"
-wait "$server_pid" || fail "did not exit cleanly on SIGTERM"
-server_pid=""
-grep -q "ShopServer stopped" "$work/server.log" || fail "no graceful shutdown"
-echo "ShopServer: landing, checkout, thank-you, delivery and SIGTERM ok"
+    local location order
+    location=$(curl -sS -o /dev/null -w '%{redirect_url}' -b "$jar" -A "$agent" -H "X-Forwarded-For: $buyer" \
+        --data 'email=smoke%40example.com&country=DE&consent=granted' "$url/checkout")
+    case "$location" in */thank-you\?order=*) ;; *) fail "checkout did not redirect (got '$location')" ;; esac
+    order=${location##*order=}
+    curl -sS -b "$jar" "$location" | grep -qF "{eventID: 'ord_$order'});" || fail "no pixel Purchase with eventID ord_$order"
+
+    # The Graph API received the server copy: the same event_id as the pixel's, and the visit.
+    local fbc fbp received=""
+    fbc=$(awk '$6 == "_fbc" { print $7 }' "$jar")
+    fbp=$(awk '$6 == "_fbp" { print $7 }' "$jar")
+    for _ in $(seq 1 200); do
+        grep -qF "\"ord_$order\"" "$dir/received.jsonl" 2>/dev/null && { received=yes; break; }
+        sleep 0.1
+    done
+    [ -n "$received" ] || fail "the Graph API did not receive the Purchase"
+    python3 - "$dir/received.jsonl" "ord_$order" "$fbc" "$fbp" "$buyer" "$agent" <<'PY' || fail "the received Purchase is not the visit's"
+import json, sys
+path, event_id, fbc, fbp, ip, agent = sys.argv[1:]
+events = [e for line in open(path) for e in json.loads(line)["data"] if e.get("event_id") == event_id]
+assert len(events) >= 1, "no event " + event_id
+event = events[0]
+user = event["user_data"]
+problems = [
+    f"{name}: {got!r} != {want!r}"
+    for name, got, want in [
+        ("event_name", event.get("event_name"), "Purchase"),
+        ("fbc", user.get("fbc"), fbc),
+        ("fbp", user.get("fbp"), fbp),
+        ("client_ip_address", user.get("client_ip_address"), ip),
+        ("client_user_agent", user.get("client_user_agent"), agent),
+    ]
+    if got != want
+]
+if not user.get("em") or not user.get("external_id"):
+    problems.append("em or external_id missing")
+if problems:
+    print("\n".join(problems), file=sys.stderr)
+    sys.exit(1)
+PY
+
+    local delivered=""
+    for _ in $(seq 1 100); do
+        if curl -sS "$url/admin/capi" | grep -qF '<div class="card delivered"><div class="count">1</div>'; then
+            delivered=yes
+            break
+        fi
+        sleep 0.1
+    done
+    [ -n "$delivered" ] || fail "the purchase was not shown delivered"
+
+    kill -TERM "$server_pid"
+    wait "$server_pid" || fail "did not exit cleanly on SIGTERM"
+    grep -q "$name stopped" "$dir/server.log" || fail "no graceful shutdown"
+    echo "$name: landing, cart, checkout, thank-you, delivery with fbc, fbp, address and user agent, and SIGTERM ok"
+}
+
+smoke_shop ShopServer
+smoke_shop VaporShopServer
 echo "examples: ok"

@@ -1,13 +1,13 @@
-import DeliveryDashboard
-import RoasProof
+public import DeliveryDashboard
+public import RoasProof
 
 /// The shop's HTML. Every value is escaped: HTML text with `HTMLText.escape`, script strings
 /// with `ScriptEscaping`, and the pixel call comes from `PixelHandoff`, which is safe inside
 /// `<script>` whatever the order contains.
-enum Pages {
+public enum Pages {
     /// Meta's pixel base code: loads `fbevents.js`, initialises the pixel with the visitor id
     /// as `external_id` (the server sends the same id, hashed), and tracks the page view.
-    static func pixelBaseCode(pixelID: PixelID, visitor: VisitorID?) -> String {
+    public static func pixelBaseCode(pixelID: PixelID, visitor: VisitorID?) -> String {
         var initialize = "fbq('init', " + ScriptEscaping.singleQuoted(pixelID.rawValue)
         if let visitor { initialize += ", {external_id: " + ScriptEscaping.singleQuoted(visitor.rawValue) + "}" }
         initialize += ");"
@@ -24,7 +24,7 @@ enum Pages {
             """
     }
 
-    static func page(title: String, head: String, body: String) -> String {
+    public static func page(title: String, head: String, body: String) -> String {
         """
         <!DOCTYPE html>
         <html lang="en">
@@ -42,24 +42,41 @@ enum Pages {
         """
     }
 
-    static func landing(pixelID: PixelID, visitor: VisitorID, product: Shop.Product) -> String {
+    public static func landing(pixelID: PixelID, visitor: VisitorID, product: Product) -> String {
         page(
             title: "Trail shop",
             head: pixelBaseCode(pixelID: pixelID, visitor: visitor),
             body: """
                 <h1>\(HTMLText.escape(product.name))</h1>
                 <p>\(HTMLText.escape("\(product.price) \(product.currency)"))</p>
-                <form method="post" action="/checkout">
-                <label>Email <input name="email" type="email" required></label>
-                <label>Phone <input name="phone" type="tel"></label>
-                <label>Country <input name="country" maxlength="2" value="DE"></label>
-                <label><input name="consent" type="checkbox" value="granted" checked> Measure my visit with Meta</label>
-                <button>Buy</button>
-                </form>
+                <form method="post" action="/cart"><button>Add to cart</button></form>
+                \(checkoutForm)
                 """)
     }
 
-    static func thankYou(pixelID: PixelID, visitor: VisitorID?, order: String, handoff: PixelHandoff?) -> String {
+    static let checkoutForm = """
+        <form method="post" action="/checkout">
+        <label>Email <input name="email" type="email" required></label>
+        <label>Phone <input name="phone" type="tel"></label>
+        <label>Country <input name="country" maxlength="2" value="DE"></label>
+        <label><input name="consent" type="checkbox" value="granted" checked> Measure my visit with Meta</label>
+        <button>Buy</button>
+        </form>
+        """
+
+    /// The cart: the product added from the landing page, and the checkout form.
+    public static func cart(pixelID: PixelID, visitor: VisitorID, product: Product) -> String {
+        page(
+            title: "Your cart",
+            head: pixelBaseCode(pixelID: pixelID, visitor: visitor),
+            body: """
+                <h1>Your cart</h1>
+                <p>1 × \(HTMLText.escape(product.name)), \(HTMLText.escape("\(product.price) \(product.currency)"))</p>
+                \(checkoutForm)
+                """)
+    }
+
+    public static func thankYou(pixelID: PixelID, visitor: VisitorID?, order: String, handoff: PixelHandoff?) -> String {
         // The browser copy of the Purchase: same event name and eventID as the server event.
         let purchase = handoff.map { "<script>\n\($0.scriptSnippet)\n</script>" } ?? ""
         return page(
@@ -68,7 +85,7 @@ enum Pages {
             body: "<h1>Thank you</h1>\n<p>Order \(HTMLText.escape(order)) is confirmed.</p>")
     }
 
-    static func notFound() -> String {
+    public static func notFound() -> String {
         page(title: "Not found", head: "", body: "<h1>Not found</h1>")
     }
 }

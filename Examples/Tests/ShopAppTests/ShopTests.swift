@@ -30,7 +30,7 @@ struct ShopTests {
                 trustedProxies: [IPAddressRange("127.0.0.0/8"), IPAddressRange("::1/128")].compactMap { $0 },
                 workerConfiguration: workerConfiguration)
             var configuration = Shop.Configuration(pixelID: pixel)
-            configuration.cookieDomain = CookieDomain(host: "https://www.store.example")
+            configuration.visits.cookieDomain = CookieDomain(host: "https://www.store.example")
             let shop = Shop(configuration: configuration, capi: capi)
             var app = buildApplication(
                 shop: shop, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
