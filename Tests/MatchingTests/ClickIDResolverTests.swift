@@ -1,3 +1,4 @@
+import Foundation
 import CAPIModel
 import Matching
 import DeliveryTesting
@@ -38,7 +39,7 @@ import Testing
         let result = resolver.resolve(BrowserRequest(url: "https://www.example.com/", fbpCookie: "fb.1.123."), at: Timestamp(milliseconds: 9), using: &rng)
         #expect(result.fbpIsNew)
         #expect(result.fbp?.hasPrefix("fb.1.9.") == true)
-        #expect(result.notes.contains { $0.subject == "fbp" && $0.code == "empty_payload" })
+        #expect(result.notes.contains { $0.subject == "fbp" && $0.code == ClickIDResolver.Note.Code(cookieRejection: .emptyPayload) })
     }
 
     @Test func storedClickRestoresAPurgedCookie() throws {
@@ -50,7 +51,7 @@ import Testing
         #expect(result.fbc == "fb.2.1700000000000.Stored-Click_1")
         #expect(result.cookiesToSet.map(\.name) == ["_fbc"])
         #expect(result.cookiesToSet.first?.domain == "example.co.uk")
-        #expect(result.notes.contains { $0.code == "stored_click" })
+        #expect(result.notes.contains { $0.code == .storedClick })
     }
 
     @Test func ipHostsGetHostOnlyCookies() {
@@ -73,7 +74,50 @@ import Testing
         let result = resolver.resolve(BrowserRequest(url: "/landing?fbclid=abc"), at: Timestamp(milliseconds: 5), using: &rng)
         #expect(result.fbc == "fb.1.5.abc")
         #expect(result.cookiesToSet.isEmpty)
-        #expect(result.notes.first?.code == "no_host")
+        #expect(result.notes.first?.code == .noHost)
+    }
+
+    /// Note codes go to logs (the example shop logs them as `shop.click_ids`); renaming one
+    /// breaks what is keyed on it. Codes carried from another type keep that type's raw value.
+    @Test func noteCodesAreStable() throws {
+        typealias Code = ClickIDResolver.Note.Code
+        let pinned: [(Code, String)] = [
+            (.noHost, "no_host"), (.capturedFromURL, "captured_url"), (.capturedFromReferer, "captured_referer"),
+            (.storedClick, "stored_click"), (.cookie, "cookie"), (.generated, "generated"),
+            (Code(FBCSelection.Reason.synthesizedNewerClick), "synthesized_newer_click"),
+            (Code(cookieRejection: .wrongPartCount), "wrong_part_count"),
+            (Code(clickIDRejection: .invalidCharacters), "invalid_fbclid_characters"),
+        ]
+        #expect(Set(pinned.map(\.0)).count == pinned.count)
+        for (code, raw) in pinned {
+            #expect(code.rawValue == raw)
+            #expect("\(code)" == raw)
+            #expect(Code(rawValue: raw) == code)
+            #expect(String(decoding: try JSONEncoder().encode(code), as: UTF8.self) == "\"\(raw)\"")
+        }
+        #expect(Code(FBCSelection.Reason.cookie) == .cookie)
+    }
+
+    /// Each kind of note, from a resolution that makes it, with its subject.
+    @Test func notesCarryTheirCodes() throws {
+        typealias Code = ClickIDResolver.Note.Code
+        var rng = SeededGenerator(seed: 6)
+        let click = try ClickRecord(fbclid: "Old", landedAt: Timestamp(milliseconds: 1))
+        let fromReferer = resolver.resolve(
+            BrowserRequest(url: "https://shop.example.com/", referer: "https://shop.example.com/?fbclid=a.b", fbcCookie: "fb.1.1",
+                           fbpCookie: "fb.1.1.1"),
+            at: Timestamp(milliseconds: 5), using: &rng)
+        #expect(fromReferer.notes.map { "\($0.subject) \($0.code)" } == [
+            "fbclid invalid_fbclid_characters", "fbc wrong_part_count", "fbc none", "fbp cookie",
+        ])
+        let captured = resolver.resolve(
+            BrowserRequest(url: "https://shop.example.com/", referer: "https://shop.example.com/?fbclid=New", storedClick: click),
+            at: Timestamp(milliseconds: 5), using: &rng)
+        #expect(captured.notes.map(\.code) == [.capturedFromReferer, Code(.synthesizedNoCookie), .generated])
+        let stored = resolver.resolve(
+            BrowserRequest(url: "https://shop.example.com/", fbcCookie: "fb.1.9.Later", storedClick: click),
+            at: Timestamp(milliseconds: 5), using: &rng)
+        #expect(stored.notes.map(\.code) == [.storedClick, Code(.cookieLaterClick), .generated])
     }
 }
 

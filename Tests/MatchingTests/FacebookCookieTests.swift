@@ -108,19 +108,39 @@ import Testing
 
     @Test(arguments: [
         // (cookie, click, expected value, origin, reason)
-        (nil as String?, nil as ClickRecord?, nil as String?, nil as FBCSelection.Origin?, "none"),
-        ("fb.1.1000.OLD", nil, "fb.1.1000.OLD", .cookie, "cookie"),
-        ("fb.1.1000.bad.cookie.x", nil, nil, nil, "none"),
-        (nil, click, "fb.2.2000.NEWCLICK", .synthesized, "synthesized_no_cookie"),
-        ("fb.1.1500.NEWCLICK.BA", click, "fb.1.1500.NEWCLICK.BA", .cookie, "cookie_same_click"),
-        ("fb.1.1000.OLD", click, "fb.2.2000.NEWCLICK", .synthesized, "synthesized_newer_click"),
-        ("fb.1.3000.LATER", click, "fb.1.3000.LATER", .cookie, "cookie_later_click"),
-        ("garbage", click, "fb.2.2000.NEWCLICK", .synthesized, "synthesized_cookie_invalid"),
+        (nil as String?, nil as ClickRecord?, nil as String?, nil as FBCSelection.Origin?, FBCSelection.Reason.noValue),
+        ("fb.1.1000.OLD", nil, "fb.1.1000.OLD", .cookie, .cookie),
+        ("fb.1.1000.bad.cookie.x", nil, nil, nil, .noValue),
+        (nil, click, "fb.2.2000.NEWCLICK", .synthesized, .synthesizedNoCookie),
+        ("fb.1.1500.NEWCLICK.BA", click, "fb.1.1500.NEWCLICK.BA", .cookie, .cookieSameClick),
+        ("fb.1.1000.OLD", click, "fb.2.2000.NEWCLICK", .synthesized, .synthesizedNewerClick),
+        ("fb.1.3000.LATER", click, "fb.1.3000.LATER", .cookie, .cookieLaterClick),
+        ("garbage", click, "fb.2.2000.NEWCLICK", .synthesized, .synthesizedCookieInvalid),
     ])
-    func fbcSelection(cookie: String?, click: ClickRecord?, value: String?, origin: FBCSelection.Origin?, reason: String) {
+    func fbcSelection(cookie: String?, click: ClickRecord?, value: String?, origin: FBCSelection.Origin?, reason: FBCSelection.Reason) {
         let selection = FBCSelection(cookie: cookie, click: click, subdomainIndex: 2)
         #expect(selection.value == value)
         #expect(selection.origin == origin)
         #expect(selection.reason == reason)
+    }
+
+    /// The reasons' codes appear in `ClickIDResolver` notes and logs; renaming one breaks
+    /// every dashboard and alert keyed on it.
+    @Test func fbcSelectionReasonCodesAreStable() throws {
+        let pinned: [(FBCSelection.Reason, String)] = [
+            (.cookie, "cookie"), (.cookieSameClick, "cookie_same_click"), (.cookieLaterClick, "cookie_later_click"),
+            (.synthesizedNoCookie, "synthesized_no_cookie"), (.synthesizedCookieInvalid, "synthesized_cookie_invalid"),
+            (.synthesizedNewerClick, "synthesized_newer_click"), (.noValue, "none"),
+        ]
+        #expect(Set(pinned.map(\.0)).count == pinned.count)
+        for (reason, raw) in pinned {
+            #expect(reason.rawValue == raw)
+            #expect("\(reason)" == raw)
+            #expect(FBCSelection.Reason(rawValue: raw) == reason)
+            #expect(String(decoding: try JSONEncoder().encode(reason), as: UTF8.self) == "\"\(raw)\"")
+            #expect(try JSONDecoder().decode(FBCSelection.Reason.self, from: Data("\"\(raw)\"".utf8)) == reason)
+        }
+        #expect(FBCSelection.Reason(rawValue: "cookie_same_clik") == nil)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(FBCSelection.Reason.self, from: Data(#""None""#.utf8)) }
     }
 }

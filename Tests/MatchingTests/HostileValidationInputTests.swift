@@ -144,7 +144,7 @@ struct ForwardingHopRegressionTests {
         let resolver = ClientIPResolver()
         let resolution = resolver.resolve(peerAddress: hop)
         #expect(resolution.address?.description == expected)
-        #expect(resolution.problem == (expected == nil ? "unreadable_hop" : nil))
+        #expect(resolution.problem == (expected == nil ? .unreadableHop : nil))
         let forwarded = resolver.resolve(peerAddress: nil, forwarded: ["for=\"\(hop)\""])
         #expect(forwarded.address?.description == expected)
     }

@@ -117,7 +117,7 @@ import Testing
     @Test func unreadableHopsAreNotGuessedPast() {
         let result = resolver.resolve(peerAddress: "10.0.0.7", forwarded: ["for=unknown"])
         #expect(result.address == nil)
-        #expect(result.problem == "unreadable_hop")
+        #expect(result.problem == .unreadableHop)
     }
 
     @Test func noTrustedProxiesMeansThePeer() {
@@ -128,6 +128,20 @@ import Testing
     @Test func withoutPeerTheHeaderIsUsed() {
         let result = resolver.resolve(peerAddress: nil, xForwardedFor: ["198.51.100.1, 10.0.0.2"])
         #expect(result.address?.description == "198.51.100.1")
-        #expect(resolver.resolve(peerAddress: nil).problem == "no_address")
+        #expect(resolver.resolve(peerAddress: nil).problem == .noAddress)
+    }
+
+    /// The problem codes are stable identifiers for logs; renaming one breaks what is keyed on it.
+    @Test func problemCodesAreStable() throws {
+        let pinned: [(ClientIPResolver.Problem, String)] = [(.noAddress, "no_address"), (.unreadableHop, "unreadable_hop")]
+        #expect(Set(pinned.map(\.0)).count == pinned.count)
+        for (problem, raw) in pinned {
+            #expect(problem.rawValue == raw)
+            #expect("\(problem)" == raw)
+            #expect(ClientIPResolver.Problem(rawValue: raw) == problem)
+            #expect(String(decoding: try JSONEncoder().encode(problem), as: UTF8.self) == "\"\(raw)\"")
+            #expect(try JSONDecoder().decode(ClientIPResolver.Problem.self, from: Data("\"\(raw)\"".utf8)) == problem)
+        }
+        #expect(ClientIPResolver.Problem(rawValue: "unreadable_hops") == nil)
     }
 }

@@ -33,10 +33,51 @@ public struct ClickIDResolver: Sendable {
 
     /// One decision, for logs and the `capi click-ids` tool.
     public struct Note: Hashable, Sendable, CustomStringConvertible {
-        /// The value the note is about: `fbc`, `fbp` or `fbclid`.
+        /// What a note says happened. Compare with the static members and the initializers
+        /// that carry another code through; new codes may be added.
+        ///
+        /// ``rawValue`` and ``description`` are the stable snake_case code. A note about a
+        /// dropped value carries the rejection's own code (`FacebookCookieError.Code`,
+        /// `ClickIDError.Code`), and the `fbc` decision carries the ``FBCSelection/Reason``,
+        /// each with the same raw value.
+        public struct Code: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+            /// A stable snake_case identifier, usable as a log field or metric label.
+            public let rawValue: String
+
+            /// The code `rawValue`. Prefer the static members and the typed initializers,
+            /// which cannot be misspelt.
+            public init(rawValue: String) { self.rawValue = rawValue }
+
+            /// The code of the `fbc` decision: the selection's reason.
+            public init(_ reason: FBCSelection.Reason) { self.rawValue = reason.rawValue }
+
+            /// The code of a dropped `_fbc` or `_fbp` cookie: the rule it breaks.
+            public init(cookieRejection code: FacebookCookieError.Code) { self.rawValue = code.rawValue }
+
+            /// The code of an ignored fbclid: the rule it breaks.
+            public init(clickIDRejection code: ClickIDError.Code) { self.rawValue = code.rawValue }
+
+            public var description: String { rawValue }
+
+            /// Neither the URL nor the `Host` header names a host, so no cookie is set (subject `url`).
+            public static let noHost = Code(rawValue: "no_host")
+            /// A new click id was captured from the request URL (subject `fbclid`).
+            public static let capturedFromURL = Code(rawValue: "captured_url")
+            /// A new click id was captured from the `Referer` (subject `fbclid`).
+            public static let capturedFromReferer = Code(rawValue: "captured_referer")
+            /// The request has no click id, so the stored click is used (subject `fbclid`).
+            public static let storedClick = Code(rawValue: "stored_click")
+            /// The valid `_fbp` cookie is kept unchanged (subject `fbp`; the `fbc` equivalent is
+            /// ``FBCSelection/Reason/cookie``, with the same raw value).
+            public static let cookie = Code(rawValue: "cookie")
+            /// There was no valid `_fbp` cookie, so a new fbp was generated (subject `fbp`).
+            public static let generated = Code(rawValue: "generated")
+        }
+
+        /// The value the note is about: `fbc`, `fbp`, `fbclid` or `url`.
         public var subject: String
-        /// A stable snake_case code.
-        public var code: String
+        /// What happened, as a stable code.
+        public var code: Code
         /// The explanation.
         public var message: String
         public var description: String { "\(subject): \(message)" }
@@ -84,31 +125,31 @@ public struct ClickIDResolver: Sendable {
         // Meta: use 1 for values generated server-side without a cookie domain.
         let subdomainIndex = domain?.subdomainIndex ?? 1
         if domain == nil {
-            notes.append(Note(subject: "url", code: "no_host",
+            notes.append(Note(subject: "url", code: .noHost,
                               message: "neither the URL nor the Host header names a host, so no cookie domain; new values use subdomainIndex 1 and no cookie is set"))
         }
 
         // The click: a new one in the URL or Referer wins over the stored one.
         let captured = ClickCapture.capture(url: request.url, referer: request.referer, at: now)
         if let rejection = captured.rejection {
-            notes.append(Note(subject: "fbclid", code: rejection.code.rawValue,
+            notes.append(Note(subject: "fbclid", code: Note.Code(clickIDRejection: rejection.code),
                               message: "ignored the fbclid in the \(captured.rejectedSource?.rawValue ?? "url"): \(rejection.message)"))
         }
         var click = request.storedClick
         if let new = captured.click {
             click = new
-            notes.append(Note(subject: "fbclid", code: "captured_\(captured.source?.rawValue ?? "url")",
+            notes.append(Note(subject: "fbclid", code: captured.source == .referer ? .capturedFromReferer : .capturedFromURL,
                               message: "captured the click id from the \(captured.source == .referer ? "Referer" : "URL"), landing at \(nowMs) ms; store the click record"))
         } else if click != nil {
-            notes.append(Note(subject: "fbclid", code: "stored_click", message: "no click id in the request; using the stored click from \(click!.landedAt.milliseconds) ms"))
+            notes.append(Note(subject: "fbclid", code: .storedClick, message: "no click id in the request; using the stored click from \(click!.landedAt.milliseconds) ms"))
         }
 
         var cookies: [SetCookie] = []
         let selection = FBCSelection(cookie: request.fbcCookie, click: click, subdomainIndex: subdomainIndex)
         if let rejection = selection.cookieRejection {
-            notes.append(Note(subject: "fbc", code: rejection.code.rawValue, message: "dropped the _fbc cookie: \(rejection.message)"))
+            notes.append(Note(subject: "fbc", code: Note.Code(cookieRejection: rejection.code), message: "dropped the _fbc cookie: \(rejection.message)"))
         }
-        notes.append(Note(subject: "fbc", code: selection.reason, message: Self.explain(selection)))
+        notes.append(Note(subject: "fbc", code: Note.Code(selection.reason), message: Self.explain(selection)))
         if selection.origin == .synthesized, let value = selection.value, let domain {
             cookies.append(SetCookie(name: "_fbc", value: value, domain: domain, maxAge: cookieMaxAge))
         }
@@ -119,9 +160,9 @@ public struct ClickIDResolver: Sendable {
         if let raw = request.fbpCookie {
             do throws(FacebookCookieError) {
                 fbp = try FacebookCookie(parsing: raw, as: .fbp).value
-                notes.append(Note(subject: "fbp", code: "cookie", message: "kept the valid _fbp cookie unchanged"))
+                notes.append(Note(subject: "fbp", code: .cookie, message: "kept the valid _fbp cookie unchanged"))
             } catch {
-                notes.append(Note(subject: "fbp", code: error.code.rawValue, message: "dropped the _fbp cookie: \(error.message)"))
+                notes.append(Note(subject: "fbp", code: Note.Code(cookieRejection: error.code), message: "dropped the _fbp cookie: \(error.message)"))
             }
         }
         if fbp == nil {
@@ -131,10 +172,10 @@ public struct ClickIDResolver: Sendable {
             fbpIsNew = true
             if let domain {
                 cookies.append(SetCookie(name: "_fbp", value: value, domain: domain, maxAge: cookieMaxAge))
-                notes.append(Note(subject: "fbp", code: "generated",
+                notes.append(Note(subject: "fbp", code: .generated,
                                   message: "no valid _fbp cookie; generated one and set it on \(domain.domain) for \(cookieMaxAge / 86_400) days"))
             } else {
-                notes.append(Note(subject: "fbp", code: "generated", message: "no valid _fbp cookie; generated one (no cookie domain to set it on)"))
+                notes.append(Note(subject: "fbp", code: .generated, message: "no valid _fbp cookie; generated one (no cookie domain to set it on)"))
             }
         }
         return Resolution(fbc: selection.value, fbcSelection: selection, fbp: fbp, fbpIsNew: fbpIsNew, click: click,
@@ -142,14 +183,14 @@ public struct ClickIDResolver: Sendable {
     }
 
     static func explain(_ selection: FBCSelection) -> String {
-        switch selection.reason {
-        case "cookie": "kept the valid _fbc cookie unchanged (no click id in the request or stored)"
-        case "cookie_same_click": "kept the valid _fbc cookie unchanged; it carries the same fbclid as the click"
-        case "cookie_later_click": "kept the valid _fbc cookie; it is for a later click than the stored one"
-        case "synthesized_no_cookie": "no _fbc cookie; synthesized fb.{subdomainIndex}.{landing_ms}.{fbclid} from the click and set the cookie"
-        case "synthesized_cookie_invalid": "synthesized fb.{subdomainIndex}.{landing_ms}.{fbclid} from the click in place of the malformed cookie"
-        case "synthesized_newer_click": "the _fbc cookie is for an older click; synthesized fb.{subdomainIndex}.{landing_ms}.{fbclid} from the newer click"
-        default: "no click id and no valid _fbc cookie; fbc is left out"
+        switch selection.reason.rule {
+        case .cookie: "kept the valid _fbc cookie unchanged (no click id in the request or stored)"
+        case .cookieSameClick: "kept the valid _fbc cookie unchanged; it carries the same fbclid as the click"
+        case .cookieLaterClick: "kept the valid _fbc cookie; it is for a later click than the stored one"
+        case .synthesizedNoCookie: "no _fbc cookie; synthesized fb.{subdomainIndex}.{landing_ms}.{fbclid} from the click and set the cookie"
+        case .synthesizedCookieInvalid: "synthesized fb.{subdomainIndex}.{landing_ms}.{fbclid} from the click in place of the malformed cookie"
+        case .synthesizedNewerClick: "the _fbc cookie is for an older click; synthesized fb.{subdomainIndex}.{landing_ms}.{fbclid} from the newer click"
+        case .noValue: "no click id and no valid _fbc cookie; fbc is left out"
         }
     }
 }

@@ -32,14 +32,49 @@ public struct ClientIPResolver: Sendable {
         case xForwardedFor = "x_forwarded_for"
     }
 
+    /// Why no client address was found. Compare with the static members.
+    ///
+    /// ``rawValue`` and ``description`` are the stable snake_case code. The set is closed:
+    /// ``init(rawValue:)`` returns `nil` for any other text.
+    public struct Problem: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+        /// The problems: the closed set ``init(rawValue:)`` accepts, switchable exhaustively.
+        enum Kind: String, Sendable {
+            case noAddress = "no_address"
+            case unreadableHop = "unreadable_hop"
+        }
+
+        /// The problem, for exhaustive switches inside the module.
+        let kind: Kind
+
+        private init(_ kind: Kind) { self.kind = kind }
+
+        /// The problem whose code is `rawValue`, or `nil` when none has that code.
+        public init?(rawValue: String) {
+            guard let kind = Kind(rawValue: rawValue) else { return nil }
+            self.kind = kind
+        }
+
+        /// A stable snake_case identifier, usable as a log field or metric label.
+        public var rawValue: String { kind.rawValue }
+
+        public var description: String { rawValue }
+
+        /// There was nothing to read: no peer address and no forwarding header hop.
+        public static let noAddress = Problem(.noAddress)
+        /// A hop (or the peer address) between the server and the client is not an address,
+        /// such as `unknown` or an obfuscated identifier, so the client behind it is not guessed.
+        public static let unreadableHop = Problem(.unreadableHop)
+    }
+
     /// The outcome of ``resolve(peerAddress:forwarded:xForwardedFor:)``.
     public struct Resolution: Hashable, Sendable {
         /// The client address, or `nil` when it cannot be known.
         public var address: IPAddress?
         /// Which input the address came from.
         public var source: Source?
-        /// Why no address was found, as a stable code: `no_address`, `unreadable_hop`.
-        public var problem: String?
+        /// Why no address was found; its ``Problem/rawValue`` is a stable code: `no_address`,
+        /// `unreadable_hop`.
+        public var problem: Problem?
     }
 
     /// Resolves the client address of one request.
@@ -68,7 +103,7 @@ public struct ClientIPResolver: Sendable {
         var index = hops.count - 1
         while index >= 0 {
             guard let address = Self.address(inHop: hops[index]) else {
-                return Resolution(address: nil, source: nil, problem: "unreadable_hop")
+                return Resolution(address: nil, source: nil, problem: .unreadableHop)
             }
             let trusted = trustedProxies.contains { $0.contains(address) }
             if !trusted || index == 0 {
@@ -76,7 +111,7 @@ public struct ClientIPResolver: Sendable {
             }
             index -= 1
         }
-        return Resolution(address: nil, source: nil, problem: "no_address")
+        return Resolution(address: nil, source: nil, problem: .noAddress)
     }
 
     /// The `for=` values of one `Forwarded` header, in order.
