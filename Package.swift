@@ -19,6 +19,7 @@ import PackageDescription
 //   DeliveryPostgres          the PostgreSQL store shared by many app instances (postgres-nio)
 //   FakeGraphAPI              a loopback fake of POST /{version}/{pixel}/events (a product)
 //   DeliveryDashboard         text and self-contained HTML views of a store (status, coverage, failures)
+//   DatasetQuality            Meta's Dataset Quality API: Event Match Quality per event name (typed client)
 //   RoasProof    umbrella that re-exports the library modules, CAPIClient (one call per conversion)
 //                and VisitTracker (what a page request tells about the visitor)
 //   RoasProofHummingbird / RoasProofVapor   middleware for each framework, behind the package
@@ -41,6 +42,7 @@ let package = Package(
         .library(name: "DeliveryPostgres", targets: ["DeliveryPostgres"]),
         .library(name: "FakeGraphAPI", targets: ["FakeGraphAPI"]),
         .library(name: "DeliveryDashboard", targets: ["DeliveryDashboard"]),
+        .library(name: "DatasetQuality", targets: ["DatasetQuality"]),
         .library(name: "RoasProofHummingbird", targets: ["RoasProofHummingbird"]),
         .library(name: "RoasProofVapor", targets: ["RoasProofVapor"]),
         .executable(name: "capi", targets: ["capi"]),
@@ -142,6 +144,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Meta's Dataset Quality API (Event Match Quality per event name): typed client and model.
+        .target(name: "DatasetQuality", dependencies: ["CAPIModel", "Delivery", "DeliveryHTTP"]),
         // Text and HTML views of a store: pure rendering over InspectableEventStore snapshots.
         .target(name: "DeliveryDashboard", dependencies: ["Delivery", "CAPIModel"]),
         // A child process for the crash test: enqueues and delivers until it is killed.
@@ -207,6 +211,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CAPIModelTests", dependencies: ["CAPIModel"]),
+        .testTarget(
+            name: "DatasetQualityTests",
+            dependencies: ["DatasetQuality", "CAPIModel", "Delivery", "DeliveryHTTP", "FakeGraphAPI"]
+        ),
         // Run with `--traits Hummingbird,Vapor` (Scripts/test.sh does): real servers on loopback.
         .testTarget(
             name: "RoasProofHummingbirdTests",

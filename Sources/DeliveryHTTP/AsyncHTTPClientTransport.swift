@@ -232,3 +232,34 @@ extension String {
         return result + rest
     }
 }
+
+extension AsyncHTTPClientTransport {
+    /// A `GET` of a Graph URL that carries credentials in its query (the Dataset Quality API),
+    /// with the same guarantees as ``send(_:)``: `http://` only to loopback hosts, the body
+    /// cut at ``Configuration/maximumResponseBytes``, redirects reported rather than followed,
+    /// the whole request bounded by `timeout`, and `secrets` redacted from any error.
+    package func get(baseURL: String, url: String, timeout: Duration, redacting secrets: [String]) async throws -> TransportResponse {
+        try PixelDestination.checkBaseURL(baseURL)
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: configuration.userAgent)
+        let http = request
+        let deadline = NIODeadline.now() + TimeAmount.nanoseconds(Self.nanoseconds(timeout))
+        let limit = max(0, configuration.maximumResponseBytes)
+        do {
+            return try await Self.within(timeout) {
+                let response = try await client.execute(http, deadline: deadline)
+                if let redirect = Self.followedRedirect(response) { return redirect }
+                let (body, truncated) = try await Self.read(response, limit: limit)
+                var answer = TransportResponse(
+                    status: Int(response.status.code), headers: response.headers.map { (name: $0.name, value: $0.value) },
+                    body: body)
+                answer.isTruncated = truncated
+                return answer
+            }
+        } catch {
+            throw HTTPTransportError(underlying: error, redacting: secrets)
+        }
+    }
+}

@@ -79,6 +79,9 @@ public final class FakeGraphAPI: Sendable {
         var accessiblePixelIDs: Set<String>?
         var requests: [ReceivedRequest] = []
         var accepted: [String] = []
+        /// `GET /{version}/dataset_quality` answers per dataset id, served in turn (the last
+        /// one repeats).
+        var datasetQuality: [String: [String]] = [:]
     }
 
     private let state: Mutex<State>
@@ -144,6 +147,14 @@ public final class FakeGraphAPI: Sendable {
     /// without access to the dataset.
     public func setAccessiblePixelIDs(_ pixelIDs: Set<String>?) { state.withLock { $0.accessiblePixelIDs = pixelIDs } }
 
+    /// Serves `bodies` (JSON, as `GET /{version}/dataset_quality` returns it) for dataset
+    /// `datasetID`: the first to the first request, the next to the next, and the last one
+    /// from then on, so a sequence of snapshots can show a change. A dataset with no bodies
+    /// gets Graph code 2044055 (the dataset does not exist).
+    public func setDatasetQuality(_ bodies: [String], for datasetID: String) {
+        state.withLock { $0.datasetQuality[datasetID] = bodies }
+    }
+
     // MARK: Records
 
     /// Every request received, in order.
@@ -186,6 +197,11 @@ public final class FakeGraphAPI: Sendable {
             record.graphVersion = segments[0]
             record.pixelID = segments[1]
         }
+        let isDatasetQuality = segments.count == 2 && segments[1] == "dataset_quality"
+        if isDatasetQuality {
+            record.graphVersion = segments[0]
+            record.pixelID = query["dataset_id"]
+        }
         let validation = GraphValidation(nowSeconds: configuration.currentTime().seconds)
         let parsed = Result { () throws(GraphValidation.Failure) in try validation.parse(body) }
         record.eventIDs = (try? parsed.get())?.events.compactMap(\.eventID) ?? GraphValidation.eventIDs(in: body)
@@ -224,6 +240,8 @@ public final class FakeGraphAPI: Sendable {
                 case .delay:
                     reply = .drop  // unreachable: handled above
                 }
+            } else if isDatasetQuality {
+                reply = decideDatasetQuality(record: record, state: &state)
             } else {
                 reply = decide(record: &record, parsed: parsed, state: &state)
             }
@@ -288,6 +306,35 @@ public final class FakeGraphAPI: Sendable {
         }
         state.accepted += ids
         return .respond(status: 200, headers: [:], body: GraphBodies.success(eventsReceived: parsed.events.count))
+    }
+
+    /// `GET /{version}/dataset_quality?dataset_id=…&fields=…&access_token=…`.
+    private func decideDatasetQuality(record: ReceivedRequest, state: inout State) -> Reply {
+        func error(_ message: String, type: String = "OAuthException", code: Int, subcode: Int? = nil) -> Reply {
+            .respond(
+                status: 400, headers: [:],
+                body: GraphBodies.error(message: message, type: type, code: code, subcode: subcode, isTransient: false, userMessage: nil))
+        }
+        guard record.method == "GET", record.graphVersion?.hasPrefix("v") == true else {
+            return error("Unsupported request - method type: \(record.method.lowercased())", type: "GraphMethodException", code: 100, subcode: 33)
+        }
+        guard let token = record.accessToken, !token.isEmpty else {
+            return error("An access token is required to request this resource.", code: 104)
+        }
+        if let accepted = state.acceptedAccessTokens, !accepted.contains(token) {
+            return error("Error validating access token: Session has expired.", code: 190, subcode: 463)
+        }
+        if let secret = configuration.appSecret {
+            guard record.appSecretProof == AppSecretProof(accessToken: token, appSecret: secret).hexString else {
+                return error("Invalid appsecret_proof provided in the API argument", type: "GraphMethodException", code: 100)
+            }
+        }
+        guard let dataset = record.pixelID, var bodies = state.datasetQuality[dataset], !bodies.isEmpty else {
+            return error("Dataset does not exist or you do not have permission to access it.", code: 2_044_055)
+        }
+        let body = bodies.removeFirst()
+        if !bodies.isEmpty { state.datasetQuality[dataset] = bodies }
+        return .respond(status: 200, headers: [:], body: body)
     }
 
     static func split(_ uri: String) -> (path: String, query: [String: String]) {

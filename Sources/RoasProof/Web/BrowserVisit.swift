@@ -1,4 +1,3 @@
-public import CAPIModel
 public import Matching
 
 /// What ``VisitTracker`` learned from one page request: the visitor, the click ids, the

@@ -1,4 +1,3 @@
-public import CAPIModel
 public import Matching
 
 /// One page request as the framework middlewares hand it to a route: what ``VisitTracker``
