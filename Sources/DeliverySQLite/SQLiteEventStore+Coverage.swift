@@ -28,10 +28,7 @@ extension SQLiteEventStore {
     }
 
     func upsertCoverage(_ coverage: StoredCoverage.Increments) async throws {
-        let entries = coverage.sorted
-        var start = 0
-        while start < entries.count {
-            let chunk = entries[start..<min(start + Self.insertChunk, entries.count)]
+        for chunk in coverage.sorted.chunks(ofAtMost: Self.rowsPerInsert) {
             var binds: [SQLiteData] = []
             for (counter, value) in chunk {
                 binds += [
@@ -44,7 +41,6 @@ extension SQLiteEventStore {
                 INSERT INTO coverage (pixel_id, event_name, counter, value) VALUES \(Self.placeholders(rows: chunk.count, columns: 4))
                 ON CONFLICT (pixel_id, event_name, counter) DO UPDATE SET value = value + excluded.value
                 """, binds)
-            start += chunk.count
         }
     }
 
@@ -61,13 +57,7 @@ extension SQLiteEventStore {
             }
             var counts = EventCounts()
             for row in rows {
-                let n = Int(row.column("n")?.integer ?? 0)
-                switch row.column("state")?.integer {
-                case 0: counts.pending = n
-                case 1: counts.inFlight = n
-                case 2: counts.delivered = n
-                default: counts.parked += n
-                }
+                counts.add(Int(row.column("n")?.integer ?? 0), storedState: row.column("state")?.integer.map { Int($0) })
             }
             return counts
         }
@@ -79,10 +69,10 @@ extension SQLiteEventStore {
             _ = try await query(
                 """
                 DELETE FROM attempt_events WHERE event_row IN (
-                    SELECT id FROM events WHERE state = 2 AND delivered_at < ?
+                    SELECT id FROM events WHERE \(EventState.SQL.isDelivered) AND delivered_at < ?
                 )
                 """, bind)
-            _ = try await query("DELETE FROM events WHERE state = 2 AND delivered_at < ?", bind)
+            _ = try await query("DELETE FROM events WHERE \(EventState.SQL.isDelivered) AND delivered_at < ?", bind)
             let deleted = try await query("SELECT changes() AS n").first?.column("n")?.integer ?? 0
             _ = try await query(
                 """

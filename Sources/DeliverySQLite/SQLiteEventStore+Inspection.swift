@@ -43,7 +43,7 @@ extension SQLiteEventStore {
 
     public func parkedEvents(pixel: PixelID?, after cursor: EventRecordID?, limit: Int) async throws -> [EventStatusReport] {
         try await run("listing parked events") {
-            var sql = "SELECT \(Self.reportColumns) FROM events WHERE state = 3 AND id > ?"
+            var sql = "SELECT \(Self.reportColumns) FROM events WHERE \(EventState.SQL.isParked) AND id > ?"
             var binds: [SQLiteData] = [.integer(SQLiteInt64(cursor?.rawValue ?? 0))]
             if let pixel {
                 sql += " AND pixel_id = ?"
@@ -104,20 +104,13 @@ extension SQLiteEventStore {
     public func replay(_ ids: [EventRecordID], at now: Timestamp) async throws -> [EventRecordID] {
         guard !ids.isEmpty else { return [] }
         return try await transaction("replaying events") {
-            var replayed: [EventRecordID] = []
-            var start = 0
-            while start < ids.count {
-                let chunk = ids[start..<min(start + 1_000, ids.count)]
-                let rows = try await query(
-                    """
-                    UPDATE events SET state = 0, due_at = ?, attempts = 0, parked_at = NULL, park_code = NULL,
-                        park_message = NULL, park_graph_code = NULL, park_graph_subcode = NULL
-                    WHERE state = 3 AND id IN \(Self.list(chunk.count)) RETURNING id
-                    """, [.integer(SQLiteInt64(now.milliseconds))] + chunk.map { .integer(SQLiteInt64($0.rawValue)) })
-                replayed += rows.compactMap { $0.column("id")?.integer.map { EventRecordID(Int64($0)) } }
-                start += chunk.count
-            }
-            return replayed.sorted()
+            try await update(
+                """
+                UPDATE events SET state = \(EventState.SQL.pending), due_at = ?, attempts = 0, parked_at = NULL, park_code = NULL,
+                    park_message = NULL, park_graph_code = NULL, park_graph_subcode = NULL
+                WHERE \(EventState.SQL.isParked) AND id IN
+                """, [.integer(SQLiteInt64(now.milliseconds))], ids, returning: true
+            ).sorted()
         }
     }
 }
@@ -184,22 +177,18 @@ extension SQLiteEventStore: InspectableEventStore {
         guard !ids.isEmpty else { return [:] }
         return try await run("reading latest attempts") {
             var latest: [EventRecordID: RecordedAttempt] = [:]
-            var start = 0
-            while start < ids.count {
-                let chunk = ids[start..<min(start + 500, ids.count)]
-                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            for chunk in ids.chunks(ofAtMost: Self.idsPerList) {
                 let rows = try await query(
                     """
                     SELECT l.event_row AS event_row, a.* FROM attempts a JOIN (
                         SELECT event_row, max(attempt_id) AS attempt_id FROM attempt_events
-                        WHERE event_row IN (\(placeholders)) GROUP BY event_row
+                        WHERE event_row IN \(Self.list(chunk.count)) GROUP BY event_row
                     ) l ON a.id = l.attempt_id
                     """, chunk.map { .integer(SQLiteInt64($0.rawValue)) })
                 for row in rows {
                     guard let event = row.column("event_row")?.integer else { continue }
                     latest[EventRecordID(Int64(event))] = Self.recordedAttempt(row)
                 }
-                start += chunk.count
             }
             return latest
         }

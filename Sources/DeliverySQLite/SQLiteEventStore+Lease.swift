@@ -20,9 +20,9 @@ extension SQLiteEventStore {
         return try await run("leasing events") {
             let rows = try await query(
                 """
-                UPDATE events SET state = 1, due_at = ?
+                UPDATE events SET state = \(EventState.SQL.inFlight), due_at = ?
                 WHERE id IN (
-                    SELECT id FROM events WHERE pixel_id = ? AND state <= 1 AND due_at <= ? ORDER BY due_at, id LIMIT ?
+                    SELECT id FROM events WHERE pixel_id = ? AND \(EventState.SQL.isDue) AND due_at <= ? ORDER BY due_at, id LIMIT ?
                 )
                 RETURNING id, event_name, event_id, event_time, action_source, payload, attempts
                 """,
@@ -55,7 +55,7 @@ extension SQLiteEventStore {
             var renewed: [LeasedEvent] = []
             for (token, group) in byToken {
                 let ids = try await update(
-                    "UPDATE events SET due_at = ? WHERE state = 1 AND due_at = ? AND id IN",
+                    "UPDATE events SET due_at = ? WHERE \(EventState.SQL.isInFlight) AND due_at = ? AND id IN",
                     [.integer(SQLiteInt64(leaseEnd)), .integer(SQLiteInt64(token.rawValue))], group.map(\.id),
                     returning: true)
                 let kept = Set(ids)
@@ -71,7 +71,7 @@ extension SQLiteEventStore {
     public func nextDueTime(pixel: PixelID) async throws -> Timestamp? {
         try await run("reading the next due time") {
             let rows = try await query(
-                "SELECT min(due_at) AS due FROM events WHERE pixel_id = ? AND state <= 1", [.text(pixel.rawValue)])
+                "SELECT min(due_at) AS due FROM events WHERE pixel_id = ? AND \(EventState.SQL.isDue)", [.text(pixel.rawValue)])
             return rows.first?.column("due")?.integer.map { Timestamp(milliseconds: Int64($0)) }
         }
     }
@@ -79,7 +79,7 @@ extension SQLiteEventStore {
     public func releaseAllLeases(at now: Timestamp) async throws -> Int {
         try await run("releasing leases") {
             let rows = try await query(
-                "UPDATE events SET state = 0, due_at = ? WHERE state = 1 RETURNING id",
+                "UPDATE events SET state = \(EventState.SQL.pending), due_at = ? WHERE \(EventState.SQL.isInFlight) RETURNING id",
                 [.integer(SQLiteInt64(now.milliseconds))])
             return rows.count
         }

@@ -14,7 +14,6 @@ extension SQLiteEventStore {
     public func settle(_ settlement: Settlement, at now: Timestamp) async throws -> SettleResult {
         guard settlement.attempt != nil || !settlement.events.isEmpty else { return SettleResult() }
         return try await transaction("settling an attempt") {
-            let counted: SQLiteInt64 = settlement.attempt == nil ? 0 : 1
             if let receipt = settlement.attempt {
                 let messages = String(decoding: try CAPIJSON.encode(receipt.messages), as: UTF8.self)
                 let rows = try await query(
@@ -32,59 +31,54 @@ extension SQLiteEventStore {
                         Self.optional(receipt.errorSubcode), Self.optional(receipt.errorMessage), .text(receipt.outcome.rawValue),
                     ])
                 let attemptID = rows.first?.column("id")?.integer ?? 0
-                let ids = settlement.events.map(\.id)
-                var start = 0
-                while start < ids.count {
-                    let chunk = ids[start..<min(start + Self.insertChunk, ids.count)]
+                for chunk in settlement.events.map(\.id).chunks(ofAtMost: Self.rowsPerInsert) {
                     var binds: [SQLiteData] = []
                     binds.reserveCapacity(chunk.count * 2)
                     for id in chunk { binds += [.integer(SQLiteInt64(id.rawValue)), .integer(attemptID)] }
                     _ = try await query(
                         "INSERT OR IGNORE INTO attempt_events (event_row, attempt_id) VALUES \(Self.placeholders(rows: chunk.count, columns: 2))",
                         binds)
-                    start += chunk.count
                 }
             }
 
             // One statement per group (disposition and lease); fenced groups check the token
             // and say which rows they changed.
             let nowBind = SQLiteData.integer(SQLiteInt64(now.milliseconds))
-            var fenced: [EventRecordID] = []
+            let groups = SettlementGroups(settlement)
             var updated: [EventRecordID] = []
-            for group in SettlementGroups(settlement).groups {
+            for group in groups.groups {
                 let condition: String
                 var conditionBinds: [SQLiteData] = []
                 if let token = group.leaseToken {
-                    condition = "state = 1 AND due_at = ?"  // the lease's end is its token
+                    condition = "\(EventState.SQL.isInFlight) AND due_at = ?"  // the lease's end is its token
                     conditionBinds = [.integer(SQLiteInt64(token.rawValue))]
-                    fenced += group.ids
-                } else if case .delivered = group.disposition {
-                    condition = "state <> 2"
                 } else {
-                    condition = "state <= 1"
+                    condition = group.unfencedStateCondition
                 }
+                let attemptIncrement = SQLiteData.integer(
+                    SQLiteInt64(group.attemptIncrement(attemptRecorded: settlement.attempt != nil)))
                 let set: String
                 var setBinds: [SQLiteData]
                 switch group.disposition {
                 case .delivered:
                     set = """
-                        state = 2, due_at = NULL, delivered_at = ?, attempts = attempts + ?, parked_at = NULL, park_code = NULL,
-                        park_message = NULL, park_graph_code = NULL, park_graph_subcode = NULL
+                        state = \(EventState.SQL.delivered), due_at = NULL, delivered_at = ?, attempts = attempts + ?,
+                        parked_at = NULL, park_code = NULL, park_message = NULL, park_graph_code = NULL, park_graph_subcode = NULL
                         """
-                    setBinds = [nowBind, .integer(counted)]
+                    setBinds = [nowBind, attemptIncrement]
                 case .retry(let due):
-                    set = "state = 0, due_at = ?, attempts = attempts + 1"
-                    setBinds = [.integer(SQLiteInt64(due.milliseconds))]
+                    set = "state = \(EventState.SQL.pending), due_at = ?, attempts = attempts + ?"
+                    setBinds = [.integer(SQLiteInt64(due.milliseconds)), attemptIncrement]
                 case .release(let due):
-                    set = "state = 0, due_at = ?"
+                    set = "state = \(EventState.SQL.pending), due_at = ?"
                     setBinds = [.integer(SQLiteInt64(due.milliseconds))]
                 case .park(let reason):
                     set = """
-                        state = 3, due_at = NULL, parked_at = ?, park_code = ?, park_message = ?, park_graph_code = ?,
-                        park_graph_subcode = ?, attempts = attempts + ?
+                        state = \(EventState.SQL.parked), due_at = NULL, parked_at = ?, park_code = ?, park_message = ?,
+                        park_graph_code = ?, park_graph_subcode = ?, attempts = attempts + ?
                         """
                     setBinds = [nowBind, .text(reason.code.rawValue), .text(reason.message), Self.optional(reason.graphCode),
-                                Self.optional(reason.graphSubcode), .integer(counted)]
+                                Self.optional(reason.graphSubcode), attemptIncrement]
                 case .stillLeased:
                     continue
                 }
@@ -93,7 +87,7 @@ extension SQLiteEventStore {
                     returning: group.leaseToken != nil)
                 updated += changed
             }
-            return SettleResult(lostLeases: SettlementGroups.lostLeases(fenced: fenced, updated: updated))
+            return SettleResult(lostLeases: groups.lostLeases(updated: updated))
         }
     }
 
