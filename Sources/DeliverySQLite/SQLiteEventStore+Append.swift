@@ -17,12 +17,14 @@ extension SQLiteEventStore {
         let isNew: [Bool]
         if all.count <= Self.returningLimit {
             let insertedIDs = try await insertRows(all, returning: true)
-            isNew = try await newRows(of: all, inserted: .ids(insertedIDs))
+            isNew = try await whichAreNew(all, inserted: .ids(insertedIDs))
         } else {
             let maxBefore = try await largestRowID()
             _ = try await insertRows(all, returning: false)
-            isNew = try await newRows(of: all, inserted: .above(maxBefore))
+            isNew = try await whichAreNew(all, inserted: .above(maxBefore))
         }
+        // The new events' coverage counters, in the same transaction.
+        try await upsertCoverage(Self.coverageIncrements(of: all, isNew: isNew))
         var results: [AppendResult] = []
         var index = 0
         for request in requests {
@@ -80,9 +82,9 @@ extension SQLiteEventStore {
         case above(SQLiteData)
     }
 
-    /// Works out which of `all` were new (not duplicates of stored keys) and adds their
-    /// coverage counters; inside the transaction that inserted them.
-    private func newRows(of all: [(event: PendingEvent, now: Timestamp)], inserted: InsertedRows) async throws -> [Bool] {
+    /// Works out which of `all` were new (not duplicates of stored keys), one flag per event;
+    /// inside the transaction that inserted them.
+    private func whichAreNew(_ all: [(event: PendingEvent, now: Timestamp)], inserted: InsertedRows) async throws -> [Bool] {
         let insertedCount: Int
         switch inserted {
         case .ids(let ids):
@@ -114,11 +116,15 @@ extension SQLiteEventStore {
                 isNew[index] = fresh.remove(item.event.key) != nil
             }
         }
+        return isNew
+    }
 
-        // Coverage of the new events; written in the same transaction.
+    /// The coverage counters of the events flagged new.
+    private static func coverageIncrements(
+        of all: [(event: PendingEvent, now: Timestamp)], isNew: [Bool]
+    ) -> StoredCoverage.Increments {
         var coverage = StoredCoverage.Increments()
         for (index, item) in all.enumerated() where isNew[index] { coverage.count(item.event) }
-        try await upsertCoverage(coverage)
-        return isNew
+        return coverage
     }
 }
