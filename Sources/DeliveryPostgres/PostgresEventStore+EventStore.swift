@@ -37,15 +37,12 @@ extension PostgresEventStore {
     /// Input order decides which of two equal keys counts as new: the first (of the first
     /// request that has it).
     func appendInOneTransaction(_ requests: [(events: [PendingEvent], now: Timestamp)]) async throws -> [AppendResult] {
-        let chunkSize = configuration.maximumEventsPerStatement
+        let eventsPerStatement = configuration.maximumEventsPerStatement
         let results = try await transaction("appending events") { [self] connection in
             let all = requests.flatMap { request in request.events.lazy.map { (event: $0, now: request.now) } }
             var inserted = Set<EventKey>()
-            var start = 0
-            while start < all.count {
-                let chunk = all[start..<min(start + chunkSize, all.count)]
+            for chunk in all.chunks(ofAtMost: eventsPerStatement) {
                 try await insert(chunk, into: &inserted, connection: connection)
-                start += chunk.count
             }
             var results: [AppendResult] = []
             var coverage = StoredCoverage.Increments()
@@ -145,14 +142,15 @@ extension PostgresEventStore {
                 """
                 WITH due AS (
                     SELECT id FROM \(unescaped: schema.events)
-                    WHERE pixel_id = \(pixel.rawValue) AND state <= 1 AND due_at <= \(now.milliseconds)
+                    WHERE pixel_id = \(pixel.rawValue) AND \(unescaped: EventState.SQL.isDue) AND due_at <= \(now.milliseconds)
                     ORDER BY due_at, id
                     LIMIT \(limit)
                     FOR UPDATE SKIP LOCKED
                 ), token AS (
                     SELECT nextval('\(unescaped: schema.leaseTokens)') AS value
                 )
-                UPDATE \(unescaped: schema.events) AS e SET state = 1, due_at = \(leaseEnd.milliseconds), lease_token = token.value
+                UPDATE \(unescaped: schema.events) AS e
+                SET state = \(unescaped: EventState.SQL.inFlight), due_at = \(leaseEnd.milliseconds), lease_token = token.value
                 FROM due, token WHERE e.id = due.id
                 RETURNING e.id, e.event_name, e.event_id, e.event_time, e.action_source, e.payload, e.attempts, e.lease_token
                 """, logger: logger)
@@ -183,7 +181,8 @@ extension PostgresEventStore {
                 for try await id in try await connection.checkedQuery(
                     """
                     UPDATE \(unescaped: schema.events) SET due_at = \(leaseEnd)
-                    WHERE state = 1 AND lease_token = \(token.rawValue) AND id = ANY(\(group.map(\.id.rawValue))::bigint[])
+                    WHERE \(unescaped: EventState.SQL.isInFlight) AND lease_token = \(token.rawValue)
+                        AND id = ANY(\(group.map(\.id.rawValue))::bigint[])
                     RETURNING id
                     """, logger: logger
                 ).decode(Int64.self) {
@@ -199,7 +198,10 @@ extension PostgresEventStore {
         try await withStore("reading the next due time") { [self] in
             var due: Int64?
             for try await value in try await client.query(
-                "SELECT min(due_at) FROM \(unescaped: schema.events) WHERE pixel_id = \(pixel.rawValue) AND state <= 1",
+                """
+                SELECT min(due_at) FROM \(unescaped: schema.events)
+                WHERE pixel_id = \(pixel.rawValue) AND \(unescaped: EventState.SQL.isDue)
+                """,
                 logger: logger
             ).decode(Int64?.self) {
                 due = value
@@ -214,7 +216,6 @@ extension PostgresEventStore {
     public func settle(_ settlement: Settlement, at now: Timestamp) async throws -> SettleResult {
         guard settlement.attempt != nil || !settlement.events.isEmpty else { return SettleResult() }
         return try await transaction("settling an attempt") { [self] connection in
-            let counted = settlement.attempt == nil ? 0 : 1
             if let receipt = settlement.attempt {
                 var attemptID: Int64 = 0
                 for try await id in try await connection.checkedQuery(
@@ -244,44 +245,46 @@ extension PostgresEventStore {
 
             // One statement per group (disposition and lease); fenced groups check the token
             // and say which rows they changed.
-            var fenced: [EventRecordID] = []
+            let groups = SettlementGroups(settlement)
             var updated: [EventRecordID] = []
-            for group in SettlementGroups(settlement).groups {
+            for group in groups.groups {
                 let ids = group.ids.map(\.rawValue)
                 let token = group.leaseToken?.rawValue
-                if group.leaseToken != nil { fenced += group.ids }
-                // Fenced: the named lease still holds. Not fenced: not delivered yet (a delivery),
-                // pending or in flight (anything else).
-                let unfenced: String
-                if case .delivered = group.disposition { unfenced = "state <> 2" } else { unfenced = "state <= 1" }
+                // Fenced: the named lease still holds. Not fenced: see `unfencedStateCondition`.
+                let unfenced = group.unfencedStateCondition
+                let attemptIncrement = group.attemptIncrement(attemptRecorded: settlement.attempt != nil)
                 let query: PostgresQuery
                 switch group.disposition {
                 case .delivered:
                     query = """
-                        UPDATE \(unescaped: schema.events) SET state = 2, due_at = NULL, delivered_at = \(now.milliseconds),
-                            attempts = attempts + \(counted), parked_at = NULL, park_code = NULL, park_message = NULL,
+                        UPDATE \(unescaped: schema.events)
+                        SET state = \(unescaped: EventState.SQL.delivered), due_at = NULL, delivered_at = \(now.milliseconds),
+                            attempts = attempts + \(attemptIncrement), parked_at = NULL, park_code = NULL, park_message = NULL,
                             park_graph_code = NULL, park_graph_subcode = NULL
-                        WHERE (\(token)::bigint IS NULL AND \(unescaped: unfenced) OR state = 1 AND lease_token = \(token))
+                        WHERE (\(token)::bigint IS NULL AND \(unescaped: unfenced)
+                                OR \(unescaped: EventState.SQL.isInFlight) AND lease_token = \(token))
                             AND id = ANY(\(ids)::bigint[])
                         RETURNING id
                         """
                 case .retry(let due), .release(let due):
-                    let increment: Int
-                    if case .retry = group.disposition { increment = 1 } else { increment = 0 }
                     query = """
-                        UPDATE \(unescaped: schema.events) SET state = 0, due_at = \(due.milliseconds),
-                            attempts = attempts + \(increment)
-                        WHERE (\(token)::bigint IS NULL AND \(unescaped: unfenced) OR state = 1 AND lease_token = \(token))
+                        UPDATE \(unescaped: schema.events)
+                        SET state = \(unescaped: EventState.SQL.pending), due_at = \(due.milliseconds),
+                            attempts = attempts + \(attemptIncrement)
+                        WHERE (\(token)::bigint IS NULL AND \(unescaped: unfenced)
+                                OR \(unescaped: EventState.SQL.isInFlight) AND lease_token = \(token))
                             AND id = ANY(\(ids)::bigint[])
                         RETURNING id
                         """
                 case .park(let reason):
                     query = """
-                        UPDATE \(unescaped: schema.events) SET state = 3, due_at = NULL, parked_at = \(now.milliseconds),
+                        UPDATE \(unescaped: schema.events)
+                        SET state = \(unescaped: EventState.SQL.parked), due_at = NULL, parked_at = \(now.milliseconds),
                             park_code = \(reason.code.rawValue), park_message = \(reason.message),
                             park_graph_code = \(reason.graphCode), park_graph_subcode = \(reason.graphSubcode),
-                            attempts = attempts + \(counted)
-                        WHERE (\(token)::bigint IS NULL AND \(unescaped: unfenced) OR state = 1 AND lease_token = \(token))
+                            attempts = attempts + \(attemptIncrement)
+                        WHERE (\(token)::bigint IS NULL AND \(unescaped: unfenced)
+                                OR \(unescaped: EventState.SQL.isInFlight) AND lease_token = \(token))
                             AND id = ANY(\(ids)::bigint[])
                         RETURNING id
                         """
@@ -292,7 +295,7 @@ extension PostgresEventStore {
                     updated.append(EventRecordID(id))
                 }
             }
-            return SettleResult(lostLeases: SettlementGroups.lostLeases(fenced: fenced, updated: updated))
+            return SettleResult(lostLeases: groups.lostLeases(updated: updated))
         }
     }
 
@@ -301,7 +304,8 @@ extension PostgresEventStore {
             try await count(
                 """
                 WITH released AS (
-                    UPDATE \(unescaped: schema.events) SET state = 0, due_at = \(now.milliseconds) WHERE state = 1 RETURNING 1
+                    UPDATE \(unescaped: schema.events) SET state = \(unescaped: EventState.SQL.pending), due_at = \(now.milliseconds)
+                    WHERE \(unescaped: EventState.SQL.isInFlight) RETURNING 1
                 )
                 SELECT count(*) FROM released
                 """)
@@ -347,7 +351,7 @@ extension PostgresEventStore {
             try await reports(
                 """
                 SELECT \(unescaped: Self.reportColumns) FROM \(unescaped: schema.events)
-                WHERE state = 3 AND id > \(cursor?.rawValue ?? 0)
+                WHERE \(unescaped: EventState.SQL.isParked) AND id > \(cursor?.rawValue ?? 0)
                     AND (\(pixel?.rawValue)::text IS NULL OR pixel_id = \(pixel?.rawValue)::text)
                 ORDER BY id LIMIT \(max(0, limit))
                 """)
@@ -407,9 +411,10 @@ extension PostgresEventStore {
             var replayed: [EventRecordID] = []
             for try await id in try await client.query(
                 """
-                UPDATE \(unescaped: schema.events) SET state = 0, due_at = \(now.milliseconds), attempts = 0, parked_at = NULL,
+                UPDATE \(unescaped: schema.events)
+                SET state = \(unescaped: EventState.SQL.pending), due_at = \(now.milliseconds), attempts = 0, parked_at = NULL,
                     park_code = NULL, park_message = NULL, park_graph_code = NULL, park_graph_subcode = NULL
-                WHERE state = 3 AND id = ANY(\(ids.map(\.rawValue))::bigint[])
+                WHERE \(unescaped: EventState.SQL.isParked) AND id = ANY(\(ids.map(\.rawValue))::bigint[])
                 RETURNING id
                 """, logger: logger
             ).decode(Int64.self) {
@@ -453,12 +458,7 @@ extension PostgresEventStore {
                 GROUP BY state
                 """, logger: logger
             ).decode((Int, Int).self) {
-                switch state {
-                case 0: counts.pending = number
-                case 1: counts.inFlight = number
-                case 2: counts.delivered = number
-                default: counts.parked += number
-                }
+                counts.add(number, storedState: state)
             }
             return counts
         }
@@ -473,7 +473,7 @@ extension PostgresEventStore {
             for try await value in try await connection.checkedQuery(
                 """
                 WITH pruned AS (
-                    DELETE FROM \(unescaped: schema.events) WHERE state = 2 AND delivered_at < \(cutoff.milliseconds)
+                    DELETE FROM \(unescaped: schema.events) WHERE \(unescaped: EventState.SQL.isDelivered) AND delivered_at < \(cutoff.milliseconds)
                     RETURNING id
                 ), unlinked AS (
                     DELETE FROM \(unescaped: schema.attemptEvents) WHERE event_row IN (SELECT id FROM pruned)

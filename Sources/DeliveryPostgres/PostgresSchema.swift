@@ -15,6 +15,10 @@ struct PostgresSchema {
         var statements: [String]
     }
 
+    /// Migrations are history: once released, a statement never changes. They write the
+    /// event states as the numbers they had then (`EventState.storageValue`, pinned by
+    /// `EventStateStorageTests`), and the stores' statements repeat the partial indexes'
+    /// conditions through `EventState.SQL`, so that the planner can use those indexes.
     static let migrations: [Migration] = [
         Migration(version: 1, statements: [
             """

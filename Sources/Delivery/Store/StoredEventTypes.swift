@@ -257,6 +257,34 @@ public struct SettlementGroups: Sendable {
         let done = Set(updated)
         return fenced.filter { !done.contains($0) }
     }
+
+    /// The events of the fenced groups, in group order.
+    package var fencedIDs: [EventRecordID] { groups.filter { $0.leaseToken != nil }.flatMap(\.ids) }
+
+    /// The lost leases, once the fenced groups' statements reported the rows they changed.
+    package func lostLeases(updated: some Sequence<EventRecordID>) -> [EventRecordID] {
+        Self.lostLeases(fenced: fencedIDs, updated: updated)
+    }
+}
+
+extension SettlementGroups.Group {
+    /// What the group adds to each event's attempt count: a retry always counts (it follows a
+    /// failed attempt), a release never does, a delivery or a park counts when the settlement
+    /// carries the receipt of a request (`attemptRecorded`).
+    package func attemptIncrement(attemptRecorded: Bool) -> Int {
+        switch disposition {
+        case .retry: 1
+        case .release, .stillLeased: 0
+        case .delivered, .park: attemptRecorded ? 1 : 0
+        }
+    }
+
+    /// The SQL condition on the state that an unfenced group (no lease token) applies under:
+    /// a delivery changes any event not delivered yet (a parked one too), anything else only a
+    /// pending or in-flight event. A fenced group applies only while its lease holds instead.
+    package var unfencedStateCondition: String {
+        if case .delivered = disposition { EventState.SQL.isNotDelivered } else { EventState.SQL.isDue }
+    }
 }
 
 /// One atomic write after an attempt: the receipt (when a request was sent) and the new
@@ -290,6 +318,17 @@ public struct EventCounts: Hashable, Sendable {
 
     /// Events not yet delivered or parked.
     public var undelivered: Int { pending + inFlight }
+
+    /// Adds a store's count of the events in one state, the `state` column's value (an unknown
+    /// value counts as parked: such an event is never leased, so it waits for review).
+    package mutating func add(_ count: Int, storedState: Int?) {
+        switch storedState.flatMap(EventState.init(storageValue:)) ?? .parked {
+        case .pending: pending = count
+        case .inFlight: inFlight = count
+        case .delivered: delivered = count
+        default: parked += count
+        }
+    }
 }
 
 /// Everything a store knows about one event.
