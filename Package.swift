@@ -202,6 +202,7 @@ let package = Package(
             dependencies: [
                 "RoasProof",
                 "DeliveryDashboard",
+                "DatasetQuality",
                 // `capi demo` runs the whole pipeline offline against the fake Graph API, with
                 // DeliveryTesting's seeded generator so its visitor ids are the same every run.
                 "FakeGraphAPI",

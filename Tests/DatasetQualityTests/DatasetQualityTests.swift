@@ -231,3 +231,42 @@ import Testing
         }
     }
 }
+
+/// Meta's per-key coverage beside ours, and our rejection reasons.
+@Suite struct QualityComparisonTests {
+    @Test func metasCoverageSitsBesideOursWithTheRejectionReasonsPerKey() throws {
+        let report = try DatasetQualityReport(json: Array(DatasetQualityTests.fullWeb.utf8))
+        var local = MatchKeyCoverage()
+        for index in 0..<100 {
+            var keys: [UserDataKey] = [.email, .clientIPAddress]
+            if index < 38 { keys.append(.phone) }
+            if index < 50 { keys.append(.fbc) }
+            local.record(eventName: .purchase, keys: keys)
+            if index >= 38 && index < 90 { local.recordRejection(eventName: .purchase, key: .phone, reason: "missing_region") }
+            if index >= 90 { local.recordRejection(eventName: .purchase, key: .phone, reason: "too_short") }
+        }
+        local.record(eventName: .lead, keys: [.email])
+
+        let comparison = QualityComparison(meta: report, local: local)
+        #expect(comparison.events.map(\.eventName) == ["Purchase", "Search", "Lead"])
+        let purchase = comparison.events[0]
+        #expect(purchase.eventMatchQuality == 7.2)
+        #expect(purchase.localEvents == 100)
+        let phone = try #require(purchase.keys.first { $0.userDataKey == .phone })
+        #expect(phone.metaCoverage == 62.5)
+        #expect(phone.localCoverage == 38)
+        #expect(phone.rejections.map(\.reason) == ["missing_region", "too_short"])
+        #expect(phone.rejections.map(\.share) == [52, 10])
+        // Meta's unknown identifier: listed by its name, no local figure.
+        let unknown = try #require(purchase.keys.first { $0.identifier?.rawValue == "some_new_key" })
+        #expect(unknown.userDataKey == nil && unknown.localCoverage == nil && unknown.label == "some_new_key")
+        // Our fbc, which Meta did not report: no Meta figure.
+        let fbc = try #require(purchase.keys.first { $0.userDataKey == .fbc })
+        #expect(fbc.metaCoverage == nil && fbc.localCoverage == 50)
+        #expect(purchase.diagnostics.first?.name == "Server sending mismatched IP addresses")
+        // Search: Meta only; Lead: ours only.
+        #expect(comparison.events[1].localEvents == 0 && comparison.events[1].keys.isEmpty)
+        #expect(comparison.events[2].eventMatchQuality == nil)
+        #expect(comparison.events[2].keys.map(\.label) == ["em"])
+    }
+}
