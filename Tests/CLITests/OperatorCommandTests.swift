@@ -100,6 +100,29 @@ struct OperatorCommandTests {
         }
     }
 
+    @Test func reportReplacesOnlyAnEarlierReportNeverAnotherFile() async throws {
+        let store = try await DemoFixture.shared.store()
+        let directory = try ScratchDirectory()
+        defer { directory.remove() }
+        // Someone else's file at the path: left byte for byte as it was.
+        let notes = directory.file("notes.html")
+        let original = "<html><body>my notes</body></html>\n"
+        try original.write(toFile: notes, atomically: true, encoding: .utf8)
+        let refused = try await CAPIBinary.launch(["report", "--store", store, "--html", notes])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("not a report capi wrote"), "\(refused.stderr)")
+        #expect(try String(contentsOfFile: notes, encoding: .utf8) == original)
+        // A directory is not replaced either.
+        let folder = directory.file("folder.html")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        #expect(try await CAPIBinary.launch(["report", "--store", store, "--html", folder]).status != 0)
+        // capi's own earlier report is replaced.
+        let report = directory.file("report.html")
+        #expect(try await CAPIBinary.launch(["report", "--store", store, "--html", report]).status == 0)
+        let again = try await CAPIBinary.launch(["report", "--store", store, "--html", report])
+        #expect(again.status == 0, "\(again.stderr)")
+    }
+
     @Test func replayQueuesAParkedEventAgain() async throws {
         let directory = try ScratchDirectory()
         defer { directory.remove() }

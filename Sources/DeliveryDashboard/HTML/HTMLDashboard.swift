@@ -19,6 +19,10 @@ public enum HTMLDashboard {
     /// Coverage at or above this share (and below ``highShare``) is drawn in the "watch" colour.
     public static let middleShare = 0.4
 
+    /// The `<meta name="generator">` tag every page carries, so that a tool writing a page
+    /// can tell its own earlier output (safe to replace) from someone else's file.
+    public static let generatorTag = #"<meta name="generator" content="RoasProof dashboard">"#
+
     /// The whole page.
     public static func render(_ snapshot: DashboardSnapshot) -> String {
         var html = """
@@ -27,6 +31,7 @@ public enum HTMLDashboard {
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
+            \(generatorTag)
             <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
             <title>RoasProof · \(e(snapshot.title))</title>
             <style>\(stylesheet)</style>
