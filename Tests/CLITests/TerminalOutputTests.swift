@@ -53,6 +53,13 @@ struct TerminalOutputTests {
             #expect(!Self.hasTerminalControl(result.stderr), "\(command)")
             #expect(result.stdout.contains(#"\u{1B}]0;pwned\u{7}\u{1B}[2J\u{9B}31m\u{202E}"#), "\(command): \(result.stdout)")
         }
+        // --jsonl: nothing a terminal acts on, and still JSON that decodes to the stored text.
+        let jsonl = try await CAPIBinary.launch(["events", "--jsonl", "--store", path])
+        #expect(jsonl.status == 0, "\(jsonl.stderr)")
+        #expect(!Self.hasTerminalControl(jsonl.stdout), "\(jsonl.stdout.debugDescription)")
+        let line = try #require(jsonl.stdout.split(separator: "\n").first)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["event_name"] as? String == "Lead" + Self.hostile, "\(object)")
     }
 
     @Test func sendTestEscapesAHostileAnswer() async throws {

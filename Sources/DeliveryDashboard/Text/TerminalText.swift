@@ -46,6 +46,23 @@ public enum TerminalText {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { escape(String($0)) }.joined(separator: "\n")
     }
 
+    /// JSON text made safe for a terminal and still the same JSON: every character
+    /// ``needsEscape(_:)`` names (inside a JSON document they can only be in strings) is
+    /// written as a `\uXXXX` escape, which JSON readers decode back to the same string.
+    public static func escapeJSON(_ json: String) -> String {
+        guard json.unicodeScalars.contains(where: needsEscape) else { return json }
+        var out = String.UnicodeScalarView()
+        for scalar in json.unicodeScalars {
+            if needsEscape(scalar) {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                out.append(contentsOf: ("\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
     /// True for the characters ``escape(_:)`` rewrites.
     public static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {

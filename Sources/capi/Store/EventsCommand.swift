@@ -168,6 +168,8 @@ struct EventLine: Encodable {
     func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        // C1 controls and bidirectional overrides stay as \u escapes: the same JSON for jq,
+        // nothing a terminal acts on when the lines are printed as they are.
+        return TerminalText.escapeJSON(String(decoding: try encoder.encode(self), as: UTF8.self))
     }
 }
