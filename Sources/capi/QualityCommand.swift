@@ -29,14 +29,7 @@ struct QualityCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(name: .customLong("pixel-id"), help: ArgumentHelp("The pixel (dataset) id; the first of CAPI_PIXELS when not given.", valueName: "id"))
-    var pixelIDOption: String?
-
-    @Option(name: .customLong("graph-url"), help: ArgumentHelp("The Graph API origin (a fake server in tests); https://, or http:// only for a loopback host; or set CAPI_GRAPH_URL.", valueName: "url"))
-    var graphURLOption: String?
-
-    @Option(name: .customLong("graph-version"), help: ArgumentHelp("The Graph API version; or set CAPI_GRAPH_VERSION.", valueName: "version"))
-    var graphVersionOption: String?
+    @OptionGroup var graph: GraphOptions
 
     @Option(name: .long, help: ArgumentHelp("Only events sent with this partner agent (its lowercase partner name).", valueName: "name"))
     var agent: String?
@@ -44,21 +37,7 @@ struct QualityCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Give up waiting for Meta's answer after this many seconds.")
     var timeout: Double = 30
 
-    var pixelID: String { pixelIDOption ?? CapiSettings.pixelList().first ?? "" }
-    var graphURL: String { graphURLOption ?? CapiSettings.string("capi.graphURL") ?? PixelDestination.defaultBaseURL }
-    var graphVersion: String {
-        graphVersionOption ?? CapiSettings.string("capi.graphVersion") ?? PixelDestination.defaultGraphVersion
-    }
-
     func validate() throws {
-        guard !pixelID.isEmpty, pixelID.allSatisfy(\.isNumber) else {
-            throw ValidationError("--pixel-id (or CAPI_PIXELS) is the numeric id of the pixel (dataset)")
-        }
-        do {
-            try PixelDestination.checkBaseURL(graphURL)
-        } catch {
-            throw ValidationError("--graph-url: \(error.message)")
-        }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
     }
 
@@ -67,10 +46,7 @@ struct QualityCommand: AsyncParsableCommand {
         guard let token = environment[SendTestCommand.tokenVariable], !token.isEmpty else {
             throw ValidationError("set \(SendTestCommand.tokenVariable) to a token that may read the dataset's quality")
         }
-        var destination = PixelDestination(pixelID: PixelID(pixelID), accessToken: AccessToken(token))
-        if let secret = environment[SendTestCommand.secretVariable], !secret.isEmpty { destination.appSecret = AppSecret(secret) }
-        destination.baseURL = graphURL.hasSuffix("/") ? String(graphURL.dropLast()) : graphURL
-        destination.graphVersion = graphVersion
+        let destination = graph.destination(accessToken: AccessToken(token), appSecret: environment[SendTestCommand.secretVariable])
         let pixel = destination.pixelID
 
         let local = try await storeOptions.withStore(access: .readOnly) { store in try await store.coverage(pixel: pixel) }

@@ -27,8 +27,7 @@ struct SendTestCommand: AsyncParsableCommand {
     static let tokenVariable = "CAPI_ACCESS_TOKEN"
     static let secretVariable = "CAPI_APP_SECRET"
 
-    @Option(name: .customLong("pixel-id"), help: ArgumentHelp("The pixel (dataset) id; the first of CAPI_PIXELS when not given.", valueName: "id"))
-    var pixelIDOption: String?
+    @OptionGroup var graph: GraphOptions
 
     @Option(name: .long, help: ArgumentHelp("The access token; prefer the CAPI_ACCESS_TOKEN environment variable.", valueName: "token"))
     var accessToken: String?
@@ -38,12 +37,6 @@ struct SendTestCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("The app secret, to send appsecret_proof; or set CAPI_APP_SECRET.", valueName: "secret"))
     var appSecret: String?
-
-    @Option(name: .customLong("graph-url"), help: ArgumentHelp("The Graph API origin (a fake server in tests); https://, or http:// only for a loopback host; or set CAPI_GRAPH_URL.", valueName: "url"))
-    var graphURLOption: String?
-
-    @Option(name: .customLong("graph-version"), help: ArgumentHelp("The Graph API version; or set CAPI_GRAPH_VERSION.", valueName: "version"))
-    var graphVersionOption: String?
 
     @Option(name: .long, help: ArgumentHelp("The order id of the test Purchase (event_id ord_<id>); unique by default.", valueName: "id"))
     var orderID: String?
@@ -57,24 +50,10 @@ struct SendTestCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Give up waiting for Meta's answer after this many seconds.")
     var timeout: Double = 30
 
-    // Each option falls back to the setting CAPIClient reads (see CapiSettings), so an
-    // operator's shell with the app's CAPI_* variables needs no flags.
-    var pixelID: String { pixelIDOption ?? CapiSettings.pixelList().first ?? "" }
+    // Falls back to the setting CAPIClient reads (see CapiSettings), like the Graph options.
     var testEventCode: String { testEventCodeOption ?? CapiSettings.string("capi.testEventCode") ?? "" }
-    var graphURL: String { graphURLOption ?? CapiSettings.string("capi.graphURL") ?? PixelDestination.defaultBaseURL }
-    var graphVersion: String {
-        graphVersionOption ?? CapiSettings.string("capi.graphVersion") ?? PixelDestination.defaultGraphVersion
-    }
 
     func validate() throws {
-        guard !pixelID.isEmpty, pixelID.allSatisfy(\.isNumber) else {
-            throw ValidationError("--pixel-id (or CAPI_PIXELS) is the numeric id of the pixel (dataset)")
-        }
-        do {
-            try PixelDestination.checkBaseURL(graphURL)
-        } catch {
-            throw ValidationError("--graph-url: \(error.message)")
-        }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
         guard !testEventCode.isEmpty else {
             throw ValidationError("--test-event-code (or CAPI_TEST_EVENT_CODE) is the code shown in Events Manager > Test Events")
@@ -89,13 +68,9 @@ struct SendTestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var destination = PixelDestination(pixelID: PixelID(pixelID), accessToken: try resolvedToken())
-        if let secret = appSecret ?? ProcessInfo.processInfo.environment[Self.secretVariable], !secret.isEmpty {
-            destination.appSecret = AppSecret(secret)
-        }
+        var destination = graph.destination(
+            accessToken: try resolvedToken(), appSecret: appSecret ?? ProcessInfo.processInfo.environment[Self.secretVariable])
         destination.testEventCode = testEventCode
-        destination.baseURL = graphURL.hasSuffix("/") ? String(graphURL.dropLast()) : graphURL
-        destination.graphVersion = graphVersion
 
         let clock = SystemDeliveryClock()
         let event = try buildEvent(now: clock.now)
