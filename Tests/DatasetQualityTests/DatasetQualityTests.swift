@@ -270,3 +270,47 @@ import Testing
         #expect(comparison.events[2].keys.map(\.label) == ["em"])
     }
 }
+
+/// A fall in EMQ between two comparisons, explained by keys and rejection reasons.
+@Suite struct QualityDipTests {
+    static func comparison(emq: Double?, metaPhone: Double, localPhone: Int, missingRegion: Int) throws -> QualityComparison {
+        let score = emq.map { "\"composite_score\":\($0)," } ?? ""
+        let json = """
+            {"web":[{"event_name":"Purchase","event_match_quality":{\(score)"match_key_feedback":[
+              {"identifier":"email","coverage":{"percentage":99}},{"identifier":"phone","coverage":{"percentage":\(metaPhone)}}]}},
+             {"event_name":"Lead","event_match_quality":{"composite_score":6}}]}
+            """
+        var local = MatchKeyCoverage()
+        for index in 0..<100 {
+            local.record(eventName: .purchase, keys: index < localPhone ? [.email, .phone] : [.email])
+            if index < missingRegion { local.recordRejection(eventName: .purchase, key: .phone, reason: "missing_region") }
+        }
+        return QualityComparison(meta: try DatasetQualityReport(json: Array(json.utf8)), local: local)
+    }
+
+    @Test func aFallInEMQNamesTheKeyThatWentMissingOnBothSidesAndTheReasonThatRose() throws {
+        let before = try Self.comparison(emq: 7.2, metaPhone: 62, localPhone: 58, missingRegion: 4)
+        let after = try Self.comparison(emq: 5.1, metaPhone: 31, localPhone: 30, missingRegion: 33)
+        let dips = QualityDip.find(from: before, to: after)
+        #expect(dips.count == 1)
+        let dip = try #require(dips.first)
+        #expect(dip.eventName == "Purchase")
+        #expect(abs(dip.emqDrop - 2.1) < 1e-9)
+        #expect(dip.metaCoverageFell.map(\.label) == ["ph"])
+        #expect(dip.metaCoverageFell.first?.before == 62 && dip.metaCoverageFell.first?.after == 31)
+        #expect(dip.localCoverageFell.map(\.label) == ["ph"])
+        #expect(dip.rejectionsRose.map(\.reason) == ["missing_region"])
+        #expect(dip.rejectionsRose.first?.before == 4 && dip.rejectionsRose.first?.after == 33)
+        #expect("\(dip)" == "Purchase EMQ 7.2 → 5.1: Meta's ph coverage 62.0% → 31.0%; ours ph 58.0% → 30.0%; ph rejected missing_region 4.0% → 33.0%")
+    }
+
+    @Test func smallFallsAndMissingScoresAreNotDips() throws {
+        let before = try Self.comparison(emq: 7.2, metaPhone: 62, localPhone: 58, missingRegion: 4)
+        #expect(QualityDip.find(from: before, to: try Self.comparison(emq: 6.9, metaPhone: 60, localPhone: 57, missingRegion: 5)).isEmpty)
+        #expect(QualityDip.find(from: before, to: try Self.comparison(emq: nil, metaPhone: 10, localPhone: 10, missingRegion: 90)).isEmpty)
+        // A bigger threshold hides a fall a smaller one shows.
+        let after = try Self.comparison(emq: 6.5, metaPhone: 62, localPhone: 58, missingRegion: 4)
+        #expect(QualityDip.find(from: before, to: after, emqDrop: 0.5).count == 1)
+        #expect(QualityDip.find(from: before, to: after, emqDrop: 1).isEmpty)
+    }
+}
