@@ -122,7 +122,7 @@ struct Builder {
     func hash(_ value: String?, _ key: HashedUserDataKey, region: RegionCode?, _ normalizer: IdentityNormalizer,
               into result: inout AssembledUserData) {
         guard let value else { return }
-        let userDataKey = Self.userDataKey(key)
+        let userDataKey = key.userDataKey
         if isWithheld(userDataKey) {
             result.records.append(KeyProvenance(key: userDataKey, origin: .withheldByConsent))
             return
@@ -147,29 +147,6 @@ struct Builder {
             result.records.append(KeyProvenance(
                 key: key, origin: .rejected, reason: "too_many_values",
                 message: "more values than UserDataAssembler.maximumValuesPerKey; only the first ones are sent"))
-        }
-    }
-
-    /// `HashedUserDataKey.userDataKey` goes through `init(rawValue:)`, a string match.
-    static func userDataKey(_ key: HashedUserDataKey) -> UserDataKey {
-        switch key {
-        case .email: .email
-        case .phone: .phone
-        case .firstName: .firstName
-        case .lastName: .lastName
-        case .gender: .gender
-        case .dateOfBirth: .dateOfBirth
-        case .city: .city
-        case .state: .state
-        case .zipCode: .zipCode
-        case .country: .country
-        case .externalID: .externalID
-        case .firstNamePrefix: .firstNamePrefix
-        case .firstInitial: .firstInitial
-        case .lastNamePrefix: .lastNamePrefix
-        case .dayOfBirth: .dayOfBirth
-        case .monthOfBirth: .monthOfBirth
-        case .yearOfBirth: .yearOfBirth
         }
     }
 
