@@ -110,21 +110,3 @@ struct RequestBodyTests {
         #expect(request.path == "/v24.0/1/events")
     }
 }
-
-@Suite("UserDataKeySet")
-struct UserDataKeySetTests {
-    @Test(arguments: UserDataKey.allCases)
-    func directFieldReadingAgreesWithContains(_ key: UserDataKey) throws {
-        var userData = UserData()
-        if let hashed = key.hashedKey {
-            userData[hashed: hashed] = [HashedIdentifier(hexString: String(repeating: "0", count: 64))!]
-        } else {
-            let json = #"{"\#(key.rawValue)":"x"}"#
-            userData = try CAPIJSON.decode(UserData.self, from: Data(json.utf8))
-        }
-        let set = UserDataKeySet(userData)
-        #expect(set == UserDataKeySet(key))
-        #expect(set.keys == [key])
-        #expect(userData.presentKeys == [key])
-    }
-}

@@ -440,6 +440,9 @@ extension UserData: Codable {
         /// The position of the key in ``allCases``.
         var order: Int { Self.allCases.firstIndex(of: self)! }
 
+        /// `allCases`, stored: an enum's is built anew on every call.
+        static let orderedCases: [PlainKey] = allCases
+
         var keyPath: WritableKeyPath<UserData, String?> {
             switch self {
             case .clientIPAddress: \.clientIPAddress

@@ -65,7 +65,7 @@ public struct EventID: Hashable, Sendable, Codable, CustomStringConvertible {
     /// - Throws: ``EventIDError`` when it is empty, longer than ``maximumKeyLength`` bytes,
     ///   or has control characters or leading or trailing whitespace.
     public static func forOrder(_ orderID: String) throws(EventIDError) -> EventID {
-        try EventIDError.check(orderID, field: .orderID)
+        try EventIDInputValidation.validate(orderID, field: .orderID)
         return EventID(text: orderPrefix + orderID)
     }
 
@@ -80,9 +80,9 @@ public struct EventID: Hashable, Sendable, Codable, CustomStringConvertible {
     public static func derive(eventName: EventName, key: String, namespace: String = defaultNamespace)
         throws(EventIDError) -> EventID
     {
-        try EventIDError.check(key, field: .key)
-        try EventIDError.check(eventName.rawValue, field: .eventName)
-        if namespace != defaultNamespace { try EventIDError.check(namespace, field: .namespace) }
+        try EventIDInputValidation.validate(key, field: .key)
+        try EventIDInputValidation.validate(eventName.rawValue, field: .eventName)
+        if namespace != defaultNamespace { try EventIDInputValidation.validate(namespace, field: .namespace) }
         let digest = derivedDigest(namespace: namespace, eventName: eventName.rawValue, key: key)
         return EventID(derivedHigh: digest.words.0, low: digest.words.1)
     }

@@ -12,20 +12,20 @@ extension Builder {
         _ value: String?, _ key: HashedUserDataKey, _ normalizer: IdentityNormalizer, into result: inout AssembledUserData
     ) {
         guard let value else { return }
-        let userDataKey = Self.userDataKey(key)
+        let userDataKey = key.userDataKey
         if isWithheld(userDataKey) {
             result.records.append(KeyProvenance(key: userDataKey, origin: .withheldByConsent))
             return
         }
         do throws(NormalizationError) {
             let outcome = try normalizer.process(
-                value, as: key, derivingWhere: { !isWithheld(Self.userDataKey($0)) }, into: &result.userData)
+                value, as: key, derivingWhere: { !isWithheld($0.userDataKey) }, into: &result.userData)
             guard let origin = outcome.origin else { return }  // the same value twice
             result.records.append(KeyProvenance(key: userDataKey, origin: origin == .hashed ? .hashed : .passedThrough))
             guard origin == .hashed else { return }
             let derivedKeys = key.derivedKeys
             for index in derivedKeys.indices {
-                let derivedKey = Self.userDataKey(derivedKeys[index])
+                let derivedKey = derivedKeys[index].userDataKey
                 if isWithheld(derivedKey) {
                     result.records.append(KeyProvenance(key: derivedKey, origin: .withheldByConsent))
                 } else if outcome.addedDerivedKey(at: index) {

@@ -122,7 +122,7 @@ struct Builder {
     func hash(_ value: String?, _ key: HashedUserDataKey, region: RegionCode?, _ normalizer: IdentityNormalizer,
               into result: inout AssembledUserData) {
         guard let value else { return }
-        let userDataKey = Self.userDataKey(key)
+        let userDataKey = key.userDataKey
         if isWithheld(userDataKey) {
             result.records.append(KeyProvenance(key: userDataKey, origin: .withheldByConsent))
             return
@@ -147,29 +147,6 @@ struct Builder {
             result.records.append(KeyProvenance(
                 key: key, origin: .rejected, reason: "too_many_values",
                 message: "more values than UserDataAssembler.maximumValuesPerKey; only the first ones are sent"))
-        }
-    }
-
-    /// `HashedUserDataKey.userDataKey` goes through `init(rawValue:)`, a string match.
-    static func userDataKey(_ key: HashedUserDataKey) -> UserDataKey {
-        switch key {
-        case .email: .email
-        case .phone: .phone
-        case .firstName: .firstName
-        case .lastName: .lastName
-        case .gender: .gender
-        case .dateOfBirth: .dateOfBirth
-        case .city: .city
-        case .state: .state
-        case .zipCode: .zipCode
-        case .country: .country
-        case .externalID: .externalID
-        case .firstNamePrefix: .firstNamePrefix
-        case .firstInitial: .firstInitial
-        case .lastNamePrefix: .lastNamePrefix
-        case .dayOfBirth: .dayOfBirth
-        case .monthOfBirth: .monthOfBirth
-        case .yearOfBirth: .yearOfBirth
         }
     }
 
@@ -218,38 +195,6 @@ struct Builder {
             result.userData.clientUserAgent = value
             result.records.append(KeyProvenance(key: .clientUserAgent, origin: .passedThrough))
         }
-    }
-
-    /// Length, whether it is only spaces and tabs, and whether it has an ASCII control
-    /// character or DEL, eight bytes at a time (a user agent is 100 to 200 bytes long).
-    static func scanUserAgent(_ value: String) -> (length: Int, blank: Bool, control: Bool) {
-        // The closure returns one integer (length << 2 | blank << 1 | control): a tuple came
-        // back through memory as separate byte stores read as one word, which stalled.
-        let packed = withUTF8(of: value) { raw -> Int in
-            let count = raw.count
-            var blank = 1
-            for byte in raw where byte != 0x20 && byte != 0x09 {
-                blank = 0
-                break
-            }
-            var index = 0
-            while index &+ 8 <= count {
-                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                // A byte below 0x20 (Mycroft's has-less-than test), or a 0x7F byte.
-                let below = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080
-                let del = word ^ 0x7F7F_7F7F_7F7F_7F7F
-                let isDel = (del &- 0x0101_0101_0101_0101) & ~del & 0x8080_8080_8080_8080
-                if below | isDel != 0 { return count << 2 | blank << 1 | 1 }
-                index &+= 8
-            }
-            while index < count {
-                let byte = raw[index]
-                if byte < 0x20 || byte == 0x7F { return count << 2 | blank << 1 | 1 }
-                index &+= 1
-            }
-            return count << 2 | blank << 1
-        }
-        return (packed >> 2, packed & 2 != 0, packed & 1 != 0)
     }
 
     func fbc(_ session: SessionContext, into result: inout AssembledUserData) {
