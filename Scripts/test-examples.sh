@@ -20,7 +20,14 @@ if ! diff <(printf '%s\n' "$readme_example") Examples/Sources/ReadmeExample/main
     exit 1
 fi
 
-swift build --package-path Examples
+log=$(mktemp)
+swift build --package-path Examples 2>&1 | tee "$log"
+if grep -E "^$(pwd)/Examples/(Sources|Tests)/.*warning:" "$log" >/dev/null; then
+    echo "examples: the build has warnings in the examples' sources:" >&2
+    grep -E "^$(pwd)/Examples/(Sources|Tests)/.*warning:" "$log" | sort -u >&2
+    exit 1
+fi
+rm -f "$log"
 out=$(swift run --package-path Examples --skip-build BuildPurchase)
 echo "$out"
 echo "$out" | grep -q '"event_id":"ord_84213"' || { echo "BuildPurchase: missing event_id" >&2; exit 1; }
@@ -56,9 +63,41 @@ listening() {
     sed -n "s/^$name listening on \(http:[^ ]*\)\$/\1/p" "$log" | head -n 1
 }
 
-# smoke_shop NAME: the shop binary NAME, delivering to its own fake Graph API.
+# An OTLP/HTTP collector stand-in: appends each request's path and body to the file named by
+# its argument and answers 200.
+otlp_sink() {
+    python3 -c '
+import http.server, sys
+out = open(sys.argv[1], "ab")
+class Sink(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            body = b""
+            while (size := int(self.rfile.readline().strip(), 16)) > 0:
+                body += self.rfile.read(size)
+                self.rfile.readline()
+            self.rfile.readline()
+        else:
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        out.write(self.path.encode() + b"\n" + body + b"\n")
+        out.flush()
+        self.send_response(200)
+        self.send_header("Content-Type", self.headers.get("Content-Type", "application/x-protobuf"))
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Sink)
+print(f"OTLPSink listening on http://127.0.0.1:{server.server_port}", flush=True)
+server.serve_forever()
+' "$1"
+}
+
+# smoke_shop NAME [VAR=value...]: the shop binary NAME, delivering to its own fake Graph API,
+# with the extra environment given.
 smoke_shop() {
     local name=$1 dir="$work/$1"
+    shift
     mkdir -p "$dir"
     fail() {
         echo "$name: $*" >&2
@@ -71,7 +110,7 @@ smoke_shop() {
     graph_url=$(listening FakeGraphServer "$dir/graph.log")
     [ -n "$graph_url" ] || fail "the fake Graph API did not start"
     launch "$dir/server.log" env -C "$dir" PORT=0 CAPI_STORE="$dir/shop.sqlite" CAPI_ACCESS_TOKEN=smoke-token \
-        CAPI_GRAPH_URL="$graph_url" CAPI_TRUSTED_PROXIES=127.0.0.0/8 "$bin/$name"
+        CAPI_GRAPH_URL="$graph_url" CAPI_TRUSTED_PROXIES=127.0.0.0/8 "$@" "$bin/$name"
     server_pid=${pids[-1]}
     url=$(listening "$name" "$dir/server.log")
     [ -n "$url" ] || fail "did not start"
@@ -145,6 +184,18 @@ PY
     echo "$name: landing, cart, checkout, thank-you, delivery with fbc, fbp, address and user agent, and SIGTERM ok"
 }
 
-smoke_shop ShopServer
+# ShopServer also exports its spans to the OTLP sink: they arrive by the time it has stopped,
+# name the conversion, enqueue and delivery attempt, and carry no personal data.
+launch "$work/otlp.log" otlp_sink "$work/otlp.bin"
+otlp_url=$(listening OTLPSink "$work/otlp.log")
+[ -n "$otlp_url" ] || { echo "examples: the OTLP sink did not start" >&2; exit 1; }
+smoke_shop ShopServer OTEL_EXPORTER_OTLP_ENDPOINT="$otlp_url"
+for expected in /v1/traces capi.send capi.enqueue capi.delivery.attempt ord_; do
+    grep -aqF "$expected" "$work/otlp.bin" || { echo "ShopServer: no '$expected' in the exported spans" >&2; exit 1; }
+done
+for personal in smoke@example.com 203.0.113.7 IwAR-smoke "smoke-test/1"; do
+    if grep -aqF "$personal" "$work/otlp.bin"; then echo "ShopServer: '$personal' in the exported spans" >&2; exit 1; fi
+done
+echo "ShopServer: spans exported over OTLP/HTTP, without personal data"
 smoke_shop VaporShopServer
 echo "examples: ok"

@@ -11,7 +11,10 @@ guard CommandLine.arguments.count == 2 else {
     exit(2)
 }
 let output = URL(fileURLWithPath: CommandLine.arguments[1])
-FileManager.default.createFile(atPath: output.path, contents: nil)
+guard FileManager.default.createFile(atPath: output.path, contents: nil) else {
+    FileHandle.standardError.write(Data("FakeGraphServer: cannot create \(output.path)\n".utf8))
+    exit(73)
+}
 let file = try FileHandle(forWritingTo: output)
 let server = try await FakeGraphAPI.start()
 FileHandle.standardOutput.write(Data("FakeGraphServer listening on \(server.baseURL)\n".utf8))

@@ -1,6 +1,6 @@
 public import RoasProof
-public import RoasProofHummingbird
-public import ShopCore
+import RoasProofHummingbird
+import ShopCore
 import DeliveryDashboard
 import FoundationEssentials
 import HTTPTypes

@@ -2,20 +2,11 @@ public import Hummingbird
 public import Logging
 public import NIOCore
 public import RoasProofHummingbird
-public import RoasProof
 
-/// The request context of the shop: Hummingbird's basics, the peer's address (so forwarding
-/// headers are believed only from trusted proxies) and the visit `CAPIMiddleware` reads.
-public struct ShopRequestContext: CAPIRequestContext {
-    public var coreContext: CoreRequestContextStorage
-    public var capiVisit: CAPIVisit?
-    public let remoteAddress: SocketAddress?
-
-    public init(source: ApplicationRequestContextSource) {
-        self.coreContext = .init(source: source)
-        self.remoteAddress = source.channel.remoteAddress
-    }
-}
+/// The request context of the shop: the middleware's basic context (Hummingbird's basics, the
+/// peer's address so forwarding headers are believed only from trusted proxies, and the visit
+/// `CAPIMiddleware` reads). An app with a context of its own conforms it to `CAPIRequestContext`.
+public typealias ShopRequestContext = CAPIBasicRequestContext
 
 /// The shop's routes, all behind `CAPIMiddleware`:
 ///

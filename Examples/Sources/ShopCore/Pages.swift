@@ -1,4 +1,4 @@
-public import DeliveryDashboard
+import DeliveryDashboard
 public import RoasProof
 
 /// The shop's HTML. Every value is escaped: HTML text with `HTMLText.escape`, script strings

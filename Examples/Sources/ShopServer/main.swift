@@ -4,16 +4,31 @@
 //   open http://127.0.0.1:8080/?fbclid=IwAR-example          # land from an "ad", then buy
 //   open http://127.0.0.1:8080/admin/capi                    # the delivery dashboard
 //
-// Environment: see ShopEnvironment (CAPI_PIXELS, CAPI_ACCESS_TOKEN, CAPI_STORE, PORT, …).
+// Environment: see ShopEnvironment (CAPI_PIXELS, CAPI_ACCESS_TOKEN, CAPI_STORE, PORT, …), and
+// OTEL_EXPORTER_OTLP_ENDPOINT (http://collector:4318) to export RoasProof's spans (capi.send,
+// capi.enqueue, capi.delivery.attempt) to an OpenTelemetry collector over OTLP/HTTP.
 import FakeGraphAPI
 import Foundation
 import Hummingbird
 import Logging
+import OTel
 import RoasProof
 import ServiceLifecycle
 import ShopApp
 import ShopCore
 import UnixSignals
+
+var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+if let endpoint = ProcessInfo.processInfo.environment["OTEL_EXPORTER_OTLP_ENDPOINT"], !endpoint.isEmpty {
+    // Bootstrapped before the client is made, so its spans go to this tracer. Listed first in
+    // the group, it shuts down last and exports the last spans. (Logs and metrics stay local.)
+    var otel = OTel.Configuration.default
+    otel.serviceName = "shop"
+    otel.logs.enabled = false
+    otel.metrics.enabled = false
+    otel.traces.otlpExporter.protocol = .httpProtobuf
+    services.append(.init(service: try OTel.bootstrap(configuration: otel)))
+}
 
 var logger = Logger(label: "shop")
 logger.logLevel = .info
@@ -39,7 +54,7 @@ let app = buildApplication(
 // store closes last).
 let group = ServiceGroup(
     configuration: ServiceGroupConfiguration(
-        services: [.init(service: capi), .init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint],
+        services: services + [.init(service: capi), .init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint],
         logger: logger))
 try await group.run()
 try await environment.fakeGraph?.shutdown()

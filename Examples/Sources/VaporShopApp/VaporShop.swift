@@ -1,5 +1,5 @@
 public import RoasProof
-public import ShopCore
+import ShopCore
 public import Vapor
 import DeliveryDashboard
 import RoasProofVapor
