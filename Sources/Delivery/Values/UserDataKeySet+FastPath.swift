@@ -4,7 +4,7 @@ extension UserDataKeySet {
     /// The keys `userData` carries.
     ///
     /// This runs once per enqueued event, so it reads the fields directly rather than going
-    /// through `UserData.contains(_:)` as ``init(plainly:)`` does, and counts hashed values
+    /// through `UserData.contains(_:)` as `init(plainly:)` does, and counts hashed values
     /// rather than asking for them (which builds an array per key).
     public init(_ userData: UserData) {
         var raw: UInt32 = 0
