@@ -1,4 +1,5 @@
 public import Delivery
+import DeliveryHTTP
 
 /// One `GET /{version}/dataset_quality` request: which dataset, which metrics, with which
 /// credentials. Its description names the dataset and fields, never the token.
@@ -51,35 +52,13 @@ public struct DatasetQualityQuery: Sendable, Hashable, CustomStringConvertible {
 
     /// The whole URL, credentials included: for the transport only, never for logs.
     package var url: String {
-        let query = queryItems.map { "\($0.name)=\(Self.percentEncode($0.value))" }.joined(separator: "&")
+        let query = queryItems.map { "\($0.name)=\(AsyncHTTPClientTransport.percentEncode($0.value))" }.joined(separator: "&")
         return "\(destination.baseURL)\(path)?\(query)"
-    }
-
-    static func percentEncode(_ value: String) -> String {
-        var encoded = ""
-        for byte in value.utf8 {
-            let scalar = Unicode.Scalar(byte)
-            // RFC 3986's unreserved characters stay; every other byte is escaped.
-            if scalar.properties.isASCIIHexDigit || ("g"..."z").contains(scalar) || ("G"..."Z").contains(scalar)
-                || "-._~".unicodeScalars.contains(scalar)
-            {
-                encoded.unicodeScalars.append(scalar)
-            } else {
-                encoded += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-            }
-        }
-        return encoded
     }
 
     /// `GET` with the dataset, fields and agent, the token redacted.
     public var description: String {
         "GET \(destination.baseURL)\(path) (dataset \(destination.pixelID), fields \(fields.utf8.count) bytes"
             + "\(agentName.map { ", agent \($0)" } ?? ""), access_token redacted)"
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to length: Int) -> String {
-        count >= length ? self : String(repeating: "0", count: length - count) + self
     }
 }

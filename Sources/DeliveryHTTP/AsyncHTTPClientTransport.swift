@@ -152,7 +152,7 @@ public struct AsyncHTTPClientTransport: Transport {
     }
 
     /// RFC 3986 unreserved characters pass; everything else is %-encoded.
-    static func percentEncode(_ text: String) -> String {
+    package static func percentEncode(_ text: String) -> String {
         var out = ""
         for byte in text.utf8 {
             switch byte {

@@ -58,10 +58,8 @@ public struct VisitTracker: Sendable {
         self.configuration = configuration
         self.addressResolver = ClientIPResolver(trustedProxies: trustedProxies)
         self.memory = memory
-        var clickResolver = ClickIDResolver(
+        self.clickResolver = ClickIDResolver(
             publicSuffixList: configuration.publicSuffixList, cookieDomain: configuration.cookieDomain)
-        clickResolver.cookieMaxAge = SetCookie.facebookCookieMaxAge
-        self.clickResolver = clickResolver
     }
 
     /// Reads `request`, consulting and updating ``memory``.
@@ -69,7 +67,7 @@ public struct VisitTracker: Sendable {
         var rng = SystemRandomNumberGenerator()
         let returning = VisitorID(cookieValue: request.visitorCookie)
         let remembered: RememberedVisit? = if let returning, let memory { await memory.recall(returning) } else { nil }
-        let visit = visit(request, remembered: remembered, at: now, using: &rng)
+        let visit = visit(request, returning: returning, remembered: remembered, at: now, using: &rng)
         if let memory {
             let latest = RememberedVisit(click: visit.clickIDs.click, fbp: visit.clickIDs.fbp)
             if latest != remembered { await memory.remember(latest, for: visit.visitorID) }
@@ -88,7 +86,14 @@ public struct VisitTracker: Sendable {
         _ request: PageRequest, remembered: RememberedVisit?, at now: Timestamp,
         using rng: inout some RandomNumberGenerator
     ) -> BrowserVisit {
-        let returning = VisitorID(cookieValue: request.visitorCookie)
+        visit(request, returning: VisitorID(cookieValue: request.visitorCookie), remembered: remembered, at: now, using: &rng)
+    }
+
+    /// The pure part, given the visitor cookie already read (`nil`: none, or not a valid id).
+    private func visit(
+        _ request: PageRequest, returning: VisitorID?, remembered: RememberedVisit?, at now: Timestamp,
+        using rng: inout some RandomNumberGenerator
+    ) -> BrowserVisit {
         let visitor = returning ?? VisitorID.mint(using: &rng)
         let browserRequest = BrowserRequest(
             url: request.url, referer: request.referer, fbcCookie: request.fbcCookie,
