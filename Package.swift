@@ -145,9 +145,17 @@ let package = Package(
             ]
         ),
         // Meta's Dataset Quality API (Event Match Quality per event name): typed client and model.
-        .target(name: "DatasetQuality", dependencies: ["CAPIModel", "Delivery", "DeliveryHTTP"]),
+        .target(
+            name: "DatasetQuality",
+            dependencies: [
+                "CAPIModel", "Delivery", "DeliveryHTTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Text and HTML views of a store: pure rendering over InspectableEventStore snapshots.
-        .target(name: "DeliveryDashboard", dependencies: ["Delivery", "CAPIModel"]),
+        .target(name: "DeliveryDashboard", dependencies: ["Delivery", "CAPIModel", "DatasetQuality"]),
         // A child process for the crash test: enqueues and delivers until it is killed.
         .executableTarget(
             name: "DeliveryCrashChild",

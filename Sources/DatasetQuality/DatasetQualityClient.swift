@@ -32,6 +32,13 @@ public struct DatasetQualityClient: Sendable {
     /// - Throws: ``DatasetQualityError``: the Graph error classified (token, permission,
     ///   unknown dataset, throttling), a malformed answer, or no answer at all.
     public func fetch(_ query: DatasetQualityQuery) async throws(DatasetQualityError) -> DatasetQualityReport {
+        try await fetchWithSources(query).report
+    }
+
+    /// Fetches like ``fetch(_:)`` and also returns each website entry as Meta sent it.
+    func fetchWithSources(_ query: DatasetQualityQuery) async throws(DatasetQualityError)
+        -> (report: DatasetQualityReport, webSources: [String: JSONValue])
+    {
         let secrets = [query.destination.accessToken.unredactedValue] + (query.destination.appSecretProof.map { [$0] } ?? [])
         let response: TransportResponse
         do {
@@ -39,11 +46,17 @@ public struct DatasetQualityClient: Sendable {
         } catch {
             throw DatasetQualityError(code: .unreachable, message: "no answer from \(query.destination.baseURL): \(error); retry later")
         }
-        return try Self.interpret(response)
+        return try Self.read(response)
     }
 
     /// Reads an answer: the report from a 2xx, the classified Graph error otherwise.
     public static func interpret(_ response: TransportResponse) throws(DatasetQualityError) -> DatasetQualityReport {
+        try read(response).report
+    }
+
+    static func read(_ response: TransportResponse) throws(DatasetQualityError)
+        -> (report: DatasetQualityReport, webSources: [String: JSONValue])
+    {
         if response.isTruncated {
             throw DatasetQualityError(
                 code: .malformedResponse, message: "the answer was larger than the transport accepts and was cut; retry later",
@@ -51,7 +64,7 @@ public struct DatasetQualityClient: Sendable {
         }
         if (200..<300).contains(response.status) {
             do {
-                return try DatasetQualityReport(json: response.body)
+                return try DatasetQualityReport.read(json: response.body)
             } catch {
                 var error = error
                 error.httpStatus = response.status

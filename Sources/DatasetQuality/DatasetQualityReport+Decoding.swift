@@ -10,6 +10,12 @@ extension DatasetQualityReport {
     /// - Throws: ``DatasetQualityError`` with ``DatasetQualityError/Code/malformedResponse``
     ///   when the body is not a JSON object at all.
     public init(json: [UInt8]) throws(DatasetQualityError) {
+        self = try Self.read(json: json).report
+    }
+
+    /// Reads Meta's JSON like ``init(json:)`` and also returns each website entry as Meta sent
+    /// it, by event name, for snapshots that keep Meta's answer whole.
+    static func read(json: [UInt8]) throws(DatasetQualityError) -> (report: DatasetQualityReport, webSources: [String: JSONValue]) {
         guard case .object(var root)? = try? JSONDecoder().decode(JSONValue.self, from: Data(json)) else {
             throw DatasetQualityError(
                 code: .malformedResponse,
@@ -22,9 +28,15 @@ extension DatasetQualityReport {
                 root["web"] = .array(data)
             }
         }
-        self.init(
-            web: (root["web"]?.array ?? []).compactMap(EventQuality.init(json:)),
-            offline: (root["offline"]?.array ?? []).compactMap(OfflineEventQuality.init(json:)))
+        var sources: [String: JSONValue] = [:]
+        var web: [EventQuality] = []
+        for entry in root["web"]?.array ?? [] {
+            guard let quality = EventQuality(json: entry) else { continue }
+            web.append(quality)
+            if sources[quality.eventName] == nil { sources[quality.eventName] = entry }
+        }
+        let report = DatasetQualityReport(web: web, offline: (root["offline"]?.array ?? []).compactMap(OfflineEventQuality.init(json:)))
+        return (report, sources)
     }
 }
 

@@ -102,6 +102,21 @@ struct PostgresSchema {
             "ALTER TABLE {schema}.events ADD COLUMN lease_token bigint",
             "CREATE SEQUENCE {schema}.lease_tokens",
         ]),
+        // v3: dated match-quality snapshots (Meta's Dataset Quality answer per event name and
+        // the store's cumulative coverage counters at that moment, as JSON).
+        Migration(version: 3, statements: [
+            """
+            CREATE TABLE {schema}.quality_snapshots (
+                pixel_id text NOT NULL,
+                taken_at bigint NOT NULL,
+                event_name text NOT NULL,
+                emq double precision,
+                meta text,
+                local_coverage text NOT NULL,
+                PRIMARY KEY (pixel_id, taken_at, event_name)
+            )
+            """
+        ]),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }
@@ -116,6 +131,7 @@ struct PostgresSchema {
     var coverage: String { name + ".coverage" }
     var pixelHolds: String { name + ".pixel_holds" }
     var leaseTokens: String { name + ".lease_tokens" }
+    var qualitySnapshots: String { name + ".quality_snapshots" }
     var schemaVersion: String { name + ".schema_version" }
 
     /// A migration statement for this schema.

@@ -110,6 +110,21 @@ enum SQLiteSchema {
         Migration(version: 4, statements: [
             "CREATE TABLE store_info (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID"
         ]),
+        // v5: dated match-quality snapshots (Meta's Dataset Quality answer per event name and
+        // the store's cumulative coverage counters at that moment, as JSON).
+        Migration(version: 5, statements: [
+            """
+            CREATE TABLE quality_snapshots (
+                pixel_id TEXT NOT NULL,
+                taken_at INTEGER NOT NULL,
+                event_name TEXT NOT NULL,
+                emq REAL,
+                meta TEXT,
+                local_coverage TEXT NOT NULL,
+                PRIMARY KEY (pixel_id, taken_at, event_name)
+            ) WITHOUT ROWID
+            """
+        ]),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }

@@ -34,6 +34,7 @@ public actor InMemoryEventStore: EventStore {
     private var byKey: [EventKey: EventRecordID] = [:]
     var attemptsByID: [AttemptID: AttemptReceipt] = [:]
     var coverageByPixel: [PixelID: MatchKeyCoverage] = [:]
+    var qualitySnapshotsByPixel: [PixelID: [Timestamp: QualitySnapshot]] = [:]
     private var holds: [PixelID: PixelHold] = [:]
     private var nextEventID: Int64 = 1
     private var nextAttemptID: Int64 = 1
@@ -56,7 +57,7 @@ public actor InMemoryEventStore: EventStore {
     /// Makes the next `count` store operations throw, to test failure handling.
     public func failNextOperations(_ count: Int) { failuresToInject = count }
 
-    private func maybeFail() throws {
+    func maybeFail() throws {
         if failuresToInject > 0 {
             failuresToInject -= 1
             throw DeliveryError(code: .storeFailure, message: "injected failure (InMemoryEventStore.failNextOperations)")

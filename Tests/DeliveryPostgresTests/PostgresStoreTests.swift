@@ -17,6 +17,13 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("quality snapshot conformance", arguments: EventStoreConformance.qualitySnapshotChecks)
+    func qualitySnapshots(_ check: EventStoreConformance.QualitySnapshotCheck) async throws {
+        try await PostgresTestDatabase.withScratchStore { store in
+            try await check.run { store } tearDown: { _ in }
+        }
+    }
+
     @Test("inspection conformance", arguments: EventStoreConformance.inspectionChecks)
     func inspection(_ check: EventStoreConformance.InspectionCheck) async throws {
         try await PostgresTestDatabase.withScratchStore { store in

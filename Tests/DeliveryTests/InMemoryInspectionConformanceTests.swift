@@ -9,4 +9,9 @@ struct InMemoryInspectionConformanceTests {
     func inspection(_ check: EventStoreConformance.InspectionCheck) async throws {
         try await check.run { InMemoryEventStore() } tearDown: { _ in }
     }
+
+    @Test(arguments: EventStoreConformance.qualitySnapshotChecks)
+    func qualitySnapshots(_ check: EventStoreConformance.QualitySnapshotCheck) async throws {
+        try await check.run { InMemoryEventStore() } tearDown: { _ in }
+    }
 }
