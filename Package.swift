@@ -222,7 +222,13 @@ let package = Package(
         .testTarget(name: "CAPIModelTests", dependencies: ["CAPIModel"]),
         .testTarget(
             name: "DatasetQualityTests",
-            dependencies: ["DatasetQuality", "CAPIModel", "Delivery", "DeliveryHTTP", "FakeGraphAPI"]
+            dependencies: [
+                "DatasetQuality", "CAPIModel", "Delivery", "DeliveryHTTP", "DeliverySQLite", "DeliveryTesting", "DeliveryDashboard",
+                "FakeGraphAPI",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
         ),
         // Run with `--traits Hummingbird,Vapor` (Scripts/test.sh does): real servers on loopback.
         .testTarget(
