@@ -30,7 +30,9 @@ url="file://$work/report.html"
 
 "${chrome[@]}" --dump-dom "$url" >"$work/dom.html" 2>"$work/chromium.log" || { cat "$work/chromium.log" >&2; exit 1; }
 for needle in '<section id="states"' '<section id="coverage"' '<section id="parked"' '<section id="failures"' \
-    'class="fill high"' 'class="seg parked"' 'retries_exhausted' 'Purchase <span class="muted">4 events</span>'; do
+    'class="fill high"' 'class="seg parked"' 'retries_exhausted' 'Purchase <span class="muted">7 events</span>' \
+    '<section id="quality"' '<svg class="trend"' '<polyline class="emq"' 'EMQ dip' 'ctwa_clid' "Meta's fix:" \
+    'missing_region'; do
     grep -qF "$needle" "$work/dom.html" || { echo "check-report: the browser's DOM lacks $needle" >&2; exit 1; }
 done
 if grep -qiE '<script|<link|<img|<iframe' "$work/dom.html"; then
@@ -42,8 +44,16 @@ fi
     || { cat "$work/chromium.log" >&2; exit 1; }
 python3 Scripts/check-screenshot.py "$work/report.png"
 
+# The Event Match Quality section on its own: the same page with every other section hidden
+# (the page's policy allows inline styles).
+sed 's#</style>#main>section:not(\#quality){display:none}</style>#' "$work/report.html" >"$work/quality.html"
+"${chrome[@]}" --window-size=1280,1500 --screenshot="$work/quality.png" "file://$work/quality.html" 2>>"$work/chromium.log" \
+    || { cat "$work/chromium.log" >&2; exit 1; }
+python3 Scripts/check-screenshot.py --quality "$work/quality.png"
+
 if [ "${1:-}" = "--save" ]; then
     cp "$work/report.png" docs/dashboard.png
-    echo "check-report: saved docs/dashboard.png"
+    cp "$work/quality.png" docs/dashboard-quality.png
+    echo "check-report: saved docs/dashboard.png and docs/dashboard-quality.png"
 fi
 echo "check-report: ok"

@@ -7,6 +7,7 @@ bar and the parked badge are red, and the page is not a blank or error page. Sta
 library only (zlib), so it runs wherever python3 does.
 
     python3 Scripts/check-screenshot.py report.png
+    python3 Scripts/check-screenshot.py --quality quality.png   # the Event Match Quality section alone
 """
 import struct
 import sys
@@ -20,6 +21,15 @@ COLOURS = {
     "red bars and badges #cf222e": ((207, 34, 46), 500),
     "bar tracks #eaeef2": ((234, 238, 242), 5_000),
     "text #1f2328": ((31, 35, 40), 500),
+}
+
+# The Event Match Quality section alone: EMQ trend lines and points in blue, the dip box's
+# red border, the score badges in the text colour, the fix in green.
+QUALITY_COLOURS = {
+    "trend lines #0969da": ((9, 105, 218), 400),
+    "dip box border #cf222e": ((207, 34, 46), 400),
+    "score badges #1f2328": ((31, 35, 40), 1_000),
+    "fix label #1a7f37": ((26, 127, 55), 20),
 }
 
 
@@ -67,7 +77,7 @@ def read_png(path):
     return width, height, channels, rows
 
 
-def main(path):
+def main(path, colours=COLOURS):
     width, height, channels, rows = read_png(path)
     counts = {}
     for row in rows:
@@ -75,7 +85,7 @@ def main(path):
             colour = row[x:x + 3]
             counts[colour] = counts.get(colour, 0) + 1
     problems = []
-    for name, (rgb, minimum) in COLOURS.items():
+    for name, (rgb, minimum) in colours.items():
         found = counts.get(bytes(rgb), 0)
         status = "ok" if found >= minimum else "MISSING"
         print(f"  {name:30} {found:>8} px (need {minimum}) {status}")
@@ -90,4 +100,7 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--quality":
+        main(sys.argv[2], QUALITY_COLOURS)
+    else:
+        main(sys.argv[1])

@@ -58,6 +58,11 @@ public struct QualityComparison: Hashable, Sendable {
     /// Every event name Meta or our store knows, Meta's first in Meta's order.
     public var events: [EventRow]
 
+    /// A comparison of these event rows (a part of another comparison, say).
+    public init(events: [EventRow]) {
+        self.events = events
+    }
+
     /// Compares Meta's `report` with our `local` coverage counters of the same pixel.
     public init(meta report: DatasetQualityReport, local: MatchKeyCoverage) {
         var rows: [EventRow] = []

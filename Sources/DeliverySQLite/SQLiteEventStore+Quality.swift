@@ -28,6 +28,9 @@ extension SQLiteEventStore: QualitySnapshotStore {
 
     public func qualitySnapshots(pixel: PixelID, since: Timestamp?, limit: Int) async throws -> [QualitySnapshot] {
         try await run("reading quality snapshots") {
+            // A store of schema version 4 or older opened read-only was not migrated: no snapshots.
+            let table = try await query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'quality_snapshots'")
+            guard !table.isEmpty else { return [] }
             let since = SQLiteData.integer(SQLiteInt64(since?.milliseconds ?? Int64.min))
             let rows = try await query(
                 """

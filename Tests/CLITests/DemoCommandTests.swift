@@ -52,15 +52,18 @@ struct DemoCommandTests {
         #expect(out.range(of: #"Delivered with the same event_id evt_[0-9a-f]{32} after 4 requests; fbtrace_id [A-Za-z0-9]{11}"#,
                           options: .regularExpression) != nil)
         // Every event's status with its fbtrace_id, and the coverage bars.
-        #expect(out.contains("11 delivered, 0 pending, 0 in flight, 0 parked"))
+        #expect(out.contains("14 delivered, 0 pending, 0 in flight, 0 parked"))
         let statusLines = out.split(separator: "\n").filter {
             $0.range(of: #"^\s+\d+\s+1234567890\s+\S+\s+\S+\s+delivered\s"#, options: .regularExpression) != nil
         }
-        #expect(statusLines.count == 11)
+        #expect(statusLines.count == 14)
         #expect(statusLines.allSatisfy { $0.range(of: #"[A-Za-z0-9]{11}$"#, options: .regularExpression) != nil })
-        #expect(out.contains("Purchase · 4 events"))
+        #expect(out.contains("Purchase · 7 events"))
         #expect(out.contains("AddToCart · 3 events"))
-        #expect(out.range(of: #"em\s+█{20}\s+100%\s+4/4"#, options: .regularExpression) != nil)
+        #expect(out.range(of: #"em\s+█{20}\s+100%\s+7/7"#, options: .regularExpression) != nil)
+        // The CRM import's phones lack a country: rejected, and Meta's EMQ dips (the fake's scenario).
+        #expect(out.contains("ph dropped (missing_region)"))
+        #expect(out.contains("DIP Purchase EMQ 7.4 → 5.1"))
         #expect(out.contains("Next: inspect the store"))
         // The store holds hashes only: no raw email, no token, no secret.
         let bytes = try Data(contentsOf: URL(fileURLWithPath: directory + "/capi-demo.sqlite"))

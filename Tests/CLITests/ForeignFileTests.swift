@@ -73,7 +73,7 @@ struct ForeignFileTests {
         let before = try Data(contentsOf: URL(fileURLWithPath: store))
         let result = try await CAPIBinary.launch(["status", "--store", store])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("11 events: 11 delivered"))
+        #expect(result.stdout.contains("14 events: 14 delivered"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before)
     }
 

@@ -11,11 +11,11 @@ struct OperatorCommandTests {
         let result = try await CAPIBinary.launch(["status", "--store", store, "--bar-width", "10"])
         #expect(result.status == 0, "\(result.stderr)")
         let out = result.stdout
-        #expect(out.contains("11 events: 11 delivered, 0 pending, 0 in flight, 0 parked"))
-        #expect(out.range(of: #"1234567890\s+11\s+0\s+0\s+0\s+11"#, options: .regularExpression) != nil)
+        #expect(out.contains("14 events: 14 delivered, 0 pending, 0 in flight, 0 parked"))
+        #expect(out.range(of: #"1234567890\s+14\s+0\s+0\s+0\s+14"#, options: .regularExpression) != nil)
         #expect(out.contains("Coverage for pixel 1234567890"))
         #expect(out.contains("CompleteRegistration · 2 events"))
-        #expect(out.range(of: #"fbc\s+█████░░░░░\s+50%\s+2/4\s+bad_creation_time ×1"#, options: .regularExpression) != nil)
+        #expect(out.range(of: #"fbc\s+██▉░░░░░░░\s+28%\s+2/7\s+bad_creation_time ×1"#, options: .regularExpression) != nil, "\(out)")
         #expect(out.contains("Latest failed requests"))
         #expect(out.contains("HTTP 503 transient (Graph 2)"))
     }
@@ -25,14 +25,14 @@ struct OperatorCommandTests {
         let table = try await CAPIBinary.launch(["events", "--store", store])
         #expect(table.status == 0, "\(table.stderr)")
         #expect(table.lines.first?.hasPrefix("  ID  PIXEL") == true)
-        #expect(table.lines.count == 12)
+        #expect(table.lines.count == 15)
         #expect(table.stdout.contains("ord_84213"))
 
         let purchases = try await CAPIBinary.launch(["events", "--store", store, "--event-name", "Purchase", "--jsonl"])
         #expect(purchases.status == 0)
         let objects = try purchases.lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
-        #expect(objects.count == 4)
-        #expect(objects.map { $0["event_id"] as? String } == ["ord_84213", "ord_84214", "ord_84215", "ord_84216"])
+        #expect(objects.count == 7)
+        #expect(objects.map { $0["event_id"] as? String } == ["ord_84213", "ord_84214", "ord_84215", "ord_84216", "ord_84230", "ord_84231", "ord_84232"])
         for object in objects {
             #expect(object["state"] as? String == "delivered")
             let last = object["last_attempt"] as? [String: Any]
@@ -92,7 +92,9 @@ struct OperatorCommandTests {
         #expect(result.stdout.contains("wrote \(html)"))
         let page = try String(contentsOfFile: html, encoding: .utf8)
         #expect(page.contains("<section id=\"coverage\""))
-        #expect(page.contains("Purchase <span class=\"muted\">4 events</span>"))
+        #expect(page.contains("Purchase <span class=\"muted\">7 events</span>"))
+        #expect(page.contains("<section id=\"quality\""))
+        #expect(page.contains("<strong>EMQ dip</strong> Purchase EMQ 7.4 → 5.1"))
         #expect(page.contains(">80004<"))
         #expect(page.range(of: #"<td class="mono">[A-Za-z0-9]{11}</td>"#, options: .regularExpression) != nil)
         for needle in ["<script", "<link", " src=", " href=", "url(", "http://", "https://"] {

@@ -1,6 +1,7 @@
 import CAPIModel
 import DatasetQuality
 import Delivery
+import DeliveryDashboard
 import DeliverySQLite
 import DeliveryTesting
 import FakeGraphAPI
@@ -109,6 +110,47 @@ import Testing
             #expect("\(warning.message)".contains("ph rejected missing_region"))
             #expect(warning.metadata[QualityLogKey.eventName] == "Purchase")
             #expect(!harness.logs.entries.map { "\($0.message) \($0.metadata)" }.joined().contains("EAAB"))
+
+            // The dashboards read the same snapshots from the store.
+            let dashboard = try await DashboardSnapshot.load(from: store, title: "shop.sqlite", now: harness.clock.now)
+            let loaded = try #require(dashboard.quality[Self.pixel])
+            let status = TextDashboard.qualitySummary(loaded)
+            #expect(status.contains("Purchase  5.1/10 (was 7.4/10)"), "\(status)")
+            #expect(status.contains("DIP Purchase EMQ 7.4 → 5.1: Meta's ph coverage 64.2% → 29.3%; ours ph 60.0% → 20.0%"), "\(status)")
+            let html = HTMLDashboard.render(dashboard)
+            #expect(html.contains("<strong>EMQ dip</strong> Purchase EMQ 7.4 → 5.1"))
+            #expect(html.contains(#"<polyline class="emq""#))
+            #expect(html.contains("Send phone numbers in E.164 form, with the country calling code."))
+            #expect(html.contains("<span class=\"key\">ctwa_clid</span> <span class=\"muted\">(Meta's name; no user_data key)</span>"))
+        }
+    }
+
+    @Test func everyStringFromMetaIsEscapedInTheReportAndTheTerminal() async throws {
+        let hostile = #"<img src=x onerror=alert(1)>\u001b]8;;https://evil\u0007"#
+        let body = """
+            {"web":[{"event_name":"\(hostile)","event_match_quality":{"composite_score":3,
+              "match_key_feedback":[{"identifier":"\(hostile)","coverage":{"percentage":1}}],
+              "diagnostics":[{"name":"\(hostile)","description":"\(hostile)","solution":"\(hostile)","percentage":5}]}}]}
+            """
+        let store = InMemoryEventStore()
+        let harness = Harness()
+        try await withFakeGraphAPI { graph in
+            graph.setDatasetQuality([body], for: Self.pixel.rawValue)
+            let monitor = harness.monitor(graph: graph, store: store)
+            _ = try await store.append(
+                [PendingEvent(
+                    key: EventKey(pixelID: Self.pixel, eventName: .purchase, eventID: "o1"), eventTime: Self.t0, actionSource: .website,
+                    json: "{}", matchKeys: UserDataKeySet(.email))], at: Self.t0)
+            try await monitor.takeSnapshot(of: PixelDestination(pixelID: Self.pixel, accessToken: AccessToken("EAAB-monitor-secret"), baseURL: graph.baseURL))
+            let dashboard = try await DashboardSnapshot.load(from: store, title: "t", now: Self.t0)
+            let html = HTMLDashboard.render(dashboard)
+            #expect(!html.contains("<img"))
+            #expect(html.contains("&lt;img src=x onerror=alert(1)&gt;"))
+            #expect(!html.contains("\u{1B}") && !html.contains("\u{07}"))
+            let history = try #require(dashboard.quality[Self.pixel])
+            let text = TextDashboard.quality(try #require(history.latestComparison()).comparison) + TextDashboard.qualitySummary(history)
+            #expect(!text.contains("\u{1B}") && !text.contains("\u{07}"))
+            #expect(text.contains("<img src=x onerror=alert(1)>"))  // the terminal shows it, inert
         }
     }
 

@@ -224,4 +224,36 @@ struct SQLiteStoreTests {
             #expect(try await store.pixelHolds(at: Timestamp(milliseconds: 0)).count == 1)
         }
     }
+
+    @Test("a version-4 file read-only has no quality snapshots; opened for writing it is migrated and keeps them")
+    func migratesVersion4ToQualitySnapshots() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("events.sqlite")
+        try await withSQLiteEventStore(path: path) { store in
+            _ = try await store.append([EventStoreConformance.event("v4-event")], at: Timestamp(milliseconds: 0))
+        }
+        let connection = try await SQLiteConnection.open(storage: .file(path: path))
+        _ = try await connection.query("DROP TABLE quality_snapshots")
+        _ = try await connection.query("PRAGMA user_version = 4")
+        try await connection.close()
+
+        var readOnly = SQLiteEventStore.Configuration()
+        readOnly.access = .readOnly
+        try await withSQLiteEventStore(path: path, configuration: readOnly) { store async throws in
+            #expect(try await store.schemaVersion() == 4)
+            #expect(try await store.qualitySnapshots(pixel: "111", since: nil, limit: 10).isEmpty)
+        }
+        let snapshot = QualitySnapshot(
+            pixelID: "111", takenAt: Timestamp(milliseconds: 1),
+            entries: [QualitySnapshot.Entry(eventName: .purchase, eventMatchQuality: 6, metaJSON: "{}", localCounters: MatchKeyCoverage.Counters())])
+        try await withSQLiteEventStore(path: path) { store async throws in
+            #expect(try await store.schemaVersion() == SQLiteEventStore.schemaVersion)
+            #expect(try await store.status(of: EventKey(pixelID: "111", eventName: .purchase, eventID: "v4-event"))?.state == .pending)
+            try await store.recordQualitySnapshot(snapshot)
+        }
+        try await withSQLiteEventStore(path: path, configuration: readOnly) { store async throws in
+            #expect(try await store.qualitySnapshots(pixel: "111", since: nil, limit: 10) == [snapshot])
+        }
+    }
 }

@@ -2,8 +2,9 @@ import Delivery
 import CAPIModel
 
 /// A self-contained HTML page of a store: delivery states, suspended and paused pixels (with
-/// what is wrong and how to fix it), match-key coverage per event type as bar charts, parked
-/// events and recent failures with their Graph codes and `fbtrace_id`s.
+/// what is wrong and how to fix it), match-key coverage per event type as bar charts, Meta's
+/// Event Match Quality over time beside our coverage (when the store keeps Dataset Quality
+/// snapshots), parked events and recent failures with their Graph codes and `fbtrace_id`s.
 ///
 /// The page has no scripts and no external assets: styles are inline, and a
 /// `Content-Security-Policy` forbids loading anything, so it can be mailed, archived or served
@@ -34,7 +35,7 @@ public enum HTMLDashboard {
             \(generatorTag)
             <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
             <title>RoasProof · \(e(snapshot.title))</title>
-            <style>\(stylesheet)</style>
+            <style>\(stylesheet)\(qualityStylesheet)</style>
             </head>
             <body>
             <header>
@@ -48,6 +49,7 @@ public enum HTMLDashboard {
         html += states(snapshot)
         html += holds(snapshot)
         html += coverage(snapshot)
+        html += quality(snapshot)
         html += parked(snapshot)
         html += failures(snapshot)
         html += """

@@ -1,4 +1,5 @@
 public import CAPIModel
+public import DatasetQuality
 public import Delivery
 
 /// Everything the dashboards show, read from a store in one go: counts and coverage per pixel,
@@ -28,17 +29,20 @@ public struct DashboardSnapshot: Hashable, Sendable {
     /// When the snapshot was taken.
     public var generatedAt: Timestamp
     public var pixels: [Pixel]
-    /// The oldest parked events (up to the limit given to ``load(from:title:now:parkedLimit:failureLimit:)``).
+    /// The oldest parked events (up to the limit given to ``load(from:title:now:parkedLimit:failureLimit:qualityLimit:)``).
     public var parked: [EventStatusReport]
     /// The newest requests that did not deliver, newest first.
     public var recentFailures: [RecordedAttempt]
     /// What keeps pixels from sending at ``generatedAt``: pauses that have not ended and
     /// suspensions (`PixelSuspension.reason` says why).
     public var holds: [PixelID: PixelHold]
+    /// Per pixel with Dataset Quality snapshots in the store, the latest of them (up to the
+    /// limit given to ``load(from:title:now:parkedLimit:failureLimit:qualityLimit:)``).
+    public var quality: [PixelID: QualityHistory]
 
     public init(
         title: String, generatedAt: Timestamp, pixels: [Pixel], parked: [EventStatusReport],
-        recentFailures: [RecordedAttempt], holds: [PixelID: PixelHold] = [:]
+        recentFailures: [RecordedAttempt], holds: [PixelID: PixelHold] = [:], quality: [PixelID: QualityHistory] = [:]
     ) {
         self.title = title
         self.generatedAt = generatedAt
@@ -46,6 +50,12 @@ public struct DashboardSnapshot: Hashable, Sendable {
         self.parked = parked
         self.recentFailures = recentFailures
         self.holds = holds
+        self.quality = quality
+    }
+
+    /// The pixels among ``pixels`` with quality snapshots, in their order.
+    public var qualityHistories: [QualityHistory] {
+        pixels.compactMap { quality[$0.pixelID] }.filter { !$0.snapshots.isEmpty }
     }
 
     /// The suspended pixels among ``pixels``, in their order.
@@ -69,9 +79,11 @@ public struct DashboardSnapshot: Hashable, Sendable {
     ///   - now: the time the snapshot is taken at, for ages and pause ends.
     ///   - parkedLimit: how many parked events to list (the counts cover all of them).
     ///   - failureLimit: how many failed requests to list.
+    ///   - qualityLimit: how many Dataset Quality snapshots to read per pixel, when the store
+    ///     keeps them (120 is a month at the monitor's default interval).
     public static func load(
         from store: some InspectableEventStore, title: String, now: Timestamp, parkedLimit: Int = 50,
-        failureLimit: Int = 50
+        failureLimit: Int = 50, qualityLimit: Int = 120
     ) async throws -> DashboardSnapshot {
         var pixels: [Pixel] = []
         for pixel in try await store.pixelIDs() {
@@ -84,8 +96,16 @@ public struct DashboardSnapshot: Hashable, Sendable {
         let failures = try await store.recentAttempts(
             matching: AttemptFilter(failuresOnly: true), before: nil, limit: failureLimit)
         let holds = try await store.pixelHolds(at: now)
+        var quality: [PixelID: QualityHistory] = [:]
+        if let snapshots = store as? any QualitySnapshotStore {
+            for pixel in pixels {
+                let read = try await snapshots.qualitySnapshots(pixel: pixel.pixelID, since: nil, limit: qualityLimit)
+                if !read.isEmpty { quality[pixel.pixelID] = QualityHistory(pixelID: pixel.pixelID, snapshots: read) }
+            }
+        }
         return DashboardSnapshot(
-            title: title, generatedAt: now, pixels: pixels, parked: parked, recentFailures: failures, holds: holds)
+            title: title, generatedAt: now, pixels: pixels, parked: parked, recentFailures: failures, holds: holds,
+            quality: quality)
     }
 }
 

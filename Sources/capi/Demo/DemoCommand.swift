@@ -1,5 +1,6 @@
 import ArgumentParser
 import CAPIModel
+import DatasetQuality
 import Dedup
 import Delivery
 import DeliveryDashboard
@@ -7,6 +8,7 @@ import DeliveryHTTP
 import DeliverySQLite
 import FakeGraphAPI
 import FoundationEssentials
+import Logging
 import Matching
 
 /// `capi demo`: the whole promise in one command, offline.
@@ -141,7 +143,8 @@ struct DemoRun {
 
     mutating func perform() async throws {
         printHeader()
-        let built = try buildEvents()
+        server.setDatasetQuality(DatasetQualityScenario.dip, for: DemoScenario.pixel.rawValue)
+        let built = try buildEvents(scenario.cases)
         try await enqueue(built)
 
         var configuration = DeliveryWorker.Configuration()
@@ -157,8 +160,10 @@ struct DemoRun {
             group.addTask { try await worker.run() }
             do {
                 try await deliverFirstRound()
+                try await takeFirstQualitySnapshot()
                 try await showPayload()
                 try await outageParkAndReplay()
+                try await crmImport()
                 group.cancelAll()
             } catch {
                 group.cancelAll()
@@ -167,6 +172,7 @@ struct DemoRun {
         }
         try await showStatuses()
         try await showCoverage()
+        try await showQuality()
         printNextSteps()
     }
 
@@ -186,14 +192,16 @@ struct DemoRun {
         var rejections = MatchKeyCoverage()
     }
 
-    func buildEvents() throws -> Built {
-        Console.line()
-        Console.line("1. Build events from sample orders, sign-ups and leads (UserDataAssembler, EventID, EventValidator)")
+    func buildEvents(_ cases: [DemoScenario.Case], title: String? = "1. Build events from sample orders, sign-ups and leads (UserDataAssembler, EventID, EventValidator)") throws -> Built {
+        if let title {
+            Console.line()
+            Console.line(title)
+        }
         let assembler = UserDataAssembler()
         let validator = Matching.EventValidator()
         let now = scenario.now
         var built = Built()
-        for item in scenario.cases {
+        for item in cases {
             let made = assembler.makeEvent(item.event, customer: item.customer, session: item.session)
             let title = "\(pad(item.event.eventName.rawValue, 21)) \(pad(item.event.eventID ?? "", 36))"
             guard let event = made.event else {
@@ -326,7 +334,7 @@ struct DemoRun {
 
     func showStatuses() async throws {
         Console.line()
-        Console.line("6. Delivery status of every event (capi events --store \(shellQuoted(storePath)))")
+        Console.line("7. Delivery status of every event (capi events --store \(shellQuoted(storePath)))")
         let reports = try await store.events(matching: EventFilter(), after: nil, limit: 1_000)
         let latest = try await store.latestAttempts(for: reports.map(\.id))
         Console.text(TextDashboard.events(reports, latest: latest, indent: 3))
@@ -338,8 +346,46 @@ struct DemoRun {
 
     func showCoverage() async throws {
         Console.line()
-        Console.line("7. Match-key coverage per event type: the share of events carrying each key")
+        Console.line("8. Match-key coverage per event type: the share of events carrying each key")
         Console.text(TextDashboard.coverage(try await store.coverage(pixel: DemoScenario.pixel), indent: 3))
+    }
+
+    /// The monitor of the demo's pixel, asking the fake Graph API's Dataset Quality endpoint.
+    var qualityMonitor: DatasetQualityMonitor {
+        DatasetQualityMonitor(
+            destinations: [destination], store: store, clock: clock,
+            logger: Logger(label: "capi.demo.quality", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
+
+    func takeFirstQualitySnapshot() async throws {
+        let reading = try await qualityMonitor.takeSnapshot(of: destination)
+        let scores = reading.snapshot.entries.compactMap { entry in
+            entry.eventMatchQuality.map { "\(entry.eventName.rawValue) \(($0 * 10).rounded() / 10)/10" }
+        }
+        Console.line("   Dataset Quality snapshot 1 kept in the store (Meta's EMQ: \(scores.joined(separator: ", ")))")
+    }
+
+    mutating func crmImport() async throws {
+        Console.line()
+        Console.line("6. A CRM import: Purchases whose phone numbers carry no country code (and the customers no country)")
+        let built = try buildEvents(scenario.crmImportCases, title: nil)
+        try await queue.enqueue(contentsOf: built.events, pixel: DemoScenario.pixel)
+        try await store.mergeCoverage(built.rejections, pixel: DemoScenario.pixel)
+        try await waitFor("the imported Purchases to be delivered") { try await $0.store.counts(pixel: nil).undelivered == 0 }
+    }
+
+    func showQuality() async throws {
+        Console.line()
+        Console.line("9. Meta's view beside ours: Event Match Quality from the Dataset Quality API (DatasetQualityMonitor)")
+        let reading = try await qualityMonitor.takeSnapshot(of: destination)
+        Console.line("   Snapshot 2 after the import. Meta's figures (the fake's scenario) beside the events stored since snapshot 1:")
+        let ours = reading.history.snapshots.count > 1
+            ? reading.history.localCoverage(after: reading.history.snapshots.count - 2, upTo: reading.history.snapshots.count - 1)
+            : reading.snapshot.localCoverage
+        let latest = QualityComparison(meta: reading.snapshot.report, local: ours)
+        let purchase = QualityComparison(events: latest.events.filter { $0.eventName == EventName.purchase.rawValue })
+        Console.text(TextDashboard.quality(purchase, indent: 3))
+        for dip in reading.dips { Console.line("   DIP " + TerminalText.escape(dip.description)) }
     }
 
     func printNextSteps() {
@@ -347,6 +393,7 @@ struct DemoRun {
         Console.line()
         Console.line("Next: inspect the store the demo left behind")
         Console.line("  capi status --store \(store)")
+        Console.line("  capi quality --store \(store) --pixel-id \(DemoScenario.pixel)")
         Console.line("  capi events --store \(store) --state parked")
         Console.line("  capi show --store \(store) ord_84213")
         Console.line("  capi report --store \(store) --html capi-demo.html")

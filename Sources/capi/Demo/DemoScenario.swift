@@ -31,6 +31,9 @@ struct DemoScenario {
     let cases: [Case]
     /// The conversion that arrives during a Graph API outage, is parked and replayed.
     let outageCase: Case
+    /// Purchases from a CRM export whose phone numbers have no country code and whose
+    /// customers no country: the phone is rejected (`missing_region`), and Meta's EMQ dips.
+    let crmImportCases: [Case]
 
     init(now: Timestamp) throws {
         self.now = now
@@ -142,6 +145,15 @@ struct DemoScenario {
             customer: CustomerRecord(emails: ["PAT@EXAMPLE.COM"], userID: "cust-20932"),
             session: SessionContext(consent: .granted, clientIPAddresses: [ip("203.0.113.140")], userAgent: android)))
         self.cases = cases
+        crmImportCases = try [("84230", "m.dubois@example.fr", "06 12 34 56 78", "129.00"),
+                              ("84231", "t.nakamura@example.jp", "090-1234-5678", "45.50"),
+                              ("84232", "a.kowalski@example.pl", "512 345 678", "78.20")].map { order, email, phone, value in
+            Case(
+                story: "CRM export: phone without country code, no country",
+                event: try purchase(order, minutes: 2, value: value, currency: "EUR", skus: ["SKU-2481"]),
+                customer: CustomerRecord(emails: [email], phones: [phone]),
+                session: SessionContext(consent: .granted, clientIPAddresses: [ip("198.51.100.\(order.suffix(2))")], userAgent: chrome))
+        }
         outageCase = Case(
             story: "callback request sent while the Graph API was down",
             event: try event(.lead, key: "form-3/submission-4410", minutes: 3, page: "/contact/callback"),

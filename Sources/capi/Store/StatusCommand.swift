@@ -1,4 +1,5 @@
 import ArgumentParser
+import DatasetQuality
 import Delivery
 import DeliverySQLite
 import DeliveryDashboard
@@ -7,10 +8,13 @@ import DeliveryDashboard
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show a store at a glance: events by state per pixel, match-key coverage per event type, recent failures.",
+        abstract: "Show a store at a glance: events by state per pixel, match-key coverage per event type, Meta's EMQ, recent failures.",
         discussion: """
             Example:
               capi status --store capi-demo.sqlite
+
+            When the store keeps Dataset Quality snapshots, status shows the latest EMQ per event
+            name and explains a dip since the snapshot before (DIP lines).
 
             With CAPI_PIXELS set (the pixels your app sends to, as CAPIClient reads them), status
             also names every pixel with queued events but no destination: nothing delivers them.
@@ -60,6 +64,10 @@ struct StatusCommand: AsyncParsableCommand {
         for pixel in snapshot.pixels {
             text += "\nCoverage for pixel \(pixel.pixelID): share of events carrying each key\n"
             text += TextDashboard.coverage(pixel.coverage, barWidth: max(4, min(80, barWidth)), indent: 2)
+        }
+        for history in snapshot.qualityHistories {
+            text += "\n" + TextDashboard.qualitySummary(history, indent: 2)
+            text += "  each key beside ours: capi quality --store \(shellQuoted(store)) --pixel-id \(history.pixelID)\n"
         }
         if totals.parked > 0 {
             text += "\n\(grouped(totals.parked)) parked: capi events --store \(shellQuoted(store)) --state parked\n"
