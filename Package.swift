@@ -180,7 +180,7 @@ let package = Package(
             name: "RoasProof",
             dependencies: [
                 "CAPIModel", "Identity", "Matching", "Dedup", "Delivery", "DeliverySQLite", "DeliveryHTTP",
-                "DeliveryPostgres",
+                "DeliveryPostgres", "DatasetQuality",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

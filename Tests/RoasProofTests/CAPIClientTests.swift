@@ -1,6 +1,7 @@
 import Configuration
 import SystemPackage
 import FakeGraphAPI
+import DeliveryTesting
 import Foundation
 import Logging
 import RoasProof
@@ -206,6 +207,8 @@ import Testing
         ("CAPI_GRAPH_URL", "http://graph.example.com", "capi.graphURL", .malformedSetting),
         ("CAPI_TRUSTED_PROXIES", "10.0.0.0/8,proxy.internal", "capi.trustedProxies", .malformedSetting),
         ("CAPI_CONSENT_UNKNOWN", "maybe", "capi.consent.unknown", .malformedSetting),
+        ("CAPI_QUALITY_INTERVAL_HOURS", "0.25", "capi.quality.intervalHours", .malformedSetting),
+        ("CAPI_QUALITY_INTERVAL_HOURS", "six", "capi.quality.intervalHours", .malformedSetting),
     ] as [(String, String?, String, CAPIClientError.Code)])
     func aBadSettingIsNamedAndItsValueNeverShown(variable: String, value: String?, key: String, code: CAPIClientError.Code) throws {
         var environment = Self.environment(store: "/tmp/unused.sqlite", graphURL: "https://graph.facebook.com")
@@ -230,6 +233,49 @@ import Testing
         #expect(!settings.destinations[0].consentPolicy.unknown.sendsEvent)
         let text = "\(settings) \(String(reflecting: settings))"
         for secret in ["hunter2", "EAAB-", "client-test-app-secret"] { #expect(!text.contains(secret)) }
+    }
+
+    @Test func withAQualityIntervalTheClientKeepsMetasEMQSnapshotsBesideDelivery() async throws {
+        let graph = try await FakeGraphAPI.start()
+        let path = Self.temporaryStore()
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        do {
+            for pixel in Self.pixels { graph.setDatasetQuality(DatasetQualityScenario.dip, for: pixel.rawValue) }
+            var environment = Self.environment(store: path, graphURL: graph.baseURL)
+            environment["CAPI_QUALITY_INTERVAL_HOURS"] = "6"
+            let settings = try CAPIClient.Settings(config: Self.reader(environment))
+            #expect(settings.qualityInterval == .seconds(6 * 3_600))
+            let capi = try await CAPIClient(settings: settings)
+            #expect(capi.qualityMonitor != nil)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                let serviceGroup = ServiceGroup(services: [capi], logger: Logger(label: "test"))
+                group.addTask { try await serviceGroup.run() }
+                let store = try #require(capi.queue.store as? SQLiteEventStore)
+                let deadline = ContinuousClock.now + .seconds(30)
+                var taken: [Int] = []
+                repeat {
+                    try await Task.sleep(for: .milliseconds(50))
+                    taken = []
+                    for pixel in Self.pixels { taken.append(try await store.qualitySnapshots(pixel: pixel, since: nil, limit: 10).count) }
+                } while taken != [1, 1] && ContinuousClock.now < deadline
+                #expect(taken == [1, 1])
+                let snapshot = try #require(try await store.qualitySnapshots(pixel: Self.pixels[0], since: nil, limit: 1).first)
+                #expect(snapshot[.purchase]?.eventMatchQuality == 7.4)
+                await serviceGroup.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+            let asked = graph.requests.filter { $0.path.hasSuffix("/dataset_quality") }
+            #expect(asked.count == 2)
+            #expect(Set(asked.compactMap(\.pixelID)) == Set(Self.pixels.map(\.rawValue)))
+            // Without the setting, nothing asks.
+            let plain = try CAPIClient.Settings(config: Self.reader(Self.environment(store: path, graphURL: graph.baseURL)))
+            #expect(plain.qualityInterval == nil)
+            #expect(CAPIClient(destinations: plain.destinations, store: InMemoryEventStore()).qualityMonitor == nil)
+        } catch {
+            try await graph.shutdown()
+            throw error
+        }
+        try await graph.shutdown()
     }
 
     @Test func consentIsAppliedPerDestination() async throws {

@@ -46,16 +46,23 @@ extension CAPIClient {
         /// Proxies whose `Forwarded`/`X-Forwarded-For` headers are believed, for
         /// ``CAPIClient/buyerAddresses(peerAddress:forwarded:xForwardedFor:)``.
         public var trustedProxies: [IPAddressRange]
+        /// When set, ``CAPIClient/run()`` also takes Meta's Dataset Quality snapshots of the
+        /// pixels this often (at least hourly; see `DatasetQualityMonitor`).
+        public var qualityInterval: Duration?
 
-        public init(destinations: [Destination], store: StoreLocation, trustedProxies: [IPAddressRange] = []) {
+        public init(
+            destinations: [Destination], store: StoreLocation, trustedProxies: [IPAddressRange] = [], qualityInterval: Duration? = nil
+        ) {
             self.destinations = destinations
             self.store = store
             self.trustedProxies = trustedProxies
+            self.qualityInterval = qualityInterval
         }
 
         public var description: String {
             "CAPIClient.Settings(pixels: \(destinations.map(\.pixel.pixelID.rawValue).joined(separator: ",")), "
-                + "store: \(store), trusted proxies: \(trustedProxies.count))"
+                + "store: \(store), trusted proxies: \(trustedProxies.count)"
+                + (qualityInterval.map { ", quality snapshots every \($0)" } ?? "") + ")"
         }
     }
 }
@@ -76,6 +83,7 @@ extension CAPIClient.Settings {
     /// | `capi.store` | `CAPI_STORE` | required: a SQLite file path or a `postgres://` URL; secret |
     /// | `capi.trustedProxies` | `CAPI_TRUSTED_PROXIES` | optional: addresses or CIDR ranges |
     /// | `capi.consent.unknown` | `CAPI_CONSENT_UNKNOWN` | optional: `drop` (default) or `send` an event without a consent signal |
+    /// | `capi.quality.intervalHours` | `CAPI_QUALITY_INTERVAL_HOURS` | optional: take Meta's Dataset Quality snapshots this often (1 or more; the tokens need `ads_read`) |
     ///
     /// Each pixel may override the token, app secret, test event code and consent rule:
     /// `capi.pixel.<id>.accessToken` (`CAPI_PIXEL_<ID>_ACCESS_TOKEN`), `.appSecret`,
@@ -160,7 +168,15 @@ extension CAPIClient.Settings {
             }
             proxies.append(range)
         }
-        self.init(destinations: destinations, store: store, trustedProxies: proxies)
+        var qualityInterval: Duration?
+        if let hours = config.string(forKey: SettingKey.qualityIntervalHours.configKey), !hours.isEmpty {
+            guard let value = Double(hours), value.isFinite, value >= 1, value <= 24 * 7 else {
+                throw SettingKey.qualityIntervalHours.malformed(
+                    "say how many hours between two Dataset Quality snapshots, from 1 to 168 (6 is a good start)")
+            }
+            qualityInterval = .seconds(Int64(value * 3_600))
+        }
+        self.init(destinations: destinations, store: store, trustedProxies: proxies, qualityInterval: qualityInterval)
     }
 
     private static func isGraphVersion(_ text: String) -> Bool {
@@ -193,6 +209,7 @@ struct SettingKey: Sendable {
     static let store = SettingKey(components: ["capi", "store"])
     static let trustedProxies = SettingKey(components: ["capi", "trustedProxies"])
     static let consentUnknown = SettingKey(components: ["capi", "consent", "unknown"])
+    static let qualityIntervalHours = SettingKey(components: ["capi", "quality", "intervalHours"])
     static func pixel(_ id: String, _ rest: String...) -> SettingKey { SettingKey(components: ["capi", "pixel", id] + rest) }
 
     var configKey: ConfigKey { ConfigKey(components) }

@@ -1,5 +1,6 @@
 import CAPIModel
 public import Configuration
+public import DatasetQuality
 public import Dedup
 public import Delivery
 public import DeliveryHTTP
@@ -46,6 +47,8 @@ public final class CAPIClient: Service, Sendable {
     /// The store as a service (both stores of the library are), run before the worker and
     /// stopped after it; `nil` for a store that needs no running (the in-memory store of tests).
     let storeService: (any Service)?
+    /// Takes Dataset Quality snapshots beside delivery, when the client was asked to.
+    public let qualityMonitor: DatasetQualityMonitor?
     let destinationsByPixel: [PixelID: Settings.Destination]
     let buyerAddressResolver: ClientIPResolver
     let logger: Logger
@@ -60,6 +63,10 @@ public final class CAPIClient: Service, Sendable {
     ///   - trustedProxies: see ``Settings/trustedProxies``.
     ///   - transport: sends requests; `AsyncHTTPClientTransport` by default.
     ///   - workerConfiguration: batch size, retry policy and the rest of the worker's settings.
+    ///   - qualityMonitoring: when given, ``run()`` also runs a `DatasetQualityMonitor` for the
+    ///     pixels (their tokens need `ads_read` on the datasets), keeping Meta's Event Match
+    ///     Quality snapshots in the store for `capi status`, `capi quality` and the report. Needs
+    ///     a store that keeps snapshots (every store of the library does); ignored otherwise.
     ///   - logger: the client's, the worker's and the store's background messages; no-op by default.
     ///   - metricsFactory: where the queue's and the worker's metrics go; the global factory by default.
     ///   - tracer: where the spans of sends, enqueues and delivery attempts go (see
@@ -68,6 +75,7 @@ public final class CAPIClient: Service, Sendable {
         destinations: [Settings.Destination], store: any EventStore, trustedProxies: [IPAddressRange] = [],
         transport: any Transport = AsyncHTTPClientTransport(),
         workerConfiguration: DeliveryWorker.Configuration = DeliveryWorker.Configuration(),
+        qualityMonitoring: DatasetQualityMonitor.Configuration? = nil,
         logger: Logger = Logger(label: "roasproof", factory: { _ in SwiftLogNoOpLogHandler() }),
         metricsFactory: any MetricsFactory = MetricsSystem.factory, tracer: (any Tracer)? = nil
     ) {
@@ -86,6 +94,13 @@ public final class CAPIClient: Service, Sendable {
             configuration: workerConfiguration, logger: logger, metricsFactory: metricsFactory)
         self.destinationsByPixel = Dictionary(destinations.map { ($0.pixel.pixelID, $0) }, uniquingKeysWith: { first, _ in first })
         self.buyerAddressResolver = ClientIPResolver(trustedProxies: trustedProxies)
+        if let qualityMonitoring, let snapshots = store as? any QualitySnapshotStore & EventStore {
+            self.qualityMonitor = DatasetQualityMonitor(
+                destinations: destinations.map(\.pixel), store: snapshots, configuration: qualityMonitoring, logger: logger,
+                metricsFactory: metricsFactory)
+        } else {
+            self.qualityMonitor = nil
+        }
     }
 
     /// Creates a client from `settings` and opens its store: a SQLite file is opened (created
@@ -106,9 +121,15 @@ public final class CAPIClient: Service, Sendable {
         case .postgres(let url):
             store = PostgresEventStore(clientConfiguration: try PostgresEventStore.clientConfiguration(url: url), logger: logger)
         }
+        let qualityMonitoring = settings.qualityInterval.map { interval in
+            var configuration = DatasetQualityMonitor.Configuration()
+            configuration.interval = interval
+            return configuration
+        }
         self.init(
             destinations: settings.destinations, store: store, trustedProxies: settings.trustedProxies, transport: transport,
-            workerConfiguration: workerConfiguration, logger: logger, metricsFactory: metricsFactory, tracer: tracer)
+            workerConfiguration: workerConfiguration, qualityMonitoring: qualityMonitoring, logger: logger,
+            metricsFactory: metricsFactory, tracer: tracer)
     }
 
     /// Creates a client from the settings in `config` (see ``Settings/init(config:)`` for the
@@ -256,7 +277,7 @@ public final class CAPIClient: Service, Sendable {
     /// Runs the store and delivers until graceful shutdown (or cancellation); then the
     /// worker settles its last batch before the store closes.
     public func run() async throws {
-        let services: [any Service] = (storeService.map { [$0] } ?? []) + [worker]
+        let services: [any Service] = (storeService.map { [$0] } ?? []) + [worker] + (qualityMonitor.map { [$0] } ?? [])
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(services: services.map { .init(service: $0) }, logger: logger))
         try await withGracefulShutdownHandler {
