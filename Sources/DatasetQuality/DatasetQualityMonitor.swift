@@ -53,7 +53,7 @@ public final class DatasetQualityMonitor: Service, Sendable {
     public struct Reading: Sendable {
         /// The stored snapshot.
         public var snapshot: QualitySnapshot
-        /// The history up to and including it (as far as ``historyLimit`` reaches).
+        /// The latest snapshots up to and including it (the three latest).
         public var history: QualityHistory
         /// The dips from the previous snapshot to this one.
         public var dips: [QualityDip]

@@ -43,8 +43,11 @@ public struct QualitySchedule: Sendable, Hashable {
 
     /// A request for `pixel` failed at `now`; returns when it is due again.
     ///
-    /// - Parameter jitter: a number in `0..<1` that places the wait between half and all of
-    ///   the backoff.
+    /// - Parameters:
+    ///   - pixel: the pixel whose request failed.
+    ///   - retryable: whether asking again can help (throttling, a server error, no answer).
+    ///   - now: when it failed.
+    ///   - jitter: a number in `0..<1` that places the wait between half and all of the backoff.
     @discardableResult
     public mutating func failed(_ pixel: PixelID, retryable: Bool, at now: Timestamp, jitter: Double) -> Timestamp {
         guard retryable else {
