@@ -54,8 +54,10 @@ struct RealHTTPDeliveryTests {
     }
 
     @Test func slowResponsesTimeOutAndRetry() async throws {
-        try await IntegrationHarness.with(configure: { $0.requestTimeout = .milliseconds(300) }) { h in
-            h.server.inject(.delay(.seconds(2)))
+        // A timeout well above a loaded machine's response time (2 cores running the whole suite
+        // answered in over 300 ms), so that only the delayed answer times out.
+        try await IntegrationHarness.with(configure: { $0.requestTimeout = .milliseconds(1_500) }) { h in
+            h.server.inject(.delay(.seconds(4)))
             try await h.enqueue(["slow"])
             try await eventually { try await h.status("slow")?.attempts == 1 }
             let first = try #require(try await h.history("slow").first?.receipt)

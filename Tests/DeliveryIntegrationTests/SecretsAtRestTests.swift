@@ -76,7 +76,8 @@ struct SecretsAtRestTests {
                 describe(destination)
                 var configuration = DeliveryWorker.Configuration()
                 configuration.idlePollInterval = .seconds(3_600)
-                configuration.requestTimeout = .milliseconds(400)
+                // Only the injected 4 s delay may time out, even on a loaded machine.
+                configuration.requestTimeout = .milliseconds(1_500)
                 configuration.retryPolicy.initialBackoff = .seconds(60)
                 let queue = DeliveryQueue(store: store, clock: clock, logger: logger)
                 let worker = DeliveryWorker(
@@ -147,7 +148,7 @@ struct SecretsAtRestTests {
                         descriptions.append(error.debugDescription)
                     }
                     server.setAcceptedAccessTokens(nil)
-                    server.inject(.serverError(status: 500), .dropConnection, .delay(.seconds(2)))
+                    server.inject(.serverError(status: 500), .dropConnection, .delay(.seconds(4)))
                     server.rejectEvents(withIDs: ["order-1"])
                     try await worker.replaceCredentials(
                         for: destination.pixelID, accessToken: AccessToken(Self.token), appSecret: AppSecret(Self.appSecret))
