@@ -57,6 +57,20 @@ public struct DatasetQualityClient: Sendable {
     static func read(_ response: TransportResponse) throws(DatasetQualityError)
         -> (report: DatasetQualityReport, webSources: [String: JSONValue])
     {
+        do {
+            return try readBody(response)
+        } catch {
+            var error = error
+            if error.code == .throttled {
+                error.regainAccessAfter = ResponseClassifier.regainAccessAfter(response.header("X-Business-Use-Case-Usage"))
+            }
+            throw error
+        }
+    }
+
+    private static func readBody(_ response: TransportResponse) throws(DatasetQualityError)
+        -> (report: DatasetQualityReport, webSources: [String: JSONValue])
+    {
         if response.isTruncated {
             throw DatasetQualityError(
                 code: .malformedResponse, message: "the answer was larger than the transport accepts and was cut; retry later",

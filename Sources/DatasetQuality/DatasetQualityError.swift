@@ -50,6 +50,9 @@ public struct DatasetQualityError: Error, Hashable, Sendable, CustomStringConver
     public var graphError: GraphError?
     /// The HTTP status, when there was an answer.
     public var httpStatus: Int?
+    /// When throttled: how long Meta asked to wait (`estimated_time_to_regain_access` in the
+    /// `X-Business-Use-Case-Usage` header), if it said.
+    public var regainAccessAfter: Duration?
 
     /// Creates an error.
     public init(code: Code, message: String, graphError: GraphError? = nil, httpStatus: Int? = nil) {

@@ -24,6 +24,9 @@ import Synchronization
 /// - `capi.quality.fetches` (counter, dimension `outcome`: `ok` or a ``DatasetQualityError/Code``)
 /// - `capi.quality.emq` (gauge, dimension `event_name`): the latest score
 /// - `capi.quality.dips` (counter, dimension `event_name`)
+///
+/// When Meta throttles and says how long to wait (`estimated_time_to_regain_access`), the next
+/// request waits at least that long, as the delivery worker's pauses do.
 public final class DatasetQualityMonitor: Service, Sendable {
     /// How often and how patiently the monitor asks.
     public struct Configuration: Sendable, Hashable {
@@ -147,7 +150,8 @@ public final class DatasetQualityMonitor: Service, Sendable {
                 schedule.succeeded(pixel, at: clock.now)
             } catch let error as DatasetQualityError {
                 let jitter = random.withLock { $0.unit() }
-                let next = schedule.failed(pixel, retryable: error.isRetryable, at: clock.now, jitter: jitter)
+                let next = schedule.failed(
+                    pixel, retryable: error.isRetryable, at: clock.now, jitter: jitter, regainAccessAfter: error.regainAccessAfter)
                 let metadata: Logger.Metadata = [
                     DeliveryLogKey.pixelID: "\(pixel)", QualityLogKey.errorCode: "\(error.code)",
                     QualityLogKey.nextAttempt: "\(next.milliseconds)",

@@ -14,6 +14,8 @@ public struct QualitySchedule: Sendable, Hashable {
     public var interval: Duration
     /// The wait after the first failure.
     public var initialBackoff: Duration
+    /// The longest `estimated_time_to_regain_access` honoured, as the delivery worker's default.
+    static let longestWaitMetaMayAskFor: Duration = .seconds(24 * 3_600)
     private var due: [PixelID: Timestamp] = [:]
     private var failures: [PixelID: Int] = [:]
 
@@ -48,8 +50,12 @@ public struct QualitySchedule: Sendable, Hashable {
     ///   - retryable: whether asking again can help (throttling, a server error, no answer).
     ///   - now: when it failed.
     ///   - jitter: a number in `0..<1` that places the wait between half and all of the backoff.
+    ///   - regainAccessAfter: how long Meta asked to wait, when it was throttling and said; the
+    ///     wait is at least that (at most a day).
     @discardableResult
-    public mutating func failed(_ pixel: PixelID, retryable: Bool, at now: Timestamp, jitter: Double) -> Timestamp {
+    public mutating func failed(
+        _ pixel: PixelID, retryable: Bool, at now: Timestamp, jitter: Double, regainAccessAfter: Duration? = nil
+    ) -> Timestamp {
         guard retryable else {
             failures[pixel] = nil
             due[pixel] = now + interval
@@ -61,8 +67,9 @@ public struct QualitySchedule: Sendable, Hashable {
         policy.initialBackoff = initialBackoff
         policy.maximumBackoff = interval
         let ceiling = policy.backoffCeiling(attempt: count)
-        let wait = ceiling / 2 + Int64(Double(ceiling - ceiling / 2) * min(max(jitter, 0), 1))
-        let next = now + .milliseconds(wait)
+        var wait = Duration.milliseconds(ceiling / 2 + Int64(Double(ceiling - ceiling / 2) * min(max(jitter, 0), 1)))
+        if let asked = regainAccessAfter { wait = max(wait, min(asked, Self.longestWaitMetaMayAskFor)) }
+        let next = now + wait
         due[pixel] = next
         return next
     }

@@ -166,7 +166,8 @@ import Testing
                 try await Self.waitFor { try await store.qualitySnapshots(pixel: Self.pixel, since: nil, limit: 10).count == 1 }
                 #expect(await harness.clock.nextSleep() == Self.t0 + .seconds(2 * 3_600))
 
-                // Throttled at the next turn: it waits between half and all of the first backoff.
+                // Throttled at the next turn without an estimate: it waits between half and all of
+                // the first backoff.
                 graph.inject(.throttle(code: 4))
                 harness.clock.advance(by: .seconds(2 * 3_600))
                 let retry = await Self.nextSleep(after: Self.t0 + .seconds(2 * 3_600), harness.clock)
@@ -174,10 +175,16 @@ import Testing
                 #expect(retry >= afterThrottle + .seconds(30) && retry <= afterThrottle + .seconds(60))
                 #expect(try await store.qualitySnapshots(pixel: Self.pixel, since: nil, limit: 10).count == 1)
 
-                // The retry succeeds and reports the dip.
+                // Throttled again, with Meta's estimate of 30 minutes: it waits that long.
+                graph.inject(.throttle(code: 17, regainAccessMinutes: 30))
                 harness.clock.advance(to: retry)
+                let patient = await Self.nextSleep(after: retry, harness.clock)
+                #expect(patient == retry + .seconds(1_800))
+
+                // The retry succeeds and reports the dip.
+                harness.clock.advance(to: patient)
                 try await Self.waitFor { try await store.qualitySnapshots(pixel: Self.pixel, since: nil, limit: 10).count == 2 }
-                #expect(try harness.metrics.expectCounter(QualityMetricLabel.fetches, [("outcome", "throttled")]).totalValue == 1)
+                #expect(try harness.metrics.expectCounter(QualityMetricLabel.fetches, [("outcome", "throttled")]).totalValue == 2)
                 group.cancelAll()
             }
             #expect(try harness.metrics.expectCounter(QualityMetricLabel.dips, [("event_name", "Purchase")]).totalValue == 1)
@@ -228,6 +235,9 @@ import Testing
         #expect(schedule.failed(pixel, retryable: false, at: Self.t0, jitter: 0) == Self.t0 + .seconds(21_600))
         schedule.succeeded(pixel, at: Self.t0)
         #expect(schedule.failed(pixel, retryable: true, at: Self.t0, jitter: 0) == Self.t0 + .seconds(30))
+        // Meta's own estimate is honoured when longer than the backoff (at most a day).
+        #expect(schedule.failed(pixel, retryable: true, at: Self.t0, jitter: 0, regainAccessAfter: .seconds(1_800)) == Self.t0 + .seconds(1_800))
+        #expect(schedule.failed(pixel, retryable: true, at: Self.t0, jitter: 0, regainAccessAfter: .seconds(9 * 86_400)) == Self.t0 + .seconds(86_400))
         // Two pixels: the one due first comes first.
         schedule.start("2", lastSnapshot: nil, now: Self.t0)
         #expect(schedule.next?.pixel == "2")
