@@ -27,12 +27,7 @@ enum CAPIBinary {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
+        let (stdin, stdout, stderr) = attachPipes(to: process)
         try process.run()
         // Feed input from another thread so a large input cannot deadlock against output.
         let writer = Thread {
@@ -45,5 +40,14 @@ enum CAPIBinary {
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
                       stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    /// Gives `process` a pipe for each of its standard streams, to be read and written by the test.
+    static func attachPipes(to process: Process) -> (stdin: Pipe, stdout: Pipe, stderr: Pipe) {
+        let pipes = (stdin: Pipe(), stdout: Pipe(), stderr: Pipe())
+        process.standardInput = pipes.stdin
+        process.standardOutput = pipes.stdout
+        process.standardError = pipes.stderr
+        return pipes
     }
 }
