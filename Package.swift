@@ -159,7 +159,7 @@ let package = Package(
         // A child process for the crash test: enqueues and delivers until it is killed.
         .executableTarget(
             name: "DeliveryCrashChild",
-            dependencies: ["Delivery", "DeliverySQLite", "DeliveryHTTP", "CAPIModel"],
+            dependencies: ["Delivery", "DeliverySQLite", "DeliveryHTTP", "DeliveryTesting", "CAPIModel"],
             path: "Tests/DeliveryCrashChild"
         ),
         // A worker process for the multi-instance test: a PostgreSQL store and a worker in a
@@ -167,7 +167,7 @@ let package = Package(
         .executableTarget(
             name: "DeliveryPostgresChild",
             dependencies: [
-                "Delivery", "DeliveryPostgres", "DeliveryHTTP",
+                "Delivery", "DeliveryPostgres", "DeliveryHTTP", "DeliveryTesting",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,4 +1,4 @@
-import CAPIModel
+public import CAPIModel
 public import Delivery
 import PostgresNIO
 
@@ -91,5 +91,119 @@ extension PostgresEventStore: InspectableEventStore {
             attempts.append((row.0, RecordedAttempt(id: AttemptID(row.1), receipt: receipt)))
         }
         return attempts
+    }
+}
+
+extension PostgresEventStore {
+    // MARK: Inspection
+
+    static let reportColumns = """
+        id, pixel_id, event_name, event_id, event_time, action_source, payload, state, attempts, enqueued_at, due_at,
+        delivered_at, parked_at, park_code, park_message, park_graph_code, park_graph_subcode
+        """
+
+    typealias ReportRow = (
+        Int64, String, String, String, Int64, String, String, Int, Int, Int64, Int64?, Int64?, Int64?, String?, String?, Int?,
+        Int?
+    )
+
+    func reports(_ query: PostgresQuery) async throws -> [EventStatusReport] {
+        var reports: [EventStatusReport] = []
+        for try await row in try await client.query(query, logger: logger).decode(ReportRow.self) {
+            let (id, pixel, name, eventID, time, source, payload, state, attempts, enqueued, due, delivered, parked) =
+                (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12)
+            var reason: ParkReason?
+            if let code = row.13 {
+                reason = ParkReason(
+                    code: ParkReason.Code(rawValue: code), message: row.14 ?? "", graphCode: row.15, graphSubcode: row.16)
+            }
+            reports.append(
+                EventStatusReport(
+                    id: EventRecordID(id), key: EventKey(pixelID: PixelID(pixel), eventName: EventName(name), eventID: eventID),
+                    eventTime: Timestamp(seconds: time), actionSource: ActionSource(rawValue: source) ?? .other,
+                    state: EventState(storageValue: state) ?? .pending, attempts: attempts,
+                    enqueuedAt: Timestamp(milliseconds: enqueued), dueAt: due.map { Timestamp(milliseconds: $0) },
+                    deliveredAt: delivered.map { Timestamp(milliseconds: $0) }, parkedAt: parked.map { Timestamp(milliseconds: $0) },
+                    parkReason: reason, json: payload))
+        }
+        return reports
+    }
+
+    public func parkedEvents(pixel: PixelID?, after cursor: EventRecordID?, limit: Int) async throws -> [EventStatusReport] {
+        try await withStore("listing parked events") { [self] in
+            try await reports(
+                """
+                SELECT \(unescaped: Self.reportColumns) FROM \(unescaped: schema.events)
+                WHERE \(unescaped: EventState.SQL.isParked) AND id > \(cursor?.rawValue ?? 0)
+                    AND (\(pixel?.rawValue)::text IS NULL OR pixel_id = \(pixel?.rawValue)::text)
+                ORDER BY id LIMIT \(max(0, limit))
+                """)
+        }
+    }
+
+    public func status(of id: EventRecordID) async throws -> EventStatusReport? {
+        try await withStore("reading an event") { [self] in
+            try await reports(
+                "SELECT \(unescaped: Self.reportColumns) FROM \(unescaped: schema.events) WHERE id = \(id.rawValue)"
+            ).first
+        }
+    }
+
+    public func status(of key: EventKey) async throws -> EventStatusReport? {
+        try await withStore("reading an event") { [self] in
+            try await reports(
+                """
+                SELECT \(unescaped: Self.reportColumns) FROM \(unescaped: schema.events)
+                WHERE pixel_id = \(key.pixelID.rawValue) AND event_name = \(key.eventName.rawValue) AND event_id = \(key.eventID)
+                """
+            ).first
+        }
+    }
+
+    public func attempts(for id: EventRecordID) async throws -> [RecordedAttempt] {
+        try await withStore("reading attempts") { [self] in
+            let rows = try await client.query(
+                """
+                SELECT a.id, a.pixel_id, a.started_at, a.duration_ms, a.request_body, a.event_count, a.http_status,
+                    a.response_body, a.fbtrace_id, a.events_received, a.messages, a.error_code, a.error_subcode,
+                    a.error_message, a.outcome
+                FROM \(unescaped: schema.attempts) a JOIN \(unescaped: schema.attemptEvents) e ON e.attempt_id = a.id
+                WHERE e.event_row = \(id.rawValue)
+                ORDER BY a.id
+                """, logger: logger)
+            var attempts: [RecordedAttempt] = []
+            for try await row in rows.decode(
+                (Int64, String, Int64, Int64, String, Int, Int?, String?, String?, Int?, [String], Int?, Int?, String?, String).self)
+            {
+                attempts.append(
+                    RecordedAttempt(
+                        id: AttemptID(row.0),
+                        receipt: AttemptReceipt(
+                            pixelID: PixelID(row.1), startedAt: Timestamp(milliseconds: row.2), durationMilliseconds: row.3,
+                            requestBody: row.4, eventCount: row.5, httpStatus: row.6, responseBody: row.7, fbtraceID: row.8,
+                            eventsReceived: row.9, messages: row.10, errorCode: row.11, errorSubcode: row.12,
+                            errorMessage: row.13, outcome: AttemptOutcome(rawValue: row.14))))
+            }
+            return attempts
+        }
+    }
+
+    public func replay(_ ids: [EventRecordID], at now: Timestamp) async throws -> [EventRecordID] {
+        guard !ids.isEmpty else { return [] }
+        return try await withStore("replaying events") { [self] in
+            var replayed: [EventRecordID] = []
+            for try await id in try await client.query(
+                """
+                UPDATE \(unescaped: schema.events)
+                SET state = \(unescaped: EventState.SQL.pending), due_at = \(now.milliseconds), attempts = 0, parked_at = NULL,
+                    park_code = NULL, park_message = NULL, park_graph_code = NULL, park_graph_subcode = NULL
+                WHERE \(unescaped: EventState.SQL.isParked) AND id = ANY(\(ids.map(\.rawValue))::bigint[])
+                RETURNING id
+                """, logger: logger
+            ).decode(Int64.self) {
+                replayed.append(EventRecordID(id))
+            }
+            return replayed.sorted()
+        }
     }
 }

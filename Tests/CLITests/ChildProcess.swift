@@ -32,12 +32,7 @@ extension CAPIBinary {
         for (name, value) in environment { merged[name] = value }
         process.environment = merged
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
+        let (stdin, stdout, stderr) = attachPipes(to: process)
         try process.run()
         stdin.fileHandleForWriting.write(input)
         try? stdin.fileHandleForWriting.close()

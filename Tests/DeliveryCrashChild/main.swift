@@ -11,6 +11,7 @@ import CAPIModel
 import Delivery
 import DeliveryHTTP
 import DeliverySQLite
+import DeliveryTesting
 import Identity
 import FoundationEssentials
 #if canImport(Glibc)
@@ -30,15 +31,8 @@ struct DeliveryCrashChild {
             exit(2)
         }
         let store = try await SQLiteEventStore.open(path: arguments[1])
-        var destination = PixelDestination(pixelID: "1234567890", accessToken: AccessToken("crash-test-token"))
-        destination.baseURL = arguments[2]
-        var configuration = DeliveryWorker.Configuration()
-        configuration.batchSize = 50
-        configuration.maximumConcurrentRequests = 2
-        configuration.idlePollInterval = .milliseconds(50)
-        configuration.retryPolicy.initialBackoff = .milliseconds(20)
-        configuration.retryPolicy.maximumBackoff = .milliseconds(200)
-        configuration.retryPolicy.maximumAttempts = 1_000
+        let destination = ChildProcess.destination(token: "crash-test-token", baseURL: arguments[2])
+        let configuration = ChildProcess.workerConfiguration(batchSize: 50, maximumConcurrentRequests: 2)
         let queue = DeliveryQueue(store: store)
         let worker = DeliveryWorker(
             queue: queue, transport: AsyncHTTPClientTransport(), destinations: [destination], configuration: configuration)
@@ -55,14 +49,14 @@ struct DeliveryCrashChild {
                 } else {
                     try await queue.enqueue(contentsOf: events, pixel: destination.pixelID)
                 }
-                say("ACK \(index) \(end - 1)")
+                ChildProcess.say("ACK \(index) \(end - 1)")
                 index = end
                 single.toggle()
             }
             while try await queue.counts().undelivered > 0 {
                 try await Task.sleep(for: .milliseconds(20))
             }
-            say("DRAINED")
+            ChildProcess.say("DRAINED")
             group.cancelAll()
         }
         try await store.close()
@@ -74,18 +68,5 @@ struct DeliveryCrashChild {
             userData: UserData(
                 emails: [HashedIdentifier(digest: SHA256.hash("\(id)@example.com"))], clientUserAgent: "Mozilla/5.0"),
             customData: CustomData(value: 10, currency: "USD"), eventID: id, eventSourceURL: "https://shop.example.com/")
-    }
-
-    /// Writes a line straight to the file descriptor (no buffering to lose on SIGKILL).
-    static func say(_ line: String) {
-        var bytes = Array((line + "\n").utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { buffer in
-                write(1, buffer.baseAddress! + offset, buffer.count - offset)
-            }
-            if written <= 0 { return }
-            offset += written
-        }
     }
 }

@@ -10,6 +10,7 @@
 import Delivery
 import DeliveryHTTP
 import DeliveryPostgres
+import DeliveryTesting
 import Logging
 import PostgresNIO
 import ServiceLifecycle
@@ -25,7 +26,7 @@ struct DeliveryPostgresChild {
     static func main() async throws {
         let arguments = CommandLine.arguments
         guard arguments.count == 5 else {
-            say("usage: DeliveryPostgresChild <postgres-url> <schema> <graph-base-url> <worker-name>")
+            ChildProcess.say("usage: DeliveryPostgresChild <postgres-url> <schema> <graph-base-url> <worker-name>")
             exit(2)
         }
         var client = try PostgresEventStore.clientConfiguration(url: arguments[1])
@@ -34,17 +35,12 @@ struct DeliveryPostgresChild {
         storeConfiguration.schema = arguments[2]
         let store = PostgresEventStore(clientConfiguration: client, configuration: storeConfiguration)
 
-        var destination = PixelDestination(pixelID: "1234567890", accessToken: AccessToken("token-\(arguments[4])"))
-        destination.baseURL = arguments[3]
-        var configuration = DeliveryWorker.Configuration()
-        configuration.batchSize = Int(env("CHILD_BATCH_SIZE") ?? "") ?? 100
-        configuration.maximumConcurrentRequests = Int(env("CHILD_CONCURRENCY") ?? "") ?? 2
+        let destination = ChildProcess.destination(token: "token-\(arguments[4])", baseURL: arguments[3])
+        var configuration = ChildProcess.workerConfiguration(
+            batchSize: Int(env("CHILD_BATCH_SIZE") ?? "") ?? 100,
+            maximumConcurrentRequests: Int(env("CHILD_CONCURRENCY") ?? "") ?? 2)
         configuration.leaseDuration = .seconds(5)
         configuration.requestTimeout = .seconds(2)
-        configuration.idlePollInterval = .milliseconds(50)
-        configuration.retryPolicy.initialBackoff = .milliseconds(20)
-        configuration.retryPolicy.maximumBackoff = .milliseconds(200)
-        configuration.retryPolicy.maximumAttempts = 1_000
         let queue = DeliveryQueue(store: store)
         let worker = DeliveryWorker(
             queue: queue, transport: AsyncHTTPClientTransport(), destinations: [destination], configuration: configuration)
@@ -55,24 +51,13 @@ struct DeliveryPostgresChild {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             _ = try await store.schemaVersion()  // waits for the migration
-            say("READY")
+            ChildProcess.say("READY")
             try await tasks.waitForAll()
         }
-        say("STOPPED")
+        ChildProcess.say("STOPPED")
     }
 
     static func env(_ name: String) -> String? {
         getenv(name).map { String(cString: $0) }
-    }
-
-    /// Writes a line straight to the file descriptor (no buffering to lose on SIGKILL).
-    static func say(_ line: String) {
-        let bytes = Array((line + "\n").utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { buffer in write(1, buffer.baseAddress! + offset, buffer.count - offset) }
-            if written <= 0 { return }
-            offset += written
-        }
     }
 }

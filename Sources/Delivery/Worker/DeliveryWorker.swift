@@ -71,46 +71,10 @@ public final class DeliveryWorker: Service, Sendable {
         public var error: DeliveryError?
     }
 
-    private struct PixelState {
-        var destination: PixelDestination
-        /// The fingerprint of `destination`'s credentials, to match stored suspensions.
-        var credentials: CredentialFingerprint
-        var gate = PixelGate()
-        var suspensionError: DeliveryError?
-        /// Holds this worker is recording for the pixel after a throttled or refused request.
-        /// Until it has applied them (after the store write and the settlement), the pixel
-        /// leases nothing and stored holds are not adopted for it.
-        var pendingHoldWrites = 0
-
-        init(destination: PixelDestination) {
-            self.destination = destination
-            self.credentials = CredentialFingerprint(destination)
-        }
-
-        /// Keeps ``suspensionError`` in step with the gate. Returns the error when the pixel
-        /// has just become suspended.
-        mutating func syncSuspensionError() -> DeliveryError? {
-            guard case .suspended(let graphError) = gate.state else {
-                suspensionError = nil
-                return nil
-            }
-            guard suspensionError == nil else { return nil }
-            let reason = SuspensionReason(graphError)
-            let error = DeliveryError(
-                code: reason.errorCode, message: reason.explanation(pixel: destination.pixelID, error: graphError))
-            suspensionError = error
-            return error
-        }
-    }
-
     private struct State {
-        var pixels: [PixelID: PixelState]
-        var order: [PixelID]
-        var cursor = 0
+        var pixels: PixelTable
         var inFlight = 0
         var shuttingDown = false
-        /// Counts local gate changes, so a read of the stored holds that raced one is not adopted.
-        var holdVersion: UInt64 = 0
     }
 
     public let queue: DeliveryQueue
@@ -152,10 +116,9 @@ public final class DeliveryWorker: Service, Sendable {
         self.logger = logger
         self.metrics = DeliveryMetrics(factory: metricsFactory)
         self.planner = AttemptPlanner(retryPolicy: configuration.retryPolicy, ageLimits: queue.configuration.ageLimits)
-        var pixels: [PixelID: PixelState] = [:]
-        for destination in destinations { pixels[destination.pixelID] = PixelState(destination: destination) }
-        queue.addDestinations(pixels.keys)
-        self.state = Mutex(State(pixels: pixels, order: pixels.keys.sorted()))
+        let pixels = PixelTable(destinations: destinations)
+        queue.addDestinations(pixels.order)
+        self.state = Mutex(State(pixels: pixels))
     }
 
     // MARK: Control
@@ -176,29 +139,18 @@ public final class DeliveryWorker: Service, Sendable {
     ///   store error when the shared state could not be updated (nothing changed then; call
     ///   again).
     public func replaceCredentials(for pixel: PixelID, accessToken: AccessToken, appSecret: AppSecret?) async throws {
-        guard state.withLock({ $0.pixels[pixel] != nil }) else {
+        let replacing = state.withLock { $0.pixels.replacing(pixel, accessToken: accessToken, appSecret: appSecret) }
+        guard let (destination, previous) = replacing else {
             throw DeliveryError(code: .unknownPixel, message: "no destination is configured for pixel \(pixel)")
         }
-        var destination = state.withLock { $0.pixels[pixel]!.destination }
-        destination.accessToken = accessToken
-        destination.appSecret = appSecret
         let credentials = CredentialFingerprint(destination)
-        let previous = state.withLock { $0.pixels[pixel]!.credentials }
         let now = clock.now
         var hold = try await queue.store.updatePixelHold(pixel, .credentialsReplaced(with: credentials), at: now)
         if ownsStore && previous != credentials {
             // Nobody else sends with the replaced ones: a suspension of them would hold nobody.
             hold = try await queue.store.updatePixelHold(pixel, .credentialsReplaced(with: previous), at: now)
         }
-        state.withLock { state in
-            state.holdVersion &+= 1
-            state.pixels[pixel]!.destination.accessToken = accessToken
-            state.pixels[pixel]!.destination.appSecret = appSecret
-            state.pixels[pixel]!.credentials = credentials
-            state.pixels[pixel]!.gate.credentialsReplaced()
-            state.pixels[pixel]!.gate.adopt(hold, credentials: credentials, at: now)
-            _ = state.pixels[pixel]!.syncSuspensionError()
-        }
+        state.withLock { $0.pixels.credentialsReplaced(pixel, with: destination, hold: hold, at: now) }
         logger.info("credentials replaced; pixel resumed", metadata: [DeliveryLogKey.pixelID: "\(pixel)"])
         queue.wake.signal()
     }
@@ -242,7 +194,7 @@ public final class DeliveryWorker: Service, Sendable {
     private func forgetStaleSuspensions() async throws {
         let now = clock.now
         let holds = try await queue.store.pixelHolds(at: now)
-        let current = state.withLock { state in state.order.map { ($0, state.pixels[$0]!.credentials) } }
+        let current = state.withLock { $0.pixels.credentialsByPixel }
         for (pixel, credentials) in current {
             guard let suspension = holds[pixel]?.suspension else { continue }
             let stale = suspension.rejectedCredentials.subtracting([credentials]).sorted()
@@ -300,7 +252,7 @@ public final class DeliveryWorker: Service, Sendable {
 
     /// Reads the holds every worker sharing the store honours, and adopts them.
     private func refreshHolds() async {
-        let version = state.withLock { $0.holdVersion }
+        let version = state.withLock { $0.pixels.holdVersion }
         let holds: [PixelID: PixelHold]
         do {
             holds = try await queue.store.pixelHolds(at: clock.now)
@@ -310,50 +262,25 @@ public final class DeliveryWorker: Service, Sendable {
             return
         }
         let now = clock.now
-        let suspended = state.withLock { state -> [(PixelID, DeliveryError)] in
-            // A local change raced this read: adopt the next one instead.
-            guard state.holdVersion == version else { return [] }
-            var suspended: [(PixelID, DeliveryError)] = []
-            for pixel in state.order where state.pixels[pixel]!.pendingHoldWrites == 0 {
-                let credentials = state.pixels[pixel]!.credentials
-                state.pixels[pixel]!.gate.adopt(holds[pixel] ?? PixelHold(), credentials: credentials, at: now)
-                if let error = state.pixels[pixel]!.syncSuspensionError() { suspended.append((pixel, error)) }
-            }
-            return suspended
-        }
-        for (pixel, error) in suspended {
-            logger.info(
-                "pixel suspended: another worker's request was refused with these credentials",
-                metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.suspensionReason: "\(error.code)"])
-        }
+        let notices = state.withLock { $0.pixels.adoptStoredHolds(holds, readAtVersion: version, now: now) }
+        for notice in notices { report(notice) }
     }
 
     /// Pixels that may send now, rotated so every pixel gets a turn.
     private func runnablePixels(at now: Timestamp) -> [PixelID] {
-        state.withLock { state in
-            guard !state.order.isEmpty else { return [] }
-            let start = state.cursor % state.order.count
-            state.cursor &+= 1
-            let rotated = Array(state.order[start...] + state.order[..<start])
-            return rotated.filter { state.pixels[$0]!.pendingHoldWrites == 0 && state.pixels[$0]!.gate.isOpen(at: now) }
-        }
+        state.withLock { $0.pixels.runnablePixels(at: now) }
     }
 
     private func waitForWork(now: Timestamp, afterFailure: Bool) async {
         var deadline = now + (afterFailure ? min(configuration.idlePollInterval, .seconds(1)) : configuration.idlePollInterval)
-        let (atCapacity, runnable, reopenings) = state.withLock { state in
-            (
-                state.inFlight >= configuration.maximumConcurrentRequests,
-                // A pixel whose hold is being recorded wakes the worker when that is done.
-                state.order.filter { state.pixels[$0]!.gate.state == .open && state.pixels[$0]!.pendingHoldWrites == 0 },
-                state.order.compactMap { state.pixels[$0]!.gate.reopensAt }
-            )
+        let (atCapacity, wakeups) = state.withLock { state in
+            (state.inFlight >= configuration.maximumConcurrentRequests, state.pixels.wakeups)
         }
         if !atCapacity && !afterFailure {
-            for pixel in runnable {
+            for pixel in wakeups.openPixels {
                 if let due = try? await queue.store.nextDueTime(pixel: pixel) { deadline = min(deadline, due) }
             }
-            for reopening in reopenings { deadline = min(deadline, reopening) }
+            for reopening in wakeups.reopenings { deadline = min(deadline, reopening) }
             // Something became due while this round ran: go round again at once.
             if deadline <= clock.now { return }
         }
@@ -462,19 +389,17 @@ public final class DeliveryWorker: Service, Sendable {
     /// was cancelled mid-request (the request may or may not have reached Meta; a resend is
     /// deduplicated by `event_id`).
     private func request(_ events: [LeasedEvent], pixel: PixelID, batchCount: Int, lease: BatchLease) async -> Answer? {
-        let (destination, gateOpen, reopensAt, shuttingDown) = state.withLock { state in
-            (
-                state.pixels[pixel]!.destination, state.pixels[pixel]!.gate.isOpen(at: clock.now),
-                state.pixels[pixel]!.gate.reopensAt, state.shuttingDown
-            )
+        let (sending, shuttingDown) = state.withLock { state in
+            (state.pixels.sending(pixel, at: clock.now), state.shuttingDown)
         }
-        if !gateOpen || Task.isCancelled || (shuttingDown && events.count < batchCount) {
-            let due = reopensAt ?? clock.now
+        guard let sending, sending.gateOpen, !Task.isCancelled, !(shuttingDown && events.count < batchCount) else {
+            let due = sending?.reopensAt ?? clock.now
             await settle(
                 Settlement(attempt: nil, events: events.map { .init($0, disposition: .release(at: due)) }),
                 pixel: pixel, lease: lease)
             return nil
         }
+        let destination = sending.destination
         let events = await keepLeased(events, pixel: pixel, lease: lease)
         guard !events.isEmpty else { return nil }
         return await withDeliverySpan("capi.delivery.attempt", tracer: configuration.tracer, ofKind: .client) { span in
@@ -525,7 +450,7 @@ public final class DeliveryWorker: Service, Sendable {
                 pixel: pixel, lease: lease)
             return nil
         }
-        let receipt = makeReceipt(
+        let receipt = AttemptReceipt(
             pixel: pixel, startedAt: startedAt, elapsed: elapsed, body: body, eventCount: events.count,
             response: response, transportError: transportError, classification: classification)
         return Answer(
@@ -575,80 +500,6 @@ public final class DeliveryWorker: Service, Sendable {
         applyPixelAction(plan.pixelAction, pixel: pixel, credentials: credentials, recorded: hold)
     }
 
-    private func makeReceipt(
-        pixel: PixelID, startedAt: Timestamp, elapsed: Duration, body: String, eventCount: Int,
-        response: TransportResponse?, transportError: (any Error)?, classification: Classification
-    ) -> AttemptReceipt {
-        var receipt = AttemptReceipt(
-            pixelID: pixel, startedAt: startedAt, durationMilliseconds: elapsed.wholeMilliseconds, requestBody: body,
-            eventCount: eventCount, outcome: classification.outcome)
-        if let response {
-            receipt.httpStatus = response.status
-            receipt.responseBody = String(decoding: response.body, as: UTF8.self)
-        }
-        if let transportError {
-            // The type name and the error's own text; transports never put the token in either.
-            receipt.errorMessage = "no HTTP response: \(String(describing: transportError))"
-        }
-        switch classification {
-        case .delivered(let success):
-            receipt.eventsReceived = success.eventsReceived
-            receipt.messages = success.messages
-            receipt.fbtraceID = success.fbtraceID
-            if success.eventsReceived < eventCount {
-                receipt.outcome = .unacknowledged
-                receipt.errorMessage = AttemptPlanner.unacknowledgedReason(received: success.eventsReceived, sent: eventCount)
-            }
-        case .transient(let reason, _):
-            if transportError == nil { receipt.errorMessage = reason }
-        case .redirected(let status):
-            receipt.errorMessage = "HTTP \(status): a redirect, not followed; the Graph API never redirects, so check the base URL"
-        default:
-            break
-        }
-        if let error = classification.graphError {
-            receipt.errorCode = error.code
-            receipt.errorSubcode = error.errorSubcode
-            receipt.errorMessage = error.message
-            receipt.fbtraceID = error.fbtraceID
-        }
-        return receipt
-    }
-
-    private func record(plan: AttemptPlan, classification: Classification, receipt: AttemptReceipt, elapsed: Duration) {
-        metrics.request(outcome: receipt.outcome, duration: elapsed)
-        var delivered = 0
-        var retried = 0
-        var parked: [ParkReason.Code: Int] = [:]
-        for settlement in plan.events {
-            switch settlement.disposition {
-            case .delivered: delivered += 1
-            case .retry: retried += 1
-            case .park(let reason): parked[reason.code, default: 0] += 1
-            case .release, .stillLeased: break
-            }
-        }
-        metrics.delivered.increment(by: delivered)
-        metrics.retried.increment(by: retried)
-        for (code, count) in parked { metrics.parked(count, reason: code) }
-
-        var metadata: Logger.Metadata = [
-            DeliveryLogKey.pixelID: "\(receipt.pixelID)", DeliveryLogKey.eventCount: "\(receipt.eventCount)",
-            DeliveryLogKey.outcome: "\(receipt.outcome)",
-            DeliveryLogKey.durationMilliseconds: "\(receipt.durationMilliseconds)",
-        ]
-        if let status = receipt.httpStatus { metadata[DeliveryLogKey.httpStatus] = "\(status)" }
-        if let code = receipt.errorCode { metadata[DeliveryLogKey.graphCode] = "\(code)" }
-        if let subcode = receipt.errorSubcode { metadata[DeliveryLogKey.graphSubcode] = "\(subcode)" }
-        if let trace = receipt.fbtraceID { metadata[DeliveryLogKey.fbtraceID] = "\(trace)" }
-        if !parked.isEmpty { metadata[DeliveryLogKey.parkedCount] = "\(parked.values.reduce(0, +))" }
-        if receipt.outcome == .delivered {
-            logger.debug("delivered batch", metadata: metadata)
-        } else {
-            logger.info("request failed", metadata: metadata)
-        }
-    }
-
     /// Records an attempt's pixel action in the store, for every worker, and returns the
     /// resulting hold; `nil` when there is nothing to record or the store failed.
     /// `credentials` are those the request was sent with.
@@ -659,7 +510,7 @@ public final class DeliveryWorker: Service, Sendable {
         case .pause(let until): change = .pause(until: until)
         case .suspendForCredentials(let graphError): change = .suspend(graphError, credentials: credentials)
         }
-        state.withLock { $0.pixels[pixel]!.pendingHoldWrites += 1 }
+        state.withLock { $0.pixels.holdWriteBegan(pixel) }
         let store = queue.store
         let now = clock.now
         do {
@@ -679,44 +530,11 @@ public final class DeliveryWorker: Service, Sendable {
     private func applyPixelAction(
         _ action: PixelAction, pixel: PixelID, credentials: CredentialFingerprint, recorded hold: PixelHold?
     ) {
-        guard action != .none else { return }
         let now = clock.now
-        let (transitioned, error) = state.withLock { state -> (Bool, DeliveryError?) in
-            state.holdVersion &+= 1
-            state.pixels[pixel]!.pendingHoldWrites -= 1
-            let before = state.pixels[pixel]!.gate.state
-            let current = state.pixels[pixel]!.credentials
-            // Credentials replaced while the request was on the wire: the refusal is about the old ones.
-            var refusalOfOldCredentials = false
-            if case .suspendForCredentials = action { refusalOfOldCredentials = current != credentials }
-            if !refusalOfOldCredentials { state.pixels[pixel]!.gate.apply(action) }
-            if let hold { state.pixels[pixel]!.gate.adopt(hold, credentials: current, at: now) }
-            let error = state.pixels[pixel]!.syncSuspensionError()
-            return (before != state.pixels[pixel]!.gate.state, error)
+        let notice = state.withLock { state in
+            state.pixels.holdWriteEnded(pixel, action: action, sentWith: credentials, recorded: hold, at: now)
         }
-        if let error {
-            // A one-off, operator-actionable event: the only error-level log of the engine.
-            metrics.suspended(reason: error.code)
-            logger.error("pixel suspended", metadata: [
-                DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.suspensionReason: "\(error.code)",
-                DeliveryLogKey.error: "\(error.message)",
-            ])
-        } else if transitioned, case .pause(let until) = action {
-            logger.info("pixel throttled; pausing", metadata: [
-                DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.pauseUntil: "\(until.milliseconds)",
-            ])
-        }
-    }
-
-    /// Writes a settlement; on failure the events keep their leases and become due again
-    /// when the leases expire, so nothing is lost (at worst sent twice, deduplicated by Meta).
-    /// Counts and logs `count` events whose lease another worker holds now; they are left to it.
-    private func reportLostLeases(_ count: Int, pixel: PixelID, _ what: String) {
-        guard count > 0 else { return }
-        metrics.lostLeases.increment(by: count)
-        logger.warning(
-            "\(what); those events were left to their new holder",
-            metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.eventCount: "\(count)"])
+        if let notice { report(notice) }
     }
 
     /// ``settle(_:pixel:)`` for events of a leased batch: with their current lease tokens, and
@@ -725,6 +543,8 @@ public final class DeliveryWorker: Service, Sendable {
         await settle(Settlement(attempt: settlement.attempt, events: lease.settling(settlement.events)), pixel: pixel)
     }
 
+    /// Writes a settlement; on failure the events keep their leases and become due again
+    /// when the leases expire, so nothing is lost (at worst sent twice, deduplicated by Meta).
     private func settle(_ settlement: Settlement, pixel: PixelID) async {
         let store = queue.store
         let now = clock.now

@@ -4,12 +4,12 @@ import Testing
 
 /// Rebuilds a complete example Purchase (order 84213, two products, hashed email and phone,
 /// fbc, fbp, IP and user agent) and checks the JSON Meta would receive.
-@Suite struct BriefPurchaseTests {
+@Suite struct ExamplePurchaseTests {
     static let emailHash = "86e0b9e56c17cc4d12387e1949b85053fbe73bc3ce5a1188713a9d300cc6133d"  // jane.doe@example.com
     static let phoneHash = "8efb96404be52f6109b9db0f687274a81e9e3cc23fabd6f0da5d38baa3d2facd"  // 4915112345678
     static let visitorHash = "104095edb86037653a08b0236b776f21d996df9c95275d8d6f8b2f106ca198bf"
 
-    static func briefRequest() throws -> EventRequest {
+    static func examplePurchaseRequest() throws -> EventRequest {
         var user = UserData()
         user.emails = [try #require(HashedIdentifier(hexString: emailHash))]
         user.phones = [try #require(HashedIdentifier(hexString: phoneHash))]
@@ -28,8 +28,8 @@ import Testing
         return EventRequest(data: [event], testEventCode: "TEST61045")
     }
 
-    @Test func encodesTheBriefPurchaseExactly() throws {
-        let json = String(decoding: try CAPIJSON.encode(Self.briefRequest()), as: UTF8.self)
+    @Test func encodesTheExamplePurchaseExactly() throws {
+        let json = String(decoding: try CAPIJSON.encode(Self.examplePurchaseRequest()), as: UTF8.self)
         let expected = """
             {"data":[{"action_source":"website","custom_data":{"content_ids":["SKU-2481","SKU-1177"],\
             "content_type":"product","currency":"EUR","order_id":"84213","value":184.5},\
@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func roundTripsThroughJSON() throws {
-        let request = try Self.briefRequest()
+        let request = try Self.examplePurchaseRequest()
         let decoded = try CAPIJSON.decode(EventRequest.self, from: CAPIJSON.encode(request))
         #expect(decoded == request)
     }

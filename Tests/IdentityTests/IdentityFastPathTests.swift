@@ -6,7 +6,7 @@ import Testing
 /// The hot-path rewrites (the email shape automaton, the packed country and state tables)
 /// checked against plain reference implementations of the documented rules, on many
 /// generated inputs.
-@Suite struct FastPathEquivalenceTests {
+@Suite struct IdentityFastPathTests {
     let normalizer = IdentityNormalizer()
 
 

@@ -1,53 +1,6 @@
 import Foundation
 import Testing
 
-/// Runs the real `capi` binary as a child process, the way people use it.
-enum CAPIBinary {
-    /// The `capi` executable next to this test bundle (SwiftPM builds it because the test
-    /// target depends on it).
-    static var url: URL {
-        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var directory = testBinary.deletingLastPathComponent()
-        // On Linux the test runner is `<products>/RoasProofPackageTests.xctest`; on macOS it
-        // sits inside a bundle three levels down.
-        for _ in 0..<4 where !FileManager.default.fileExists(atPath: directory.appendingPathComponent("capi").path) {
-            directory.deleteLastPathComponent()
-        }
-        return directory.appendingPathComponent("capi")
-    }
-
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        var lines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
-    }
-
-    static func run(_ arguments: [String], input: Data = Data()) throws -> Result {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        // Feed input from another thread so a large input cannot deadlock against output.
-        let writer = Thread {
-            stdin.fileHandleForWriting.write(input)
-            try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                      stderr: String(decoding: err, as: UTF8.self))
-    }
-}
-
 @Suite struct HashCommandTests {
     @Test func hashesASingleValue() throws {
         let result = try CAPIBinary.run(["hash", "em", "  John_Smith@Gmail.com "])
@@ -163,30 +116,5 @@ enum CAPIBinary {
         let badField = try CAPIBinary.run(["hash", "email", "x@y.z"])
         #expect(badField.status != 0)
         #expect(badField.stderr.contains("unknown field"))
-    }
-}
-
-@Suite struct ClickIDsCommandTests {
-    @Test func explainsEachLineAndSynthesizesFbcFromAStoredClick() throws {
-        let input = """
-            {"url":"https://shop.example.com/p?fbclid=IwAR2F4-dbP0l7Mn_x","now_ms":1780828882512}
-            {"url":"https://shop.example.com/thanks","cookies":{"_fbp":"fb.1.1780828882512.83179243"},"click":{"fbclid":"IwZXh0bgNhZW0","landing_ms":1780828000000},"now_ms":1780828882512}
-            {"url":"https://shop.example.com/","cookies":{"_fbc":"fb1.1.123.abc"},"now_ms":1780828882512}
-            not json
-
-            """
-        let result = try CAPIBinary.run(["click-ids", "--jsonl"], input: Data((input + "\n").utf8))
-        #expect(result.status == 0)
-        let lines = result.lines
-        try #require(lines.count == 5)
-        let objects = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
-        #expect(objects[0]["fbc"] as? String == "fb.1.1780828882512.IwAR2F4-dbP0l7Mn_x")
-        #expect((objects[0]["set_cookies"] as? [[String: Any]])?.contains { $0["name"] as? String == "_fbp" } == true)
-        #expect(objects[1]["fbc"] as? String == "fb.1.1780828000000.IwZXh0bgNhZW0")
-        #expect(objects[1]["fbp"] as? String == "fb.1.1780828882512.83179243")
-        #expect(objects[2]["fbc"] is NSNull)
-        #expect((objects[2]["notes"] as? [String])?.isEmpty == false)
-        #expect(objects[3]["error"] != nil)
-        #expect(objects[4]["error"] != nil)  // a blank line still gets its own answer
     }
 }
