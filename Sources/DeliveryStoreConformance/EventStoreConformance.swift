@@ -15,17 +15,21 @@ import Testing
 ///
 /// Each check gets a fresh, empty store.
 public enum EventStoreConformance {
-    /// One named check.
-    public struct Check: Sendable, CustomStringConvertible {
+    /// One named check of what `Store` promises (an `EventStore`, an `InspectableEventStore`,
+    /// a `QualitySnapshotStore`).
+    public struct StoreCheck<Store: Sendable>: Sendable, CustomStringConvertible {
         public let name: String
-        let body: @Sendable (any EventStore) async throws -> Void
+        let body: @Sendable (Store) async throws -> Void
+
+        init(name: String, body: @escaping @Sendable (Store) async throws -> Void) {
+            self.name = name
+            self.body = body
+        }
 
         public var description: String { name }
 
         /// Runs the check on a new store from `makeStore`, then calls `tearDown` with it.
-        public func run(
-            makeStore: () async throws -> any EventStore, tearDown: (any EventStore) async throws -> Void
-        ) async throws {
+        public func run(makeStore: () async throws -> Store, tearDown: (Store) async throws -> Void) async throws {
             let store = try await makeStore()
             do {
                 try await body(store)
@@ -36,6 +40,9 @@ public enum EventStoreConformance {
             }
         }
     }
+
+    /// One named check of `EventStore`.
+    public typealias Check = StoreCheck<any EventStore>
 
     static let t0 = Timestamp(milliseconds: 1_767_225_600_000)
     static let pixelA: PixelID = "111"

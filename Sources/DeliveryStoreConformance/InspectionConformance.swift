@@ -4,27 +4,7 @@ import Testing
 
 extension EventStoreConformance {
     /// One named check of `InspectableEventStore`.
-    public struct InspectionCheck: Sendable, CustomStringConvertible {
-        public let name: String
-        let body: @Sendable (any InspectableEventStore) async throws -> Void
-
-        public var description: String { name }
-
-        /// Runs the check on a new store from `makeStore`, then calls `tearDown` with it.
-        public func run(
-            makeStore: () async throws -> any InspectableEventStore,
-            tearDown: (any InspectableEventStore) async throws -> Void
-        ) async throws {
-            let store = try await makeStore()
-            do {
-                try await body(store)
-                try await tearDown(store)
-            } catch {
-                try? await tearDown(store)
-                throw error
-            }
-        }
-    }
+    public typealias InspectionCheck = StoreCheck<any InspectableEventStore>
 
     /// Every check of the browsing queries; each gets a fresh, empty store.
     public static let inspectionChecks: [InspectionCheck] = [

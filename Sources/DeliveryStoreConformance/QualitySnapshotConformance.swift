@@ -4,27 +4,7 @@ import Testing
 
 extension EventStoreConformance {
     /// One named check of `QualitySnapshotStore`.
-    public struct QualitySnapshotCheck: Sendable, CustomStringConvertible {
-        public let name: String
-        let body: @Sendable (any QualitySnapshotStore & EventStore) async throws -> Void
-
-        public var description: String { name }
-
-        /// Runs the check on a new store from `makeStore`, then calls `tearDown` with it.
-        public func run(
-            makeStore: () async throws -> any QualitySnapshotStore & EventStore,
-            tearDown: (any QualitySnapshotStore & EventStore) async throws -> Void
-        ) async throws {
-            let store = try await makeStore()
-            do {
-                try await body(store)
-                try await tearDown(store)
-            } catch {
-                try? await tearDown(store)
-                throw error
-            }
-        }
-    }
+    public typealias QualitySnapshotCheck = StoreCheck<any QualitySnapshotStore & EventStore>
 
     static func counters(events: Int, keys: [UserDataKey: Int], rejected: [UserDataKey: [String: Int]] = [:]) -> MatchKeyCoverage.Counters {
         var counters = MatchKeyCoverage.Counters()
