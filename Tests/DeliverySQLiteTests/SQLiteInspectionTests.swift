@@ -7,23 +7,28 @@ import Testing
 struct SQLiteInspectionTests {
     @Test("quality snapshot conformance", arguments: EventStoreConformance.qualitySnapshotChecks)
     func qualitySnapshots(_ check: EventStoreConformance.QualitySnapshotCheck) async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        try await check.run {
-            try await SQLiteEventStore.open(path: directory.file("events.sqlite"))
-        } tearDown: { store in
-            try await (store as? SQLiteEventStore)?.close()
-        }
+        try await check.runOnNewSQLiteFile { $0 }
     }
 
     @Test("inspection conformance", arguments: EventStoreConformance.inspectionChecks)
     func inspection(_ check: EventStoreConformance.InspectionCheck) async throws {
+        try await check.runOnNewSQLiteFile { $0 }
+    }
+}
+
+extension EventStoreConformance.StoreCheck {
+    /// Runs the check on a store in a new file of a temporary directory, closed and removed
+    /// afterwards.
+    func runOnNewSQLiteFile(_ asStore: (SQLiteEventStore) -> Store) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        try await check.run {
-            try await SQLiteEventStore.open(path: directory.file("events.sqlite"))
-        } tearDown: { store in
-            try await (store as? SQLiteEventStore)?.close()
+        var opened: SQLiteEventStore?
+        try await run {
+            let store = try await SQLiteEventStore.open(path: directory.file("events.sqlite"))
+            opened = store
+            return asStore(store)
+        } tearDown: { _ in
+            try await opened?.close()
         }
     }
 }

@@ -10,13 +10,7 @@ import Testing
 struct SQLiteStoreTests {
     @Test("conformance", arguments: EventStoreConformance.checks)
     func conformance(_ check: EventStoreConformance.Check) async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        try await check.run {
-            try await SQLiteEventStore.open(path: directory.file("events.sqlite"))
-        } tearDown: { store in
-            try await (store as? SQLiteEventStore)?.close()
-        }
+        try await check.runOnNewSQLiteFile { $0 }
     }
 
     @Test("64 concurrent single-event appends share commits")
