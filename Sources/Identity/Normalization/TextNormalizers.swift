@@ -68,7 +68,13 @@ extension UnicodeText {
 
 extension Unicode.Scalar {
     /// White_Space characters and the byte-order mark, which JavaScript's `trim()` and `\s` include.
-    var isTrimmable: Bool { properties.isWhitespace || value == 0xFEFF }
+    @inline(__always)
+    var isTrimmable: Bool {
+        value < ScalarTable.limit ? ScalarTable.entries[Int(value)] & ScalarTable.trimmable != 0 : isTrimmableByProperties
+    }
+
+    /// ``isTrimmable`` from the Unicode properties.
+    var isTrimmableByProperties: Bool { properties.isWhitespace || value == 0xFEFF }
 
     /// The zero-width non-joiner and joiner (U+200C, U+200D): format characters that are part
     /// of Persian and Indic spellings (`مه‌سا`), kept in names as capi-param-builder keeps them.
