@@ -70,7 +70,8 @@ extension Unicode.Scalar {
     /// White_Space characters and the byte-order mark, which JavaScript's `trim()` and `\s` include.
     @inline(__always)
     var isTrimmable: Bool {
-        value < ScalarTable.limit ? ScalarTable.entries[Int(value)] & ScalarTable.trimmable != 0 : isTrimmableByProperties
+        if value < ScalarTable.limit { return ScalarTable.entries[Int(value)] & ScalarTable.trimmable != 0 }
+        return !ScalarTable.isInertCaselessLetter(value) && isTrimmableByProperties
     }
 
     /// ``isTrimmable`` from the Unicode properties.

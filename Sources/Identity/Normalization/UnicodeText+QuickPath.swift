@@ -49,7 +49,9 @@ enum ScalarTable {
     }
 
     /// Scalars from U+0800 up that are NFC-inert and caseless letters (Lo): kana, CJK
-    /// unified ideographs and Hangul syllables. (A Hangul syllable may compose with a
+    /// unified ideographs and Hangul syllables. Being letters, they are no whitespace, digit
+    /// or separator either, which the predicates on `Unicode.Scalar` answer without a
+    /// property lookup. (A Hangul syllable may compose with a
     /// following trailing jamo, which is not in this set, so text made of these is in NFC.)
     @inline(__always)
     static func isInertCaselessLetter(_ value: UInt32) -> Bool {

@@ -50,20 +50,23 @@ extension Unicode.Scalar {
     /// Letters (L*) and combining marks (M*).
     @inline(__always)
     var isLetterOrMark: Bool {
-        value < ScalarTable.limit ? ScalarTable.entries[Int(value)] & ScalarTable.letterOrMark != 0 : isLetterOrMarkByProperties
+        if value < ScalarTable.limit { return ScalarTable.entries[Int(value)] & ScalarTable.letterOrMark != 0 }
+        return ScalarTable.isInertCaselessLetter(value) || isLetterOrMarkByProperties
     }
 
     /// Decimal digits in any script (Nd).
     @inline(__always)
     var isDecimalDigit: Bool {
-        value < ScalarTable.limit ? ScalarTable.entries[Int(value)] & ScalarTable.decimalDigit != 0 : isDecimalDigitByProperties
+        if value < ScalarTable.limit { return ScalarTable.entries[Int(value)] & ScalarTable.decimalDigit != 0 }
+        return !ScalarTable.isInertCaselessLetter(value) && isDecimalDigitByProperties
     }
 
     /// Punctuation (P*), whitespace, control (Cc) and format (Cf) characters, and the ASCII
     /// symbols capi-param-builder strips from names (`$+<=>^`|~`).
     @inline(__always)
     var isNameSeparator: Bool {
-        value < ScalarTable.limit ? ScalarTable.entries[Int(value)] & ScalarTable.nameSeparator != 0 : isNameSeparatorByProperties
+        if value < ScalarTable.limit { return ScalarTable.entries[Int(value)] & ScalarTable.nameSeparator != 0 }
+        return !ScalarTable.isInertCaselessLetter(value) && isNameSeparatorByProperties
     }
 
     /// ``isLetterOrMark`` from the Unicode properties (``ScalarTable`` is built from it).
