@@ -29,9 +29,31 @@ let package = Package(
             ],
             path: "Benchmarks/BenchmarkEvents"
         ),
+        // Seeded realistic customers (several scripts, forty phone regions) for the Identity
+        // and Matching benchmarks, and the tool that writes them for Scripts/python-baselines.py.
+        .target(
+            name: "BenchmarkData",
+            dependencies: [
+                .product(name: "CAPIModel", package: "RoasProof"),
+                .product(name: "Identity", package: "RoasProof"),
+                .product(name: "Matching", package: "RoasProof"),
+                .product(name: "DeliveryTesting", package: "RoasProof"),
+            ],
+            path: "Benchmarks/BenchmarkData"
+        ),
+        .executableTarget(
+            name: "benchmark-data",
+            dependencies: [
+                "BenchmarkData",
+                .product(name: "CAPIModel", package: "RoasProof"),
+                .product(name: "Identity", package: "RoasProof"),
+            ],
+            path: "Benchmarks/BenchmarkDataWriter"
+        ),
         .executableTarget(
             name: "HashingBenchmarks",
             dependencies: [
+                "BenchmarkData",
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "RoasProof", package: "RoasProof"),
@@ -42,6 +64,7 @@ let package = Package(
         .executableTarget(
             name: "PhoneBenchmarks",
             dependencies: [
+                "BenchmarkData",
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "Identity", package: "RoasProof"),
                 .product(name: "CAPIModel", package: "RoasProof"),
@@ -52,6 +75,7 @@ let package = Package(
         .executableTarget(
             name: "MatchingBenchmarks",
             dependencies: [
+                "BenchmarkData",
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "Matching", package: "RoasProof"),
                 .product(name: "Dedup", package: "RoasProof"),

@@ -49,9 +49,12 @@ enum DateOfBirthNormalizer {
     static func normalize(_ input: UnsafeRawBufferPointer, latestYear: Int, into sink: inout ByteSink)
         throws(NormalizationFailure)
     {
-        var numbers: [(value: Int, digits: Int)] = []
+        // The numbers and the month word are kept on the stack: dates of birth are hashed
+        // for most customers, and two arrays per value were two allocations.
+        var numbers = DateNumbers()
         var month: Int? = nil
-        var word: [UInt8] = []
+        var word = ShortKey()
+        var wordTooLong = false
         var current = 0
         var digits = 0
 
@@ -61,8 +64,9 @@ enum DateOfBirthNormalizer {
             digits = 0
         }
         func endWord() {
-            if !word.isEmpty, month == nil, let named = monthNumber(word) { month = named }
-            word.removeAll(keepingCapacity: true)
+            if word.count > 0, !wordTooLong, month == nil, let named = monthNumber(word) { month = named }
+            word = ShortKey()
+            wordTooLong = false
         }
 
         for byte in input {
@@ -74,7 +78,12 @@ enum DateOfBirthNormalizer {
             } else {
                 endNumber()
                 let lower = asciiLowercase(byte)
-                if (lower &- UInt8(ascii: "a")) < 26 { word.append(lower) } else { endWord() }
+                if (lower &- UInt8(ascii: "a")) < 26 {
+                    // Longer than any month name: it names none.
+                    if !word.append(lower) { wordTooLong = true }
+                } else {
+                    endWord()
+                }
             }
         }
         endNumber()
@@ -91,7 +100,7 @@ enum DateOfBirthNormalizer {
         write(date.day, width: 2, into: &sink)
     }
 
-    static func interpret(numbers: [(value: Int, digits: Int)], month: Int?) -> CivilDate? {
+    static func interpret(numbers: DateNumbers, month: Int?) -> CivilDate? {
         if let month {
             // "December 31, 1990" or "31 Dec 1990": the remaining numbers are day and year.
             guard numbers.count == 2 else { return nil }
@@ -130,15 +139,18 @@ enum DateOfBirthNormalizer {
         }
     }
 
-    static func monthNumber(_ word: [UInt8]) -> Int? {
+    static func monthNumber(_ word: ShortKey) -> Int? {
         guard word.count >= 3 else { return nil }
-        let text = String(decoding: word, as: UTF8.self)
-        for (index, name) in monthNames.enumerated() {
-            if text == name || (text.count == 3 && name.hasPrefix(text)) || (text == "sept" && index == 8) {
-                return index + 1
+        return word.withBytes { text in
+            for (index, name) in monthNames.enumerated() {
+                if text.elementsEqual(name.utf8) || (text.count == 3 && name.utf8.starts(with: text))
+                    || (index == 8 && text.elementsEqual("sept".utf8))
+                {
+                    return index + 1
+                }
             }
+            return nil
         }
-        return nil
     }
 
     static let monthNames = [
@@ -155,5 +167,30 @@ enum DateOfBirthNormalizer {
             remaining %= divisor
             divisor /= 10
         }
+    }
+}
+
+/// The numbers of a date as written: how many there were and the first three (all that
+/// ``DateOfBirthNormalizer/interpret(numbers:month:)`` reads), without an array.
+struct DateNumbers {
+    private(set) var count = 0
+    private var first: (value: Int, digits: Int) = (0, 0)
+    private var second: (value: Int, digits: Int) = (0, 0)
+    private var third: (value: Int, digits: Int) = (0, 0)
+
+    mutating func append(_ number: (value: Int, digits: Int)) {
+        switch count {
+        case 0: first = number
+        case 1: second = number
+        case 2: third = number
+        default: break
+        }
+        count &+= 1
+    }
+
+    /// The number at `index`, one of the first three.
+    subscript(index: Int) -> (value: Int, digits: Int) {
+        precondition(index >= 0 && index < 3, "only the first three numbers of a date are kept")
+        return index == 0 ? first : index == 1 ? second : third
     }
 }

@@ -68,7 +68,14 @@ extension UnicodeText {
 
 extension Unicode.Scalar {
     /// White_Space characters and the byte-order mark, which JavaScript's `trim()` and `\s` include.
-    var isTrimmable: Bool { properties.isWhitespace || value == 0xFEFF }
+    @inline(__always)
+    var isTrimmable: Bool {
+        if value < ScalarTable.limit { return ScalarTable.entries[Int(value)] & ScalarTable.trimmable != 0 }
+        return !ScalarTable.isInertCaselessLetter(value) && isTrimmableByProperties
+    }
+
+    /// ``isTrimmable`` from the Unicode properties.
+    var isTrimmableByProperties: Bool { properties.isWhitespace || value == 0xFEFF }
 
     /// The zero-width non-joiner and joiner (U+200C, U+200D): format characters that are part
     /// of Persian and Indic spellings (`مه‌سا`), kept in names as capi-param-builder keeps them.
@@ -250,6 +257,22 @@ enum GenderNormalizer {
     /// (`male`, `man`, `mr`, `he`, `female`, `woman`, `mrs`, `she`, …) plus a few in other
     /// European languages; punctuation is ignored, so `Mr.` and `ma’am` are recognized.
     static func normalize(_ input: UnsafeRawBufferPointer, into sink: inout ByteSink) throws(NormalizationFailure) {
+        if isASCII(input) {
+            // The common case (`F`, `Male`, `Mrs.`): the word packed on the stack and found in
+            // ``table``, without building a String or hashing one.
+            var word = ShortKey()
+            var fits = true
+            for byte in input {
+                let lower = asciiLowercase(byte)
+                if isASCIILowerAlnum(lower) { fits = fits && word.append(lower) }
+            }
+            if fits {
+                if word.count == 0 { throw .empty(.gender) }
+                guard let code = table.code(for: word) else { throw NormalizationFailure(.gender, .unknownGender) }
+                sink.append(UInt8(truncatingIfNeeded: code >> 8))
+                return
+            }
+        }
         var key = ""
         if isASCII(input) {
             for byte in input {
@@ -271,6 +294,11 @@ enum GenderNormalizer {
             throw NormalizationFailure(.gender, .unknownGender)
         }
     }
+
+    /// ``male`` and ``female`` for short ASCII words: the code's first byte is `m` or `f`
+    /// (a ``PackedKeyTable`` holds two-byte codes).
+    static let table = PackedKeyTable(
+        Dictionary(uniqueKeysWithValues: male.map { ($0, "mm") } + female.map { ($0, "ff") }))
 
     static let male: Set<String> = [
         "m", "male", "man", "boy", "gentleman", "guy", "sir", "mister", "mr", "son", "father", "dad", "daddy",

@@ -9,6 +9,8 @@ import CAPIModel
 enum UnicodeText {
     /// NFC-normalizes and lowercases `utf8`, calling `body` with each resulting scalar.
     static func forEachLowercasedScalar(_ utf8: UnsafeRawBufferPointer, _ body: (Unicode.Scalar) -> Void) {
+        // Text already in NFC is lowercased as it is decoded, without a String or an array.
+        if forEachLowercasedScalarQuickly(utf8, body) { return }
         let text = String(decoding: utf8, as: UTF8.self)
         // `_nfcCodeUnits` is the standard library's own NFC normalizer (the one String
         // comparison uses). It is public but underscored; tests pin its behaviour.
@@ -46,7 +48,29 @@ enum UnicodeText {
 
 extension Unicode.Scalar {
     /// Letters (L*) and combining marks (M*).
+    @inline(__always)
     var isLetterOrMark: Bool {
+        if value < ScalarTable.limit { return ScalarTable.entries[Int(value)] & ScalarTable.letterOrMark != 0 }
+        return ScalarTable.isInertCaselessLetter(value) || isLetterOrMarkByProperties
+    }
+
+    /// Decimal digits in any script (Nd).
+    @inline(__always)
+    var isDecimalDigit: Bool {
+        if value < ScalarTable.limit { return ScalarTable.entries[Int(value)] & ScalarTable.decimalDigit != 0 }
+        return !ScalarTable.isInertCaselessLetter(value) && isDecimalDigitByProperties
+    }
+
+    /// Punctuation (P*), whitespace, control (Cc) and format (Cf) characters, and the ASCII
+    /// symbols capi-param-builder strips from names (`$+<=>^`|~`).
+    @inline(__always)
+    var isNameSeparator: Bool {
+        if value < ScalarTable.limit { return ScalarTable.entries[Int(value)] & ScalarTable.nameSeparator != 0 }
+        return !ScalarTable.isInertCaselessLetter(value) && isNameSeparatorByProperties
+    }
+
+    /// ``isLetterOrMark`` from the Unicode properties (``ScalarTable`` is built from it).
+    var isLetterOrMarkByProperties: Bool {
         switch properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
             .nonspacingMark, .spacingMark, .enclosingMark:
@@ -56,12 +80,11 @@ extension Unicode.Scalar {
         }
     }
 
-    /// Decimal digits in any script (Nd).
-    var isDecimalDigit: Bool { properties.generalCategory == .decimalNumber }
+    /// ``isDecimalDigit`` from the Unicode properties.
+    var isDecimalDigitByProperties: Bool { properties.generalCategory == .decimalNumber }
 
-    /// Punctuation (P*), whitespace, control (Cc) and format (Cf) characters, and the ASCII
-    /// symbols capi-param-builder strips from names (`$+<=>^`|~`).
-    var isNameSeparator: Bool {
+    /// ``isNameSeparator`` from the Unicode properties.
+    var isNameSeparatorByProperties: Bool {
         if isASCII { return !(value >= 0x30 && value <= 0x39) && !(value >= 0x61 && value <= 0x7A) && !(value >= 0x41 && value <= 0x5A) }
         if properties.isWhitespace { return true }
         switch properties.generalCategory {
