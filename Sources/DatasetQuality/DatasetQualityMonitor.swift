@@ -121,10 +121,18 @@ public final class DatasetQualityMonitor: Service, Sendable {
 
     // MARK: Service
 
+    /// Takes snapshots until graceful shutdown (or cancellation). Nothing that goes wrong
+    /// ends it early, since a service that ends stops its whole `ServiceGroup`, delivery
+    /// included: Meta's refusals and the store's failures are logged and retried later.
     public func run() async throws {
-        guard !destinations.isEmpty else { return }
         do {
-            try await cancelWhenGracefulShutdown { try await self.loop() }
+            try await cancelWhenGracefulShutdown {
+                if self.destinations.isEmpty {
+                    try await gracefulShutdown()
+                } else {
+                    try await self.loop()
+                }
+            }
         } catch is CancellationError {
             return
         }
@@ -133,15 +141,15 @@ public final class DatasetQualityMonitor: Service, Sendable {
     private func loop() async throws {
         var schedule = QualitySchedule(interval: configuration.interval, initialBackoff: configuration.initialBackoff)
         for destination in destinations {
-            let last = try await latestSnapshotTime(of: destination.pixelID)
+            // A store that cannot answer yet: ask now, and let the snapshot's own failure back off.
+            let last = try? await latestSnapshotTime(of: destination.pixelID)
             schedule.start(destination.pixelID, lastSnapshot: last, now: clock.now)
         }
-        while !Task.isCancelled {
-            guard let (pixel, due) = schedule.next else { return }
+        while let (pixel, due) = schedule.next, let destination = destinations.first(where: { $0.pixelID == pixel }) {
             try await clock.sleep(until: due)
-            guard let destination = destinations.first(where: { $0.pixelID == pixel }) else { return }
+            try Task.checkCancellation()
             // Another instance sharing the store may have taken one meanwhile.
-            if let last = try await latestSnapshotTime(of: pixel), last + configuration.interval > clock.now {
+            if let last = try? await latestSnapshotTime(of: pixel), last + configuration.interval > clock.now {
                 schedule.start(pixel, lastSnapshot: last, now: clock.now)
                 continue
             }
@@ -161,6 +169,14 @@ public final class DatasetQualityMonitor: Service, Sendable {
                 } else {
                     logger.error("Dataset Quality API refused the request: \(error.description)", metadata: metadata)
                 }
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                // The store could not read coverage or keep the snapshot: try again later.
+                let next = schedule.failed(pixel, retryable: true, at: clock.now, jitter: random.withLock { $0.unit() })
+                logger.error(
+                    "could not keep a Dataset Quality snapshot: \(error)",
+                    metadata: [DeliveryLogKey.pixelID: "\(pixel)", QualityLogKey.nextAttempt: "\(next.milliseconds)"])
             }
         }
     }

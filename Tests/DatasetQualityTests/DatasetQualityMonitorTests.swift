@@ -9,6 +9,8 @@ import Foundation
 import InMemoryLogging
 import Logging
 import MetricsTestKit
+import ServiceLifecycle
+import Synchronization
 import Testing
 
 /// The monitor against the fake Graph API on loopback and a real SQLite file: snapshots over
@@ -189,6 +191,45 @@ import Testing
             }
             #expect(try harness.metrics.expectCounter(QualityMetricLabel.dips, [("event_name", "Purchase")]).totalValue == 1)
         }
+    }
+
+    @Test func aFailingStoreIsRetriedLaterAndNeverEndsTheService() async throws {
+        let store = InMemoryEventStore()
+        let harness = Harness()
+        try await withFakeGraphAPI { graph in
+            graph.setDatasetQuality([DatasetQualityScenario.steady], for: Self.pixel.rawValue)
+            let monitor = harness.monitor(graph: graph, store: store)
+            // The start-up read, the read before asking and the snapshot's coverage read fail.
+            await store.failNextOperations(3)
+            let service = Task { try await monitor.run() }
+            let retry = await Self.nextSleep(after: Self.t0, harness.clock)
+            #expect(retry >= Self.t0 + .seconds(30) && retry <= Self.t0 + .seconds(60))
+            #expect(try await store.qualitySnapshots(pixel: Self.pixel, since: nil, limit: 10).isEmpty)
+            #expect(harness.logs.entries.contains { $0.level == .error && "\($0.message)".contains("could not keep a Dataset Quality snapshot") })
+            harness.clock.advance(to: retry)
+            try await Self.waitFor { try await store.qualitySnapshots(pixel: Self.pixel, since: nil, limit: 10).count == 1 }
+            service.cancel()
+            try await service.value
+        }
+    }
+
+    @Test func aMonitorWithoutPixelsWaitsForShutdownInsteadOfEndingItsGroup() async throws {
+        let monitor = DatasetQualityMonitor(destinations: [], store: InMemoryEventStore(), logger: Logger(label: "test"))
+        let group = ServiceGroup(services: [monitor], logger: Logger(label: "test"))
+        let running = Task { try await group.run() }
+        try await Task.sleep(for: .milliseconds(200))
+        // A service that returned would have ended the group (and with it the app's delivery).
+        let ended = Mutex(false)
+        let watcher = Task {
+            try? await running.value
+            ended.withLock { $0 = true }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(!ended.withLock { $0 })
+        await group.triggerGracefulShutdown()
+        try await running.value
+        await watcher.value
+        #expect(ended.withLock { $0 })
     }
 
     @Test func everyDocumentedErrorOfTheFakeIsClassifiedAndScheduled() async throws {
