@@ -74,8 +74,8 @@ public final class DatasetQualityMonitor: Service, Sendable {
     private let metrics: any MetricsFactory
     private let random: Mutex<SeededRandom>
 
-    /// Creates a monitor of `destinations` (one per pixel; their tokens need `ads_read` on the
-    /// dataset) that keeps its snapshots in `store`.
+    /// Creates a monitor of `destinations` (one per pixel; their tokens need `ads_read` and
+    /// `ads_management` or `business_management`) that keeps its snapshots in `store`.
     public init(
         destinations: [PixelDestination], store: any QualitySnapshotStore & EventStore,
         client: DatasetQualityClient = DatasetQualityClient(), configuration: Configuration = Configuration(),

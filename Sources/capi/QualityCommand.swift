@@ -24,8 +24,8 @@ struct QualityCommand: AsyncParsableCommand {
 
             Without --fetch it reads the latest snapshot in the store (DatasetQualityMonitor takes
             them on an interval; capi demo takes two). With --fetch it asks Meta now, keeps the answer
-            as a snapshot in the store and prints it; the token (CAPI_ACCESS_TOKEN) needs ads_read on
-            the dataset. The store's side counts the events stored in the --window-days before the
+            as a snapshot in the store and prints it; the token (CAPI_ACCESS_TOKEN) needs ads_read and
+            ads_management (or business_management). The store's side counts the events stored in the --window-days before the
             snapshot (every stored event when the store has no snapshot that old).
 
             Examples:
@@ -88,7 +88,7 @@ struct QualityCommand: AsyncParsableCommand {
         }
         guard history.snapshots.last != nil else {
             throw ValidationError(
-                "the store has no Dataset Quality snapshot of pixel \(pixel); take one with --fetch (CAPI_ACCESS_TOKEN needs ads_read)")
+                "the store has no Dataset Quality snapshot of pixel \(pixel); take one with --fetch (CAPI_ACCESS_TOKEN needs ads_read and ads_management or business_management)")
         }
         Console.text(Self.render(history, store: storeOptions.displayName, window: window, fetchedNow: fetchedNow))
     }

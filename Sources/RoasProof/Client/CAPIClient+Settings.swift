@@ -83,7 +83,7 @@ extension CAPIClient.Settings {
     /// | `capi.store` | `CAPI_STORE` | required: a SQLite file path or a `postgres://` URL; secret |
     /// | `capi.trustedProxies` | `CAPI_TRUSTED_PROXIES` | optional: addresses or CIDR ranges |
     /// | `capi.consent.unknown` | `CAPI_CONSENT_UNKNOWN` | optional: `drop` (default) or `send` an event without a consent signal |
-    /// | `capi.quality.intervalHours` | `CAPI_QUALITY_INTERVAL_HOURS` | optional: take Meta's Dataset Quality snapshots this often (1 or more; the tokens need `ads_read`) |
+    /// | `capi.quality.intervalHours` | `CAPI_QUALITY_INTERVAL_HOURS` | optional: take Meta's Dataset Quality snapshots this often (1 to 168; the tokens need `ads_read` and `ads_management` or `business_management`) |
     ///
     /// Each pixel may override the token, app secret, test event code and consent rule:
     /// `capi.pixel.<id>.accessToken` (`CAPI_PIXEL_<ID>_ACCESS_TOKEN`), `.appSecret`,

@@ -64,7 +64,7 @@ public final class CAPIClient: Service, Sendable {
     ///   - transport: sends requests; `AsyncHTTPClientTransport` by default.
     ///   - workerConfiguration: batch size, retry policy and the rest of the worker's settings.
     ///   - qualityMonitoring: when given, ``run()`` also runs a `DatasetQualityMonitor` for the
-    ///     pixels (their tokens need `ads_read` on the datasets), keeping Meta's Event Match
+    ///     pixels (their tokens need `ads_read` and `ads_management` or `business_management`), keeping Meta's Event Match
     ///     Quality snapshots in the store for `capi status`, `capi quality` and the report. Needs
     ///     a store that keeps snapshots (every store of the library does); ignored otherwise.
     ///   - logger: the client's, the worker's and the store's background messages; no-op by default.
