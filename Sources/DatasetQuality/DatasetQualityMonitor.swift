@@ -3,7 +3,6 @@ public import CoreMetrics
 public import Delivery
 public import Logging
 public import ServiceLifecycle
-import Synchronization
 
 /// Takes dated snapshots of each pixel's match quality on an interval: Meta's Dataset Quality
 /// answer beside the store's coverage counters, kept in the store. After each snapshot it
@@ -72,7 +71,6 @@ public final class DatasetQualityMonitor: Service, Sendable {
     private let clock: any DeliveryClock
     private let logger: Logger
     private let metrics: any MetricsFactory
-    private let random: Mutex<SeededRandom>
 
     /// Creates a monitor of `destinations` (one per pixel; their tokens need `ads_read` and
     /// `ads_management` or `business_management`) that keeps its snapshots in `store`.
@@ -89,7 +87,6 @@ public final class DatasetQualityMonitor: Service, Sendable {
         self.clock = clock
         self.logger = logger
         self.metrics = metricsFactory ?? MetricsSystem.factory
-        self.random = Mutex(SeededRandom(seed: UInt64(truncatingIfNeeded: clock.now.milliseconds)))
     }
 
     /// Fetches Meta's answer for `destination` now, stores the snapshot and reports the dips
@@ -157,7 +154,7 @@ public final class DatasetQualityMonitor: Service, Sendable {
                 try await takeSnapshot(of: destination)
                 schedule.succeeded(pixel, at: clock.now)
             } catch let error as DatasetQualityError {
-                let jitter = random.withLock { $0.unit() }
+                let jitter = Double.random(in: 0..<1)
                 let next = schedule.failed(
                     pixel, retryable: error.isRetryable, at: clock.now, jitter: jitter, regainAccessAfter: error.regainAccessAfter)
                 let metadata: Logger.Metadata = [
@@ -173,7 +170,7 @@ public final class DatasetQualityMonitor: Service, Sendable {
                 throw CancellationError()
             } catch {
                 // The store could not read coverage or keep the snapshot: try again later.
-                let next = schedule.failed(pixel, retryable: true, at: clock.now, jitter: random.withLock { $0.unit() })
+                let next = schedule.failed(pixel, retryable: true, at: clock.now, jitter: Double.random(in: 0..<1))
                 logger.error(
                     "could not keep a Dataset Quality snapshot: \(error)",
                     metadata: [DeliveryLogKey.pixelID: "\(pixel)", QualityLogKey.nextAttempt: "\(next.milliseconds)"])
@@ -222,22 +219,4 @@ public enum QualityLogKey {
     public static let errorCode = "capi.quality.error"
     /// When the next request is due, in Unix milliseconds.
     public static let nextAttempt = "capi.quality.next_attempt_ms"
-}
-
-/// SplitMix64, for backoff jitter that needs no global state.
-struct SeededRandom: Sendable {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A number in `0..<1`.
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
