@@ -223,7 +223,8 @@ let package = Package(
         .testTarget(
             name: "DatasetQualityTests",
             dependencies: [
-                "DatasetQuality", "CAPIModel", "Delivery", "DeliveryHTTP", "DeliverySQLite", "DeliveryTesting", "DeliveryDashboard",
+                "DatasetQuality", "CAPIModel", "Delivery", "DeliveryHTTP", "DeliverySQLite", "DeliveryTesting",
+                "DeliveryDashboard",
                 "FakeGraphAPI",
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "Logging", package: "swift-log"),
@@ -274,9 +275,11 @@ let package = Package(
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ]
         ),
-        .testTarget(name: "DeliveryDashboardTests", dependencies: ["DeliveryDashboard", "Delivery", "DeliveryTesting", "CAPIModel"]),
         .testTarget(
-            name: "MatchingTests", dependencies: ["Matching", "CAPIModel", "Identity", "DeliveryTesting"], resources: [.copy("Vectors")]
+            name: "DeliveryDashboardTests", dependencies: ["DeliveryDashboard", "Delivery", "DeliveryTesting", "CAPIModel"]),
+        .testTarget(
+            name: "MatchingTests", dependencies: ["Matching", "CAPIModel", "Identity", "DeliveryTesting"],
+            resources: [.copy("Vectors")]
         ),
         .testTarget(
             name: "DedupTests",

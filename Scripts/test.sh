@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test RoasProof has, on a fresh machine:
 #   1. installs missing system packages (Scripts/setup.sh),
-#   2. builds the package with every trait (the Hummingbird and Vapor middlewares) and fails on
-#      any warning in our own sources,
+#   2. checks that every Swift file follows .swift-format (`swift format lint --strict`), builds
+#      the package with every trait (the Hummingbird and Vapor middlewares) and fails on any
+#      warning in our own sources,
 #   3. runs the whole test suite against a throwaway PostgreSQL server (Scripts/with-postgres.sh
 #      installs, starts and deletes it; the DeliveryPostgres tests fail without one),
 #   3b. builds the DocC documentation of every library module and fails on any documentation
@@ -14,6 +15,9 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 Scripts/setup.sh
+
+echo "== format (.swift-format; fix with: Scripts/format.sh)"
+Scripts/format.sh --lint
 
 echo "== build (warnings in our sources fail the run)"
 log=$(mktemp)

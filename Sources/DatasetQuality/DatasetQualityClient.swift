@@ -36,15 +36,19 @@ public struct DatasetQualityClient: Sendable {
     }
 
     /// Fetches like ``fetch(_:)`` and also returns each website entry as Meta sent it.
-    func fetchWithSources(_ query: DatasetQualityQuery) async throws(DatasetQualityError)
+    func fetchWithSources(
+        _ query: DatasetQualityQuery
+    ) async throws(DatasetQualityError)
         -> (report: DatasetQualityReport, webSources: [String: JSONValue])
     {
         let secrets = [query.destination.accessToken.unredactedValue] + (query.destination.appSecretProof.map { [$0] } ?? [])
         let response: TransportResponse
         do {
-            response = try await transport.get(baseURL: query.destination.baseURL, url: query.url, timeout: timeout, redacting: secrets)
+            response = try await transport.get(
+                baseURL: query.destination.baseURL, url: query.url, timeout: timeout, redacting: secrets)
         } catch {
-            throw DatasetQualityError(code: .unreachable, message: "no answer from \(query.destination.baseURL): \(error); retry later")
+            throw DatasetQualityError(
+                code: .unreachable, message: "no answer from \(query.destination.baseURL): \(error); retry later")
         }
         return try Self.read(response)
     }
@@ -54,7 +58,9 @@ public struct DatasetQualityClient: Sendable {
         try read(response).report
     }
 
-    static func read(_ response: TransportResponse) throws(DatasetQualityError)
+    static func read(
+        _ response: TransportResponse
+    ) throws(DatasetQualityError)
         -> (report: DatasetQualityReport, webSources: [String: JSONValue])
     {
         do {
@@ -68,7 +74,9 @@ public struct DatasetQualityClient: Sendable {
         }
     }
 
-    private static func readBody(_ response: TransportResponse) throws(DatasetQualityError)
+    private static func readBody(
+        _ response: TransportResponse
+    ) throws(DatasetQualityError)
         -> (report: DatasetQualityReport, webSources: [String: JSONValue])
     {
         if response.isTruncated {
@@ -91,12 +99,16 @@ public struct DatasetQualityClient: Sendable {
         if (300..<400).contains(response.status) {
             throw DatasetQualityError(
                 code: .malformedResponse,
-                message: "HTTP \(response.status): a redirect, which is not followed (the token is in the URL); check the Graph URL",
+                message:
+                    "HTTP \(response.status): a redirect, which is not followed (the token is in the URL); check the Graph URL",
                 httpStatus: response.status)
         }
-        let code: DatasetQualityError.Code = response.status == 429 ? .throttled : response.status >= 500 ? .transient : .malformedResponse
+        let code: DatasetQualityError.Code =
+            response.status == 429 ? .throttled : response.status >= 500 ? .transient : .malformedResponse
         throw DatasetQualityError(
-            code: code, message: "HTTP \(response.status) without a Graph error object\(code == .malformedResponse ? "; check the Graph URL" : "; retry later")",
+            code: code,
+            message:
+                "HTTP \(response.status) without a Graph error object\(code == .malformedResponse ? "; check the Graph URL" : "; retry later")",
             httpStatus: response.status)
     }
 }

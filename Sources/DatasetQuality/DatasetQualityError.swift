@@ -80,7 +80,10 @@ public struct DatasetQualityError: Error, Hashable, Sendable, CustomStringConver
         case 190:
             (code, advice) = (.invalidToken, "the access token is expired or invalid; generate a new system-user token")
         case 10, 200...299:
-            (code, advice) = (.permissionDenied, "the token may not read this dataset's quality; it needs ads_read and ads_management (or business_management) and access to the dataset")
+            (code, advice) = (
+                .permissionDenied,
+                "the token may not read this dataset's quality; it needs ads_read and ads_management (or business_management) and access to the dataset"
+            )
         case 2_044_055:
             (code, advice) = (.unknownDataset, "no dataset has this id, or the token cannot see it; check the pixel id")
         case 4, 17, 32, 341, 613, 80_000...80_099:

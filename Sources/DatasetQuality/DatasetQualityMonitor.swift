@@ -99,7 +99,8 @@ public final class DatasetQualityMonitor: Service, Sendable {
         let pixel = destination.pixelID
         let fetched: (report: DatasetQualityReport, webSources: [String: JSONValue])
         do {
-            fetched = try await client.fetchWithSources(DatasetQualityQuery(destination: destination, agentName: configuration.agentName))
+            fetched = try await client.fetchWithSources(
+                DatasetQualityQuery(destination: destination, agentName: configuration.agentName))
         } catch {
             count(fetch: error.code.description)
             throw error
@@ -156,7 +157,8 @@ public final class DatasetQualityMonitor: Service, Sendable {
             } catch let error as DatasetQualityError {
                 let jitter = Double.random(in: 0..<1)
                 let next = schedule.failed(
-                    pixel, retryable: error.isRetryable, at: clock.now, jitter: jitter, regainAccessAfter: error.regainAccessAfter)
+                    pixel, retryable: error.isRetryable, at: clock.now, jitter: jitter, regainAccessAfter: error.regainAccessAfter
+                )
                 let metadata: Logger.Metadata = [
                     DeliveryLogKey.pixelID: "\(pixel)", QualityLogKey.errorCode: "\(error.code)",
                     QualityLogKey.nextAttempt: "\(next.milliseconds)",

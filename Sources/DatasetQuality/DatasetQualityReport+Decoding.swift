@@ -15,7 +15,8 @@ extension DatasetQualityReport {
 
     /// Reads Meta's JSON like ``init(json:)`` and also returns each website entry as Meta sent
     /// it, by event name, for snapshots that keep Meta's answer whole.
-    static func read(json: [UInt8]) throws(DatasetQualityError) -> (report: DatasetQualityReport, webSources: [String: JSONValue]) {
+    static func read(json: [UInt8]) throws(DatasetQualityError) -> (report: DatasetQualityReport, webSources: [String: JSONValue])
+    {
         guard case .object(var root)? = try? JSONDecoder().decode(JSONValue.self, from: Data(json)) else {
             throw DatasetQualityError(
                 code: .malformedResponse,
@@ -35,7 +36,8 @@ extension DatasetQualityReport {
             web.append(quality)
             if sources[quality.eventName] == nil { sources[quality.eventName] = entry }
         }
-        let report = DatasetQualityReport(web: web, offline: (root["offline"]?.array ?? []).compactMap(OfflineEventQuality.init(json:)))
+        let report = DatasetQualityReport(
+            web: web, offline: (root["offline"]?.array ?? []).compactMap(OfflineEventQuality.init(json:)))
         return (report, sources)
     }
 }

@@ -150,7 +150,10 @@ public struct EventCoverage: Hashable, Sendable {
     public var potentialIncrease: QualityPercentage?
 
     /// Creates a value.
-    public init(percentage: Double?, goalPercentage: Double? = nil, description: String? = nil, potentialIncrease: QualityPercentage? = nil) {
+    public init(
+        percentage: Double?, goalPercentage: Double? = nil, description: String? = nil,
+        potentialIncrease: QualityPercentage? = nil
+    ) {
         self.percentage = percentage
         self.goalPercentage = goalPercentage
         self.description = description

@@ -100,7 +100,9 @@ public struct QualityComparison: Hashable, Sendable {
         for key in UserDataKey.allCases where !reported.contains(key) {
             guard counters.count(of: key) > 0 || counters.rejectionCount(of: key) > 0 else { continue }
             keys.append(
-                KeyRow(identifier: nil, userDataKey: key, metaCoverage: nil, localCoverage: localShare(key), rejections: rejections(key)))
+                KeyRow(
+                    identifier: nil, userDataKey: key, metaCoverage: nil, localCoverage: localShare(key),
+                    rejections: rejections(key)))
         }
         return EventRow(
             eventName: eventName, eventMatchQuality: meta?.eventMatchQuality?.compositeScore, localEvents: counters.events,

@@ -70,11 +70,13 @@ public struct QualityDip: Hashable, Sendable {
                 if let previous = old?.localCoverage, let current = key.localCoverage, previous - current >= coverageDrop {
                     local.append(KeyShift(label: key.label, before: previous, after: current))
                 }
-                let oldShares = Dictionary((old?.rejections ?? []).map { ($0.reason, $0.share) }, uniquingKeysWith: { first, _ in first })
+                let oldShares = Dictionary(
+                    (old?.rejections ?? []).map { ($0.reason, $0.share) }, uniquingKeysWith: { first, _ in first })
                 for rejection in key.rejections where rejection.share - (oldShares[rejection.reason] ?? 0) >= coverageDrop {
                     rejections.append(
                         RejectionRise(
-                            label: key.label, reason: rejection.reason, before: oldShares[rejection.reason] ?? 0, after: rejection.share))
+                            label: key.label, reason: rejection.reason, before: oldShares[rejection.reason] ?? 0,
+                            after: rejection.share))
                 }
             }
             dips.append(
@@ -99,7 +101,8 @@ extension QualityDip: CustomStringConvertible {
         parts += metaCoverageFell.map { "Meta's \($0.label) coverage \(percent($0.before)) → \(percent($0.after))" }
         parts += localCoverageFell.map { "ours \($0.label) \(percent($0.before)) → \(percent($0.after))" }
         parts += rejectionsRose.map { "\($0.label) rejected \($0.reason) \(percent($0.before)) → \(percent($0.after))" }
-        let explanation = parts.isEmpty ? "no key's coverage fell and no rejection rose by the threshold" : parts.joined(separator: "; ")
+        let explanation =
+            parts.isEmpty ? "no key's coverage fell and no rejection rose by the threshold" : parts.joined(separator: "; ")
         return "\(eventName) EMQ \(emqBefore) → \(emqAfter): \(explanation)"
     }
 }

@@ -75,7 +75,8 @@ public struct QualityHistory: Hashable, Sendable {
     /// Meta's report of snapshot `index` beside our events of the `window` that ends then:
     /// those stored since the latest snapshot at least `window` older, or every stored event when
     /// no snapshot is that old (`since` is then `nil`).
-    public func comparison(at index: Int, window: Duration = defaultWindow) -> (comparison: QualityComparison, since: Timestamp?) {
+    public func comparison(at index: Int, window: Duration = defaultWindow) -> (comparison: QualityComparison, since: Timestamp?)
+    {
         let end = snapshots[index].takenAt
         let start = snapshots[..<index].lastIndex { $0.takenAt + window <= end }
         return (

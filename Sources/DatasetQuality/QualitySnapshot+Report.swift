@@ -16,7 +16,9 @@ extension QualitySnapshot {
         var named: Set<String> = []
         for quality in report.web where named.insert(quality.eventName).inserted {
             let name = EventName(quality.eventName)
-            let source = webSources[quality.eventName].flatMap { try? CAPIJSON.encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+            let source = webSources[quality.eventName].flatMap { try? CAPIJSON.encode($0) }.map {
+                String(decoding: $0, as: UTF8.self)
+            }
             entries.append(
                 Entry(
                     eventName: name, eventMatchQuality: quality.eventMatchQuality?.compositeScore,

@@ -212,7 +212,8 @@ public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
             text = text.replacingAll(AsyncHTTPClientTransport.percentEncode(secret), with: "<redacted>")
         }
         reason = text
-        isTimeout = (underlying as? HTTPClientError) == .deadlineExceeded
+        isTimeout =
+            (underlying as? HTTPClientError) == .deadlineExceeded
             || (underlying as? HTTPClientError) == .readTimeout || (underlying as? HTTPClientError) == .connectTimeout
     }
 
@@ -238,7 +239,9 @@ extension AsyncHTTPClientTransport {
     /// with the same guarantees as ``send(_:)``: `http://` only to loopback hosts, the body
     /// cut at ``Configuration/maximumResponseBytes``, redirects reported rather than followed,
     /// the whole request bounded by `timeout`, and `secrets` redacted from any error.
-    package func get(baseURL: String, url: String, timeout: Duration, redacting secrets: [String]) async throws -> TransportResponse {
+    package func get(
+        baseURL: String, url: String, timeout: Duration, redacting secrets: [String]
+    ) async throws -> TransportResponse {
         try PixelDestination.checkBaseURL(baseURL)
         var request = HTTPClientRequest(url: url)
         request.method = .GET

@@ -32,7 +32,8 @@ extension PostgresEventStore {
         if measure {
             do {
                 let offset = try await measureClockOffset()
-                let refusal = offset.exceeds(configuration.maximumClockSkew)
+                let refusal =
+                    offset.exceeds(configuration.maximumClockSkew)
                     ? offset.refusal(maximum: configuration.maximumClockSkew) : nil
                 let previous = clockCheck.withLock { check in
                     defer { check.refusal = refusal }
@@ -41,7 +42,9 @@ extension PostgresEventStore {
                 if let refusal, previous == nil {
                     logger.error(
                         "this instance's clock disagrees with the PostgreSQL server's; leasing is refused",
-                        metadata: ["capi.postgres.clock_offset_ms": "\(offset.offsetMilliseconds)", DeliveryLogKey.error: "\(refusal)"])
+                        metadata: [
+                            "capi.postgres.clock_offset_ms": "\(offset.offsetMilliseconds)", DeliveryLogKey.error: "\(refusal)",
+                        ])
                 } else if refusal == nil, previous != nil {
                     logger.notice(
                         "this instance's clock agrees with the PostgreSQL server's again; leasing resumes",

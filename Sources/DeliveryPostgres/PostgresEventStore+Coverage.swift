@@ -24,7 +24,9 @@ extension PostgresEventStore {
         var rows = StoredCoverage.Increments()
         rows.add(coverage, pixel: pixel)
         guard !rows.isEmpty else { return }
-        try await transaction("merging coverage") { [self, rows] connection in try await upsertCoverage(rows, connection: connection) }
+        try await transaction("merging coverage") { [self, rows] connection in
+            try await upsertCoverage(rows, connection: connection)
+        }
     }
 
     public func counts(pixel: PixelID?) async throws -> EventCounts {

@@ -22,7 +22,9 @@ extension PostgresEventStore: InspectableEventStore {
         }
     }
 
-    public func events(matching filter: EventFilter, after cursor: EventRecordID?, limit: Int) async throws
+    public func events(
+        matching filter: EventFilter, after cursor: EventRecordID?, limit: Int
+    ) async throws
         -> [EventStatusReport]
     {
         try await withStore("listing events") { [self] in
@@ -39,7 +41,9 @@ extension PostgresEventStore: InspectableEventStore {
         }
     }
 
-    public func recentAttempts(matching filter: AttemptFilter, before cursor: AttemptID?, limit: Int) async throws
+    public func recentAttempts(
+        matching filter: AttemptFilter, before cursor: AttemptID?, limit: Int
+    ) async throws
         -> [RecordedAttempt]
     {
         try await withStore("listing attempts") { [self] in
@@ -81,7 +85,8 @@ extension PostgresEventStore: InspectableEventStore {
     private static func recordedAttempts(_ rows: PostgresRowSequence) async throws -> [(event: Int64, attempt: RecordedAttempt)] {
         var attempts: [(event: Int64, attempt: RecordedAttempt)] = []
         for try await row in rows.decode(
-            (Int64, Int64, String, Int64, Int64, String, Int, Int?, String?, String?, Int?, [String], Int?, Int?, String?, String).self)
+            (Int64, Int64, String, Int64, Int64, String, Int, Int?, String?, String?, Int?, [String], Int?, Int?, String?, String)
+                .self)
         {
             let receipt = AttemptReceipt(
                 pixelID: PixelID(row.2), startedAt: Timestamp(milliseconds: row.3), durationMilliseconds: row.4,
@@ -123,7 +128,8 @@ extension PostgresEventStore {
                     eventTime: Timestamp(seconds: time), actionSource: ActionSource(rawValue: source) ?? .other,
                     state: EventState(storageValue: state) ?? .pending, attempts: attempts,
                     enqueuedAt: Timestamp(milliseconds: enqueued), dueAt: due.map { Timestamp(milliseconds: $0) },
-                    deliveredAt: delivered.map { Timestamp(milliseconds: $0) }, parkedAt: parked.map { Timestamp(milliseconds: $0) },
+                    deliveredAt: delivered.map { Timestamp(milliseconds: $0) },
+                    parkedAt: parked.map { Timestamp(milliseconds: $0) },
                     parkReason: reason, json: payload))
         }
         return reports
@@ -173,7 +179,8 @@ extension PostgresEventStore {
                 """, logger: logger)
             var attempts: [RecordedAttempt] = []
             for try await row in rows.decode(
-                (Int64, String, Int64, Int64, String, Int, Int?, String?, String?, Int?, [String], Int?, Int?, String?, String).self)
+                (Int64, String, Int64, Int64, String, Int, Int?, String?, String?, Int?, [String], Int?, Int?, String?, String)
+                    .self)
             {
                 attempts.append(
                     RecordedAttempt(

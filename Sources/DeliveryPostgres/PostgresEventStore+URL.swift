@@ -47,7 +47,9 @@ extension PostgresEventStore {
         func invalid(_ problem: String) -> DeliveryError {
             DeliveryError(
                 code: .invalidConfiguration,
-                message: "the PostgreSQL URL is not usable: \(problem); expected postgres://user[:password]@host[:port]/database[?sslmode=require|disable]")
+                message:
+                    "the PostgreSQL URL is not usable: \(problem); expected postgres://user[:password]@host[:port]/database[?sslmode=require|disable]"
+            )
         }
         var rest = Substring(url)
         if rest.hasPrefix("postgres://") {
@@ -65,7 +67,8 @@ extension PostgresEventStore {
         }
         var database: String?
         if let slash = rest.firstIndex(of: "/") {
-            database = try percentDecoded(rest[rest.index(after: slash)...], invalid: invalid("the database name is not valid percent-encoding"))
+            database = try percentDecoded(
+                rest[rest.index(after: slash)...], invalid: invalid("the database name is not valid percent-encoding"))
             rest = rest[..<slash]
         }
         var username = ""

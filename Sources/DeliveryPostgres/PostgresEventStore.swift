@@ -405,7 +405,8 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
             case .serverClosedConnection, .clientClosedConnection:
                 message += ": the connection to PostgreSQL was closed"
             case .sslUnsupported:
-                message += ": the server does not support TLS; enable TLS on the server, or use sslmode=disable on a network you trust"
+                message +=
+                    ": the server does not support TLS; enable TLS on the server, or use sslmode=disable on a network you trust"
             default:
                 message += " (\(error.code))"
             }

@@ -106,12 +106,13 @@ extension SQLiteEventStore {
             case .above(let maxBefore):
                 rows = try await query("SELECT pixel_id, event_name, event_id FROM events WHERE id > ?", [maxBefore])
             }
-            var fresh = Set(rows.map { row in
-                EventKey(
-                    pixelID: PixelID(row.column("pixel_id")?.string ?? ""),
-                    eventName: EventName(row.column("event_name")?.string ?? ""),
-                    eventID: row.column("event_id")?.string ?? "")
-            })
+            var fresh = Set(
+                rows.map { row in
+                    EventKey(
+                        pixelID: PixelID(row.column("pixel_id")?.string ?? ""),
+                        eventName: EventName(row.column("event_name")?.string ?? ""),
+                        eventID: row.column("event_id")?.string ?? "")
+                })
             for (index, item) in all.enumerated() {
                 isNew[index] = fresh.remove(item.event.key) != nil
             }

@@ -34,13 +34,16 @@ extension SQLiteEventStore {
             if updated.isEmpty {
                 _ = try await query("DELETE FROM pixel_holds WHERE pixel_id = ?", [.text(pixel.rawValue)])
             } else {
-                let suspension: SQLiteData = try updated.suspension.map {
-                    .text(String(decoding: try CAPIJSON.encode($0), as: UTF8.self))
-                } ?? .null
+                let suspension: SQLiteData =
+                    try updated.suspension.map {
+                        .text(String(decoding: try CAPIJSON.encode($0), as: UTF8.self))
+                    } ?? .null
                 _ = try await query(
                     "INSERT OR REPLACE INTO pixel_holds (pixel_id, paused_until, suspension) VALUES (?, ?, ?)",
-                    [.text(pixel.rawValue), updated.pausedUntil.map { .integer(SQLiteInt64($0.milliseconds)) } ?? .null,
-                     suspension])
+                    [
+                        .text(pixel.rawValue), updated.pausedUntil.map { .integer(SQLiteInt64($0.milliseconds)) } ?? .null,
+                        suspension,
+                    ])
             }
             return updated
         }

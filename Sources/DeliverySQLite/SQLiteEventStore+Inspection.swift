@@ -125,7 +125,9 @@ extension SQLiteEventStore: InspectableEventStore {
         }
     }
 
-    public func events(matching filter: EventFilter, after cursor: EventRecordID?, limit: Int) async throws
+    public func events(
+        matching filter: EventFilter, after cursor: EventRecordID?, limit: Int
+    ) async throws
         -> [EventStatusReport]
     {
         try await run("listing events") {
@@ -153,7 +155,9 @@ extension SQLiteEventStore: InspectableEventStore {
         }
     }
 
-    public func recentAttempts(matching filter: AttemptFilter, before cursor: AttemptID?, limit: Int) async throws
+    public func recentAttempts(
+        matching filter: AttemptFilter, before cursor: AttemptID?, limit: Int
+    ) async throws
         -> [RecordedAttempt]
     {
         try await run("listing attempts") {

@@ -26,8 +26,10 @@ extension SQLiteEventStore {
                 )
                 RETURNING id, event_name, event_id, event_time, action_source, payload, attempts
                 """,
-                [.integer(SQLiteInt64(leaseEnd)), .text(pixel.rawValue), .integer(SQLiteInt64(now.milliseconds)),
-                 .integer(SQLiteInt64(limit))])
+                [
+                    .integer(SQLiteInt64(leaseEnd)), .text(pixel.rawValue), .integer(SQLiteInt64(now.milliseconds)),
+                    .integer(SQLiteInt64(limit)),
+                ])
             return rows.map { row in
                 LeasedEvent(
                     id: EventRecordID(Int64(row.column("id")?.integer ?? 0)),

@@ -45,7 +45,8 @@ extension SQLiteEventStore: QualitySnapshotStore {
             for row in rows {
                 guard let takenAt = row.column("taken_at")?.integer, let name = row.column("event_name")?.string else { continue }
                 reader.add(
-                    takenAt: Timestamp(milliseconds: Int64(takenAt)), eventName: name, eventMatchQuality: row.column("emq")?.double,
+                    takenAt: Timestamp(milliseconds: Int64(takenAt)), eventName: name,
+                    eventMatchQuality: row.column("emq")?.double,
                     metaJSON: row.column("meta")?.string, localCoverage: row.column("local_coverage")?.string ?? "{}")
             }
             return reader.snapshots

@@ -77,8 +77,10 @@ extension SQLiteEventStore {
                         state = \(EventState.SQL.parked), due_at = NULL, parked_at = ?, park_code = ?, park_message = ?,
                         park_graph_code = ?, park_graph_subcode = ?, attempts = attempts + ?
                         """
-                    setBinds = [nowBind, .text(reason.code.rawValue), .text(reason.message), Self.optional(reason.graphCode),
-                                Self.optional(reason.graphSubcode), attemptIncrement]
+                    setBinds = [
+                        nowBind, .text(reason.code.rawValue), .text(reason.message), Self.optional(reason.graphCode),
+                        Self.optional(reason.graphSubcode), attemptIncrement,
+                    ]
                 case .stillLeased:
                     continue
                 }

@@ -75,7 +75,9 @@ extension SQLiteEventStore {
 
     /// Runs `sql` (ending in `id IN`) over `ids` in chunks; with `returning`, the ids it changed.
     @discardableResult
-    func update(_ sql: String, _ leading: [SQLiteData], _ ids: [EventRecordID], returning: Bool = false)
+    func update(
+        _ sql: String, _ leading: [SQLiteData], _ ids: [EventRecordID], returning: Bool = false
+    )
         async throws -> [EventRecordID]
     {
         var changed: [EventRecordID] = []

@@ -210,12 +210,13 @@ public final class SQLiteEventStore: EventStore, Service, Sendable {
             let applicationID = try await query("PRAGMA application_id").first?.columns.first?.data.integer ?? 0
             let userVersion = try await query("PRAGMA user_version").first?.columns.first?.data.integer ?? 0
             let objects = try await query("SELECT type, name FROM sqlite_master")
-            let tables = Set(objects.compactMap { row -> String? in
-                guard row.column("type")?.string == "table", let name = row.column("name")?.string,
-                    !name.hasPrefix("sqlite_")
-                else { return nil }
-                return name
-            })
+            let tables = Set(
+                objects.compactMap { row -> String? in
+                    guard row.column("type")?.string == "table", let name = row.column("name")?.string,
+                        !name.hasPrefix("sqlite_")
+                    else { return nil }
+                    return name
+                })
             return SQLiteStoreOwnership.classify(
                 applicationID: Int32(truncatingIfNeeded: applicationID), userVersion: Int(userVersion), tables: tables,
                 schemaObjectCount: objects.count)
@@ -279,7 +280,8 @@ public final class SQLiteEventStore: EventStore, Service, Sendable {
                 _ = try await query("PRAGMA user_version = \(migration.version)")
                 if ownership == .empty, migration.version == SQLiteSchema.latestVersion, let createdBy = configuration.createdBy {
                     _ = try await query(
-                        "INSERT INTO store_info (name, value) VALUES (?, ?)", [.text(SQLiteSchema.createdByKey), .text(createdBy)])
+                        "INSERT INTO store_info (name, value) VALUES (?, ?)",
+                        [.text(SQLiteSchema.createdByKey), .text(createdBy)])
                 }
             }
             logger.info("migrated SQLite store", metadata: ["capi.sqlite.schema_version": "\(migration.version)"])

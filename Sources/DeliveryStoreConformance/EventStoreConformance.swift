@@ -102,10 +102,11 @@ public enum EventStoreConformance {
             let again = try await store.append(
                 [event("e1"), event("e2"), event("e2"), event("e1", name: .lead)], at: t0 + .seconds(1))
             #expect(again.insertedCount == 2)
-            #expect(again.duplicates == [
-                EventKey(pixelID: pixelA, eventName: .purchase, eventID: "e1"),
-                EventKey(pixelID: pixelA, eventName: .purchase, eventID: "e2"),
-            ])
+            #expect(
+                again.duplicates == [
+                    EventKey(pixelID: pixelA, eventName: .purchase, eventID: "e1"),
+                    EventKey(pixelID: pixelA, eventName: .purchase, eventID: "e2"),
+                ])
             let first = try #require(try await store.status(of: EventKey(pixelID: pixelA, eventName: .purchase, eventID: "e1")))
             #expect(first.enqueuedAt == t0)
             #expect(try await store.counts(pixel: pixelA).pending == 3)
@@ -299,7 +300,8 @@ public enum EventStoreConformance {
             for status in [500, 503] {
                 let leased = try await store.lease(pixel: pixelA, now: now, limit: 1, leaseDuration: .seconds(60))
                 try await store.scheduleRetry(
-                    leased.map(\.id), at: now + .seconds(1), attempt: receipt("try \(status)", outcome: .transient, status: status),
+                    leased.map(\.id), at: now + .seconds(1),
+                    attempt: receipt("try \(status)", outcome: .transient, status: status),
                     now: now)
                 now = now + .seconds(1)
             }
@@ -338,11 +340,13 @@ public enum EventStoreConformance {
             #expect(second[0].leaseToken != first[0].leaseToken, "every lease gets a new token")
             // The first worker's late settle: a retry, a delivery and a park, all fenced by the old lease.
             let late = try await store.settle(
-                Settlement(attempt: receipt("late body"), events: [
-                    EventSettlement(first[0], disposition: .retry(at: t0 + .seconds(21))),
-                    EventSettlement(first[1], disposition: .delivered),
-                    EventSettlement(first[2], disposition: .park(ParkReason(code: .rejected, message: "late"))),
-                ]), at: t0 + .seconds(21))
+                Settlement(
+                    attempt: receipt("late body"),
+                    events: [
+                        EventSettlement(first[0], disposition: .retry(at: t0 + .seconds(21))),
+                        EventSettlement(first[1], disposition: .delivered),
+                        EventSettlement(first[2], disposition: .park(ParkReason(code: .rejected, message: "late"))),
+                    ]), at: t0 + .seconds(21))
             #expect(Set(late.lostLeases) == Set(first.map(\.id)))
             for leased in first {
                 let status = try await store.status(of: leased.id)
@@ -354,11 +358,13 @@ public enum EventStoreConformance {
             #expect(try await store.attempts(for: first[0].id).map(\.receipt.requestBody) == ["late body"])
             // The current lease settles normally.
             let current = try await store.settle(
-                Settlement(attempt: receipt("current body"), events: [
-                    EventSettlement(second[0], disposition: .delivered),
-                    EventSettlement(second[1], disposition: .park(ParkReason(code: .rejected, message: "bad"))),
-                    EventSettlement(second[2], disposition: .retry(at: t0 + .seconds(30))),
-                ]), at: t0 + .seconds(22))
+                Settlement(
+                    attempt: receipt("current body"),
+                    events: [
+                        EventSettlement(second[0], disposition: .delivered),
+                        EventSettlement(second[1], disposition: .park(ParkReason(code: .rejected, message: "bad"))),
+                        EventSettlement(second[2], disposition: .retry(at: t0 + .seconds(30))),
+                    ]), at: t0 + .seconds(22))
             #expect(current.lostLeases.isEmpty)
             #expect(try await store.status(of: second[0].id)?.state == .delivered)
             #expect(try await store.status(of: second[1].id)?.state == .parked)
@@ -386,14 +392,16 @@ public enum EventStoreConformance {
             // The current holder's renewed token settles its events.
             let again = try await store.renewLeases(taken, now: t0 + .seconds(21), leaseDuration: .seconds(60))
             let result = try await store.settle(
-                Settlement(attempt: nil, events: again.map { EventSettlement($0, disposition: .delivered) }), at: t0 + .seconds(22))
+                Settlement(attempt: nil, events: again.map { EventSettlement($0, disposition: .delivered) }),
+                at: t0 + .seconds(22))
             #expect(result.lostLeases.isEmpty)
             #expect(try await store.counts(pixel: nil).delivered == 2)
         },
         Check(name: "a delivery clears the park reason") { store in
             _ = try await store.append([event("p1")], at: t0)
             let leased = try await store.lease(pixel: pixelA, now: t0, limit: 1, leaseDuration: .seconds(60))
-            try await store.park(leased.map(\.id), reason: ParkReason(code: .rejected, message: "x", graphCode: 100), attempt: nil, at: t0)
+            try await store.park(
+                leased.map(\.id), reason: ParkReason(code: .rejected, message: "x", graphCode: 100), attempt: nil, at: t0)
             #expect(try await store.status(of: leased[0].id)?.parkReason != nil)
             try await store.markDelivered(leased.map(\.id), attempt: receipt("ok"), at: t0 + .seconds(1))
             let status = try await store.status(of: leased[0].id)
@@ -405,10 +413,12 @@ public enum EventStoreConformance {
             _ = try await store.append([event("delivered"), event("parked")], at: t0)
             let leased = try await store.lease(pixel: pixelA, now: t0, limit: 2, leaseDuration: .seconds(60))
             try await store.settle(
-                Settlement(attempt: receipt("shared body"), events: [
-                    .init(id: leased[0].id, disposition: .delivered),
-                    .init(id: leased[1].id, disposition: .park(ParkReason(code: .rejected, message: "x"))),
-                ]), at: t0)
+                Settlement(
+                    attempt: receipt("shared body"),
+                    events: [
+                        .init(id: leased[0].id, disposition: .delivered),
+                        .init(id: leased[1].id, disposition: .park(ParkReason(code: .rejected, message: "x"))),
+                    ]), at: t0)
             #expect(try await store.pruneDelivered(before: t0 + .seconds(5)) == 1)
             #expect(try await store.status(of: leased[0].id) == nil)
             #expect(try await store.attempts(for: leased[1].id).map(\.receipt.requestBody) == ["shared body"])
@@ -420,8 +430,12 @@ public enum EventStoreConformance {
             #expect(first == PixelHold(pausedUntil: t0 + .seconds(60)))
             #expect(try await store.pixelHolds(at: t0) == [pixelA: first])
             // A shorter pause does not cut the longer one short; a longer one extends it.
-            #expect(try await store.updatePixelHold(pixelA, .pause(until: t0 + .seconds(30)), at: t0).pausedUntil == t0 + .seconds(60))
-            #expect(try await store.updatePixelHold(pixelA, .pause(until: t0 + .seconds(90)), at: t0).pausedUntil == t0 + .seconds(90))
+            #expect(
+                try await store.updatePixelHold(pixelA, .pause(until: t0 + .seconds(30)), at: t0).pausedUntil == t0 + .seconds(60)
+            )
+            #expect(
+                try await store.updatePixelHold(pixelA, .pause(until: t0 + .seconds(90)), at: t0).pausedUntil == t0 + .seconds(90)
+            )
             #expect(try await store.pixelHolds(at: t0 + .seconds(89))[pixelA]?.pausedUntil == t0 + .seconds(90))
             #expect(try await store.pixelHolds(at: t0 + .seconds(89))[pixelB] == nil)
             // Once the pause has ended the pixel is free again.
@@ -434,11 +448,14 @@ public enum EventStoreConformance {
             let oldToken = CredentialFingerprint(accessToken: AccessToken("old"), appSecret: nil)
             let otherToken = CredentialFingerprint(accessToken: AccessToken("other"), appSecret: AppSecret("s"))
             let newToken = CredentialFingerprint(accessToken: AccessToken("new"), appSecret: nil)
-            let expired = GraphError(message: "Session has expired", type: "OAuthException", code: 190, errorSubcode: 463,
+            let expired = GraphError(
+                message: "Session has expired", type: "OAuthException", code: 190, errorSubcode: 463,
                 fbtraceID: "TRACE1")
             _ = try await store.updatePixelHold(pixelA, .pause(until: t0 + .seconds(60)), at: t0)
-            let suspended = try await store.updatePixelHold(pixelA, .suspend(expired, credentials: oldToken), at: t0 + .seconds(1))
-            #expect(suspended.suspension == PixelSuspension(error: expired, since: t0 + .seconds(1), rejectedCredentials: [oldToken]))
+            let suspended = try await store.updatePixelHold(
+                pixelA, .suspend(expired, credentials: oldToken), at: t0 + .seconds(1))
+            #expect(
+                suspended.suspension == PixelSuspension(error: expired, since: t0 + .seconds(1), rejectedCredentials: [oldToken]))
             #expect(suspended.pausedUntil == t0 + .seconds(60))
             #expect(suspended.blocks(oldToken, at: t0 + .seconds(3_600)))
             #expect(!suspended.blocks(newToken, at: t0 + .seconds(3_600)))
@@ -451,7 +468,10 @@ public enum EventStoreConformance {
             #expect(read.suspension?.rejectedCredentials == [oldToken, otherToken])
             // Installing credentials nobody rejected changes nothing.
             _ = try await store.updatePixelHold(pixelA, .credentialsReplaced(with: newToken), at: t0 + .seconds(3))
-            #expect(try await store.pixelHolds(at: t0 + .seconds(3))[pixelA]?.suspension?.rejectedCredentials == [oldToken, otherToken])
+            #expect(
+                try await store.pixelHolds(at: t0 + .seconds(3))[pixelA]?.suspension?.rejectedCredentials == [
+                    oldToken, otherToken,
+                ])
             _ = try await store.updatePixelHold(pixelA, .credentialsReplaced(with: oldToken), at: t0 + .seconds(4))
             #expect(try await store.pixelHolds(at: t0 + .seconds(4))[pixelA]?.suspension?.rejectedCredentials == [otherToken])
             let cleared = try await store.updatePixelHold(pixelA, .credentialsReplaced(with: otherToken), at: t0 + .seconds(5))
@@ -469,7 +489,9 @@ public enum EventStoreConformance {
                     }
                 }
                 for fingerprint in fingerprints {
-                    group.addTask { _ = try await store.updatePixelHold(pixelB, .suspend(error, credentials: fingerprint), at: t0) }
+                    group.addTask {
+                        _ = try await store.updatePixelHold(pixelB, .suspend(error, credentials: fingerprint), at: t0)
+                    }
                 }
                 try await group.waitForAll()
             }

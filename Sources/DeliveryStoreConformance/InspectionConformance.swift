@@ -80,11 +80,13 @@ extension EventStoreConformance {
             let failuresA = try await store.recentAttempts(
                 matching: AttemptFilter(pixelID: pixelA, failuresOnly: true), before: nil, limit: 10)
             #expect(failuresA.map(\.receipt.requestBody) == ["try 429", "try 500"])
-            #expect(failuresA.first?.receipt == {
-                var expected = receipt("try 429", outcome: .throttled, status: 429)
-                expected.startedAt = t0 + .seconds(1)
-                return expected
-            }())
+            #expect(
+                failuresA.first?.receipt
+                    == {
+                        var expected = receipt("try 429", outcome: .throttled, status: 429)
+                        expected.startedAt = t0 + .seconds(1)
+                        return expected
+                    }())
             let page1 = try await store.recentAttempts(matching: AttemptFilter(), before: nil, limit: 3)
             let page2 = try await store.recentAttempts(matching: AttemptFilter(), before: page1.last?.id, limit: 3)
             #expect((page1 + page2).map(\.id) == all.map(\.id))
@@ -96,7 +98,8 @@ extension EventStoreConformance {
                 leased.map(\.id), at: t0, attempt: receipt("both", outcome: .transient, status: 500), now: t0)
             let again = try await store.lease(pixel: pixelA, now: t0, limit: 1, leaseDuration: .seconds(60))
             try await store.markDelivered(again.map(\.id), attempt: receipt("first only"), at: t0)
-            let never = try #require(try await store.status(of: EventKey(pixelID: pixelA, eventName: .purchase, eventID: "never")))
+            let never = try #require(
+                try await store.status(of: EventKey(pixelID: pixelA, eventName: .purchase, eventID: "never")))
             let latest = try await store.latestAttempts(for: leased.map(\.id) + [never.id, EventRecordID(9_999)])
             #expect(latest.count == 2)
             #expect(latest[again[0].id]?.receipt.requestBody == "first only")

@@ -6,7 +6,9 @@ extension EventStoreConformance {
     /// One named check of `QualitySnapshotStore`.
     public typealias QualitySnapshotCheck = StoreCheck<any QualitySnapshotStore & EventStore>
 
-    static func counters(events: Int, keys: [UserDataKey: Int], rejected: [UserDataKey: [String: Int]] = [:]) -> MatchKeyCoverage.Counters {
+    static func counters(
+        events: Int, keys: [UserDataKey: Int], rejected: [UserDataKey: [String: Int]] = [:]
+    ) -> MatchKeyCoverage.Counters {
         var counters = MatchKeyCoverage.Counters()
         counters.events = events
         for (key, count) in keys { counters.keyCounts[key.index] = count }
@@ -20,12 +22,16 @@ extension EventStoreConformance {
             entries: [
                 QualitySnapshot.Entry(
                     eventName: .purchase, eventMatchQuality: emq,
-                    metaJSON: #"{"event_match_quality":{"composite_score":\#(emq.map { "\($0)" } ?? "null")},"event_name":"Purchase","unknown_metric":{"x":[1,"ü"]}}"#,
-                    localCounters: counters(events: 40, keys: [.email: 38, .phone: 15], rejected: [.phone: ["missing_region": 20, "too_short": 1]])),
+                    metaJSON:
+                        #"{"event_match_quality":{"composite_score":\#(emq.map { "\($0)" } ?? "null")},"event_name":"Purchase","unknown_metric":{"x":[1,"ü"]}}"#,
+                    localCounters: counters(
+                        events: 40, keys: [.email: 38, .phone: 15], rejected: [.phone: ["missing_region": 20, "too_short": 1]])),
                 QualitySnapshot.Entry(
-                    eventName: "Lead", eventMatchQuality: nil, metaJSON: nil, localCounters: counters(events: 3, keys: [.externalID: 3])),
+                    eventName: "Lead", eventMatchQuality: nil, metaJSON: nil,
+                    localCounters: counters(events: 3, keys: [.externalID: 3])),
                 QualitySnapshot.Entry(
-                    eventName: "Événement 注文", eventMatchQuality: 4.25, metaJSON: "{}", localCounters: counters(events: 0, keys: [:])),
+                    eventName: "Événement 注文", eventMatchQuality: 4.25, metaJSON: "{}",
+                    localCounters: counters(events: 0, keys: [:])),
             ])
     }
 
@@ -54,14 +60,19 @@ extension EventStoreConformance {
             #expect(latestTwo.map(\.takenAt) == [t0 + .seconds(3 * 3_600), t0 + .seconds(4 * 3_600)])
             let recent = try await store.qualitySnapshots(pixel: pixelA, since: t0 + .seconds(2 * 3_600), limit: 100)
             #expect(recent.count == 3)
-            #expect(try await store.qualitySnapshots(pixel: pixelB, since: nil, limit: 100).map { $0[.purchase]?.eventMatchQuality } == [1])
+            #expect(
+                try await store.qualitySnapshots(pixel: pixelB, since: nil, limit: 100).map { $0[.purchase]?.eventMatchQuality }
+                    == [1])
             #expect(try await store.qualitySnapshots(pixel: "333", since: nil, limit: 100).isEmpty)
         },
         QualitySnapshotCheck(name: "a snapshot at the same moment replaces the first; an empty one is not stored") { store in
             try await store.recordQualitySnapshot(snapshot(pixelA, at: t0, emq: 6))
             let replacement = QualitySnapshot(
                 pixelID: pixelA, takenAt: t0,
-                entries: [QualitySnapshot.Entry(eventName: .lead, eventMatchQuality: 3, metaJSON: "{}", localCounters: counters(events: 1, keys: [:]))])
+                entries: [
+                    QualitySnapshot.Entry(
+                        eventName: .lead, eventMatchQuality: 3, metaJSON: "{}", localCounters: counters(events: 1, keys: [:]))
+                ])
             try await store.recordQualitySnapshot(replacement)
             try await store.recordQualitySnapshot(QualitySnapshot(pixelID: pixelA, takenAt: t0 + .seconds(1), entries: []))
             #expect(try await store.qualitySnapshots(pixel: pixelA, since: nil, limit: 10) == [replacement])

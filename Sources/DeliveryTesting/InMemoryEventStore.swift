@@ -76,7 +76,8 @@ public actor InMemoryEventStore: EventStore {
             nextEventID += 1
             // Whole seconds, as the SQL stores keep `event_time`.
             records[id] = Record(
-                id: id, key: event.key, eventTime: event.eventTime.wholeSeconds, actionSource: event.actionSource, json: event.json,
+                id: id, key: event.key, eventTime: event.eventTime.wholeSeconds, actionSource: event.actionSource,
+                json: event.json,
                 state: .pending, attempts: 0, enqueuedAt: now, dueAt: now)
             byKey[event.key] = id
             var coverage = coverageByPixel[event.key.pixelID] ?? MatchKeyCoverage()

@@ -16,7 +16,8 @@ public enum DatasetQualityScenario {
     /// 29.3%, with Meta's diagnostic and suggested fix.
     public static let dipped = body(
         purchaseScore: 5.1, phone: 29.3, email: 97.1,
-        diagnostic: #"{"name":"Phone numbers missing country code","description":"Many phone numbers can't be matched because they lack a country code.","solution":"Send phone numbers in E.164 form, with the country calling code.","percentage":41.7,"affected_event_count":1251,"total_event_count":3000}"#
+        diagnostic:
+            #"{"name":"Phone numbers missing country code","description":"Many phone numbers can't be matched because they lack a country code.","solution":"Send phone numbers in E.164 form, with the country calling code.","percentage":41.7,"affected_event_count":1251,"total_event_count":3000}"#
     )
 
     /// ``steady`` then ``dipped``: served in turn, the second snapshot shows a dip.
@@ -29,7 +30,12 @@ public enum DatasetQualityScenario {
         (190, .invalidAccessToken()),
         (10, graphError(code: 10, type: "OAuthException", message: "(#10) Application does not have permission for this action")),
         (200, graphError(code: 200, type: "OAuthException", message: "(#200) Requires ads_read permission")),
-        (2_044_055, graphError(code: 2_044_055, type: "OAuthException", message: "Dataset does not exist or you do not have permission to access it.")),
+        (
+            2_044_055,
+            graphError(
+                code: 2_044_055, type: "OAuthException",
+                message: "Dataset does not exist or you do not have permission to access it.")
+        ),
         (4, .throttle(code: 4)),
         (17, .throttle(code: 17)),
         (341, .throttle(code: 341)),

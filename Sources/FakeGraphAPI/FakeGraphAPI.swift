@@ -257,11 +257,11 @@ public final class FakeGraphAPI: Sendable {
 
     private func decide(
         record: inout ReceivedRequest, parsed result: Result<GraphValidation.Body, GraphValidation.Failure>, state: inout State
-    ) -> Reply
-    {
-        func error(_ status: Int, _ message: String, type: String = "OAuthException", code: Int, subcode: Int? = nil,
-            userMessage: String? = nil) -> Reply
-        {
+    ) -> Reply {
+        func error(
+            _ status: Int, _ message: String, type: String = "OAuthException", code: Int, subcode: Int? = nil,
+            userMessage: String? = nil
+        ) -> Reply {
             .respond(
                 status: status, headers: [:],
                 body: GraphBodies.error(
@@ -270,7 +270,9 @@ public final class FakeGraphAPI: Sendable {
         guard record.method == "POST", let version = record.graphVersion, version.hasPrefix("v"),
             record.pixelID?.allSatisfy(\.isNumber) == true
         else {
-            return error(400, "Unsupported request - method type: \(record.method.lowercased())", type: "GraphMethodException", code: 100, subcode: 33)
+            return error(
+                400, "Unsupported request - method type: \(record.method.lowercased())", type: "GraphMethodException", code: 100,
+                subcode: 33)
         }
         guard let token = record.accessToken, !token.isEmpty else {
             return error(400, "An access token is required to request this resource.", code: 104)
@@ -313,10 +315,13 @@ public final class FakeGraphAPI: Sendable {
         func error(_ message: String, type: String = "OAuthException", code: Int, subcode: Int? = nil) -> Reply {
             .respond(
                 status: 400, headers: [:],
-                body: GraphBodies.error(message: message, type: type, code: code, subcode: subcode, isTransient: false, userMessage: nil))
+                body: GraphBodies.error(
+                    message: message, type: type, code: code, subcode: subcode, isTransient: false, userMessage: nil))
         }
         guard record.method == "GET", record.graphVersion?.hasPrefix("v") == true else {
-            return error("Unsupported request - method type: \(record.method.lowercased())", type: "GraphMethodException", code: 100, subcode: 33)
+            return error(
+                "Unsupported request - method type: \(record.method.lowercased())", type: "GraphMethodException", code: 100,
+                subcode: 33)
         }
         guard let token = record.accessToken, !token.isEmpty else {
             return error("An access token is required to request this resource.", code: 104)

@@ -19,12 +19,13 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
 
     /// HTTP `status` with a Graph error body (`code`, `is_transient`).
     public static func serverError(status: Int = 500, code: Int = 2, isTransient: Bool = true) -> Fault {
-        Fault(kind: .status(
-            status,
-            body: GraphBodies.error(
-                message: "An unexpected error has occurred. Please retry your request later.", type: "OAuthException",
-                code: code, subcode: nil, isTransient: isTransient),
-            headers: [:]))
+        Fault(
+            kind: .status(
+                status,
+                body: GraphBodies.error(
+                    message: "An unexpected error has occurred. Please retry your request later.", type: "OAuthException",
+                    code: code, subcode: nil, isTransient: isTransient),
+                headers: [:]))
     }
 
     /// A throttling answer: Graph `code` (4, 17, 32, 341, 368, 613, 80xxx) with HTTP `status`,
@@ -35,12 +36,13 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
             headers["X-Business-Use-Case-Usage"] =
                 #"{"1234567890":[{"type":"ads_management","call_count":100,"total_cputime":25,"total_time":30,"estimated_time_to_regain_access":\#(minutes)}]}"#
         }
-        return Fault(kind: .status(
-            status,
-            body: GraphBodies.error(
-                message: "(#\(code)) User request limit reached", type: "OAuthException", code: code, subcode: nil,
-                isTransient: true),
-            headers: headers))
+        return Fault(
+            kind: .status(
+                status,
+                body: GraphBodies.error(
+                    message: "(#\(code)) User request limit reached", type: "OAuthException", code: code, subcode: nil,
+                    isTransient: true),
+                headers: headers))
     }
 
     /// HTTP 429 with usage headers.
@@ -50,12 +52,13 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
 
     /// Code 190: the access token is invalid or expired.
     public static func invalidAccessToken(subcode: Int? = 463) -> Fault {
-        Fault(kind: .status(
-            400,
-            body: GraphBodies.error(
-                message: "Error validating access token: Session has expired.", type: "OAuthException", code: 190,
-                subcode: subcode, isTransient: nil),
-            headers: [:]))
+        Fault(
+            kind: .status(
+                400,
+                body: GraphBodies.error(
+                    message: "Error validating access token: Session has expired.", type: "OAuthException", code: 190,
+                    subcode: subcode, isTransient: nil),
+                headers: [:]))
     }
 
     /// Code 100 with subcode 33, as Graph answers for a pixel id that does not exist or that
@@ -64,21 +67,24 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
 
     /// Code 3 (unsupported API method), as Graph answers a wrong API version or path.
     public static func unsupportedMethod(status: Int = 400) -> Fault {
-        Fault(kind: .status(
-            status,
-            body: GraphBodies.error(message: "(#3) Unknown method", type: "OAuthException", code: 3, subcode: nil, isTransient: nil),
-            headers: [:]))
+        Fault(
+            kind: .status(
+                status,
+                body: GraphBodies.error(
+                    message: "(#3) Unknown method", type: "OAuthException", code: 3, subcode: nil, isTransient: nil),
+                headers: [:]))
     }
 
     /// Code 100 for the whole request, whatever it carries: a request-level error with no
     /// per-event detail (no `error_user_title`, `error_user_msg` or `error_data`). Inject it
     /// for several requests to play a request the halves of a split cannot fix.
     public static func invalidParameter(subcode: Int? = nil) -> Fault {
-        Fault(kind: .status(
-            400,
-            body: GraphBodies.error(
-                message: "Invalid parameter", type: "OAuthException", code: 100, subcode: subcode, isTransient: nil),
-            headers: [:]))
+        Fault(
+            kind: .status(
+                400,
+                body: GraphBodies.error(
+                    message: "Invalid parameter", type: "OAuthException", code: 100, subcode: subcode, isTransient: nil),
+                headers: [:]))
     }
 
     /// Any status and raw body.
@@ -137,7 +143,8 @@ public struct Fault: Sendable, Hashable, CustomStringConvertible {
         case .dropConnection: "dropConnection"
         case .resetMidBody(let status, _): "resetMidBody(\(status))"
         case .acknowledgeFewer(let missing): "partialAcknowledgement(missing: \(missing))"
-        case .oversized(let status, let bytes, let chunked): "oversizedBody(\(status), \(bytes) bytes\(chunked ? ", chunked" : ""))"
+        case .oversized(let status, let bytes, let chunked):
+            "oversizedBody(\(status), \(bytes) bytes\(chunked ? ", chunked" : ""))"
         case .objectNotAccessible: "objectNotAccessible"
         case .trickle(let status, let interval): "trickle(\(status), a byte every \(interval))"
         }
@@ -154,7 +161,9 @@ enum GraphBodies {
             type: "GraphMethodException", code: 100, subcode: 33, isTransient: nil)
     }
 
-    static func error(message: String, type: String, code: Int, subcode: Int?, isTransient: Bool?, userMessage: String? = nil)
+    static func error(
+        message: String, type: String, code: Int, subcode: Int?, isTransient: Bool?, userMessage: String? = nil
+    )
         -> String
     {
         var fields = #""message":\#(quote(message)),"type":\#(quote(type)),"code":\#(code)"#

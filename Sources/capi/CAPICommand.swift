@@ -9,7 +9,8 @@ struct CAPICommand: AsyncParsableCommand {
         version: RoasProofVersion.current,
         subcommands: [
             DemoCommand.self, StatusCommand.self, EventsCommand.self, ShowCommand.self, ReplayCommand.self,
-            ReportCommand.self, QualityCommand.self, BackfillCommand.self, SendTestCommand.self, HashCommand.self, ClickIDsCommand.self,
+            ReportCommand.self, QualityCommand.self, BackfillCommand.self, SendTestCommand.self, HashCommand.self,
+            ClickIDsCommand.self,
         ]
     )
 }

@@ -12,7 +12,8 @@ import Darwin
 struct HashCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hash",
-        abstract: "Normalize and SHA-256 hash customer information (em, ph, fn, ln, ge, db, ct, st, zp, country, external_id, f5first, f5last, fi, dobd, dobm, doby).",
+        abstract:
+            "Normalize and SHA-256 hash customer information (em, ph, fn, ln, ge, db, ct, st, zp, country, external_id, f5first, f5last, fi, dobd, dobm, doby).",
         discussion: """
             Single value:   capi hash em 'John_Smith@Gmail.com'
                             capi hash ph '020 7946 0958' --region GB
@@ -35,7 +36,8 @@ struct HashCommand: ParsableCommand {
     @Option(name: .long, help: "Region for national phone numbers and zip codes, such as GB or US.")
     var region: String?
 
-    @Option(name: .long, help: "Region used for national phone numbers when neither the number nor --region/\"region\" names one.")
+    @Option(
+        name: .long, help: "Region used for national phone numbers when neither the number nor --region/\"region\" names one.")
     var defaultRegion: String?
 
     @Flag(name: .long, help: "Also print the normalized value (it is personal data: do not log it).")
@@ -61,7 +63,8 @@ struct HashCommand: ParsableCommand {
             throw ValidationError("--region must name a country: a code such as GB or GBR, or a name such as 'United Kingdom'.")
         }
         if let defaultRegion, Self.regionCode(named: defaultRegion) == nil {
-            throw ValidationError("--default-region must name a country: a code such as GB or GBR, or a name such as 'United Kingdom'.")
+            throw ValidationError(
+                "--default-region must name a country: a code such as GB or GBR, or a name such as 'United Kingdom'.")
         }
     }
 

@@ -54,13 +54,15 @@ struct HashLineProcessor {
         do {
             input = try decoder.decode(Input.self, from: Data(line.utf8))
         } catch {
-            writeError(field: nil, code: "malformed_line",
-                       message: "the line is not a JSON object; expected {\"field\":\"em\",\"value\":\"...\"}", into: &out)
+            writeError(
+                field: nil, code: "malformed_line",
+                message: "the line is not a JSON object; expected {\"field\":\"em\",\"value\":\"...\"}", into: &out)
             return
         }
         guard let field = input.field else {
-            writeError(field: nil, code: "missing_field", message: "the line has no \"field\" string; use one of \(Self.fieldList)",
-                       into: &out)
+            writeError(
+                field: nil, code: "missing_field", message: "the line has no \"field\" string; use one of \(Self.fieldList)",
+                into: &out)
             return
         }
         guard let key = HashedUserDataKey(rawValue: field) else {
@@ -68,16 +70,18 @@ struct HashLineProcessor {
             return
         }
         guard let value = input.value, !input.valueIsInvalid else {
-            writeError(field: field, code: input.valueIsInvalid ? "invalid_value" : "missing_value",
-                       message: "the line needs a \"value\" string (or integer) to normalize", into: &out)
+            writeError(
+                field: field, code: input.valueIsInvalid ? "invalid_value" : "missing_value",
+                message: "the line needs a \"value\" string (or integer) to normalize", into: &out)
             return
         }
         var region: RegionCode? = nil
         if let text = input.region {
             guard let code = HashCommand.regionCode(named: text) else {
-                writeError(field: field, code: "invalid_region",
-                           message: "\"region\" must name a country: a code such as GB or GBR, or a name such as United Kingdom",
-                           into: &out)
+                writeError(
+                    field: field, code: "invalid_region",
+                    message: "\"region\" must name a country: a code such as GB or GBR, or a name such as United Kingdom",
+                    into: &out)
                 return
             }
             region = code

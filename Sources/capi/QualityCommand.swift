@@ -41,7 +41,9 @@ struct QualityCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Ask Meta now and keep the answer as a snapshot in the store.")
     var fetch = false
 
-    @Option(name: .long, help: ArgumentHelp("Only events sent with this partner agent (its lowercase partner name).", valueName: "name"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Only events sent with this partner agent (its lowercase partner name).", valueName: "name"))
     var agent: String?
 
     @Option(name: .long, help: "Give up waiting for Meta's answer after this many seconds.")
@@ -65,13 +67,16 @@ struct QualityCommand: AsyncParsableCommand {
             guard let token = environment[SendTestCommand.tokenVariable], !token.isEmpty else {
                 throw ValidationError("set \(SendTestCommand.tokenVariable) to a token that may read the dataset's quality")
             }
-            let destination = graph.destination(accessToken: AccessToken(token), appSecret: environment[SendTestCommand.secretVariable])
+            let destination = graph.destination(
+                accessToken: AccessToken(token), appSecret: environment[SendTestCommand.secretVariable])
             history = try await storeOptions.withStore(access: .readWrite) { store in
                 var configuration = DatasetQualityMonitor.Configuration()
                 configuration.agentName = agent
                 let monitor = DatasetQualityMonitor(
-                    destinations: [destination], store: store, client: DatasetQualityClient(timeout: .milliseconds(Int64(timeout * 1_000))),
-                    configuration: configuration, logger: Logger(label: "capi.quality", factory: { _ in SwiftLogNoOpLogHandler() }))
+                    destinations: [destination], store: store,
+                    client: DatasetQualityClient(timeout: .milliseconds(Int64(timeout * 1_000))),
+                    configuration: configuration,
+                    logger: Logger(label: "capi.quality", factory: { _ in SwiftLogNoOpLogHandler() }))
                 do {
                     try await monitor.takeSnapshot(of: destination)
                 } catch let error as DatasetQualityError {
@@ -88,7 +93,8 @@ struct QualityCommand: AsyncParsableCommand {
         }
         guard history.snapshots.last != nil else {
             throw ValidationError(
-                "the store has no Dataset Quality snapshot of pixel \(pixel); take one with --fetch (CAPI_ACCESS_TOKEN needs ads_read and ads_management or business_management)")
+                "the store has no Dataset Quality snapshot of pixel \(pixel); take one with --fetch (CAPI_ACCESS_TOKEN needs ads_read and ads_management or business_management)"
+            )
         }
         Console.text(Self.render(history, store: storeOptions.displayName, window: window, fetchedNow: fetchedNow))
     }
@@ -97,7 +103,8 @@ struct QualityCommand: AsyncParsableCommand {
     /// shortest interval, at most 500 (four months at the default interval).
     static func history(of pixel: PixelID, in store: SQLiteEventStore, window: Duration) async throws -> QualityHistory {
         let perWindow = Int(window / DatasetQualityMonitor.Configuration.minimumInterval) + 2
-        return QualityHistory(pixelID: pixel, snapshots: try await store.qualitySnapshots(pixel: pixel, since: nil, limit: min(500, perWindow)))
+        return QualityHistory(
+            pixelID: pixel, snapshots: try await store.qualitySnapshots(pixel: pixel, since: nil, limit: min(500, perWindow)))
     }
 
     /// The header, the side-by-side table of the latest snapshot, and its dips.
@@ -105,7 +112,8 @@ struct QualityCommand: AsyncParsableCommand {
         guard let latest = history.snapshots.last, let (comparison, since) = history.latestComparison(window: window) else {
             return "dataset \(history.pixelID): no snapshot\n"
         }
-        var text = "dataset \(history.pixelID): Meta's Dataset Quality \(fetchedNow ? "fetched now" : "of \(UTCTime.dateTime(latest.takenAt)) UTC")"
+        var text =
+            "dataset \(history.pixelID): Meta's Dataset Quality \(fetchedNow ? "fetched now" : "of \(UTCTime.dateTime(latest.takenAt)) UTC")"
         text += " beside \(TerminalText.escape(store)) ("
         text += since.map { "events stored since \(UTCTime.dateTime($0)) UTC" } ?? "every stored event"
         text += ")\n\n"

@@ -29,16 +29,23 @@ struct SendTestCommand: AsyncParsableCommand {
 
     @OptionGroup var graph: GraphOptions
 
-    @Option(name: .long, help: ArgumentHelp("The access token; prefer the CAPI_ACCESS_TOKEN environment variable.", valueName: "token"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The access token; prefer the CAPI_ACCESS_TOKEN environment variable.", valueName: "token"))
     var accessToken: String?
 
-    @Option(name: .customLong("test-event-code"), help: ArgumentHelp("The code shown in Events Manager > Test Events; or set CAPI_TEST_EVENT_CODE.", valueName: "code"))
+    @Option(
+        name: .customLong("test-event-code"),
+        help: ArgumentHelp("The code shown in Events Manager > Test Events; or set CAPI_TEST_EVENT_CODE.", valueName: "code"))
     var testEventCodeOption: String?
 
-    @Option(name: .long, help: ArgumentHelp("The app secret, to send appsecret_proof; or set CAPI_APP_SECRET.", valueName: "secret"))
+    @Option(
+        name: .long, help: ArgumentHelp("The app secret, to send appsecret_proof; or set CAPI_APP_SECRET.", valueName: "secret"))
     var appSecret: String?
 
-    @Option(name: .long, help: ArgumentHelp("The order id of the test Purchase (event_id ord_<id>); unique by default.", valueName: "id"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The order id of the test Purchase (event_id ord_<id>); unique by default.", valueName: "id"))
     var orderID: String?
 
     @Option(name: .long, help: ArgumentHelp("The email to hash into the test event.", valueName: "address"))
@@ -74,7 +81,8 @@ struct SendTestCommand: AsyncParsableCommand {
 
         let clock = SystemDeliveryClock()
         let event = try buildEvent(now: clock.now)
-        let path = store ?? FileManager.default.temporaryDirectory.path + "/capi-send-test-\(UInt64.random(in: 0...UInt64.max)).sqlite"
+        let path =
+            store ?? FileManager.default.temporaryDirectory.path + "/capi-send-test-\(UInt64.random(in: 0...UInt64.max)).sqlite"
         // A temporary store goes when the command ends, by Ctrl-C or SIGTERM too.
         let temporaryFiles = store == nil ? ["", "-wal", "-shm"].map { path + $0 } : []
         let signalCleanup = SignalCleanup(removing: temporaryFiles)
@@ -93,7 +101,8 @@ struct SendTestCommand: AsyncParsableCommand {
         var rng = SystemRandomNumberGenerator()
         let template = ServerEvent(
             eventName: .purchase, eventTime: now, actionSource: .website, userData: UserData(),
-            customData: CustomData(value: 1, currency: "EUR", contentIDs: ["ROASPROOF-TEST"], contentType: "product", orderID: order),
+            customData: CustomData(
+                value: 1, currency: "EUR", contentIDs: ["ROASPROOF-TEST"], contentType: "product", orderID: order),
             eventID: try EventID.forOrder(order).rawValue, eventSourceURL: "https://roasproof.invalid/send-test")
         let session = SessionContext(
             consent: .granted, fbpCookie: "fb.1.\(now.milliseconds).\(UInt32.random(in: 1...UInt32(Int32.max), using: &rng))",
@@ -112,7 +121,9 @@ struct SendTestCommand: AsyncParsableCommand {
     }
 
     /// Delivers `event` and reports what happened; true when Meta accepted it.
-    func send(_ event: ServerEvent, to destination: PixelDestination, store: SQLiteEventStore, clock: SystemDeliveryClock)
+    func send(
+        _ event: ServerEvent, to destination: PixelDestination, store: SQLiteEventStore, clock: SystemDeliveryClock
+    )
         async throws -> Bool
     {
         let queue = DeliveryQueue(store: store, clock: clock)
@@ -158,7 +169,9 @@ struct SendTestCommand: AsyncParsableCommand {
                     return true
                 }
                 if status?.state == .parked {
-                    Console.error("send-test: Meta did not accept the event: \(TerminalText.escape(status?.parkReason?.description ?? "parked"))")
+                    Console.error(
+                        "send-test: Meta did not accept the event: \(TerminalText.escape(status?.parkReason?.description ?? "parked"))"
+                    )
                     return false
                 }
                 if let suspended {
@@ -177,7 +190,8 @@ struct SendTestCommand: AsyncParsableCommand {
     }
 
     func printSuccess(_ event: ServerEvent, destination: PixelDestination) {
-        Console.line("Meta accepted the test event. Open Events Manager > Data sources > pixel \(destination.pixelID) > Test Events:")
+        Console.line(
+            "Meta accepted the test event. Open Events Manager > Data sources > pixel \(destination.pixelID) > Test Events:")
         Console.line("it appears under \(testEventCode) within a minute, with its match keys.")
         if let handoff = try? PixelHandoff(event: event) {
             Console.line("To watch deduplication, fire the browser copy with the same eventID on a page with the pixel:")

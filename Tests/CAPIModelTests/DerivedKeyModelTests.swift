@@ -9,11 +9,13 @@ import Testing
         HashedIdentifier(hexString: String(repeating: seed, count: 64 / seed.count))!
     }
 
-    static var derived: [(WritableKeyPath<UserData, HashedIdentifier?>, HashedUserDataKey, UserDataKey)] { [
-        (\.firstNamePrefix, .firstNamePrefix, .firstNamePrefix), (\.lastNamePrefix, .lastNamePrefix, .lastNamePrefix),
-        (\.firstInitial, .firstInitial, .firstInitial), (\.dayOfBirth, .dayOfBirth, .dayOfBirth),
-        (\.monthOfBirth, .monthOfBirth, .monthOfBirth), (\.yearOfBirth, .yearOfBirth, .yearOfBirth),
-    ] }
+    static var derived: [(WritableKeyPath<UserData, HashedIdentifier?>, HashedUserDataKey, UserDataKey)] {
+        [
+            (\.firstNamePrefix, .firstNamePrefix, .firstNamePrefix), (\.lastNamePrefix, .lastNamePrefix, .lastNamePrefix),
+            (\.firstInitial, .firstInitial, .firstInitial), (\.dayOfBirth, .dayOfBirth, .dayOfBirth),
+            (\.monthOfBirth, .monthOfBirth, .monthOfBirth), (\.yearOfBirth, .yearOfBirth, .yearOfBirth),
+        ]
+    }
 
     @Test func metasSpellings() {
         #expect(Self.derived.map(\.1.rawValue) == ["f5first", "f5last", "fi", "dobd", "dobm", "doby"])

@@ -26,7 +26,8 @@ struct HostileDecodeTests {
     func deepNesting(_ depth: Int) {
         let arrays = Array(repeating: UInt8(ascii: "["), count: depth) + Array(repeating: UInt8(ascii: "]"), count: depth)
         #expect(Self.decodeAll(arrays) == [false, false, false, false, false])
-        let objects = Array(String(repeating: #"{"a":"#, count: depth).utf8) + [UInt8(ascii: "1")]
+        let objects =
+            Array(String(repeating: #"{"a":"#, count: depth).utf8) + [UInt8(ascii: "1")]
             + Array(repeating: UInt8(ascii: "}"), count: depth)
         #expect(Self.decodeAll(objects) == [false, false, false, false, false])
         // The same, hidden in custom_data of a stored event and in an error's error_data.
@@ -62,7 +63,8 @@ struct HostileDecodeTests {
 
     @Test func tenThousandContentIDsDecode() throws {
         let ids = (0..<10_000).map { "\"sku-\($0)\"" }.joined(separator: ",")
-        let body = #"{"event_name":"Purchase","event_time":1,"action_source":"website","user_data":{},"custom_data":{"content_ids":[\#(ids)]}}"#
+        let body =
+            #"{"event_name":"Purchase","event_time":1,"action_source":"website","user_data":{},"custom_data":{"content_ids":[\#(ids)]}}"#
         #expect(try CAPIJSON.decode(ServerEvent.self, from: Data(body.utf8)).customData?.contentIDs?.count == 10_000)
     }
 

@@ -28,7 +28,9 @@ import Testing
         event.dataProcessingOptionsCountry = 1
         event.dataProcessingOptionsState = 1000
         let text = try json(event)
-        #expect(text.contains(#""data_processing_options":["LDU"],"data_processing_options_country":1,"data_processing_options_state":1000"#))
+        #expect(
+            text.contains(
+                #""data_processing_options":["LDU"],"data_processing_options_country":1,"data_processing_options_state":1000"#))
     }
 
     @Test func encodesEveryActionSourceAsMetaSpellsIt() throws {
@@ -113,7 +115,8 @@ import Testing
         let short = #"{"extinfo":["a2","x"]}"#
         #expect(throws: DecodingError.self) { try CAPIJSON.decode(AppData.self, from: Data(short.utf8)) }
         // The Python SDK writes numeric slots as numbers and flags as 0/1.
-        let python = #"{"advertiser_tracking_enabled":1,"extinfo":["a2","p","1","1.0","14","Pixel",""," ","",1080,2400,"2.75",8,128,64,"UTC"]}"#
+        let python =
+            #"{"advertiser_tracking_enabled":1,"extinfo":["a2","p","1","1.0","14","Pixel",""," ","",1080,2400,"2.75",8,128,64,"UTC"]}"#
         let decoded = try CAPIJSON.decode(AppData.self, from: Data(python.utf8))
         #expect(decoded.advertiserTrackingEnabled == true)
         #expect(decoded.extinfo?.screenWidth == "1080")
@@ -143,7 +146,11 @@ import Testing
         #expect(error.fbtraceID == "Ax9")
         #expect(error.type == "OAuthException")
         #expect(error.description == "Graph API error 100/2804050 (OAuthException): Invalid parameter [fbtrace_id Ax9]")
-        if case .object(let data)? = error.errorData { #expect(data["blame_field_specs"] != nil) } else { Issue.record("error_data lost") }
+        if case .object(let data)? = error.errorData {
+            #expect(data["blame_field_specs"] != nil)
+        } else {
+            Issue.record("error_data lost")
+        }
     }
 
     @Test func decodesEveryServerEventField() throws {
@@ -259,8 +266,9 @@ import Testing
             var buffer = [UInt8](repeating: UInt8(ascii: "*"), count: 64 + 2 * offset)
             buffer.withUnsafeMutableBytes { digest.writeHex(into: UnsafeMutableRawBufferPointer(rebasing: $0[offset...])) }
             // Unaligned writes land exactly where asked, and nowhere else.
-            #expect(String(decoding: buffer, as: UTF8.self)
-                == String(repeating: "*", count: offset) + Self.reference(bytes) + String(repeating: "*", count: offset))
+            #expect(
+                String(decoding: buffer, as: UTF8.self)
+                    == String(repeating: "*", count: offset) + Self.reference(bytes) + String(repeating: "*", count: offset))
         }
     }
 }
@@ -289,7 +297,8 @@ import Testing
             let digits = String(UInt64.random(in: 0...UInt64.max, using: &generator))
             let scale = Int.random(in: 0...25, using: &generator)
             let sign = Bool.random(using: &generator) ? "-" : ""
-            let text = scale < digits.count
+            let text =
+                scale < digits.count
                 ? sign + digits.prefix(digits.count - scale) + "." + digits.suffix(scale)
                 : sign + "0." + String(repeating: "0", count: scale - digits.count) + digits
             values.append(Decimal(string: text)!)

@@ -96,7 +96,8 @@ import Testing
         attribution.adID = "9"
         #expect(attribution.visitTime == Timestamp(seconds: 1_700_000_000))
         #expect(attribution.touchpointTimestamp == Timestamp(seconds: 1_699_999_000))
-        let original = OriginalEventData(eventName: .purchase, eventTime: Timestamp(milliseconds: 1_699_999_999_500), orderID: "1")
+        let original = OriginalEventData(
+            eventName: .purchase, eventTime: Timestamp(milliseconds: 1_699_999_999_500), orderID: "1")
         #expect(original.eventTime == Timestamp(seconds: 1_699_999_999))
 
         var event = ServerEvent(eventName: .purchase, eventTime: Timestamp(seconds: 1_700_000_100), actionSource: .website)

@@ -5,11 +5,13 @@ import Testing
 /// UserData keeps its rarely used ids together; values must behave exactly as ten
 /// separate optional properties would.
 @Suite struct UserDataStorageTests {
-    static var setters: [(WritableKeyPath<UserData, String?>, String)] { [
-        (\.subscriptionID, "subscription_id"), (\.fbLoginID, "fb_login_id"), (\.leadID, "lead_id"),
-        (\.anonID, "anon_id"), (\.madid, "madid"), (\.pageID, "page_id"), (\.pageScopedUserID, "page_scoped_user_id"),
-        (\.ctwaClid, "ctwa_clid"), (\.igAccountID, "ig_account_id"), (\.igSID, "ig_sid"),
-    ] }
+    static var setters: [(WritableKeyPath<UserData, String?>, String)] {
+        [
+            (\.subscriptionID, "subscription_id"), (\.fbLoginID, "fb_login_id"), (\.leadID, "lead_id"),
+            (\.anonID, "anon_id"), (\.madid, "madid"), (\.pageID, "page_id"), (\.pageScopedUserID, "page_scoped_user_id"),
+            (\.ctwaClid, "ctwa_clid"), (\.igAccountID, "ig_account_id"), (\.igSID, "ig_sid"),
+        ]
+    }
 
     @Test func eachIDIsItsOwnField() throws {
         var data = UserData()

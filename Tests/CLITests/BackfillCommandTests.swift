@@ -40,14 +40,18 @@ struct BackfillCommandTests {
         #expect(result.status == 65, "\(result.stderr)")
         #expect(result.stdout.contains("backfill: 2,500 events queued for pixel 42, 0 already in the store, 3 lines rejected"))
         let errors = result.stderr.split(separator: "\n").map(String.init)
-        #expect(errors.contains("line 11: not a server event: user_data.em[0]: expected a SHA-256 hash: 64 hex characters, optionally with a param-builder appendix"))
+        #expect(
+            errors.contains(
+                "line 11: not a server event: user_data.em[0]: expected a SHA-256 hash: 64 hex characters, optionally with a param-builder appendix"
+            ))
         #expect(errors.contains("line 21: not a server event: the line is not JSON"))
         #expect(errors.contains { $0.hasPrefix("line 31: event_too_old:") })
         #expect(errors.contains { $0.hasPrefix("backfill: 1,000/2,504 lines (39%)") })
         #expect(errors.contains { $0.hasPrefix("backfill: 2,504/2,504 lines (100%)") })
         #expect(!result.stderr.contains("jane@example.com"))
 
-        let again = try await CAPIBinary.launch(["backfill", "--store", store, "--pixel-id", "42"], input: Data(lines[0..<5].joined(separator: "\n").utf8))
+        let again = try await CAPIBinary.launch(
+            ["backfill", "--store", store, "--pixel-id", "42"], input: Data(lines[0..<5].joined(separator: "\n").utf8))
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.contains("backfill: 0 events queued for pixel 42, 5 already in the store, 0 lines rejected"))
 

@@ -13,8 +13,10 @@ struct BackfillRejectionTests {
         let now = Timestamp.now
         var lines = try (1...1_500).map { try BackfillCommandTests.line("ord_\($0)", time: now) }
         // Line 1,200 encodes to more than the queue's 256 KiB per event.
-        lines[1_199] = lines[1_199].replacing(#""order_id":"ord_1200""#, with: #""order_id":"ord_1200","content_name":""#
-            + String(repeating: "x", count: 300_000) + "\"")
+        lines[1_199] = lines[1_199].replacing(
+            #""order_id":"ord_1200""#,
+            with: #""order_id":"ord_1200","content_name":""#
+                + String(repeating: "x", count: 300_000) + "\"")
         var data = Data((lines.joined(separator: "\n") + "\n").utf8)
         data.append(contentsOf: Array(#"{"event_name":"Purchase","event_id":"caf"#.utf8) + [0xE9] + Array("\"}\n".utf8))
         let input = directory.file("events.jsonl")
@@ -26,7 +28,9 @@ struct BackfillRejectionTests {
         #expect(first.stdout.contains("backfill: 1,499 events queued for pixel 42, 0 already in the store, 2 lines rejected"))
         let errors = first.stderr.split(separator: "\n").map(String.init)
         #expect(errors.contains { $0.hasPrefix("line 1200: event_too_large: ") }, "\(first.stderr)")
-        #expect(errors.contains("line 1501: invalid_utf8: the line is not valid UTF-8; convert the file to UTF-8 (for example with iconv)"))
+        #expect(
+            errors.contains(
+                "line 1501: invalid_utf8: the line is not valid UTF-8; convert the file to UTF-8 (for example with iconv)"))
         #expect(!first.stderr.contains("event["), "no batch index")
 
         let again = try await CAPIBinary.launch(["backfill", "--store", store, "--pixel-id", "42", input])

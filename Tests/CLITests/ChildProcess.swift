@@ -9,7 +9,8 @@ extension CAPIBinary {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 do {
-                    continuation.resume(returning: try runBlocking(arguments, environment: environment, directory: directory, input: input))
+                    continuation.resume(
+                        returning: try runBlocking(arguments, environment: environment, directory: directory, input: input))
                 } catch {
                     continuation.resume(throwing: error)
                 }

@@ -37,8 +37,12 @@ struct DemoCommandTests {
         #expect(out.contains("Limited Data Use (country 1, state 1000)"))
         #expect(out.contains("Queued 10 events in capi-demo.sqlite in one durable commit"))
         // The scripted rate limit and transient failure, each with an fbtrace_id.
-        #expect(out.range(of: #"HTTP 429 throttled \(Graph 80004\)\s+fbtrace_id [A-Za-z0-9]{11}"#, options: .regularExpression) != nil)
-        #expect(out.range(of: #"HTTP 503 transient \(Graph 2\)\s+fbtrace_id [A-Za-z0-9]{11}  → retried"#, options: .regularExpression) != nil)
+        #expect(
+            out.range(of: #"HTTP 429 throttled \(Graph 80004\)\s+fbtrace_id [A-Za-z0-9]{11}"#, options: .regularExpression) != nil
+        )
+        #expect(
+            out.range(of: #"HTTP 503 transient \(Graph 2\)\s+fbtrace_id [A-Za-z0-9]{11}  → retried"#, options: .regularExpression)
+                != nil)
         // The exact payload of a Purchase, hashed, with the same event_id as the pixel snippet.
         #expect(out.contains("byte for byte as the Graph API received it"))
         #expect(out.contains(#""event_id": "ord_84213""#))
@@ -49,8 +53,10 @@ struct DemoCommandTests {
         // The outage: parked after the retry budget, then replayed and delivered.
         #expect(out.contains("→ retry budget spent: parked"))
         #expect(out.contains("retries_exhausted"))
-        #expect(out.range(of: #"Delivered with the same event_id evt_[0-9a-f]{32} after 4 requests; fbtrace_id [A-Za-z0-9]{11}"#,
-                          options: .regularExpression) != nil)
+        #expect(
+            out.range(
+                of: #"Delivered with the same event_id evt_[0-9a-f]{32} after 4 requests; fbtrace_id [A-Za-z0-9]{11}"#,
+                options: .regularExpression) != nil)
         // Every event's status with its fbtrace_id, and the coverage bars.
         #expect(out.contains("14 delivered, 0 pending, 0 in flight, 0 parked"))
         let statusLines = out.split(separator: "\n").filter {

@@ -33,6 +33,9 @@ struct LineInputTests {
         input.append(0xFF)
         input.append(contentsOf: Array("\"}\n".utf8))
         let result = try CAPIBinary.run(["click-ids", "--jsonl"], input: input)
-        #expect(result.lines == [#"{"error":{"code":"invalid_utf8","message":"the line is not valid UTF-8; convert the file to UTF-8 (for example with iconv)"}}"#])
+        #expect(
+            result.lines == [
+                #"{"error":{"code":"invalid_utf8","message":"the line is not valid UTF-8; convert the file to UTF-8 (for example with iconv)"}}"#
+            ])
     }
 }

@@ -31,19 +31,26 @@ struct LineReaderTests {
 
     @Test("the bound, for every chunk size", arguments: 1...10)
     func boundsLines(_ chunk: Int) {
-        let eight = "12345678", nine = "123456789"
-        #expect(Self.lines(Array("\(eight)\n\(nine)\nok".utf8), chunk: chunk)
-            == [.text(eight), .unreadable(.tooLong(byteCount: 9)), .text("ok")])
-        #expect(Self.lines(Array("\(eight)\r\n\(nine)\r\n".utf8), chunk: chunk)
-            == [.text(eight), .unreadable(.tooLong(byteCount: 9))])
-        #expect(Self.lines(Array(String(repeating: "x", count: 100).utf8), chunk: chunk)
-            == [.unreadable(.tooLong(byteCount: 100))])
-        #expect(Self.lines(Array((String(repeating: "x", count: 100) + "\r\n\r").utf8), chunk: chunk)
-            == [.unreadable(.tooLong(byteCount: 100)), .text("")])
+        let eight = "12345678"
+        let nine = "123456789"
+        #expect(
+            Self.lines(Array("\(eight)\n\(nine)\nok".utf8), chunk: chunk)
+                == [.text(eight), .unreadable(.tooLong(byteCount: 9)), .text("ok")])
+        #expect(
+            Self.lines(Array("\(eight)\r\n\(nine)\r\n".utf8), chunk: chunk)
+                == [.text(eight), .unreadable(.tooLong(byteCount: 9))])
+        #expect(
+            Self.lines(Array(String(repeating: "x", count: 100).utf8), chunk: chunk)
+                == [.unreadable(.tooLong(byteCount: 100))])
+        #expect(
+            Self.lines(Array((String(repeating: "x", count: 100) + "\r\n\r").utf8), chunk: chunk)
+                == [.unreadable(.tooLong(byteCount: 100)), .text("")])
     }
 
     @Test func invalidUTF8IsReportedNotRepaired() {
-        let cases: [[UInt8]] = [[0x4D, 0xFC, 0x6C], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80], [0xE2, 0x82]]
+        let cases: [[UInt8]] = [
+            [0x4D, 0xFC, 0x6C], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80], [0xE2, 0x82],
+        ]
         for bytes in cases {
             #expect(Self.lines(bytes + [0x0A, 0x6F, 0x6B]) == [.unreadable(.invalidUTF8), .text("ok")], "\(bytes)")
         }

@@ -15,7 +15,8 @@ struct OperatorCommandTests {
         #expect(out.range(of: #"1234567890\s+14\s+0\s+0\s+0\s+14"#, options: .regularExpression) != nil)
         #expect(out.contains("Coverage for pixel 1234567890"))
         #expect(out.contains("CompleteRegistration · 2 events"))
-        #expect(out.range(of: #"fbc\s+██▉░░░░░░░\s+28%\s+2/7\s+bad_creation_time ×1"#, options: .regularExpression) != nil, "\(out)")
+        #expect(
+            out.range(of: #"fbc\s+██▉░░░░░░░\s+28%\s+2/7\s+bad_creation_time ×1"#, options: .regularExpression) != nil, "\(out)")
         #expect(out.contains("Latest failed requests"))
         #expect(out.contains("HTTP 503 transient (Graph 2)"))
     }
@@ -32,7 +33,10 @@ struct OperatorCommandTests {
         #expect(purchases.status == 0)
         let objects = try purchases.lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
         #expect(objects.count == 7)
-        #expect(objects.map { $0["event_id"] as? String } == ["ord_84213", "ord_84214", "ord_84215", "ord_84216", "ord_84230", "ord_84231", "ord_84232"])
+        #expect(
+            objects.map { $0["event_id"] as? String } == [
+                "ord_84213", "ord_84214", "ord_84215", "ord_84216", "ord_84230", "ord_84231", "ord_84232",
+            ])
         for object in objects {
             #expect(object["state"] as? String == "delivered")
             let last = object["last_attempt"] as? [String: Any]
@@ -216,7 +220,9 @@ struct OperatorCommandTests {
         let directory = try ScratchDirectory()
         defer { directory.remove() }
         let path = directory.file("typo.sqlite")
-        for command in [["status"], ["events"], ["show", "x"], ["replay", "--all-parked"], ["report", "--html", directory.file("r.html")]] {
+        for command in [
+            ["status"], ["events"], ["show", "x"], ["replay", "--all-parked"], ["report", "--html", directory.file("r.html")],
+        ] {
             let result = try await CAPIBinary.launch(command + ["--store", path])
             #expect(result.status != 0)
             #expect(result.stderr.contains("no store at \(path)"), "\(command)")
@@ -244,7 +250,8 @@ enum StoredLeads {
 enum ParkedBacklog {
     static func make(in store: SQLiteEventStore, fresh: Int, expired: Int, now: Timestamp) async throws {
         let old = (now - .seconds(8 * 86_400)).wholeSeconds
-        let events = try (0..<expired).map { try StoredLeads.pending("old-\($0)", time: old) }
+        let events =
+            try (0..<expired).map { try StoredLeads.pending("old-\($0)", time: old) }
             + (0..<fresh).map { try StoredLeads.pending("lead-\($0)", time: now.wholeSeconds) }
         _ = try await store.append(events, at: now)
         while true {

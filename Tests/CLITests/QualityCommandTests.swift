@@ -24,8 +24,11 @@ struct QualityCommandTests {
         try await withFakeGraphAPI { graph in
             graph.setDatasetQuality([Self.meta], for: "1234567890")
             let result = try await CAPIBinary.launch(
-                ["quality", "--fetch", "--store", directory.appendingPathComponent("capi-demo.sqlite").path, "--pixel-id", "1234567890",
-                 "--graph-url", graph.baseURL],
+                [
+                    "quality", "--fetch", "--store", directory.appendingPathComponent("capi-demo.sqlite").path, "--pixel-id",
+                    "1234567890",
+                    "--graph-url", graph.baseURL,
+                ],
                 environment: ["CAPI_ACCESS_TOKEN": "EAAB-quality-secret"])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.hasPrefix("dataset 1234567890: Meta's Dataset Quality fetched now beside capi-demo.sqlite"))
@@ -49,8 +52,11 @@ struct QualityCommandTests {
         try await withFakeGraphAPI { graph in
             graph.setAcceptedAccessTokens(["another"])
             let result = try await CAPIBinary.launch(
-                ["quality", "--fetch", "--store", directory.appendingPathComponent("capi-demo.sqlite").path, "--pixel-id", "1234567890",
-                 "--graph-url", graph.baseURL],
+                [
+                    "quality", "--fetch", "--store", directory.appendingPathComponent("capi-demo.sqlite").path, "--pixel-id",
+                    "1234567890",
+                    "--graph-url", graph.baseURL,
+                ],
                 environment: ["CAPI_ACCESS_TOKEN": "EAAB-quality-secret"])
             #expect(result.status == 69)
             #expect(result.stderr.contains("DatasetQualityError.invalid_token"), "\(result.stderr)")
@@ -65,7 +71,9 @@ struct QualityCommandTests {
         let demo = try await CAPIBinary.launch(["demo"], directory: directory.path)
         #expect(demo.status == 0)
         #expect(demo.stdout.contains("9. Meta's view beside ours"), "\(demo.stdout)")
-        #expect(demo.stdout.contains("DIP Purchase EMQ 7.4 → 5.1: Meta's ph coverage 64.2% → 29.3%; ours ph 75.0% → 0.0%"), "\(demo.stdout)")
+        #expect(
+            demo.stdout.contains("DIP Purchase EMQ 7.4 → 5.1: Meta's ph coverage 64.2% → 29.3%; ours ph 75.0% → 0.0%"),
+            "\(demo.stdout)")
         let store = directory.appendingPathComponent("capi-demo.sqlite").path
         let before = try Data(contentsOf: URL(fileURLWithPath: store))
 
@@ -73,7 +81,9 @@ struct QualityCommandTests {
         let quality = try await CAPIBinary.launch(["quality", "--store", store, "--pixel-id", "1234567890"], environment: [:])
         #expect(quality.status == 0, "\(quality.stderr)")
         #expect(quality.stdout.contains("Purchase  EMQ 5.1/10  7 stored events"), "\(quality.stdout)")
-        #expect(quality.stdout.range(of: #"\n  ph +29\.3% +42\.9%  missing_region 42\.9%"#, options: .regularExpression) != nil, "\(quality.stdout)")
+        #expect(
+            quality.stdout.range(of: #"\n  ph +29\.3% +42\.9%  missing_region 42\.9%"#, options: .regularExpression) != nil,
+            "\(quality.stdout)")
         #expect(quality.stdout.range(of: #"\n  ctwa_clid +3\.5% +—"#, options: .regularExpression) != nil, "\(quality.stdout)")
         #expect(quality.stdout.contains("\nDIP Purchase EMQ 7.4 → 5.1"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before)

@@ -12,8 +12,10 @@ struct SendTestCommandTests {
         configuration.appSecret = "send-test-secret"
         try await withFakeGraphAPI(configuration: configuration) { server in
             let result = try await CAPIBinary.launch(
-                ["send-test", "--pixel-id", "1234567890", "--test-event-code", "TEST61045", "--graph-url", server.baseURL,
-                 "--order-id", "T-1"],
+                [
+                    "send-test", "--pixel-id", "1234567890", "--test-event-code", "TEST61045", "--graph-url", server.baseURL,
+                    "--order-id", "T-1",
+                ],
                 environment: ["CAPI_ACCESS_TOKEN": Self.token, "CAPI_APP_SECRET": "send-test-secret"])
             #expect(result.status == 0, "\(result.stderr)")
             let requests = server.requests
@@ -29,8 +31,10 @@ struct SendTestCommandTests {
             let out = result.stdout
             #expect(out.contains("send-test: Purchase ord_T-1 to pixel 1234567890 at \(server.baseURL)/v24.0"))
             #expect(out.contains("and appsecret_proof"))
-            #expect(out.range(of: #"answer: HTTP 200 delivered, events_received 1, fbtrace_id [A-Za-z0-9]{11}"#,
-                              options: .regularExpression) != nil)
+            #expect(
+                out.range(
+                    of: #"answer: HTTP 200 delivered, events_received 1, fbtrace_id [A-Za-z0-9]{11}"#,
+                    options: .regularExpression) != nil)
             #expect(out.contains("fbq('track', 'Purchase', "))
             #expect(out.contains("{eventID: 'ord_T-1'}"))
             #expect(!(out + result.stderr).contains(Self.token))
@@ -65,8 +69,10 @@ struct SendTestCommandTests {
         configuration.acceptedAccessTokens = ["some-other-token"]
         try await withFakeGraphAPI(configuration: configuration) { server in
             let result = try await CAPIBinary.launch(
-                ["send-test", "--pixel-id", "1234567890", "--test-event-code", "TEST1", "--graph-url", server.baseURL,
-                 "--access-token", Self.token])
+                [
+                    "send-test", "--pixel-id", "1234567890", "--test-event-code", "TEST1", "--graph-url", server.baseURL,
+                    "--access-token", Self.token,
+                ])
             #expect(result.status != 0)
             #expect(result.stdout.contains("HTTP 400 credentials_rejected (Graph 190/463)"))
             #expect(result.stderr.contains("Meta rejected the access token for pixel 1234567890"))
@@ -78,8 +84,10 @@ struct SendTestCommandTests {
         try await withFakeGraphAPI { server in
             server.rejectEvents(withIDs: ["ord_T-2"])
             let result = try await CAPIBinary.launch(
-                ["send-test", "--pixel-id", "42", "--test-event-code", "TEST1", "--graph-url", server.baseURL + "/",
-                 "--order-id", "T-2"],
+                [
+                    "send-test", "--pixel-id", "42", "--test-event-code", "TEST1", "--graph-url", server.baseURL + "/",
+                    "--order-id", "T-2",
+                ],
                 environment: ["CAPI_ACCESS_TOKEN": Self.token])
             #expect(result.status != 0)
             #expect(result.stdout.contains("HTTP 400 invalid_parameter (Graph 100/2804050)"))

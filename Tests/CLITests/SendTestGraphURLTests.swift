@@ -9,9 +9,13 @@ struct SendTestGraphURLTests {
     @Test func sendTestNeverReportsARedirectedAnswerAsAccepted() async throws {
         try await withFakeGraphAPI { elsewhere in
             try await withFakeGraphAPI { server in
-                server.inject(.response(status: 307, body: "", headers: ["Location": elsewhere.baseURL + "/v24.0/42/events"]), times: 8)
+                server.inject(
+                    .response(status: 307, body: "", headers: ["Location": elsewhere.baseURL + "/v24.0/42/events"]), times: 8)
                 let result = try await CAPIBinary.launch(
-                    ["send-test", "--pixel-id", "42", "--test-event-code", "TEST1", "--graph-url", server.baseURL, "--timeout", "2"],
+                    [
+                        "send-test", "--pixel-id", "42", "--test-event-code", "TEST1", "--graph-url", server.baseURL, "--timeout",
+                        "2",
+                    ],
                     environment: ["CAPI_ACCESS_TOKEN": "t"])
                 #expect(result.status != 0)
                 #expect(!result.stdout.contains("Meta accepted"))

@@ -46,8 +46,10 @@ struct SuspensionStatusTests {
         try await withFakeGraphAPI { server in
             server.setAccessiblePixelIDs(["42"])
             let result = try await CAPIBinary.launch(
-                ["send-test", "--pixel-id", Self.pixel.rawValue, "--test-event-code", "TEST1", "--graph-url", server.baseURL,
-                 "--order-id", "T-33"],
+                [
+                    "send-test", "--pixel-id", Self.pixel.rawValue, "--test-event-code", "TEST1", "--graph-url", server.baseURL,
+                    "--order-id", "T-33",
+                ],
                 environment: ["CAPI_ACCESS_TOKEN": "EAAGsomeToken"])
             #expect(result.status != 0)
             #expect(result.stdout.contains("HTTP 400 destination_rejected (Graph 100/33)"))

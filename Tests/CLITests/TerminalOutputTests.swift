@@ -33,7 +33,8 @@ struct TerminalOutputTests {
                 eventID: "id" + Self.hostile, eventSourceURL: "https://shop.example/contact")
             let pending = PendingEvent(
                 key: EventKey(pixelID: "1234567890", eventName: event.eventName, eventID: event.eventID ?? ""),
-                eventTime: event.eventTime, actionSource: .website, json: String(decoding: try CAPIJSON.encode(event), as: UTF8.self),
+                eventTime: event.eventTime, actionSource: .website,
+                json: String(decoding: try CAPIJSON.encode(event), as: UTF8.self),
                 matchKeys: UserDataKeySet(user))
             _ = try await store.append([pending], at: now)
             let leased = try await store.lease(pixel: "1234567890", now: now, limit: 10, leaseDuration: .seconds(60))
@@ -64,7 +65,8 @@ struct TerminalOutputTests {
 
     @Test func sendTestEscapesAHostileAnswer() async throws {
         try await withFakeGraphAPI { server in
-            let body = #"{"error":{"message":"x\u001b]0;pwned\u0007\u001b[2J","type":"OAuthException","code":42,"fbtrace_id":"T\u001b[2J"}}"#
+            let body =
+                #"{"error":{"message":"x\u001b]0;pwned\u0007\u001b[2J","type":"OAuthException","code":42,"fbtrace_id":"T\u001b[2J"}}"#
             server.inject(.response(status: 400, body: body), times: 8)
             let result = try await CAPIBinary.launch(
                 ["send-test", "--pixel-id", "42", "--test-event-code", "TEST1", "--graph-url", server.baseURL, "--timeout", "2"],

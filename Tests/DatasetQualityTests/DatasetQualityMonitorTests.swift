@@ -26,7 +26,8 @@ import Testing
             var keys = UserDataKeySet(.email).union(UserDataKeySet(.clientIPAddress))
             if index - first < withPhone { keys = keys.union(UserDataKeySet(.phone)) }
             return PendingEvent(
-                key: EventKey(pixelID: pixel, eventName: .purchase, eventID: "order-\(index)"), eventTime: Timestamp(seconds: 1_767_225_000),
+                key: EventKey(pixelID: pixel, eventName: .purchase, eventID: "order-\(index)"),
+                eventTime: Timestamp(seconds: 1_767_225_000),
                 actionSource: .website, json: #"{"event_name":"Purchase"}"#, matchKeys: keys)
         }
         _ = try await store.append(events, at: t0)
@@ -44,7 +45,8 @@ import Testing
             graph: FakeGraphAPI, store: any QualitySnapshotStore & EventStore,
             configure: (inout DatasetQualityMonitor.Configuration) -> Void = { _ in }
         ) -> DatasetQualityMonitor {
-            var destination = PixelDestination(pixelID: DatasetQualityMonitorTests.pixel, accessToken: AccessToken("EAAB-monitor-secret"))
+            var destination = PixelDestination(
+                pixelID: DatasetQualityMonitorTests.pixel, accessToken: AccessToken("EAAB-monitor-secret"))
             destination.baseURL = graph.baseURL
             var configuration = DatasetQualityMonitor.Configuration()
             configure(&configuration)
@@ -69,14 +71,18 @@ import Testing
 
             // Before: 60 of 100 Purchases carry a phone number.
             try await Self.store(store, from: 0, count: 100, withPhone: 60, missingRegion: 2)
-            let first = try await monitor.takeSnapshot(of: PixelDestination(pixelID: Self.pixel, accessToken: AccessToken("EAAB-monitor-secret"), baseURL: graph.baseURL))
+            let first = try await monitor.takeSnapshot(
+                of: PixelDestination(pixelID: Self.pixel, accessToken: AccessToken("EAAB-monitor-secret"), baseURL: graph.baseURL)
+            )
             #expect(first.dips.isEmpty)
             #expect(first.snapshot[.purchase]?.eventMatchQuality == 7.4)
 
             // Six hours later: of the 100 Purchases stored since, 20 carry one and 70 lost it to missing_region.
             harness.clock.advance(by: .seconds(6 * 3_600))
             try await Self.store(store, from: 100, count: 100, withPhone: 20, missingRegion: 70)
-            let second = try await monitor.takeSnapshot(of: PixelDestination(pixelID: Self.pixel, accessToken: AccessToken("EAAB-monitor-secret"), baseURL: graph.baseURL))
+            let second = try await monitor.takeSnapshot(
+                of: PixelDestination(pixelID: Self.pixel, accessToken: AccessToken("EAAB-monitor-secret"), baseURL: graph.baseURL)
+            )
 
             let dip = try #require(second.dips.first)
             #expect(second.dips.count == 1)
@@ -98,7 +104,9 @@ import Testing
             #expect(history.trends.map(\.eventName) == ["AddToCart", "Purchase"])  // Lead has no score
             #expect(history.trends.last?.points.map(\.eventMatchQuality) == [7.4, 5.1])
             let latest = try #require(history.latestComparison()).comparison
-            let unknown = latest.events.first { $0.eventName == "AddToCart" }?.keys.first { $0.identifier?.rawValue == "ctwa_clid" }
+            let unknown = latest.events.first { $0.eventName == "AddToCart" }?.keys.first {
+                $0.identifier?.rawValue == "ctwa_clid"
+            }
             #expect(unknown != nil && unknown?.userDataKey == nil && unknown?.metaCoverage == 3.5)
             let lead = latest.events.first { $0.eventName == "Lead" }
             #expect(lead != nil && lead?.eventMatchQuality == nil && lead?.keys.isEmpty == true)
@@ -118,12 +126,16 @@ import Testing
             let loaded = try #require(dashboard.quality[Self.pixel])
             let status = TextDashboard.qualitySummary(loaded)
             #expect(status.contains("Purchase  5.1/10 (was 7.4/10)"), "\(status)")
-            #expect(status.contains("DIP Purchase EMQ 7.4 → 5.1: Meta's ph coverage 64.2% → 29.3%; ours ph 60.0% → 20.0%"), "\(status)")
+            #expect(
+                status.contains("DIP Purchase EMQ 7.4 → 5.1: Meta's ph coverage 64.2% → 29.3%; ours ph 60.0% → 20.0%"),
+                "\(status)")
             let html = HTMLDashboard.render(dashboard)
             #expect(html.contains("<strong>EMQ dip</strong> Purchase EMQ 7.4 → 5.1"))
             #expect(html.contains(#"<polyline class="emq""#))
             #expect(html.contains("Send phone numbers in E.164 form, with the country calling code."))
-            #expect(html.contains("<span class=\"key\">ctwa_clid</span> <span class=\"muted\">(Meta's name; no user_data key)</span>"))
+            #expect(
+                html.contains("<span class=\"key\">ctwa_clid</span> <span class=\"muted\">(Meta's name; no user_data key)</span>")
+            )
         }
     }
 
@@ -140,17 +152,23 @@ import Testing
             graph.setDatasetQuality([body], for: Self.pixel.rawValue)
             let monitor = harness.monitor(graph: graph, store: store)
             _ = try await store.append(
-                [PendingEvent(
-                    key: EventKey(pixelID: Self.pixel, eventName: .purchase, eventID: "o1"), eventTime: Self.t0, actionSource: .website,
-                    json: "{}", matchKeys: UserDataKeySet(.email))], at: Self.t0)
-            try await monitor.takeSnapshot(of: PixelDestination(pixelID: Self.pixel, accessToken: AccessToken("EAAB-monitor-secret"), baseURL: graph.baseURL))
+                [
+                    PendingEvent(
+                        key: EventKey(pixelID: Self.pixel, eventName: .purchase, eventID: "o1"), eventTime: Self.t0,
+                        actionSource: .website,
+                        json: "{}", matchKeys: UserDataKeySet(.email))
+                ], at: Self.t0)
+            try await monitor.takeSnapshot(
+                of: PixelDestination(pixelID: Self.pixel, accessToken: AccessToken("EAAB-monitor-secret"), baseURL: graph.baseURL)
+            )
             let dashboard = try await DashboardSnapshot.load(from: store, title: "t", now: Self.t0)
             let html = HTMLDashboard.render(dashboard)
             #expect(!html.contains("<img"))
             #expect(html.contains("&lt;img src=x onerror=alert(1)&gt;"))
             #expect(!html.contains("\u{1B}") && !html.contains("\u{07}"))
             let history = try #require(dashboard.quality[Self.pixel])
-            let text = TextDashboard.quality(try #require(history.latestComparison()).comparison) + TextDashboard.qualitySummary(history)
+            let text =
+                TextDashboard.quality(try #require(history.latestComparison()).comparison) + TextDashboard.qualitySummary(history)
             #expect(!text.contains("\u{1B}") && !text.contains("\u{07}"))
             #expect(text.contains("<img src=x onerror=alert(1)>"))  // the terminal shows it, inert
         }
@@ -205,7 +223,10 @@ import Testing
             let retry = await Self.nextSleep(after: Self.t0, harness.clock)
             #expect(retry >= Self.t0 + .seconds(30) && retry <= Self.t0 + .seconds(60))
             #expect(try await store.qualitySnapshots(pixel: Self.pixel, since: nil, limit: 10).isEmpty)
-            #expect(harness.logs.entries.contains { $0.level == .error && "\($0.message)".contains("could not keep a Dataset Quality snapshot") })
+            #expect(
+                harness.logs.entries.contains {
+                    $0.level == .error && "\($0.message)".contains("could not keep a Dataset Quality snapshot")
+                })
             harness.clock.advance(to: retry)
             try await Self.waitFor { try await store.qualitySnapshots(pixel: Self.pixel, since: nil, limit: 10).count == 1 }
             service.cancel()
@@ -237,7 +258,8 @@ import Testing
             graph.setDatasetQuality([DatasetQualityScenario.steady], for: Self.pixel.rawValue)
             let harness = Harness()
             let monitor = harness.monitor(graph: graph, store: InMemoryEventStore())
-            let destination = PixelDestination(pixelID: Self.pixel, accessToken: AccessToken("EAAB-monitor-secret"), baseURL: graph.baseURL)
+            let destination = PixelDestination(
+                pixelID: Self.pixel, accessToken: AccessToken("EAAB-monitor-secret"), baseURL: graph.baseURL)
             let expected: [Int: DatasetQualityError.Code] = [
                 190: .invalidToken, 10: .permissionDenied, 200: .permissionDenied, 2_044_055: .unknownDataset, 4: .throttled,
                 17: .throttled, 341: .throttled, 2: .transient,
@@ -251,7 +273,9 @@ import Testing
                     Issue.record("the request after the fault for code \(code) failed: \(error)")
                 }
                 let outcome = try #require(expected[code])
-                #expect(try harness.metrics.expectCounter(QualityMetricLabel.fetches, [("outcome", outcome.description)]).totalValue >= 1)
+                #expect(
+                    try harness.metrics.expectCounter(QualityMetricLabel.fetches, [("outcome", outcome.description)]).totalValue
+                        >= 1)
             }
         }
     }
@@ -277,8 +301,12 @@ import Testing
         schedule.succeeded(pixel, at: Self.t0)
         #expect(schedule.failed(pixel, retryable: true, at: Self.t0, jitter: 0) == Self.t0 + .seconds(30))
         // Meta's own estimate is honoured when longer than the backoff (at most a day).
-        #expect(schedule.failed(pixel, retryable: true, at: Self.t0, jitter: 0, regainAccessAfter: .seconds(1_800)) == Self.t0 + .seconds(1_800))
-        #expect(schedule.failed(pixel, retryable: true, at: Self.t0, jitter: 0, regainAccessAfter: .seconds(9 * 86_400)) == Self.t0 + .seconds(86_400))
+        #expect(
+            schedule.failed(pixel, retryable: true, at: Self.t0, jitter: 0, regainAccessAfter: .seconds(1_800)) == Self.t0
+                + .seconds(1_800))
+        #expect(
+            schedule.failed(pixel, retryable: true, at: Self.t0, jitter: 0, regainAccessAfter: .seconds(9 * 86_400)) == Self.t0
+                + .seconds(86_400))
         // Two pixels: the one due first comes first.
         schedule.start("2", lastSnapshot: nil, now: Self.t0)
         #expect(schedule.next?.pixel == "2")

@@ -177,7 +177,13 @@ import Testing
     // MARK: Over loopback
 
     @Test func fetchingFromTheFakeGraphAPIReadsItsSnapshotsInTurn() async throws {
-        try await withFakeGraphAPI(configuration: { var c = FakeGraphAPI.Configuration(); c.appSecret = "app-secret"; return c }()) { graph in
+        try await withFakeGraphAPI(
+            configuration: {
+                var c = FakeGraphAPI.Configuration()
+                c.appSecret = "app-secret"
+                return c
+            }()
+        ) { graph in
             let dataset = "123456789012345"
             graph.setDatasetQuality(
                 [Self.fullWeb, #"{"web":[{"event_name":"Purchase","event_match_quality":{"composite_score":5.1}}]}"#],
@@ -301,13 +307,20 @@ import Testing
         #expect(dip.localCoverageFell.map(\.label) == ["ph"])
         #expect(dip.rejectionsRose.map(\.reason) == ["missing_region"])
         #expect(dip.rejectionsRose.first?.before == 4 && dip.rejectionsRose.first?.after == 33)
-        #expect("\(dip)" == "Purchase EMQ 7.2 → 5.1: Meta's ph coverage 62.0% → 31.0%; ours ph 58.0% → 30.0%; ph rejected missing_region 4.0% → 33.0%")
+        #expect(
+            "\(dip)"
+                == "Purchase EMQ 7.2 → 5.1: Meta's ph coverage 62.0% → 31.0%; ours ph 58.0% → 30.0%; ph rejected missing_region 4.0% → 33.0%"
+        )
     }
 
     @Test func smallFallsAndMissingScoresAreNotDips() throws {
         let before = try Self.comparison(emq: 7.2, metaPhone: 62, localPhone: 58, missingRegion: 4)
-        #expect(QualityDip.find(from: before, to: try Self.comparison(emq: 6.9, metaPhone: 60, localPhone: 57, missingRegion: 5)).isEmpty)
-        #expect(QualityDip.find(from: before, to: try Self.comparison(emq: nil, metaPhone: 10, localPhone: 10, missingRegion: 90)).isEmpty)
+        #expect(
+            QualityDip.find(from: before, to: try Self.comparison(emq: 6.9, metaPhone: 60, localPhone: 57, missingRegion: 5))
+                .isEmpty)
+        #expect(
+            QualityDip.find(from: before, to: try Self.comparison(emq: nil, metaPhone: 10, localPhone: 10, missingRegion: 90))
+                .isEmpty)
         // A bigger threshold hides a fall a smaller one shows.
         let after = try Self.comparison(emq: 6.5, metaPhone: 62, localPhone: 58, missingRegion: 4)
         #expect(QualityDip.find(from: before, to: after, emqDrop: 0.5).count == 1)

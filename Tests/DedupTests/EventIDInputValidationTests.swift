@@ -28,7 +28,10 @@ import Testing
                 for piece in Self.pieces {
                     var inserted = base
                     inserted.insert(contentsOf: piece, at: position)
-                    for text in [String(inserted), position < length ? String(base[..<position]) + piece + String(base[(position + 1)...]) : ""] {
+                    for text in [
+                        String(inserted),
+                        position < length ? String(base[..<position]) + piece + String(base[(position + 1)...]) : "",
+                    ] {
                         let (fast, plain) = Self.outcomes(text)
                         #expect(fast == plain, "\(text.debugDescription)")
                         if fast != nil { rejected += 1 }

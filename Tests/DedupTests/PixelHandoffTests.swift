@@ -10,21 +10,27 @@ import Testing
             eventName: .purchase, eventID: EventID.forOrder("84213"),
             customData: CustomData(value: Decimal(string: "184.50"), currency: "EUR", contentIDs: ["sku-1"]))
         #expect(handoff.method == "track")
-        #expect(handoff.scriptSnippet
-            == #"fbq('track', 'Purchase', {"content_ids":["sku-1"],"currency":"EUR","value":184.5}, {eventID: 'ord_84213'});"#)
-        #expect(handoff.json
-            == #"{"event_id":"ord_84213","event_name":"Purchase","method":"track","parameters":{"content_ids":["sku-1"],"currency":"EUR","value":184.5}}"#)
+        #expect(
+            handoff.scriptSnippet
+                == #"fbq('track', 'Purchase', {"content_ids":["sku-1"],"currency":"EUR","value":184.5}, {eventID: 'ord_84213'});"#
+        )
+        #expect(
+            handoff.json
+                == #"{"event_id":"ord_84213","event_name":"Purchase","method":"track","parameters":{"content_ids":["sku-1"],"currency":"EUR","value":184.5}}"#
+        )
     }
 
     @Test func customEventsUseTrackCustom() throws {
-        let handoff = try PixelHandoff(eventName: "QuoteRequested", eventID: EventID.derive(eventName: "QuoteRequested", key: "q-1"),
-                                       customData: nil)
+        let handoff = try PixelHandoff(
+            eventName: "QuoteRequested", eventID: EventID.derive(eventName: "QuoteRequested", key: "q-1"),
+            customData: nil)
         #expect(handoff.method == "trackCustom")
         #expect(handoff.scriptSnippet.hasPrefix("fbq('trackCustom', 'QuoteRequested', {}, {eventID: 'evt_"))
     }
 
     @Test func fromServerEvent() throws {
-        var event = ServerEvent(eventName: .purchase, eventTime: Timestamp(seconds: 1), actionSource: .website, userData: UserData())
+        var event = ServerEvent(
+            eventName: .purchase, eventTime: Timestamp(seconds: 1), actionSource: .website, userData: UserData())
         #expect(try PixelHandoff(event: event) == nil)
         event.eventID = "ord_7"
         #expect(try PixelHandoff(event: event)?.eventID.rawValue == "ord_7")
@@ -54,8 +60,11 @@ import Testing
 
     @Test func hostileStringsAreInertInsideScript() async {
         await propertyCheck(count: 500, input: Self.hostileStrings, Self.hostileStrings) { orderID, contentName in
-            guard let id = try? EventID.derive(eventName: "Custom</script>", key: orderID.isEmpty ? "k" : orderID,
-                                               namespace: "ns") else { return }
+            guard
+                let id = try? EventID.derive(
+                    eventName: "Custom</script>", key: orderID.isEmpty ? "k" : orderID,
+                    namespace: "ns")
+            else { return }
             var custom = CustomData(contentName: contentName, orderID: orderID)
             try? custom.customProperties.set(.string(orderID), forKey: "note<!--" + contentName)
             let handoff: PixelHandoff
@@ -93,6 +102,8 @@ import Testing
     }
 }
 
+/// The JSON shape of a hand-off, with its wire names.
+// swift-format-ignore: AlwaysUseLowerCamelCase
 struct HandoffJSON: Decodable {
     var event_id: String
     var event_name: String
@@ -112,19 +123,35 @@ enum JavaScriptLiteral {
         while i < scalars.count {
             let c = scalars[i]
             if c == "'" || c == "\n" || c == "\r" || c == "\u{2028}" || c == "\u{2029}" { return nil }  // would end the literal
-            guard c == "\\" else { out.append(c); i += 1; continue }
+            guard c == "\\" else {
+                out.append(c)
+                i += 1
+                continue
+            }
             guard i + 1 < scalars.count else { return nil }
             let e = scalars[i + 1]
             switch e {
-            case "n": out.append("\n"); i += 2
-            case "r": out.append("\r"); i += 2
-            case "t": out.append("\t"); i += 2
-            case "\\", "'", "\"": out.append(e); i += 2
+            case "n":
+                out.append("\n")
+                i += 2
+            case "r":
+                out.append("\r")
+                i += 2
+            case "t":
+                out.append("\t")
+                i += 2
+            case "\\", "'", "\"":
+                out.append(e)
+                i += 2
             case "u":
-                guard i + 6 <= scalars.count, let value = UInt32(String(String.UnicodeScalarView(scalars[(i + 2)..<(i + 6)])), radix: 16)
+                guard i + 6 <= scalars.count,
+                    let value = UInt32(String(String.UnicodeScalarView(scalars[(i + 2)..<(i + 6)])), radix: 16)
                 else { return nil }
                 i += 6
-                if (0xD800...0xDBFF).contains(value) { pendingHigh = value; continue }
+                if (0xD800...0xDBFF).contains(value) {
+                    pendingHigh = value
+                    continue
+                }
                 if (0xDC00...0xDFFF).contains(value), let high = pendingHigh {
                     out.append(Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (value - 0xDC00))!)
                     pendingHigh = nil

@@ -8,11 +8,13 @@ import Testing
 struct HTMLDashboardTests {
     static let hostile = #"</td><script>alert("x")</script><img src=x onerror='y'>&amp;"#
 
-    @Test("escaping", arguments: [
-        ("plain", "plain"), ("a<b>c", "a&lt;b&gt;c"), (#"say "hi" & 'bye'"#, "say &quot;hi&quot; &amp; &#39;bye&#39;"),
-        ("tab\tnew\nline", "tab\tnew\nline"), ("nul\u{0}bel\u{7}c1\u{85}", "nul\u{FFFD}bel\u{FFFD}c1\u{FFFD}"),
-        ("ünïcødé ✓", "ünïcødé ✓"),
-    ])
+    @Test(
+        "escaping",
+        arguments: [
+            ("plain", "plain"), ("a<b>c", "a&lt;b&gt;c"), (#"say "hi" & 'bye'"#, "say &quot;hi&quot; &amp; &#39;bye&#39;"),
+            ("tab\tnew\nline", "tab\tnew\nline"), ("nul\u{0}bel\u{7}c1\u{85}", "nul\u{FFFD}bel\u{FFFD}c1\u{FFFD}"),
+            ("ünïcødé ✓", "ünïcødé ✓"),
+        ])
     func escaping(_ input: String, _ expected: String) {
         #expect(HTMLText.escape(input) == expected)
     }

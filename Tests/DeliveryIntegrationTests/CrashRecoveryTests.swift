@@ -16,7 +16,8 @@ import Foundation
 @Suite("Crash recovery (SIGKILL)", .serialized)
 struct CrashRecoveryTests {
     static var childPath: String {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
         // On Linux the tests run from <build>/debug/RoasProofPackageTests.xctest.
@@ -113,4 +114,3 @@ struct CrashRecoveryTests {
 func sendSIGKILL(_ pid: Int32) {
     _ = kill(pid, SIGKILL)
 }
-

@@ -35,10 +35,13 @@ struct FakeGraphAPITests {
         return (Int(response.status.code), bytes.readString(length: bytes.readableBytes) ?? "", headers)
     }
 
-    static func event(_ id: String, email: String? = nil, time: Int64 = now, source: String = "website", ua: Bool = true) -> String {
+    static func event(
+        _ id: String, email: String? = nil, time: Int64 = now, source: String = "website", ua: Bool = true
+    ) -> String {
         let hashed = email ?? SHA256.hash("a@example.com").hexString
         let agent = ua ? #","client_user_agent":"Mozilla""# : ""
-        return #"{"event_name":"Purchase","event_time":\#(time),"event_id":"\#(id)","action_source":"\#(source)","event_source_url":"https://x.example/","user_data":{"em":["\#(hashed)"]\#(agent)}}"#
+        return
+            #"{"event_name":"Purchase","event_time":\#(time),"event_id":"\#(id)","action_source":"\#(source)","event_source_url":"https://x.example/","user_data":{"em":["\#(hashed)"]\#(agent)}}"#
     }
 
     static func body(_ events: [String], testCode: String? = nil) -> String {
@@ -72,15 +75,17 @@ struct FakeGraphAPITests {
         }
     }
 
-    @Test("refuses what Meta refuses", arguments: [
-        ("unhashed email", body([event("x", email: "a@example.com")]), 2_804_007),
-        ("uppercase hash", body([event("x", email: SHA256.hash("a").hexString.uppercased())]), 2_804_007),
-        ("too old", body([event("x", time: now - 8 * 86_400)]), 2_804_003),
-        ("in the future", body([event("x", time: now + 3_600)]), 2_804_004),
-        ("website without user agent", body([event("x", ua: false)]), 2_804_001),
-        ("more than 1000 events", body((0...1_000).map { event("e\($0)") }), 2_804_021),
-        ("bad action_source", body([event("x", source: "shop")]), 2_804_001),
-    ])
+    @Test(
+        "refuses what Meta refuses",
+        arguments: [
+            ("unhashed email", body([event("x", email: "a@example.com")]), 2_804_007),
+            ("uppercase hash", body([event("x", email: SHA256.hash("a").hexString.uppercased())]), 2_804_007),
+            ("too old", body([event("x", time: now - 8 * 86_400)]), 2_804_003),
+            ("in the future", body([event("x", time: now + 3_600)]), 2_804_004),
+            ("website without user agent", body([event("x", ua: false)]), 2_804_001),
+            ("more than 1000 events", body((0...1_000).map { event("e\($0)") }), 2_804_021),
+            ("bad action_source", body([event("x", source: "shop")]), 2_804_001),
+        ])
     func refuses(_ name: String, _ body: String, _ subcode: Int) async throws {
         try await Self.withServer { server in
             let answer = try await Self.post(server, body: body)
@@ -100,9 +105,11 @@ struct FakeGraphAPITests {
             #"{"event_name":"Lead","event_time":\#(Self.now),"event_id":"\#(id)","action_source":"email","user_data":{\#(userData)}}"#
         }
         try await Self.withServer { server in
-            let accepted = try await Self.post(server, body: Self.body([
-                event("a", #""f5first":"\#(hashed)","fi":["\#(hashed)"],"dobd":"\#(hashed)""#),
-            ]))
+            let accepted = try await Self.post(
+                server,
+                body: Self.body([
+                    event("a", #""f5first":"\#(hashed)","fi":["\#(hashed)"],"dobd":"\#(hashed)""#)
+                ]))
             #expect(accepted.status == 200)
             for (index, key) in ["f5first", "f5last", "fi", "dobd", "dobm", "doby"].enumerated() {
                 let answer = try await Self.post(server, body: Self.body([event("c\(index)", #""\#(key)":"07""#)]))
@@ -115,9 +122,11 @@ struct FakeGraphAPITests {
 
     @Test func physicalStoreEventsMayBe62DaysOld() async throws {
         try await Self.withServer { server in
-            let ok = try await Self.post(server, body: Self.body([Self.event("s", time: Self.now - 60 * 86_400, source: "physical_store")]))
+            let ok = try await Self.post(
+                server, body: Self.body([Self.event("s", time: Self.now - 60 * 86_400, source: "physical_store")]))
             #expect(ok.status == 200)
-            let old = try await Self.post(server, body: Self.body([Self.event("t", time: Self.now - 63 * 86_400, source: "physical_store")]))
+            let old = try await Self.post(
+                server, body: Self.body([Self.event("t", time: Self.now - 63 * 86_400, source: "physical_store")]))
             #expect(old.status == 400)
         }
     }
@@ -138,7 +147,8 @@ struct FakeGraphAPITests {
 
     @Test func scriptedFaultsAreUsedInOrder() async throws {
         try await Self.withServer { server in
-            server.inject(.tooManyRequests(regainAccessMinutes: 3), .invalidAccessToken(), .serverError(status: 503), .malformedBody())
+            server.inject(
+                .tooManyRequests(regainAccessMinutes: 3), .invalidAccessToken(), .serverError(status: 503), .malformedBody())
             server.rejectEvents(withIDs: ["bad"])
             let body = Self.body([Self.event("a")])
             let throttled = try await Self.post(server, body: body)

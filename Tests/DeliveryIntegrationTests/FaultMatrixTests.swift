@@ -18,7 +18,7 @@ struct FaultMatrixTests {
         case http5xx, throttled429WithUsage, throttled429WithoutUsage, token190, invalidParameterForOneEvent
         case connectTimeout, readTimeout, trickledBody, resetMidBody, malformedJSON, truncatedJSON
         case fewerEventsReceived, oversizedResponse, oversizedChunkedResponse
-        case pixelNotAccessible100_33, unsupportedMethod3, requestLevelInvalidParameter
+        case pixelNotAccessible100Subcode33, unsupportedMethod3, requestLevelInvalidParameter
 
         var testDescription: String { rawValue }
     }
@@ -59,8 +59,9 @@ struct FaultMatrixTests {
                 try await env.enqueue(ids)
                 try await Self.waitForFault(expectation, env: env, worker: worker, count: count)
                 try await Self.checkStateAfterFault(expectation, kind: kind, env: env, worker: worker, ids: ids, start: start)
-                #expect(try await env.store.counts(pixel: nil).undelivered + env.store.counts(pixel: nil).delivered
-                    + env.store.counts(pixel: nil).parked == count, "an event was lost")
+                #expect(
+                    try await env.store.counts(pixel: nil).undelivered + env.store.counts(pixel: nil).delivered
+                        + env.store.counts(pixel: nil).parked == count, "an event was lost")
                 if kind != .connectTimeout {
                     try await Self.heal(expectation, env: env, worker: worker)
                     try await eventually(within: 60) { try await env.store.counts(pixel: nil).undelivered == 0 }
@@ -94,7 +95,7 @@ struct FaultMatrixTests {
         case .token190:
             server.inject(.invalidAccessToken())
             return .suspended(outcome: .credentialsRejected, graphCode: 190, reason: .credentialsRejected)
-        case .pixelNotAccessible100_33:
+        case .pixelNotAccessible100Subcode33:
             server.inject(.objectNotAccessible)
             return .suspended(outcome: .destinationRejected, graphCode: 100, reason: .pixelNotAccessible)
         case .unsupportedMethod3:
@@ -138,7 +139,9 @@ struct FaultMatrixTests {
         }
     }
 
-    static func waitForFault(_ expectation: Expectation, env: FaultEnvironment, worker: DeliveryWorker, count: Int)
+    static func waitForFault(
+        _ expectation: Expectation, env: FaultEnvironment, worker: DeliveryWorker, count: Int
+    )
         async throws
     {
         try await eventually(within: 60) {
@@ -249,7 +252,8 @@ struct FaultMatrixTests {
         case .retrying, .paused:
             env.clock.advance(by: .seconds(7_200))
         case .suspended:
-            try await worker.replaceCredentials(for: Real.pixel, accessToken: AccessToken(Real.token), appSecret: AppSecret(Real.secret))
+            try await worker.replaceCredentials(
+                for: Real.pixel, accessToken: AccessToken(Real.token), appSecret: AppSecret(Real.secret))
         case .oneRejected, .deliveredAfterBisection, .allRejectedAsOne:
             break
         }

@@ -42,7 +42,7 @@ struct IntegrationHarness {
     static func with(
         appSecretOnServer: String? = Real.secret, acceptedTokens: Set<String>? = [Real.token],
         configure: (inout DeliveryWorker.Configuration) -> Void = { _ in },
-        _ body: (IntegrationHarness) async throws -> Void
+        body: (IntegrationHarness) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.path + "/roasproof-it-\(UInt64.random(in: 0...UInt64.max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

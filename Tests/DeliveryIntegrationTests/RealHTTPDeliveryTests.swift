@@ -35,11 +35,13 @@ struct RealHTTPDeliveryTests {
         }
     }
 
-    @Test("transient failures are retried", arguments: [
-        Fault.serverError(status: 500), .serverError(status: 503, code: 1, isTransient: false),
-        .response(status: 400, body: #"{"error":{"message":"x","code":42,"is_transient":true}}"#),
-        .dropConnection, .malformedBody(status: 200), .malformedBody(status: 502),
-    ])
+    @Test(
+        "transient failures are retried",
+        arguments: [
+            Fault.serverError(status: 500), .serverError(status: 503, code: 1, isTransient: false),
+            .response(status: 400, body: #"{"error":{"message":"x","code":42,"is_transient":true}}"#),
+            .dropConnection, .malformedBody(status: 200), .malformedBody(status: 502),
+        ])
     func transientFailuresRetry(_ fault: Fault) async throws {
         try await IntegrationHarness.with { h in
             h.server.inject(fault)
@@ -56,25 +58,29 @@ struct RealHTTPDeliveryTests {
     @Test func slowResponsesTimeOutAndRetry() async throws {
         // A timeout well above a loaded machine's response time (2 cores running the whole suite
         // answered in over 300 ms), so that only the delayed answer times out.
-        try await IntegrationHarness.with(configure: { $0.requestTimeout = .milliseconds(1_500) }) { h in
-            h.server.inject(.delay(.seconds(4)))
-            try await h.enqueue(["slow"])
-            try await eventually { try await h.status("slow")?.attempts == 1 }
-            let first = try #require(try await h.history("slow").first?.receipt)
-            #expect(first.httpStatus == nil)
-            #expect(first.outcome == .transient)
-            #expect(first.errorMessage?.contains(Real.token) == false)
-            h.clock.advance(by: .seconds(60))
-            try await eventually { try await h.status("slow")?.state == .delivered }
-        }
+        try await IntegrationHarness.with(
+            configure: { $0.requestTimeout = .milliseconds(1_500) },
+            body: { h in
+                h.server.inject(.delay(.seconds(4)))
+                try await h.enqueue(["slow"])
+                try await eventually { try await h.status("slow")?.attempts == 1 }
+                let first = try #require(try await h.history("slow").first?.receipt)
+                #expect(first.httpStatus == nil)
+                #expect(first.outcome == .transient)
+                #expect(first.errorMessage?.contains(Real.token) == false)
+                h.clock.advance(by: .seconds(60))
+                try await eventually { try await h.status("slow")?.state == .delivered }
+            })
     }
 
-    @Test("throttling pauses the pixel for the regain time", arguments: [
-        Fault.throttle(code: 4, regainAccessMinutes: 2), .throttle(code: 17, regainAccessMinutes: 2),
-        .throttle(code: 32, regainAccessMinutes: 2), .throttle(code: 341, regainAccessMinutes: 2),
-        .throttle(code: 368, regainAccessMinutes: 2), .throttle(code: 613, regainAccessMinutes: 2),
-        .throttle(code: 80_004, regainAccessMinutes: 2), .tooManyRequests(regainAccessMinutes: 2),
-    ])
+    @Test(
+        "throttling pauses the pixel for the regain time",
+        arguments: [
+            Fault.throttle(code: 4, regainAccessMinutes: 2), .throttle(code: 17, regainAccessMinutes: 2),
+            .throttle(code: 32, regainAccessMinutes: 2), .throttle(code: 341, regainAccessMinutes: 2),
+            .throttle(code: 368, regainAccessMinutes: 2), .throttle(code: 613, regainAccessMinutes: 2),
+            .throttle(code: 80_004, regainAccessMinutes: 2), .tooManyRequests(regainAccessMinutes: 2),
+        ])
     func throttling(_ fault: Fault) async throws {
         try await IntegrationHarness.with { h in
             h.server.inject(fault)
@@ -105,7 +111,8 @@ struct RealHTTPDeliveryTests {
             try await Task.sleep(for: .milliseconds(50))
             #expect(h.server.requests.count == 1)
             #expect(try await h.history("c1").first?.receipt.errorCode == 190)
-            try await h.worker.replaceCredentials(for: Real.pixel, accessToken: AccessToken("fresh-token"), appSecret: AppSecret(Real.secret))
+            try await h.worker.replaceCredentials(
+                for: Real.pixel, accessToken: AccessToken("fresh-token"), appSecret: AppSecret(Real.secret))
             try await eventually { try await h.store.counts(pixel: nil).delivered == 2 }
             #expect(!(try h.fileBytes()).contains("fresh-token"))
         }
@@ -153,7 +160,8 @@ struct RealHTTPDeliveryTests {
             #expect(hold.suspension?.reason == .pixelNotAccessible)
             // Access granted to the same token: replacing the credentials with it resumes.
             h.server.setAccessiblePixelIDs(nil)
-            try await h.worker.replaceCredentials(for: Real.pixel, accessToken: AccessToken(Real.token), appSecret: AppSecret(Real.secret))
+            try await h.worker.replaceCredentials(
+                for: Real.pixel, accessToken: AccessToken(Real.token), appSecret: AppSecret(Real.secret))
             try await eventually { try await h.store.counts(pixel: nil).delivered == 16 }
             #expect(try await h.store.pixelHolds(at: h.clock.now).isEmpty)
         }
@@ -206,21 +214,23 @@ struct RealHTTPDeliveryTests {
     }
 
     @Test func exhaustedRetriesArePark() async throws {
-        try await IntegrationHarness.with(configure: { $0.retryPolicy.maximumAttempts = 3 }) { h in
-            h.server.inject(.serverError(status: 500), times: 3)
-            try await h.enqueue(["x1"])
-            for attempt in 1...2 {
-                try await eventually { try await h.status("x1")?.attempts == attempt }
-                h.clock.advance(by: .seconds(3_600))
-            }
-            try await eventually { try await h.status("x1")?.state == .parked }
-            #expect(try await h.status("x1")?.parkReason?.code == .retriesExhausted)
-            #expect(try await h.history("x1").count == 3)
-            // Replay: validated again, same event_id, delivered now the server is healthy.
-            let id = try #require(try await h.status("x1")).id
-            try await h.queue.replay(id)
-            try await eventually { try await h.status("x1")?.state == .delivered }
-            #expect(h.server.acceptedEventIDs == ["x1"])
-        }
+        try await IntegrationHarness.with(
+            configure: { $0.retryPolicy.maximumAttempts = 3 },
+            body: { h in
+                h.server.inject(.serverError(status: 500), times: 3)
+                try await h.enqueue(["x1"])
+                for attempt in 1...2 {
+                    try await eventually { try await h.status("x1")?.attempts == attempt }
+                    h.clock.advance(by: .seconds(3_600))
+                }
+                try await eventually { try await h.status("x1")?.state == .parked }
+                #expect(try await h.status("x1")?.parkReason?.code == .retriesExhausted)
+                #expect(try await h.history("x1").count == 3)
+                // Replay: validated again, same event_id, delivered now the server is healthy.
+                let id = try #require(try await h.status("x1")).id
+                try await h.queue.replay(id)
+                try await eventually { try await h.status("x1")?.state == .delivered }
+                #expect(h.server.acceptedEventIDs == ["x1"])
+            })
     }
 }

@@ -181,7 +181,8 @@ struct SecretsAtRestTests {
 
                 // Receipts as the store hands them back.
                 for id in ["order-0", "order-1"] {
-                    let report = try #require(try await store.status(of: EventKey(pixelID: destination.pixelID, eventName: .purchase, eventID: id)))
+                    let report = try #require(
+                        try await store.status(of: EventKey(pixelID: destination.pixelID, eventName: .purchase, eventID: id)))
                     for attempt in try await store.attempts(for: report.id) { describe(attempt) }
                 }
 

@@ -37,19 +37,21 @@ struct TransportSafetyTests {
     }
 
     @Test func theWorkerRecordsATrickledAnswerAsTransientAndRetries() async throws {
-        try await IntegrationHarness.with(configure: { $0.requestTimeout = .seconds(1) }) { h in
-            h.server.inject(Self.trickle)
-            let start = ContinuousClock.now
-            try await h.enqueue(["trickled"])
-            try await eventually(within: 60) { try await h.status("trickled")?.attempts == 1 }
-            #expect(ContinuousClock.now - start < .seconds(60))
-            #expect(try await h.status("trickled")?.state == .pending, "not left in flight")
-            let first = try #require(try await h.history("trickled").first?.receipt)
-            #expect(first.outcome == .transient)
-            #expect(first.httpStatus == nil)
-            h.clock.advance(by: .seconds(60))
-            try await eventually { try await h.status("trickled")?.state == .delivered }
-        }
+        try await IntegrationHarness.with(
+            configure: { $0.requestTimeout = .seconds(1) },
+            body: { h in
+                h.server.inject(Self.trickle)
+                let start = ContinuousClock.now
+                try await h.enqueue(["trickled"])
+                try await eventually(within: 60) { try await h.status("trickled")?.attempts == 1 }
+                #expect(ContinuousClock.now - start < .seconds(60))
+                #expect(try await h.status("trickled")?.state == .pending, "not left in flight")
+                let first = try #require(try await h.history("trickled").first?.receipt)
+                #expect(first.outcome == .transient)
+                #expect(first.httpStatus == nil)
+                h.clock.advance(by: .seconds(60))
+                try await eventually { try await h.status("trickled")?.state == .delivered }
+            })
     }
 
     // MARK: Redirects

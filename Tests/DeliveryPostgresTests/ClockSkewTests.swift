@@ -168,7 +168,8 @@ struct ClockSkewTests {
     static func serverEvent(_ id: String) -> ServerEvent {
         ServerEvent(
             eventName: .purchase, eventTime: Timestamp.now, actionSource: .website,
-            userData: UserData(emails: [HashedIdentifier(digest: SHA256.hash("\(id)@example.com"))], clientUserAgent: "Mozilla/5.0"),
+            userData: UserData(
+                emails: [HashedIdentifier(digest: SHA256.hash("\(id)@example.com"))], clientUserAgent: "Mozilla/5.0"),
             customData: CustomData(value: 10, currency: "USD"), eventID: id, eventSourceURL: "https://shop.example.com/")
     }
 
@@ -184,7 +185,8 @@ struct ClockSkewTests {
             } throws: { Self.isClockSkew($0) }
             try await withPostgresEventStore(
                 clientConfiguration: try PostgresTestDatabase.clientConfiguration(),
-                configuration: Self.configuration(schema: schema, clock: SkewedClock(offset: .seconds(offsetSeconds.signum() * 2)))
+                configuration: Self.configuration(
+                    schema: schema, clock: SkewedClock(offset: .seconds(offsetSeconds.signum() * 2)))
             ) { store in
                 let leased = try await store.lease(
                     pixel: Self.pixel, now: SystemDeliveryClock().now, limit: 1, leaseDuration: .seconds(60))

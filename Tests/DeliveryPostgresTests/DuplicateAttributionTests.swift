@@ -55,9 +55,10 @@ struct DuplicateAttributionTests {
             Delivery(sender: "w1", eventIDs: Self.ids(0..<201)),
             Delivery(sender: "w0", eventIDs: Self.ids(0..<201)),
         ])
-        #expect(attribution.violations(victim: "w1", inFlightCapacity: 200) == [
-            "201 duplicates caused by the killed w1 exceed its in-flight capacity 200"
-        ])
+        #expect(
+            attribution.violations(victim: "w1", inFlightCapacity: 200) == [
+                "201 duplicates caused by the killed w1 exceed its in-flight capacity 200"
+            ])
         #expect(attribution.violations(victim: "w1", inFlightCapacity: 201).isEmpty)
     }
 }

@@ -25,7 +25,8 @@ struct MultiInstanceTests {
     static let concurrency = 2
 
     static var childPath: String {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
         // On Linux the tests run from <build>/debug/RoasProofPackageTests.xctest.
@@ -69,7 +70,8 @@ struct MultiInstanceTests {
     static func purchase(_ id: String) -> ServerEvent {
         ServerEvent(
             eventName: .purchase, eventTime: Timestamp.now, actionSource: .website,
-            userData: UserData(emails: [HashedIdentifier(digest: SHA256.hash("\(id)@example.com"))], clientUserAgent: "Mozilla/5.0"),
+            userData: UserData(
+                emails: [HashedIdentifier(digest: SHA256.hash("\(id)@example.com"))], clientUserAgent: "Mozilla/5.0"),
             customData: CustomData(value: 10, currency: "USD"), eventID: id, eventSourceURL: "https://shop.example.com/")
     }
 
@@ -136,7 +138,9 @@ struct MultiInstanceTests {
                 for child in children where child !== victim { child.signal(SIGTERM) }
                 for child in children where child !== victim {
                     let deadline = ContinuousClock.now + .seconds(30)
-                    while child.process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+                    while child.process.isRunning && ContinuousClock.now < deadline {
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
                     #expect(!child.process.isRunning, "\(child.name) did not stop on SIGTERM")
                     #expect(child.lines().contains("STOPPED"), "\(child.name) did not shut down gracefully")
                 }

@@ -20,7 +20,9 @@ struct PostgresGroupCommitTests {
             let results = try await withThrowingTaskGroup(of: (Int, AppendResult).self) { group in
                 for index in 0..<64 {
                     let id = index % 4 == 3 ? "g\(index - 1)" : "g\(index)"
-                    group.addTask { (index, try await store.append([EventStoreConformance.event(id)], at: Self.t0 + .milliseconds(index))) }
+                    group.addTask {
+                        (index, try await store.append([EventStoreConformance.event(id)], at: Self.t0 + .milliseconds(index)))
+                    }
                 }
                 var results: [Int: AppendResult] = [:]
                 for try await (index, result) in group { results[index] = result }
@@ -55,7 +57,8 @@ struct PostgresGroupCommitTests {
         configuration.groupCommitMaximumEvents = 0
         try await PostgresTestDatabase.withSchema(configuration.schema) {
             try await withPostgresEventStore(
-                clientConfiguration: try PostgresTestDatabase.clientConfiguration(maximumConnections: 8), configuration: configuration
+                clientConfiguration: try PostgresTestDatabase.clientConfiguration(maximumConnections: 8),
+                configuration: configuration
             ) { store in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for index in 0..<16 {

@@ -13,21 +13,30 @@ struct PostgresStoreTests {
     @Test("conformance", arguments: EventStoreConformance.checks)
     func conformance(_ check: EventStoreConformance.Check) async throws {
         try await PostgresTestDatabase.withScratchStore { store in
-            try await check.run { store } tearDown: { _ in }
+            try await check.run {
+                store
+            } tearDown: { _ in
+            }
         }
     }
 
     @Test("quality snapshot conformance", arguments: EventStoreConformance.qualitySnapshotChecks)
     func qualitySnapshots(_ check: EventStoreConformance.QualitySnapshotCheck) async throws {
         try await PostgresTestDatabase.withScratchStore { store in
-            try await check.run { store } tearDown: { _ in }
+            try await check.run {
+                store
+            } tearDown: { _ in
+            }
         }
     }
 
     @Test("inspection conformance", arguments: EventStoreConformance.inspectionChecks)
     func inspection(_ check: EventStoreConformance.InspectionCheck) async throws {
         try await PostgresTestDatabase.withScratchStore { store in
-            try await check.run { store } tearDown: { _ in }
+            try await check.run {
+                store
+            } tearDown: { _ in
+            }
         }
     }
 
@@ -219,7 +228,9 @@ struct PostgresStoreTests {
                     try await connection.query(
                         "INSERT INTO \(unescaped: store.configuration.schema).pixel_holds (pixel_id) VALUES (\(pixel.rawValue))",
                         logger: Self.logger)
-                    let update = Task { try await store.updatePixelHold(pixel, .pause(until: Self.t0 + .seconds(60)), at: Self.t0) }
+                    let update = Task {
+                        try await store.updatePixelHold(pixel, .pause(until: Self.t0 + .seconds(60)), at: Self.t0)
+                    }
                     try await eventually("the store's transaction waits for the lock") {
                         try await Self.blockedBackends(connection) > 0
                     }
@@ -360,7 +371,8 @@ struct PostgresStoreTests {
                         }
                         #expect(waited < 500, "the store never waited for the row lock")
                         try await connection.query(
-                            "DELETE FROM \(unescaped: schema).pixel_holds WHERE pixel_id = \(pixel.rawValue)", logger: Self.logger)
+                            "DELETE FROM \(unescaped: schema).pixel_holds WHERE pixel_id = \(pixel.rawValue)", logger: Self.logger
+                        )
                         try await connection.query("COMMIT", logger: Self.logger)
                         #expect(try await update.value.pausedUntil == Self.t0 + .seconds(60))
                     }
@@ -410,7 +422,8 @@ struct PostgresStoreTests {
                     configuration: PostgresTestDatabase.storeConfiguration(schema: schema)
                 ) { second in
                     _ = try await first.updatePixelHold("111", .pause(until: Self.t0 + .seconds(120)), at: Self.t0)
-                    #expect(try await second.pixelHolds(at: Self.t0 + .seconds(60))["111"]?.pausedUntil == Self.t0 + .seconds(120))
+                    #expect(
+                        try await second.pixelHolds(at: Self.t0 + .seconds(60))["111"]?.pausedUntil == Self.t0 + .seconds(120))
                 }
             }
         }

@@ -57,7 +57,8 @@ struct PostgresTLSTests {
         #expect(verdict == .hungUpAfterTLSRefusal)
 
         // The same fake does get the password when the URL disables TLS: the check above is real.
-        let plain = try PostgresEventStore.clientConfiguration(url: "postgres://app:secret-pw@db.example.com/shop?sslmode=disable")
+        let plain = try PostgresEventStore.clientConfiguration(
+            url: "postgres://app:secret-pw@db.example.com/shop?sslmode=disable")
         let plainServer = try DowngradingPostgresServer()
         defer { plainServer.stop() }
         #expect(try await plainServer.firstVerdict(connectingWith: plain) == .password("secret-pw"))

@@ -28,7 +28,7 @@ struct TwoInstances {
 
     static func with(
         tokens: [String], serverConfiguration: (inout FakeGraphAPI.Configuration) -> Void = { _ in },
-        _ body: (TwoInstances) async throws -> Void
+        body: (TwoInstances) async throws -> Void
     ) async throws {
         let clock = ManualDeliveryClock(now: t0)
         var configuration = FakeGraphAPI.Configuration()
@@ -75,7 +75,8 @@ struct TwoInstances {
         let events = ids.map { id in
             ServerEvent(
                 eventName: .purchase, eventTime: clock.now.wholeSeconds, actionSource: .website,
-                userData: UserData(emails: [HashedIdentifier(digest: SHA256.hash("\(id)@example.com"))], clientUserAgent: "Mozilla/5.0"),
+                userData: UserData(
+                    emails: [HashedIdentifier(digest: SHA256.hash("\(id)@example.com"))], clientUserAgent: "Mozilla/5.0"),
                 customData: CustomData(value: 10, currency: "USD"), eventID: id, eventSourceURL: "https://shop.example.com/")
         }
         try await queues[index].enqueue(contentsOf: events, pixel: Self.pixel)
@@ -133,7 +134,9 @@ struct SharedWorkersTests {
             // Instance B gets new events (its enqueue wakes only B) and must hold them back.
             try await instances.enqueue((0..<20).map { "b\($0)" }, through: 1)
             try await eventually("instance B adopts the pause") {
-                if case .paused(let until)? = instances.workers[1].status(of: TwoInstances.pixel)?.gate { return until == pausedUntil }
+                if case .paused(let until)? = instances.workers[1].status(of: TwoInstances.pixel)?.gate {
+                    return until == pausedUntil
+                }
                 return false
             }
             try await instances.step(seconds: 119)
@@ -150,47 +153,49 @@ struct SharedWorkersTests {
 
     @Test("a rejected token suspends every instance that uses it, and only those")
     func suspensionFollowsTheCredentials() async throws {
-        try await TwoInstances.with(tokens: ["old-token", "old-token"], serverConfiguration: { $0.acceptedAccessTokens = ["new-token"] }) {
-            instances in
-            try await instances.enqueue(["s1"], through: 0)
-            // Either instance may take s1; the one that does is refused.
-            try await eventually("the suspension is recorded") {
-                try await instances.stores[1].pixelHolds(at: instances.clock.now)[TwoInstances.pixel]?.suspension != nil
-            }
-            try await eventually("the refused instance suspended") {
-                instances.workers.contains { $0.status(of: TwoInstances.pixel)?.error != nil }
-            }
-            let refused = try #require(instances.workers.firstIndex { $0.status(of: TwoInstances.pixel)?.error != nil })
-            let other = 1 - refused
-            // The other learns it from the store at its next round, without sending anything itself.
-            try await instances.step(seconds: 2)
-            try await eventually("the other instance suspended") {
-                instances.workers[other].status(of: TwoInstances.pixel)?.error?.code == .credentialsRejected
-            }
-            #expect(instances.server.requests.count == 1)
+        try await TwoInstances.with(
+            tokens: ["old-token", "old-token"], serverConfiguration: { $0.acceptedAccessTokens = ["new-token"] },
+            body: { instances in
+                try await instances.enqueue(["s1"], through: 0)
+                // Either instance may take s1; the one that does is refused.
+                try await eventually("the suspension is recorded") {
+                    try await instances.stores[1].pixelHolds(at: instances.clock.now)[TwoInstances.pixel]?.suspension != nil
+                }
+                try await eventually("the refused instance suspended") {
+                    instances.workers.contains { $0.status(of: TwoInstances.pixel)?.error != nil }
+                }
+                let refused = try #require(instances.workers.firstIndex { $0.status(of: TwoInstances.pixel)?.error != nil })
+                let other = 1 - refused
+                // The other learns it from the store at its next round, without sending anything itself.
+                try await instances.step(seconds: 2)
+                try await eventually("the other instance suspended") {
+                    instances.workers[other].status(of: TwoInstances.pixel)?.error?.code == .credentialsRejected
+                }
+                #expect(instances.server.requests.count == 1)
 
-            // The refused instance gets a new token and resumes; the other, still on the
-            // rejected one, stays suspended.
-            try await instances.workers[refused].replaceCredentials(
-                for: TwoInstances.pixel, accessToken: AccessToken("new-token"), appSecret: nil)
-            try await eventually("s1 delivered with the new token") {
-                try await instances.stores[0].status(of: EventKey(pixelID: TwoInstances.pixel, eventName: .purchase, eventID: "s1"))?
-                    .state == .delivered
-            }
-            try await instances.enqueue(["s2"], through: other)
-            try await instances.step(seconds: 3)
-            #expect(instances.workers[other].status(of: TwoInstances.pixel)?.error != nil)
-            #expect(!instances.server.requests.contains { $0.accessToken == "old-token" && $0.eventIDs.contains("s2") })
-            // The resumed instance takes the other's events at its idle poll, so nothing waits.
-            try await eventually("s2 delivered by the resumed instance") {
-                try await instances.stores[0].counts(pixel: nil).delivered == 2
-            }
-            #expect(instances.server.requests.filter { $0.accessToken == "old-token" }.count == 1)
+                // The refused instance gets a new token and resumes; the other, still on the
+                // rejected one, stays suspended.
+                try await instances.workers[refused].replaceCredentials(
+                    for: TwoInstances.pixel, accessToken: AccessToken("new-token"), appSecret: nil)
+                try await eventually("s1 delivered with the new token") {
+                    try await instances.stores[0].status(
+                        of: EventKey(pixelID: TwoInstances.pixel, eventName: .purchase, eventID: "s1"))?
+                        .state == .delivered
+                }
+                try await instances.enqueue(["s2"], through: other)
+                try await instances.step(seconds: 3)
+                #expect(instances.workers[other].status(of: TwoInstances.pixel)?.error != nil)
+                #expect(!instances.server.requests.contains { $0.accessToken == "old-token" && $0.eventIDs.contains("s2") })
+                // The resumed instance takes the other's events at its idle poll, so nothing waits.
+                try await eventually("s2 delivered by the resumed instance") {
+                    try await instances.stores[0].counts(pixel: nil).delivered == 2
+                }
+                #expect(instances.server.requests.filter { $0.accessToken == "old-token" }.count == 1)
 
-            let text = try await instances.databaseText()
-            #expect(text.contains("s1"))
-            #expect(!text.contains("old-token"))
-            #expect(!text.contains("new-token"))
-        }
+                let text = try await instances.databaseText()
+                #expect(text.contains("s1"))
+                #expect(!text.contains("old-token"))
+                #expect(!text.contains("new-token"))
+            })
     }
 }

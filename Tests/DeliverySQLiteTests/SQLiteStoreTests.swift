@@ -212,9 +212,12 @@ struct SQLiteStoreTests {
         try await connection.close()
         try await withSQLiteEventStore(path: path) { store in
             #expect(try await store.schemaVersion() == SQLiteEventStore.schemaVersion)
-            #expect(try await store.status(of: EventKey(pixelID: "111", eventName: .purchase, eventID: "v2-event"))?.state == .pending)
+            #expect(
+                try await store.status(of: EventKey(pixelID: "111", eventName: .purchase, eventID: "v2-event"))?.state == .pending
+            )
             #expect(try await store.pixelHolds(at: Timestamp(milliseconds: 0)).isEmpty)
-            _ = try await store.updatePixelHold("111", .pause(until: Timestamp(milliseconds: 5_000)), at: Timestamp(milliseconds: 0))
+            _ = try await store.updatePixelHold(
+                "111", .pause(until: Timestamp(milliseconds: 5_000)), at: Timestamp(milliseconds: 0))
             #expect(try await store.pixelHolds(at: Timestamp(milliseconds: 0)).count == 1)
         }
     }
@@ -240,10 +243,15 @@ struct SQLiteStoreTests {
         }
         let snapshot = QualitySnapshot(
             pixelID: "111", takenAt: Timestamp(milliseconds: 1),
-            entries: [QualitySnapshot.Entry(eventName: .purchase, eventMatchQuality: 6, metaJSON: "{}", localCounters: MatchKeyCoverage.Counters())])
+            entries: [
+                QualitySnapshot.Entry(
+                    eventName: .purchase, eventMatchQuality: 6, metaJSON: "{}", localCounters: MatchKeyCoverage.Counters())
+            ])
         try await withSQLiteEventStore(path: path) { store async throws in
             #expect(try await store.schemaVersion() == SQLiteEventStore.schemaVersion)
-            #expect(try await store.status(of: EventKey(pixelID: "111", eventName: .purchase, eventID: "v4-event"))?.state == .pending)
+            #expect(
+                try await store.status(of: EventKey(pixelID: "111", eventName: .purchase, eventID: "v4-event"))?.state == .pending
+            )
             try await store.recordQualitySnapshot(snapshot)
         }
         try await withSQLiteEventStore(path: path, configuration: readOnly) { store async throws in

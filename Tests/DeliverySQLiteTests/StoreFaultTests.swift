@@ -237,7 +237,8 @@ struct StoreFaultTests {
         let clock = ManualDeliveryClock(now: Self.t0)
         let ids = (0..<6).map { "c\($0)" }
         try await withSQLiteEventStore(path: path) { store in
-            _ = try await DeliveryQueue(store: store, clock: clock).enqueue(contentsOf: ids.map { Self.event($0) }, pixel: Self.pixel)
+            _ = try await DeliveryQueue(store: store, clock: clock).enqueue(
+                contentsOf: ids.map { Self.event($0) }, pixel: Self.pixel)
         }
         let raw = try await SQLiteConnection.open(storage: .file(path: path))
         _ = try await raw.query(

@@ -60,8 +60,9 @@ struct StoreOwnershipTests {
         try await connection.close()
     }
 
-    @Test("another program's database is refused, read-write or read-only, and left byte for byte as it was",
-          arguments: [SQLiteEventStore.Configuration.Access.readWrite, .readOnly])
+    @Test(
+        "another program's database is refused, read-write or read-only, and left byte for byte as it was",
+        arguments: [SQLiteEventStore.Configuration.Access.readWrite, .readOnly])
     func foreignDatabaseIsNeverChanged(access: SQLiteEventStore.Configuration.Access) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -144,7 +145,9 @@ struct StoreOwnershipTests {
 
         try await withSQLiteEventStore(path: path) { (store: SQLiteEventStore) async throws -> Void in
             #expect(try await store.schemaVersion() == SQLiteEventStore.schemaVersion)
-            #expect(try await store.status(of: EventKey(pixelID: "111", eventName: .purchase, eventID: "v3-event"))?.state == .pending)
+            #expect(
+                try await store.status(of: EventKey(pixelID: "111", eventName: .purchase, eventID: "v3-event"))?.state == .pending
+            )
             #expect(try await store.createdBy() == nil)
         }
         #expect(try await Self.pragma("application_id", of: path)?.integer.map { Int($0) } == Self.applicationID)

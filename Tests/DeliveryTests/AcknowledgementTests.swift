@@ -79,7 +79,8 @@ struct AcknowledgementTests {
         #expect(history.map(\.outcome) == [.unacknowledged, .delivered])
         #expect(history.first?.eventsReceived == 3)
         #expect(history.first?.errorMessage == "HTTP 200 but Meta acknowledged 3 of 4 events (events_received)")
-        #expect(harness.metrics.counterTotal(label: DeliveryMetricLabel.requests, dimensions: [("outcome", "unacknowledged")]) == 1)
+        #expect(
+            harness.metrics.counterTotal(label: DeliveryMetricLabel.requests, dimensions: [("outcome", "unacknowledged")]) == 1)
     }
 
     /// A stored event that is not a JSON object is parked as unreadable before any request;
@@ -89,9 +90,11 @@ struct AcknowledgementTests {
         try await harness.enqueue(["ok1", "ok2"])
         for (id, json) in [("cut", #"{"event_name":"Purch"#), ("empty", ""), ("array", "[1]"), ("two", "{}{}")] {
             _ = try await harness.store.append(
-                [PendingEvent(
-                    key: EventKey(pixelID: Fixtures.pixel, eventName: .purchase, eventID: id),
-                    eventTime: Fixtures.t0.wholeSeconds, actionSource: .website, json: json, matchKeys: [])],
+                [
+                    PendingEvent(
+                        key: EventKey(pixelID: Fixtures.pixel, eventName: .purchase, eventID: id),
+                        eventTime: Fixtures.t0.wholeSeconds, actionSource: .website, json: json, matchKeys: [])
+                ],
                 at: Fixtures.t0)
         }
         try await harness.run {
@@ -109,33 +112,37 @@ struct AcknowledgementTests {
 
 @Suite("JSONSyntax")
 struct JSONSyntaxTests {
-    @Test("accepts one JSON object", arguments: [
-        "{}", " {} ", "\n{\"a\":1}\t", #"{"a":[1,-2.5e+3,0,0.1,1E9,true,false,null,"x",{},[]]}"#,
-        #"{"s":"\"\\\/\b\f\n\r\t\u00e9\uD83D\uDE00\ud800"}"#, #"{"deep":[[[[[[[[[[{"k":{}}]]]]]]]]]]}"#, #"{"":""}"#,
-        #"{"a":"é🎉"}"#, #"{"a":1,"a":2}"#,
-    ])
+    @Test(
+        "accepts one JSON object",
+        arguments: [
+            "{}", " {} ", "\n{\"a\":1}\t", #"{"a":[1,-2.5e+3,0,0.1,1E9,true,false,null,"x",{},[]]}"#,
+            #"{"s":"\"\\\/\b\f\n\r\t\u00e9\uD83D\uDE00\ud800"}"#, #"{"deep":[[[[[[[[[[{"k":{}}]]]]]]]]]]}"#, #"{"":""}"#,
+            #"{"a":"é🎉"}"#, #"{"a":1,"a":2}"#,
+        ])
     func accepts(_ text: String) {
         #expect(JSONSyntax.isObject(text))
     }
 
-    @Test("refuses anything else", arguments: [
-        "", " ", "[]", "1", "\"s\"", "null", "{", "}", "{}{}", "{},", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{,}",
-        "{a:1}", "{'a':1}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":-}", "{\"a\":1e}", "{\"a\":+1}",
-        "{\"a\":tru}", "{\"a\":nul}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12G4\"}", "{\"a\":\"\\u12\"}", "{\"a\":\"\n\"}",
-        "{\"a\":\"\u{0}\"}", "{\"a\":[1 2]}", "{\"a\":[1,]}", "{\"a\":[}", "{\"a\":\"x}", "\u{FEFF}{}", "{} x",
-        "{\"a\":NaN}", "{\"a\":Infinity}", "{\"a\":1}//", "/*c*/{}",
-        // Found by FuzzJSONSyntax (Fuzz/Corpus/FuzzJSONSyntax/regression-trailing-comma):
-        // Foundation's JSONDecoder accepts a trailing comma; RFC 8259 does not, and neither
-        // does this check, since the event is spliced into a request body as is.
-        "{ \"a\": \"\\u00e9In/\" ,\t\t\t\t\t} ",
-        // Found by FuzzJSONSyntax (…/regression-nul): Foundation reads this as `{}`.
-        "{\u{0}}\u{0}",
-        // Found by FuzzJSONSyntax (…/regression-leading-zero, -control-in-string,
-        // -unknown-escape): Foundation's JSONDecoder never reads a value whose key repeats an
-        // earlier one, so a broken value hides there; this check reads every value.
-        "{\"a\":1,\"a\":0883612800}", "{\"a\":[],\"a\":\"x\u{12}y\"}", "{\"a\":[],\"a\":\"\\\u{FFFD}\"}",
-        "{\"a\":[],\"a\":\"\\uZZZZ\"}", "{\"a\":-012}", "{\"a\":\"\\q\"}",
-    ])
+    @Test(
+        "refuses anything else",
+        arguments: [
+            "", " ", "[]", "1", "\"s\"", "null", "{", "}", "{}{}", "{},", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{,}",
+            "{a:1}", "{'a':1}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":-}", "{\"a\":1e}", "{\"a\":+1}",
+            "{\"a\":tru}", "{\"a\":nul}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12G4\"}", "{\"a\":\"\\u12\"}", "{\"a\":\"\n\"}",
+            "{\"a\":\"\u{0}\"}", "{\"a\":[1 2]}", "{\"a\":[1,]}", "{\"a\":[}", "{\"a\":\"x}", "\u{FEFF}{}", "{} x",
+            "{\"a\":NaN}", "{\"a\":Infinity}", "{\"a\":1}//", "/*c*/{}",
+            // Found by FuzzJSONSyntax (Fuzz/Corpus/FuzzJSONSyntax/regression-trailing-comma):
+            // Foundation's JSONDecoder accepts a trailing comma; RFC 8259 does not, and neither
+            // does this check, since the event is spliced into a request body as is.
+            "{ \"a\": \"\\u00e9In/\" ,\t\t\t\t\t} ",
+            // Found by FuzzJSONSyntax (…/regression-nul): Foundation reads this as `{}`.
+            "{\u{0}}\u{0}",
+            // Found by FuzzJSONSyntax (…/regression-leading-zero, -control-in-string,
+            // -unknown-escape): Foundation's JSONDecoder never reads a value whose key repeats an
+            // earlier one, so a broken value hides there; this check reads every value.
+            "{\"a\":1,\"a\":0883612800}", "{\"a\":[],\"a\":\"x\u{12}y\"}", "{\"a\":[],\"a\":\"\\\u{FFFD}\"}",
+            "{\"a\":[],\"a\":\"\\uZZZZ\"}", "{\"a\":-012}", "{\"a\":\"\\q\"}",
+        ])
     func refuses(_ text: String) {
         #expect(!JSONSyntax.isObject(text))
     }

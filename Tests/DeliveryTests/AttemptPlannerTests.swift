@@ -40,7 +40,8 @@ struct AttemptPlannerTests {
         let planner = AttemptPlanner(retryPolicy: policy)
         var random = SeededGenerator(seed: 1)
         let plan = planner.plan(
-            .unexpected(GraphError(message: "odd", code: 3)), batch: [Fixtures.leased(1, attempts: 2), Fixtures.leased(2, attempts: 1)],
+            .unexpected(GraphError(message: "odd", code: 3)),
+            batch: [Fixtures.leased(1, attempts: 2), Fixtures.leased(2, attempts: 1)],
             now: now, using: &random)
         guard case .park(let reason) = plan.events[0].disposition else {
             Issue.record("expected a park")
@@ -62,10 +63,12 @@ struct AttemptPlannerTests {
 
     @Test func throttlingWithoutAHeaderUsesTheDefaultAndCapsHugeValues() {
         var random = SeededGenerator(seed: 1)
-        let plain = planner.plan(.throttled(regainAccessAfter: nil, error: nil), batch: [Fixtures.leased(1)], now: now, using: &random)
+        let plain = planner.plan(
+            .throttled(regainAccessAfter: nil, error: nil), batch: [Fixtures.leased(1)], now: now, using: &random)
         #expect(plain.pixelAction == .pause(until: now + RetryPolicy().defaultThrottlePause))
         let huge = planner.plan(
-            .throttled(regainAccessAfter: .seconds(10_000_000), error: nil), batch: [Fixtures.leased(1)], now: now, using: &random)
+            .throttled(regainAccessAfter: .seconds(10_000_000), error: nil), batch: [Fixtures.leased(1)], now: now, using: &random
+        )
         #expect(huge.pixelAction == .pause(until: now + RetryPolicy().maximumThrottlePause))
     }
 
@@ -97,12 +100,14 @@ struct AttemptPlannerTests {
         #expect(reason.graphSubcode == 2_804_050)
     }
 
-    @Test("expiry: 7 days, 62 for physical_store", arguments: [
-        (ActionSource.website, Duration.seconds(7 * 86_400 - 1), false),
-        (.website, .seconds(7 * 86_400 + 1), true),
-        (.physicalStore, .seconds(30 * 86_400), false),
-        (.physicalStore, .seconds(62 * 86_400 + 1), true),
-    ])
+    @Test(
+        "expiry: 7 days, 62 for physical_store",
+        arguments: [
+            (ActionSource.website, Duration.seconds(7 * 86_400 - 1), false),
+            (.website, .seconds(7 * 86_400 + 1), true),
+            (.physicalStore, .seconds(30 * 86_400), false),
+            (.physicalStore, .seconds(62 * 86_400 + 1), true),
+        ])
     func expiry(_ source: ActionSource, _ age: Duration, _ expired: Bool) {
         let event = Fixtures.leased(1, time: now - age, source: source)
         let (send, parked) = planner.partitionExpired([event], now: now)

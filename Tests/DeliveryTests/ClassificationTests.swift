@@ -50,7 +50,8 @@ struct ClassificationTests {
     }
 
     @Test func successKeepsMetasAnswer() {
-        guard case .delivered(let success) = ResponseClassifier.classify(RecordingTransport.success(eventCount: 7, fbtraceID: "T1"))
+        guard
+            case .delivered(let success) = ResponseClassifier.classify(RecordingTransport.success(eventCount: 7, fbtraceID: "T1"))
         else {
             Issue.record("expected delivered")
             return
@@ -59,12 +60,14 @@ struct ClassificationTests {
         #expect(success.fbtraceID == "T1")
     }
 
-    @Test("X-Business-Use-Case-Usage regain time", arguments: [
-        (#"{"123":[{"type":"ads_management","estimated_time_to_regain_access":5}]}"#, Duration?.some(.seconds(300))),
-        (#"{"1":[{"estimated_time_to_regain_access":2}],"2":[{"estimated_time_to_regain_access":7}]}"#, .seconds(420)),
-        (#"{"123":[{"type":"ads_management","estimated_time_to_regain_access":0}]}"#, nil),
-        ("not json", nil),
-    ] as [(String, Duration?)])
+    @Test(
+        "X-Business-Use-Case-Usage regain time",
+        arguments: [
+            (#"{"123":[{"type":"ads_management","estimated_time_to_regain_access":5}]}"#, Duration?.some(.seconds(300))),
+            (#"{"1":[{"estimated_time_to_regain_access":2}],"2":[{"estimated_time_to_regain_access":7}]}"#, .seconds(420)),
+            (#"{"123":[{"type":"ads_management","estimated_time_to_regain_access":0}]}"#, nil),
+            ("not json", nil),
+        ] as [(String, Duration?)])
     func regainAccess(_ header: String, _ expected: Duration?) {
         #expect(ResponseClassifier.regainAccessAfter(header) == expected)
     }
@@ -72,7 +75,9 @@ struct ClassificationTests {
     @Test func throttleReadsTheHeaderCaseInsensitively() {
         let response = RecordingTransport.graphError(
             code: 17, headers: [("x-business-use-case-usage", #"{"9":[{"estimated_time_to_regain_access":3}]}"#)])
-        #expect(ResponseClassifier.classify(response) == .throttled(regainAccessAfter: .seconds(180), error: ResponseClassifier.classify(response).graphError))
+        #expect(
+            ResponseClassifier.classify(response)
+                == .throttled(regainAccessAfter: .seconds(180), error: ResponseClassifier.classify(response).graphError))
         #expect(ResponseClassifier.classify(response).graphError?.code == 17)
     }
 }
@@ -83,7 +88,8 @@ struct BackoffTests {
         var policy = RetryPolicy()
         policy.initialBackoff = .seconds(1)
         policy.maximumBackoff = .seconds(60)
-        #expect((1...8).map { policy.backoffCeiling(attempt: $0) } == [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000])
+        #expect(
+            (1...8).map { policy.backoffCeiling(attempt: $0) } == [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000])
         #expect(policy.backoffCeiling(attempt: 0) == 1_000)
         #expect(policy.backoffCeiling(attempt: 63) == 60_000)
         #expect(policy.backoffCeiling(attempt: .max) == 60_000)
@@ -110,6 +116,7 @@ struct BackoffTests {
         let policy = RetryPolicy()
         var a = SeededGenerator(seed: 7)
         var b = SeededGenerator(seed: 7)
-        #expect((1...10).map { policy.backoff(attempt: $0, using: &a) } == (1...10).map { policy.backoff(attempt: $0, using: &b) })
+        #expect(
+            (1...10).map { policy.backoff(attempt: $0, using: &a) } == (1...10).map { policy.backoff(attempt: $0, using: &b) })
     }
 }

@@ -22,13 +22,16 @@ import Testing
         increments.add(merged, pixel: "2")
         #expect(!increments.isEmpty)
 
-        let rows = increments.sorted.map { "\($0.counter.pixelID)/\($0.counter.eventName.rawValue)/\($0.counter.counter)=\($0.value)" }
-        #expect(rows == [
-            "1/Lead/events=1",
-            "2/Purchase/events=3",
-            "2/Purchase/key:em=3",
-            "2/Purchase/key:ph=1",
-            "2/Purchase/rejected:ph:missing_region=1",
-        ])
+        let rows = increments.sorted.map {
+            "\($0.counter.pixelID)/\($0.counter.eventName.rawValue)/\($0.counter.counter)=\($0.value)"
+        }
+        #expect(
+            rows == [
+                "1/Lead/events=1",
+                "2/Purchase/events=3",
+                "2/Purchase/key:em=3",
+                "2/Purchase/key:ph=1",
+                "2/Purchase/rejected:ph:missing_region=1",
+            ])
     }
 }

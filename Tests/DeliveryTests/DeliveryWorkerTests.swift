@@ -13,7 +13,10 @@ import Testing
 @Suite("DeliveryWorker over the in-memory store and a manual clock")
 struct DeliveryWorkerTests {
     @Test func deliversInBatchesAndKeepsReceipts() async throws {
-        let harness = WorkerHarness { $0.batchSize = 2; $0.maximumConcurrentRequests = 1 }
+        let harness = WorkerHarness {
+            $0.batchSize = 2
+            $0.maximumConcurrentRequests = 1
+        }
         try await harness.enqueue(["o1", "o2", "o3", "o4", "o5"])
         try await harness.run {
             try await eventually("all delivered") { try await harness.store.counts(pixel: nil).delivered == 5 }
@@ -96,7 +99,8 @@ struct DeliveryWorkerTests {
 
     @Test func rejectedTokenSuspendsUntilCredentialsAreReplaced() async throws {
         let harness = WorkerHarness()
-        harness.recording.setFallback(.response(RecordingTransport.graphError(code: 190, subcode: 463, message: "Session has expired")))
+        harness.recording.setFallback(
+            .response(RecordingTransport.graphError(code: 190, subcode: 463, message: "Session has expired")))
         try await harness.enqueue(["o1"])
         try await harness.run {
             try await eventually("suspended") { harness.worker.status(of: Fixtures.pixel)?.error != nil }
@@ -116,11 +120,14 @@ struct DeliveryWorkerTests {
             try await eventually("delivered") { try await harness.status("o1")?.state == .delivered }
         }
         #expect(try await harness.status("o1")?.attempts == 1)
-        #expect(harness.recording.sent.last?.appSecretProof == AppSecretProof(accessToken: "new-token", appSecret: Fixtures.secret).hexString)
-        #expect(harness.logs.entries.contains {
-            $0.level == .error && "\($0.message)" == "pixel suspended"
-                && $0.metadata[DeliveryLogKey.suspensionReason] == "credentials_rejected"
-        })
+        #expect(
+            harness.recording.sent.last?.appSecretProof
+                == AppSecretProof(accessToken: "new-token", appSecret: Fixtures.secret).hexString)
+        #expect(
+            harness.logs.entries.contains {
+                $0.level == .error && "\($0.message)" == "pixel suspended"
+                    && $0.metadata[DeliveryLogKey.suspensionReason] == "credentials_rejected"
+            })
         #expect(!harness.allLogText.contains(Fixtures.token))
         #expect(!harness.allLogText.contains("new-token"))
         await #expect(throws: DeliveryError.self) {
@@ -131,15 +138,16 @@ struct DeliveryWorkerTests {
     @Test func code100BisectsAndParksOnlyTheRejectedEvents() async throws {
         let harness = WorkerHarness()
         let bad: Set<String> = ["o3", "o6"]
-        harness.recording.setFallback(.dynamic { request in
-            let ids = RecordingTransport.eventIDs(in: request.body)
-            if let rejected = ids.first(where: bad.contains) {
-                // Meta's per-event answers name the event (error_user_msg): bisection finds it.
-                return RecordingTransport.graphError(
-                    code: 100, subcode: 2_804_050, message: "Invalid parameter", userMessage: "event \(rejected) is invalid")
-            }
-            return RecordingTransport.success(eventCount: ids.count)
-        })
+        harness.recording.setFallback(
+            .dynamic { request in
+                let ids = RecordingTransport.eventIDs(in: request.body)
+                if let rejected = ids.first(where: bad.contains) {
+                    // Meta's per-event answers name the event (error_user_msg): bisection finds it.
+                    return RecordingTransport.graphError(
+                        code: 100, subcode: 2_804_050, message: "Invalid parameter", userMessage: "event \(rejected) is invalid")
+                }
+                return RecordingTransport.success(eventCount: ids.count)
+            })
         try await harness.enqueue((1...8).map { "o\($0)" })
         try await harness.run {
             try await eventually("settled") {
@@ -213,11 +221,12 @@ struct DeliveryWorkerTests {
     @Test func eventsAlreadyStoredForUnconfiguredPixelsStayQueued() async throws {
         let harness = WorkerHarness()
         // Stored before the pixel lost its destination (or by another process).
-        _ = try await harness.store.append(harness.queue.prepare([Fixtures.purchase("x1")], pixel: "1234567890").map {
-            var event = $0
-            event.key.pixelID = "999"
-            return event
-        }, at: harness.clock.now)
+        _ = try await harness.store.append(
+            harness.queue.prepare([Fixtures.purchase("x1")], pixel: "1234567890").map {
+                var event = $0
+                event.key.pixelID = "999"
+                return event
+            }, at: harness.clock.now)
         try await harness.enqueue(["o1"])
         try await harness.run {
             try await eventually("configured pixel delivered") { try await harness.status("o1")?.state == .delivered }
@@ -227,7 +236,10 @@ struct DeliveryWorkerTests {
 
     @Test func gracefulShutdownFinishesInFlightRequestsAndLeavesTheRestQueued() async throws {
         let gated = GatedTransport()
-        let harness = WorkerHarness(transport: gated) { $0.batchSize = 2; $0.maximumConcurrentRequests = 1 }
+        let harness = WorkerHarness(transport: gated) {
+            $0.batchSize = 2
+            $0.maximumConcurrentRequests = 1
+        }
         try await harness.enqueue(["o1", "o2", "o3", "o4"])
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -244,7 +256,10 @@ struct DeliveryWorkerTests {
 
     @Test func cancellationReleasesInFlightLeases() async throws {
         let gated = GatedTransport()
-        let harness = WorkerHarness(transport: gated) { $0.batchSize = 2; $0.maximumConcurrentRequests = 1 }
+        let harness = WorkerHarness(transport: gated) {
+            $0.batchSize = 2
+            $0.maximumConcurrentRequests = 1
+        }
         try await harness.enqueue(["o1", "o2", "o3"])
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await harness.worker.run() }
@@ -288,7 +303,8 @@ struct DeliveryQueueTests {
         var bad = Fixtures.purchase("o2")
         bad.eventSourceURL = nil
         let error = await #expect(throws: DeliveryError.self) {
-            try await harness.queue.enqueue(contentsOf: [Fixtures.purchase("o1"), bad, Fixtures.purchase(nil)], pixel: Fixtures.pixel)
+            try await harness.queue.enqueue(
+                contentsOf: [Fixtures.purchase("o1"), bad, Fixtures.purchase(nil)], pixel: Fixtures.pixel)
         }
         #expect(error?.code == .invalidEvent)
         #expect(error?.issues.map(\.index) == [1, 2])
@@ -311,7 +327,8 @@ struct DeliveryQueueTests {
         events[300].eventID = "b300"
         events[900].userData.clientUserAgent = "Mozilla/5.0"
         #expect(try await harness.queue.enqueue(contentsOf: events, pixel: Fixtures.pixel).insertedCount == 1_000)
-        let leased = try await harness.store.lease(pixel: Fixtures.pixel, now: Fixtures.t0, limit: 1_000, leaseDuration: .seconds(1))
+        let leased = try await harness.store.lease(
+            pixel: Fixtures.pixel, now: Fixtures.t0, limit: 1_000, leaseDuration: .seconds(1))
         #expect(leased.map(\.key.eventID) == (0..<1_000).map { "b\($0)" })
     }
 
@@ -328,12 +345,13 @@ struct DeliveryQueueTests {
 
     @Test func replayValidatesAgainAndKeepsTheEventID() async throws {
         let harness = WorkerHarness()
-        harness.recording.setFallback(.dynamic { request in
-            if RecordingTransport.eventIDs(in: request.body).contains("o1") {
-                return RecordingTransport.graphError(code: 100, message: "Invalid parameter")
-            }
-            return RecordingTransport.success(eventCount: 1)
-        })
+        harness.recording.setFallback(
+            .dynamic { request in
+                if RecordingTransport.eventIDs(in: request.body).contains("o1") {
+                    return RecordingTransport.graphError(code: 100, message: "Invalid parameter")
+                }
+                return RecordingTransport.success(eventCount: 1)
+            })
         try await harness.enqueue(["o1"])
         try await harness.run {
             try await eventually("parked") { try await harness.status("o1")?.state == .parked }

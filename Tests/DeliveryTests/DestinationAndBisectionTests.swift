@@ -136,9 +136,11 @@ struct DestinationAndBisectionTests {
     /// Issue 13, item 9: 16 events answered 100/33 cost 1 request, not 31, and stay queued.
     @Test func code100Subcode33SuspendsThePixelWithoutBisecting() async throws {
         let harness = WorkerHarness()
-        harness.recording.setFallback(.response(RecordingTransport.graphError(
-            code: 100, subcode: 33, message: "Unsupported post request. Object with ID does not exist",
-            type: "GraphMethodException")))
+        harness.recording.setFallback(
+            .response(
+                RecordingTransport.graphError(
+                    code: 100, subcode: 33, message: "Unsupported post request. Object with ID does not exist",
+                    type: "GraphMethodException")))
         let ids = (1...16).map { "n\($0)" }
         try await harness.enqueue(ids)
         try await harness.run {
@@ -160,10 +162,12 @@ struct DestinationAndBisectionTests {
                 for: Fixtures.pixel, accessToken: AccessToken(Fixtures.token), appSecret: AppSecret(Fixtures.secret))
             try await eventually("delivered") { try await harness.store.counts(pixel: nil).delivered == 16 }
         }
-        #expect(harness.metrics.counterTotal(
-            label: DeliveryMetricLabel.suspended, dimensions: [("reason", "pixel_not_accessible")]) == 1)
-        #expect(harness.metrics.counterTotal(
-            label: DeliveryMetricLabel.requests, dimensions: [("outcome", "destination_rejected")]) == 1)
+        #expect(
+            harness.metrics.counterTotal(
+                label: DeliveryMetricLabel.suspended, dimensions: [("reason", "pixel_not_accessible")]) == 1)
+        #expect(
+            harness.metrics.counterTotal(
+                label: DeliveryMetricLabel.requests, dimensions: [("outcome", "destination_rejected")]) == 1)
         let logged = try #require(harness.logs.entries.first { $0.level == .error && "\($0.message)" == "pixel suspended" })
         #expect(logged.metadata[DeliveryLogKey.suspensionReason] == "pixel_not_accessible")
         #expect(!harness.allLogText.contains(Fixtures.token))
@@ -173,11 +177,12 @@ struct DestinationAndBisectionTests {
     /// Issue 13, item 11: code 3 is never retried; a worker started with another version resumes.
     @Test func code3SuspendsUntilTheEndpointIsCorrected() async throws {
         let harness = WorkerHarness()
-        harness.recording.setFallback(.dynamic { request in
-            request.destination.graphVersion == "v24.0"
-                ? RecordingTransport.graphError(code: 3, message: "(#3) Unknown method")
-                : RecordingTransport.success(eventCount: RecordingTransport.eventIDs(in: request.body).count)
-        })
+        harness.recording.setFallback(
+            .dynamic { request in
+                request.destination.graphVersion == "v24.0"
+                    ? RecordingTransport.graphError(code: 3, message: "(#3) Unknown method")
+                    : RecordingTransport.success(eventCount: RecordingTransport.eventIDs(in: request.body).count)
+            })
         try await harness.enqueue(["v1", "v2", "v3"])
         try await harness.run {
             try await eventually("suspended") { harness.worker.status(of: Fixtures.pixel)?.error != nil }
@@ -191,8 +196,9 @@ struct DestinationAndBisectionTests {
             #expect(try await harness.store.counts(pixel: nil) == EventCounts(pending: 3))
             #expect(try await harness.status("v1")?.attempts == 0)
         }
-        #expect(harness.metrics.counterTotal(
-            label: DeliveryMetricLabel.suspended, dimensions: [("reason", "unsupported_endpoint")]) == 1)
+        #expect(
+            harness.metrics.counterTotal(
+                label: DeliveryMetricLabel.suspended, dimensions: [("reason", "unsupported_endpoint")]) == 1)
 
         // A restart with the same wrong version stays suspended without a request.
         let unchanged = DeliveryWorker(
@@ -259,9 +265,10 @@ struct DestinationAndBisectionTests {
     /// Issue 13, item 10: a persistent shortfall costs 3 requests per round, whatever the size.
     @Test func persistentShortfallCostsThreeRequestsPerRound() async throws {
         let harness = WorkerHarness { $0.retryPolicy.maximumAttempts = 3 }
-        harness.recording.setFallback(.dynamic { request in
-            RecordingTransport.success(eventCount: RecordingTransport.eventIDs(in: request.body).count - 1)
-        })
+        harness.recording.setFallback(
+            .dynamic { request in
+                RecordingTransport.success(eventCount: RecordingTransport.eventIDs(in: request.body).count - 1)
+            })
         let ids = (0..<1_000).map { "s\($0)" }
         try await harness.enqueue(ids)
         try await harness.run {
@@ -286,14 +293,16 @@ struct DestinationAndBisectionTests {
     @Test func eventLevelAnswersStillBisectWithinTheBound() async throws {
         let harness = WorkerHarness()
         let bad: Set<String> = ["e3", "e12"]
-        harness.recording.setFallback(.dynamic { request in
-            let ids = RecordingTransport.eventIDs(in: request.body)
-            if let rejected = ids.first(where: bad.contains) {
-                return RecordingTransport.graphError(
-                    code: 100, subcode: 2_804_050, message: "Invalid parameter", userMessage: "The event \(rejected) is invalid")
-            }
-            return RecordingTransport.success(eventCount: ids.count)
-        })
+        harness.recording.setFallback(
+            .dynamic { request in
+                let ids = RecordingTransport.eventIDs(in: request.body)
+                if let rejected = ids.first(where: bad.contains) {
+                    return RecordingTransport.graphError(
+                        code: 100, subcode: 2_804_050, message: "Invalid parameter",
+                        userMessage: "The event \(rejected) is invalid")
+                }
+                return RecordingTransport.success(eventCount: ids.count)
+            })
         let ids = (0..<16).map { "e\($0)" }
         try await harness.enqueue(ids)
         try await harness.run {
@@ -312,10 +321,11 @@ struct DestinationAndBisectionTests {
     @Test func droppedEventsInBothHalvesAreStillIsolated() async throws {
         let harness = WorkerHarness()
         let dropped: Set<String> = ["d1", "d6"]
-        harness.recording.setFallback(.dynamic { request in
-            let ids = RecordingTransport.eventIDs(in: request.body)
-            return RecordingTransport.success(eventCount: ids.count - ids.filter(dropped.contains).count)
-        })
+        harness.recording.setFallback(
+            .dynamic { request in
+                let ids = RecordingTransport.eventIDs(in: request.body)
+                return RecordingTransport.success(eventCount: ids.count - ids.filter(dropped.contains).count)
+            })
         try await harness.enqueue((0..<8).map { "d\($0)" })
         try await harness.run {
             try await eventually("settled") {

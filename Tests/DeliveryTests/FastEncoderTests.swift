@@ -63,8 +63,10 @@ struct FastEncoderTests {
                 custom.contents = [
                     Content(id: "sku-1", quantity: 2, itemPrice: 21.25),
                     Content(
-                        id: text(), quantity: maybe(1), itemPrice: maybe(decimals.randomElement(using: &random)!), title: maybe(text()),
-                        description: maybe(text()), brand: maybe(text()), category: maybe(text()), deliveryCategory: maybe(.curbside)),
+                        id: text(), quantity: maybe(1), itemPrice: maybe(decimals.randomElement(using: &random)!),
+                        title: maybe(text()),
+                        description: maybe(text()), brand: maybe(text()), category: maybe(text()),
+                        deliveryCategory: maybe(.curbside)),
                 ]
             }
             if Bool.random(using: &random) {
@@ -89,12 +91,14 @@ struct FastEncoderTests {
             var attribution = AttributionData()
             attribution.adID = "ad"
             attribution.attributionShare = 0.5
-            attribution.visitTime = maybe(Timestamp(milliseconds: Int64.random(in: 1_700_000_000_000...1_800_000_000_000, using: &random)))
+            attribution.visitTime = maybe(
+                Timestamp(milliseconds: Int64.random(in: 1_700_000_000_000...1_800_000_000_000, using: &random)))
             event.attributionData = attribution
         }
         if Bool.random(using: &random) {
             event.originalEventData = OriginalEventData(
-                eventName: .purchase, eventTime: Timestamp(milliseconds: Int64.random(in: 1_700_000_000_000...1_800_000_000_000, using: &random)),
+                eventName: .purchase,
+                eventTime: Timestamp(milliseconds: Int64.random(in: 1_700_000_000_000...1_800_000_000_000, using: &random)),
                 orderID: maybe("o-\(seed)"))
         }
         return event
@@ -120,10 +124,11 @@ struct FastEncoderTests {
             "]", "[", "\u{7F}", "é", "✓", "🎉", "\u{21}", "\u{5B}", "\u{5D}", "\u{3C}",
         ]
         for length in 0...40 {
-            let text = String((0..<length).map { _ in
-                // Mostly plain text, so a single special byte lands at every position.
-                Int.random(in: 0..<6, using: &random) == 0 ? alphabet.randomElement(using: &random)! : "x"
-            })
+            let text = String(
+                (0..<length).map { _ in
+                    // Mostly plain text, so a single special byte lands at every position.
+                    Int.random(in: 0..<6, using: &random) == 0 ? alphabet.randomElement(using: &random)! : "x"
+                })
             var event = Fixtures.purchase("s\(seed)-\(length)")
             event.userData.clientUserAgent = text
             #expect(try FastServerEventEncoder().encode(event) == (try FoundationServerEventEncoder().encode(event)))

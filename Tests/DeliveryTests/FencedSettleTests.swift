@@ -27,9 +27,12 @@ struct FencedSettleTests {
                 pixel: Fixtures.pixel, now: harness.clock.now, limit: 10, leaseDuration: .seconds(60))
             #expect(taken.count == 2)
             try await harness.store.settle(
-                Settlement(attempt: nil, events: taken.map {
-                    EventSettlement($0, disposition: .park(ParkReason(code: .rejected, message: "parked by the other instance")))
-                }), at: harness.clock.now)
+                Settlement(
+                    attempt: nil,
+                    events: taken.map {
+                        EventSettlement(
+                            $0, disposition: .park(ParkReason(code: .rejected, message: "parked by the other instance")))
+                    }), at: harness.clock.now)
             // Now Meta's 200 reaches the first worker: its settle finds the lease gone.
             gate.open()
             try await eventually("the late settle was counted") {

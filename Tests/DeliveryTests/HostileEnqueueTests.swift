@@ -70,10 +70,12 @@ struct HostileEnqueueTests {
 
     /// Fields with their own length limit are refused as too long; any other megabyte string
     /// makes the encoded event too large.
-    @Test("a megabyte string anywhere is refused", arguments: [
-        ("content_name", "event_too_large"), ("order_id", "too_long"), ("user_agent", "too_long"),
-        ("event_source_url", "too_long"), ("custom_property", "event_too_large"),
-    ])
+    @Test(
+        "a megabyte string anywhere is refused",
+        arguments: [
+            ("content_name", "event_too_large"), ("order_id", "too_long"), ("user_agent", "too_long"),
+            ("event_source_url", "too_long"), ("custom_property", "event_too_large"),
+        ])
     func megabyteFieldIsRefused(_ field: String, _ expected: String) async throws {
         var event = Fixtures.purchase("big")
         switch field {
@@ -120,14 +122,17 @@ struct HostileEnqueueTests {
         var event = Fixtures.purchase("sixteen")
         try event.customData?.customProperties.set(Self.nested(depth: 16), forKey: "tree")
         try await queue.enqueue(event, pixel: Fixtures.pixel)
-        let stored = try #require(await store.status(of: EventKey(pixelID: Fixtures.pixel, eventName: .purchase, eventID: "sixteen")))
+        let stored = try #require(
+            await store.status(of: EventKey(pixelID: Fixtures.pixel, eventName: .purchase, eventID: "sixteen")))
         let decoded = try CAPIJSON.decode(ServerEvent.self, from: Data(stored.json.utf8))
         #expect(decoded.customData?.customProperties["tree"] == Self.nested(depth: 16))
     }
 
-    @Test("control characters in event_id or event_name are refused", arguments: [
-        "ord\u{0}1", "\u{0}", "ord\n1", "ord\u{1B}1", "ord\u{7F}",
-    ])
+    @Test(
+        "control characters in event_id or event_name are refused",
+        arguments: [
+            "ord\u{0}1", "\u{0}", "ord\n1", "ord\u{1B}1", "ord\u{7F}",
+        ])
     func controlCharactersInKey(_ id: String) async {
         #expect(await Self.refusal(Fixtures.purchase(id))?.issues.map(\.rule) == [.controlCharacter])
         var named = Fixtures.purchase("ok")
@@ -143,7 +148,8 @@ struct HostileEnqueueTests {
         let name = "a\u{0}b" + String(decoding: [0xFF, 0xC0, 0x80, 0xED, 0xA0, 0x80], as: UTF8.self) + "\u{1F}"
         event.customData?.contentName = name
         try await queue.enqueue(event, pixel: Fixtures.pixel)
-        let stored = try #require(await store.status(of: EventKey(pixelID: Fixtures.pixel, eventName: .purchase, eventID: "text")))
+        let stored = try #require(
+            await store.status(of: EventKey(pixelID: Fixtures.pixel, eventName: .purchase, eventID: "text")))
         #expect(!stored.json.utf8.contains(0), "NUL is escaped in the stored JSON")
         #expect(JSONSyntax.isObject(stored.json))
         #expect(try CAPIJSON.decode(ServerEvent.self, from: Data(stored.json.utf8)).customData?.contentName == name)
@@ -161,7 +167,9 @@ struct HostileEnqueueTests {
         let (other, otherStore) = Self.queue()
         var events = (0..<10_000).map { Fixtures.purchase("m\($0)") }
         events[7_777].eventID = String(repeating: "y", count: 300)
-        let error = await #expect(throws: DeliveryError.self) { try await other.enqueue(contentsOf: events, pixel: Fixtures.pixel) }
+        let error = await #expect(throws: DeliveryError.self) {
+            try await other.enqueue(contentsOf: events, pixel: Fixtures.pixel)
+        }
         #expect(error?.issues.map(\.index) == [7_777])
         #expect(await otherStore.counts(pixel: nil) == EventCounts())
     }

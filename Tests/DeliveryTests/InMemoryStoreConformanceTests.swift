@@ -7,6 +7,9 @@ import Testing
 struct InMemoryStoreConformanceTests {
     @Test(arguments: EventStoreConformance.checks)
     func conformance(_ check: EventStoreConformance.Check) async throws {
-        try await check.run { InMemoryEventStore() } tearDown: { _ in }
+        try await check.run {
+            InMemoryEventStore()
+        } tearDown: { _ in
+        }
     }
 }

@@ -13,16 +13,18 @@ import Testing
     }
 
     @Test func groupsByDispositionAndLeaseInFirstAppearanceOrderWithoutStillLeased() {
-        let settlement = Settlement(attempt: nil, events: [
-            Self.settle(1, .delivered, token: 7),
-            Self.settle(2, .retry(at: Self.due), token: 7),
-            Self.settle(3, .delivered, token: 8),
-            Self.settle(4, .delivered, token: 7),
-            Self.settle(5, .stillLeased, token: 7),
-            Self.settle(6, .park(Self.rejected), token: nil),
-            Self.settle(7, .retry(at: Self.due), token: 7),
-            Self.settle(8, .park(Self.rejected), token: nil),
-        ])
+        let settlement = Settlement(
+            attempt: nil,
+            events: [
+                Self.settle(1, .delivered, token: 7),
+                Self.settle(2, .retry(at: Self.due), token: 7),
+                Self.settle(3, .delivered, token: 8),
+                Self.settle(4, .delivered, token: 7),
+                Self.settle(5, .stillLeased, token: 7),
+                Self.settle(6, .park(Self.rejected), token: nil),
+                Self.settle(7, .retry(at: Self.due), token: 7),
+                Self.settle(8, .park(Self.rejected), token: nil),
+            ])
         let groups = SettlementGroups(settlement)
         #expect(groups.groups.map(\.ids) == [[1, 4], [2, 7], [3], [6, 8]].map { $0.map { EventRecordID($0) } })
         #expect(groups.groups.map(\.leaseToken) == [LeaseToken(7), LeaseToken(7), LeaseToken(8), nil])
@@ -34,12 +36,14 @@ import Testing
     }
 
     @Test func unfencedDeliveriesChangeAnythingUndeliveredOtherGroupsOnlyDueEvents() {
-        let settlement = Settlement(attempt: nil, events: [
-            Self.settle(1, .delivered, token: nil),
-            Self.settle(2, .retry(at: Self.due), token: nil),
-            Self.settle(3, .release(at: Self.due), token: nil),
-            Self.settle(4, .park(Self.rejected), token: nil),
-        ])
+        let settlement = Settlement(
+            attempt: nil,
+            events: [
+                Self.settle(1, .delivered, token: nil),
+                Self.settle(2, .retry(at: Self.due), token: nil),
+                Self.settle(3, .release(at: Self.due), token: nil),
+                Self.settle(4, .park(Self.rejected), token: nil),
+            ])
         let conditions = SettlementGroups(settlement).groups.map(\.unfencedStateCondition)
         #expect(conditions == ["state <> 2", "state <= 1", "state <= 1", "state <= 1"])
     }
@@ -47,7 +51,8 @@ import Testing
     @Test func attemptsCountForRetriesAlwaysForDeliveriesAndParksOnlyWithAReceipt() {
         let dispositions: [EventDisposition] = [.delivered, .retry(at: Self.due), .release(at: Self.due), .park(Self.rejected)]
         let groups = SettlementGroups(
-            Settlement(attempt: nil, events: dispositions.enumerated().map { Self.settle(Int64($0.offset), $0.element, token: 1) }))
+            Settlement(
+                attempt: nil, events: dispositions.enumerated().map { Self.settle(Int64($0.offset), $0.element, token: 1) }))
         #expect(groups.groups.map { $0.attemptIncrement(attemptRecorded: true) } == [1, 1, 0, 1])
         #expect(groups.groups.map { $0.attemptIncrement(attemptRecorded: false) } == [0, 1, 0, 0])
     }

@@ -130,7 +130,9 @@ struct SharedHoldTests {
             let refused = try #require(pair.workers.firstIndex { $0.status(of: Fixtures.pixel)?.error != nil })
             let other = 1 - refused
             try await pair.step(seconds: 2)
-            try await eventually("the other worker suspended too") { pair.workers[other].status(of: Fixtures.pixel)?.error != nil }
+            try await eventually("the other worker suspended too") {
+                pair.workers[other].status(of: Fixtures.pixel)?.error != nil
+            }
             let hold = try #require(try await pair.store.pixelHolds(at: pair.clock.now)[Fixtures.pixel])
             #expect(hold.suspension?.error.code == 200)
             #expect(hold.suspension?.rejectedCredentials == [CredentialFingerprint(Fixtures.destination)])
@@ -213,19 +215,21 @@ struct PixelHoldRulesTests {
         #expect(!plain.rawValue.contains("token"))
     }
 
-    @Test(arguments: [
-        // (stored pause end, local pause end, expected state at t0 + 10 s)
-        (nil, nil, PixelGate.State.open),
-        (20, nil, .paused(until: Fixtures.t0 + .seconds(20))),
-        (nil, 30, .paused(until: Fixtures.t0 + .seconds(30))),
-        (40, 30, .paused(until: Fixtures.t0 + .seconds(40))),
-        (20, 30, .paused(until: Fixtures.t0 + .seconds(30))),
-        (5, nil, .open),
-    ] as [(Int64?, Int64?, PixelGate.State)])
+    @Test(
+        arguments: [
+            // (stored pause end, local pause end, expected state at t0 + 10 s)
+            (nil, nil, PixelGate.State.open),
+            (20, nil, .paused(until: Fixtures.t0 + .seconds(20))),
+            (nil, 30, .paused(until: Fixtures.t0 + .seconds(30))),
+            (40, 30, .paused(until: Fixtures.t0 + .seconds(40))),
+            (20, 30, .paused(until: Fixtures.t0 + .seconds(30))),
+            (5, nil, .open),
+        ] as [(Int64?, Int64?, PixelGate.State)])
     func adoptKeepsTheLaterPause(stored: Int64?, local: Int64?, expected: PixelGate.State) {
         var gate = PixelGate()
         if let local { gate.apply(.pause(until: Self.t0 + .seconds(local))) }
-        gate.adopt(PixelHold(pausedUntil: stored.map { Self.t0 + .seconds($0) }), credentials: Self.mine, at: Self.t0 + .seconds(10))
+        gate.adopt(
+            PixelHold(pausedUntil: stored.map { Self.t0 + .seconds($0) }), credentials: Self.mine, at: Self.t0 + .seconds(10))
         #expect(gate.state == expected)
     }
 

@@ -8,7 +8,6 @@ import FoundationEssentials
 import Foundation
 #endif
 
-
 enum Fixtures {
     static let t0 = Timestamp(milliseconds: 1_767_225_600_000)
     static let pixel: PixelID = "1234567890"

@@ -9,7 +9,6 @@ import Testing
 @Suite struct IdentityFastPathTests {
     let normalizer = IdentityNormalizer()
 
-
     // MARK: em
 
     enum Outcome: Equatable {
@@ -98,13 +97,26 @@ import Testing
 
     /// The gender words, ASCII ones (a copy of the documented lists): the reference for the
     /// packed-table lookup.
-    static let maleWords: Set<String> = ["m", "male", "man", "boy", "gentleman", "guy", "sir", "mister", "mr", "son", "father", "dad", "daddy", "papa", "uncle", "nephew", "brother", "husband", "boyfriend", "groom", "widower", "king", "prince", "duke", "count", "emperor", "god", "lord", "lad", "fellow", "chap", "bloke", "dude", "he", "him", "his", "himself", "masculino", "masculin", "maennlich", "maschio", "maschile", "herr", "hombre", "homme"]
-    static let femaleWords: Set<String> = ["f", "female", "woman", "girl", "lady", "miss", "ms", "mrs", "madam", "maam", "daughter", "mother", "mom", "mama", "mommy", "aunt", "niece", "sister", "wife", "girlfriend", "bride", "widow", "queen", "princess", "duchess", "countess", "empress", "goddess", "maiden", "lass", "gal", "chick", "dame", "belle", "she", "her", "hers", "herself", "femenino", "feminino", "feminin", "weiblich", "femmina", "femminile", "frau", "mujer", "femme"]
+    static let maleWords: Set<String> = [
+        "m", "male", "man", "boy", "gentleman", "guy", "sir", "mister", "mr", "son", "father", "dad", "daddy", "papa", "uncle",
+        "nephew", "brother", "husband", "boyfriend", "groom", "widower", "king", "prince", "duke", "count", "emperor", "god",
+        "lord", "lad", "fellow", "chap", "bloke", "dude", "he", "him", "his", "himself", "masculino", "masculin", "maennlich",
+        "maschio", "maschile", "herr", "hombre", "homme",
+    ]
+    static let femaleWords: Set<String> = [
+        "f", "female", "woman", "girl", "lady", "miss", "ms", "mrs", "madam", "maam", "daughter", "mother", "mom", "mama",
+        "mommy", "aunt", "niece", "sister", "wife", "girlfriend", "bride", "widow", "queen", "princess", "duchess", "countess",
+        "empress", "goddess", "maiden", "lass", "gal", "chick", "dame", "belle", "she", "her", "hers", "herself", "femenino",
+        "feminino", "feminin", "weiblich", "femmina", "femminile", "frau", "mujer", "femme",
+    ]
 
     @Test func genderWordsMatchAPlainLookup() {
         var generator = SeededGenerator(seed: 5)
-        let words = Array(Self.maleWords) + Array(Self.femaleWords) + ["", "x", "mal", "females", "herrr", "mrmrs", "m1",
-            "gentlemangentleman", "unknown", "abcdefghijklmnopq"]
+        let words =
+            Array(Self.maleWords) + Array(Self.femaleWords) + [
+                "", "x", "mal", "females", "herrr", "mrmrs", "m1",
+                "gentlemangentleman", "unknown", "abcdefghijklmnopq",
+            ]
         let decorations = ["", ".", " ", "'", "-", "1", "  "]
         for word in words {
             for _ in 0..<6 {
@@ -117,9 +129,11 @@ import Testing
                 text = generator.pick(decorations) + text + generator.pick(decorations)
                 let key = String(text.lowercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber) })
                 let expected: Outcome =
-                    Self.maleWords.contains(key) ? .accepted("m")
-                    : Self.femaleWords.contains(key) ? .accepted("f")
-                    : key.isEmpty ? .rejected(.empty) : .rejected(.unknownGender)
+                    Self.maleWords.contains(key)
+                    ? .accepted("m")
+                    : Self.femaleWords.contains(key)
+                        ? .accepted("f")
+                        : key.isEmpty ? .rejected(.empty) : .rejected(.unknownGender)
                 let actual: Outcome
                 do {
                     if case .normalized(let value) = try normalizer.normalize(text, as: .gender) {
@@ -156,9 +170,10 @@ import Testing
                 #expect(throws: NormalizationError.self, "\(input)") { try normalizer.normalize(input, as: .country) }
             }
         }
-        #expect(throws: NormalizationError(
-            key: .country, code: .empty,
-            message: "nothing is left after normalization; leave the key out instead of sending an empty value")
+        #expect(
+            throws: NormalizationError(
+                key: .country, code: .empty,
+                message: "nothing is left after normalization; leave the key out instead of sending an empty value")
         ) { try normalizer.normalize(" -. ", as: .country) }
     }
 

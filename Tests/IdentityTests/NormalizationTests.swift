@@ -17,8 +17,10 @@ import Testing
     // Meta's five worked examples, from the customer information parameters page
     // (https://developers.facebook.com/docs/marketing-api/conversions-api/parameters/customer-information-parameters).
     @Test(arguments: [
-        ("John_Smith@gmail.com", HashedUserDataKey.email, nil as RegionCode?,
-         "62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f"),
+        (
+            "John_Smith@gmail.com", HashedUserDataKey.email, nil as RegionCode?,
+            "62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f"
+        ),
         ("(650)555-1212", .phone, "US", "e323ec626319ca94ee8bff2e4c87cf613be6ea19919ed1364124e16807ab3176"),
         ("Mary", .firstName, nil, "6915771be1c5aa0c886870b6951b03d7eafc121fea0e80a5ea83beb7c449f4ec"),
         ("정", .firstName, nil, "8fa8cd9c440be61d0151429310034083132b35975c4bea67fdd74158eb51db14"),
@@ -39,8 +41,10 @@ import Testing
         #expect(try normalized(input, .email) == expected)
     }
 
-    @Test(arguments: ["", "   ", "a", "abc", "a@b", "@b.c", "a@", "a@@b.c", "a b@c.de", ".a@b.cd", "a.@b.cd", "a..b@c.de",
-                      "a@-b.cd", "a@b-.cd", "a@b..cd", "a@b_c.de", "mailto:a@b.cd", "a@b.c d", "a\u{0}@b.cd"])
+    @Test(arguments: [
+        "", "   ", "a", "abc", "a@b", "@b.c", "a@", "a@@b.c", "a b@c.de", ".a@b.cd", "a.@b.cd", "a..b@c.de",
+        "a@-b.cd", "a@b-.cd", "a@b..cd", "a@b_c.de", "mailto:a@b.cd", "a@b.c d", "a\u{0}@b.cd",
+    ])
     func invalidEmailsAreRejected(input: String) {
         let code = rejection(input, .email)
         #expect(code == .invalidEmail || code == .empty)
@@ -149,8 +153,10 @@ import Testing
         #expect(try normalized("123456789", .zipCode, region: "IR") == "123456789")
     }
 
-    @Test(arguments: [("1", NormalizationError.Code.invalidZipCode), ("-12345", .empty), ("12.345", .invalidZipCode),
-                      ("", .empty)])
+    @Test(arguments: [
+        ("1", NormalizationError.Code.invalidZipCode), ("-12345", .empty), ("12.345", .invalidZipCode),
+        ("", .empty),
+    ])
     func invalidZipCodesAreRejected(input: String, code: NormalizationError.Code) {
         #expect(rejection(input, .zipCode) == code)
     }

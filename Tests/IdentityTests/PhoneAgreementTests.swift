@@ -56,7 +56,6 @@ import Testing
         try #require(Bundle.module.url(forResource: name, withExtension: "jsonl", subdirectory: "Vectors"))
     }
 
-
     static func measure(_ records: [Record]) -> Figures {
         let normalizer = IdentityNormalizer()
         var figures = Figures()

@@ -87,7 +87,8 @@ import Testing
 
     @Test func zeroWidthJoinersStayInNames() throws {
         // Persian "Mahsa" is spelled with a zero-width non-joiner; Indic conjuncts use the joiner.
-        #expect(try normalized("\u{0645}\u{0647}\u{200C}\u{0633}\u{0627}", .firstName) == "\u{0645}\u{0647}\u{200C}\u{0633}\u{0627}")
+        #expect(
+            try normalized("\u{0645}\u{0647}\u{200C}\u{0633}\u{0627}", .firstName) == "\u{0645}\u{0647}\u{200C}\u{0633}\u{0627}")
         #expect(try normalized("\u{0915}\u{094D}\u{200D}\u{0937}", .lastName) == "\u{0915}\u{094D}\u{200D}\u{0937}")
         // Other invisible format characters are still removed.
         #expect(try normalized("Anne\u{200B}Marie\u{2060}", .firstName) == "annemarie")
@@ -148,7 +149,8 @@ import Testing
             let e164: String?
             let kind: String
         }
-        let url = try #require(Bundle.module.url(forResource: "phones-bare-digits", withExtension: "jsonl", subdirectory: "Vectors"))
+        let url = try #require(
+            Bundle.module.url(forResource: "phones-bare-digits", withExtension: "jsonl", subdirectory: "Vectors"))
         let records = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
             .map { try JSONDecoder().decode(Record.self, from: Data($0.utf8)) }
         #expect(records.count == 2_400)
@@ -156,7 +158,10 @@ import Testing
         for record in records {
             let ours = try? normalized(record.input, .phone, region: record.region.flatMap { RegionCode($0) })
             let theirs = record.e164.map { String($0.dropFirst()) }
-            if ours != theirs { disagreements.append("\(record.kind) \(record.input) \(record.region ?? "-"): \(ours ?? "rejected") vs \(theirs ?? "none")") }
+            if ours != theirs {
+                disagreements.append(
+                    "\(record.kind) \(record.input) \(record.region ?? "-"): \(ours ?? "rejected") vs \(theirs ?? "none")")
+            }
         }
         #expect(disagreements.isEmpty, "\(disagreements.count) of \(records.count): \(disagreements.prefix(20))")
     }

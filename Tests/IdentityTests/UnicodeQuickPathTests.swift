@@ -75,8 +75,11 @@ import Testing
     }
 
     func expectMatchesRule(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(actual(text, as: .firstName) == Self.referenceName(text), "fn \(text.debugDescription)", sourceLocation: sourceLocation)
-        #expect(actual(text, as: .city) == Self.referenceCity(text), "ct \(text.debugDescription)", sourceLocation: sourceLocation)
+        #expect(
+            actual(text, as: .firstName) == Self.referenceName(text), "fn \(text.debugDescription)",
+            sourceLocation: sourceLocation)
+        #expect(
+            actual(text, as: .city) == Self.referenceCity(text), "ct \(text.debugDescription)", sourceLocation: sourceLocation)
         #expect(
             actual(text, as: .externalID) == Self.referenceExternalID(text), "external_id \(text.debugDescription)",
             sourceLocation: sourceLocation)
@@ -99,8 +102,10 @@ import Testing
         // Kana, CJK ideographs and Hangul syllables, at their range ends and in steps, with
         // the scalars just outside the ranges (the voicing marks, the middle dot, the
         // prolonged sound mark) and a trailing jamo after a syllable (composition).
-        var values: [UInt32] = [0x3040, 0x3041, 0x3096, 0x3097, 0x3099, 0x309A, 0x30A0, 0x30A1, 0x30FA, 0x30FB, 0x30FC,
-                                0x4DFF, 0x4E00, 0x9FFF, 0xA000, 0xABFF, 0xAC00, 0xD7A3, 0xD7A4, 0x11A8, 0x1161]
+        var values: [UInt32] = [
+            0x3040, 0x3041, 0x3096, 0x3097, 0x3099, 0x309A, 0x30A0, 0x30A1, 0x30FA, 0x30FB, 0x30FC,
+            0x4DFF, 0x4E00, 0x9FFF, 0xA000, 0xABFF, 0xAC00, 0xD7A3, 0xD7A4, 0x11A8, 0x1161,
+        ]
         values += stride(from: 0x4E00, through: 0x9FFF, by: 97).map(UInt32.init)
         values += stride(from: 0xAC00, through: 0xD7A3, by: 89).map(UInt32.init)
         for value in values {

@@ -10,7 +10,8 @@ import Testing
     @Test func landingWithoutCookiesSynthesizesAndSetsBoth() throws {
         var rng = FixedRandom(value: UInt64.max)
         let result = resolver.resolve(
-            BrowserRequest(url: "https://shop.example.com/p?fbclid=IwAR2F4-dbP0_x"), at: Timestamp(milliseconds: 1_712_345_678_901), using: &rng)
+            BrowserRequest(url: "https://shop.example.com/p?fbclid=IwAR2F4-dbP0_x"),
+            at: Timestamp(milliseconds: 1_712_345_678_901), using: &rng)
         #expect(result.fbc == "fb.1.1712345678901.IwAR2F4-dbP0_x")
         #expect(result.fbcSelection.origin == .synthesized)
         #expect(result.click == (try ClickRecord(fbclid: "IwAR2F4-dbP0_x", landedAt: Timestamp(milliseconds: 1_712_345_678_901))))
@@ -27,7 +28,8 @@ import Testing
     @Test func validFBPIsNeverReplaced() {
         var rng = SeededGenerator(seed: 1)
         for cookie in ["fb.1.1596403881668.1116446470", "fb.2.1596403881668.1116446470.AQQCAQAA", "fb.1.1.1.Ag"] {
-            let result = resolver.resolve(BrowserRequest(url: "https://www.example.com/", fbpCookie: cookie), at: Timestamp(milliseconds: 9), using: &rng)
+            let result = resolver.resolve(
+                BrowserRequest(url: "https://www.example.com/", fbpCookie: cookie), at: Timestamp(milliseconds: 9), using: &rng)
             #expect(result.fbp == cookie)
             #expect(!result.fbpIsNew)
             #expect(result.cookiesToSet.isEmpty)
@@ -36,10 +38,12 @@ import Testing
 
     @Test func malformedFBPIsReplacedWithANote() {
         var rng = SeededGenerator(seed: 1)
-        let result = resolver.resolve(BrowserRequest(url: "https://www.example.com/", fbpCookie: "fb.1.123."), at: Timestamp(milliseconds: 9), using: &rng)
+        let result = resolver.resolve(
+            BrowserRequest(url: "https://www.example.com/", fbpCookie: "fb.1.123."), at: Timestamp(milliseconds: 9), using: &rng)
         #expect(result.fbpIsNew)
         #expect(result.fbp?.hasPrefix("fb.1.9.") == true)
-        #expect(result.notes.contains { $0.subject == "fbp" && $0.code == ClickIDResolver.Note.Code(cookieRejection: .emptyPayload) })
+        #expect(
+            result.notes.contains { $0.subject == "fbp" && $0.code == ClickIDResolver.Note.Code(cookieRejection: .emptyPayload) })
     }
 
     @Test func storedClickRestoresAPurgedCookie() throws {
@@ -56,7 +60,8 @@ import Testing
 
     @Test func ipHostsGetHostOnlyCookies() {
         var rng = SeededGenerator(seed: 3)
-        let result = resolver.resolve(BrowserRequest(url: "http://127.0.0.1:8080/?fbclid=abc"), at: Timestamp(milliseconds: 5), using: &rng)
+        let result = resolver.resolve(
+            BrowserRequest(url: "http://127.0.0.1:8080/?fbclid=abc"), at: Timestamp(milliseconds: 5), using: &rng)
         #expect(result.fbc == "fb.0.5.abc")
         #expect(result.cookiesToSet.allSatisfy { $0.isHostOnly && !$0.headerValue.contains("Domain=") })
     }
@@ -104,12 +109,14 @@ import Testing
         var rng = SeededGenerator(seed: 6)
         let click = try ClickRecord(fbclid: "Old", landedAt: Timestamp(milliseconds: 1))
         let fromReferer = resolver.resolve(
-            BrowserRequest(url: "https://shop.example.com/", referer: "https://shop.example.com/?fbclid=a.b", fbcCookie: "fb.1.1",
-                           fbpCookie: "fb.1.1.1"),
+            BrowserRequest(
+                url: "https://shop.example.com/", referer: "https://shop.example.com/?fbclid=a.b", fbcCookie: "fb.1.1",
+                fbpCookie: "fb.1.1.1"),
             at: Timestamp(milliseconds: 5), using: &rng)
-        #expect(fromReferer.notes.map { "\($0.subject) \($0.code)" } == [
-            "fbclid invalid_fbclid_characters", "fbc wrong_part_count", "fbc none", "fbp cookie",
-        ])
+        #expect(
+            fromReferer.notes.map { "\($0.subject) \($0.code)" } == [
+                "fbclid invalid_fbclid_characters", "fbc wrong_part_count", "fbc none", "fbp cookie",
+            ])
         let captured = resolver.resolve(
             BrowserRequest(url: "https://shop.example.com/", referer: "https://shop.example.com/?fbclid=New", storedClick: click),
             at: Timestamp(milliseconds: 5), using: &rng)
@@ -129,12 +136,20 @@ import Testing
 
     @Test func synthesizesFromTheURL() {
         let output = run(#"{"url": "https://shop.example.com/?fbclid=IwAR-x_Y", "now_ms": 1712345678901}"#)
-        #expect(output == #"{"fbc":"fb.1.1712345678901.IwAR-x_Y","fbp":"fb.1.1712345678901.0","set_cookies":[{"name":"_fbc","value":"fb.1.1712345678901.IwAR-x_Y","domain":"example.com","max_age":7776000},{"name":"_fbp","value":"fb.1.1712345678901.0","domain":"example.com","max_age":7776000}],"notes":["fbclid: captured the click id from the URL, landing at 1712345678901 ms; store the click record","fbc: no _fbc cookie; synthesized fb.{subdomainIndex}.{landing_ms}.{fbclid} from the click and set the cookie","fbp: no valid _fbp cookie; generated one and set it on example.com for 90 days"]}"#)
+        #expect(
+            output
+                == #"{"fbc":"fb.1.1712345678901.IwAR-x_Y","fbp":"fb.1.1712345678901.0","set_cookies":[{"name":"_fbc","value":"fb.1.1712345678901.IwAR-x_Y","domain":"example.com","max_age":7776000},{"name":"_fbp","value":"fb.1.1712345678901.0","domain":"example.com","max_age":7776000}],"notes":["fbclid: captured the click id from the URL, landing at 1712345678901 ms; store the click record","fbc: no _fbc cookie; synthesized fb.{subdomainIndex}.{landing_ms}.{fbclid} from the click and set the cookie","fbp: no valid _fbp cookie; generated one and set it on example.com for 90 days"]}"#
+        )
     }
 
     @Test func keepsValidCookiesAndDropsBadOnes() {
-        let output = run(#"{"url": "https://shop.example.com/", "cookies": {"_fbc": "fb.1.123.abc.invalid", "_fbp": "fb.1.5.77"}, "click": {"fbclid": "Stored", "landing_ms": 1000}}"#)
-        #expect(output.hasPrefix(#"{"fbc":"fb.1.1000.Stored","fbp":"fb.1.5.77","set_cookies":[{"name":"_fbc","value":"fb.1.1000.Stored","domain":"example.com","max_age":7776000}],"notes":["#))
+        let output = run(
+            #"{"url": "https://shop.example.com/", "cookies": {"_fbc": "fb.1.123.abc.invalid", "_fbp": "fb.1.5.77"}, "click": {"fbclid": "Stored", "landing_ms": 1000}}"#
+        )
+        #expect(
+            output.hasPrefix(
+                #"{"fbc":"fb.1.1000.Stored","fbp":"fb.1.5.77","set_cookies":[{"name":"_fbc","value":"fb.1.1000.Stored","domain":"example.com","max_age":7776000}],"notes":["#
+            ))
         #expect(output.contains("fbc: dropped the _fbc cookie: _fbc's fifth part must be a param-builder language token"))
         #expect(output.contains("fbp: kept the valid _fbp cookie unchanged"))
     }

@@ -12,8 +12,9 @@ import Testing
         BrowserRequest(url: "https://www.example.com/", fbpCookie: "fb.1.123."),
         BrowserRequest(url: "https://www.example.com/", referer: "https://l.facebook.com/?fbclid=Ref_1"),
         BrowserRequest(url: "/landing?fbclid=abc"),
-        BrowserRequest(url: "https://checkout.example.co.uk/pay", fbcCookie: "fb.1.1.Old", fbpCookie: "fb.2.1.2",
-                       storedClick: try! ClickRecord(fbclid: "Stored-Click_1", landedAt: Timestamp(milliseconds: 1_700_000_000_000))),
+        BrowserRequest(
+            url: "https://checkout.example.co.uk/pay", fbcCookie: "fb.1.1.Old", fbpCookie: "fb.2.1.2",
+            storedClick: try! ClickRecord(fbclid: "Stored-Click_1", landedAt: Timestamp(milliseconds: 1_700_000_000_000))),
     ]
 
     @Test("resolve(_:at:using:) equals the deprecated nowMs variant", arguments: 0..<ClickTimeTests.requests.count)
@@ -51,7 +52,8 @@ import Testing
         let text = String(decoding: try encoder.encode(click), as: UTF8.self)
         #expect(text == #"{"fbclid":"IwAR2F4-dbP0","landing_ms":1712345678901}"#)
         // A record an app persisted before the change still decodes.
-        let stored = try JSONDecoder().decode(ClickRecord.self, from: Data(#"{"fbclid":"Old_1","landing_ms":1700000000000}"#.utf8))
+        let stored = try JSONDecoder().decode(
+            ClickRecord.self, from: Data(#"{"fbclid":"Old_1","landing_ms":1700000000000}"#.utf8))
         #expect(stored.landedAt == Timestamp(milliseconds: 1_700_000_000_000))
         #expect(stored.fbc(subdomainIndex: 1) == "fb.1.1700000000000.Old_1")
         #expect(throws: DecodingError.self) {
@@ -70,7 +72,8 @@ import Testing
         let line = #"{"url": "https://shop.example.com/?fbclid=IwAR-x_Y"}"#
         var rng = FixedRandom(value: 0)
         var legacyRNG = FixedRandom(value: 0)
-        let output = ClickIDDiagnosis.run(line: line, resolver: ClickIDResolver(), defaultNow: Timestamp(milliseconds: 42), using: &rng)
+        let output = ClickIDDiagnosis.run(
+            line: line, resolver: ClickIDResolver(), defaultNow: Timestamp(milliseconds: 42), using: &rng)
         #expect(output.contains(#""fbc":"fb.1.42.IwAR-x_Y""#))
         #expect(output == legacyDiagnosis(ClickIDDiagnosis.self, line: line, defaultNowMs: 42, using: &legacyRNG))
     }
@@ -80,7 +83,9 @@ import Testing
 // of a requirement draws no warning): the test target must build without warnings.
 
 private protocol LegacyResolver {
-    func resolve(_ request: BrowserRequest, nowMs: Int64, using rng: inout some RandomNumberGenerator) -> ClickIDResolver.Resolution
+    func resolve(
+        _ request: BrowserRequest, nowMs: Int64, using rng: inout some RandomNumberGenerator
+    ) -> ClickIDResolver.Resolution
 }
 extension ClickIDResolver: LegacyResolver {}
 private func legacyResolve(
@@ -108,7 +113,9 @@ private func legacyClickRecord<R: LegacyClickRecord>(_: R.Type, fbclid: String, 
 private func legacyLandingMs(of record: some LegacyClickRecord) -> Int64 { record.landingMs }
 
 private protocol LegacyDiagnosis {
-    static func run(line: String, resolver: ClickIDResolver, defaultNowMs: Int64, using rng: inout some RandomNumberGenerator) -> String
+    static func run(
+        line: String, resolver: ClickIDResolver, defaultNowMs: Int64, using rng: inout some RandomNumberGenerator
+    ) -> String
 }
 extension ClickIDDiagnosis: LegacyDiagnosis {}
 private func legacyDiagnosis<D: LegacyDiagnosis>(

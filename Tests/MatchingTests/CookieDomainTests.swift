@@ -11,14 +11,14 @@ import Testing
         ("www.example.com.", "example.com", 1, false),
         ("shop.example.co.uk", "example.co.uk", 2, false),
         ("a.b.example.co.uk", "example.co.uk", 2, false),
-        ("jane.github.io", "jane.github.io", 2, false),          // PRIVATE section: github.io is public
+        ("jane.github.io", "jane.github.io", 2, false),  // PRIVATE section: github.io is public
         ("x.jane.github.io", "jane.github.io", 2, false),
-        ("github.io", "github.io", 1, true),                     // a public suffix itself: host-only
-        ("www.ck", "www.ck", 1, false),                          // exception rule !www.ck
-        ("a.b.c.ck", "b.c.ck", 2, false),                        // wildcard *.ck
-        ("a.b.kawasaki.jp", "a.b.kawasaki.jp", 3, false),        // wildcard *.kawasaki.jp
+        ("github.io", "github.io", 1, true),  // a public suffix itself: host-only
+        ("www.ck", "www.ck", 1, false),  // exception rule !www.ck
+        ("a.b.c.ck", "b.c.ck", 2, false),  // wildcard *.ck
+        ("a.b.kawasaki.jp", "a.b.kawasaki.jp", 3, false),  // wildcard *.kawasaki.jp
         ("www.city.kawasaki.jp", "city.kawasaki.jp", 2, false),  // exception !city.kawasaki.jp
-        ("shop.example.xn--p1ai", "example.xn--p1ai", 1, false), // .рф in Punycode
+        ("shop.example.xn--p1ai", "example.xn--p1ai", 1, false),  // .рф in Punycode
         ("shop.example.рф", "example.рф", 1, false),
         ("shop.example.unknowntld", "example.unknowntld", 1, false),  // implicit rule *
         ("localhost", "localhost", 0, true),
@@ -75,7 +75,10 @@ import Testing
         let resolved = resolver.resolve(withHost, at: Timestamp(milliseconds: 1_780_000_000_000), using: &rng)
         #expect(resolved.cookieDomain?.domain == "example.com")
         #expect(!resolved.cookiesToSet.isEmpty)
-        #expect(resolved.cookiesToSet.allSatisfy { $0.headerValue.contains("Domain=example.com") || $0.headerValue.contains("Domain=.example.com") })
+        #expect(
+            resolved.cookiesToSet.allSatisfy {
+                $0.headerValue.contains("Domain=example.com") || $0.headerValue.contains("Domain=.example.com")
+            })
     }
 
     @Test func shippedListIsLoaded() {
@@ -87,12 +90,13 @@ import Testing
     }
 
     @Test func customRules() {
-        let list = PublicSuffixList(rules: """
-            // a comment
-            com
-            *.platform.test
-            !www.platform.test
-            """)
+        let list = PublicSuffixList(
+            rules: """
+                // a comment
+                com
+                *.platform.test
+                !www.platform.test
+                """)
         #expect(list.ruleCount == 3)
         #expect(list.registrableDomain(of: "a.example.com") == "example.com")
         #expect(list.registrableDomain(of: "a.b.platform.test") == "a.b.platform.test")

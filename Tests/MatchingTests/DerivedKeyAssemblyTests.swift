@@ -37,10 +37,11 @@ import Testing
         #expect(data.datesOfBirth == [try normalizer.hash("19900307", as: .dateOfBirth)])
         // One entry per derived key, right after its source, in user_data key order.
         for key in Self.sdk.keys { #expect(assembled.provenance(of: key).map(\.origin) == [.hashed]) }
-        #expect(assembled.provenance.map(\.key) == [
-            .email, .firstName, .firstNamePrefix, .firstInitial, .lastName, .lastNamePrefix, .dateOfBirth, .dayOfBirth,
-            .monthOfBirth, .yearOfBirth, .country, .clientUserAgent,
-        ])
+        #expect(
+            assembled.provenance.map(\.key) == [
+                .email, .firstName, .firstNamePrefix, .firstInitial, .lastName, .lastNamePrefix, .dateOfBirth, .dayOfBirth,
+                .monthOfBirth, .yearOfBirth, .country, .clientUserAgent,
+            ])
         #expect(assembled.provenance.map(\.key) == assembled.provenance.map(\.key).sorted())
         // Each is sent as one string, as the SDKs send them.
         let event = ServerEvent(eventName: .purchase, eventTime: Timestamp(seconds: 1), actionSource: .website, userData: data)

@@ -40,9 +40,12 @@ import Testing
         ("user_data.client_ip_address", .invalidIPAddress, nil, { $0.userData.clientIPAddress = "198.51.100.7:443" }),
         ("event_id", .tooLong, nil, { $0.eventID = String(repeating: "x", count: 257) }),
         ("custom_data.content_ids", .tooLong, nil, { $0.customData?.contentIDs = Array(repeating: "sku", count: 1_001) }),
-        ("user_data.em", .tooLong, nil, {
-            $0.userData.emails = (0..<21).map { HashedIdentifier(digest: SHA256Digest(words: (UInt64($0), 0, 0, 0))) }
-        }),
+        (
+            "user_data.em", .tooLong, nil,
+            {
+                $0.userData.emails = (0..<21).map { HashedIdentifier(digest: SHA256Digest(words: (UInt64($0), 0, 0, 0))) }
+            }
+        ),
         ("data_processing_options", .invalidDataProcessingOptions, nil, { $0.dataProcessingOptions = ["GDPR"] }),
         ("data_processing_options_country", .invalidDataProcessingOptions, nil, { $0.dataProcessingOptions = ["LDU"] }),
     ]
@@ -108,8 +111,9 @@ import Testing
         var extinfo = ExtInfo()
         extinfo.version = "x1"
         event.appData = AppData(advertiserTrackingEnabled: true, applicationTrackingEnabled: nil, extinfo: extinfo)
-        #expect(EventValidator().problems(in: event, now: Self.now).map(\.field)
-            == ["app_data.extinfo[0]", "app_data.extinfo[4]"])
+        #expect(
+            EventValidator().problems(in: event, now: Self.now).map(\.field)
+                == ["app_data.extinfo[0]", "app_data.extinfo[4]"])
         extinfo.version = "i2"
         extinfo[4] = "17.4"
         event.appData = AppData(advertiserTrackingEnabled: false, applicationTrackingEnabled: true, extinfo: extinfo)
@@ -132,15 +136,17 @@ import Testing
     }
 
     @Test func everyProblemIsReportedAtOnce() {
-        let event = ServerEvent(eventName: .purchase, eventTime: Timestamp(seconds: 0), actionSource: .website, userData: UserData())
+        let event = ServerEvent(
+            eventName: .purchase, eventTime: Timestamp(seconds: 0), actionSource: .website, userData: UserData())
         do {
             try EventValidator().validate(event, now: Self.now)
             Issue.record("expected a failure")
         } catch {
-            #expect(error.problems.map(\.code) == [
-                .eventTooOld, .missingEventSourceURL, .missingUserAgent, .missingValue, .missingCurrency,
-                .missingCustomerInformation,
-            ])
+            #expect(
+                error.problems.map(\.code) == [
+                    .eventTooOld, .missingEventSourceURL, .missingUserAgent, .missingValue, .missingCurrency,
+                    .missingCustomerInformation,
+                ])
             #expect(error.problems(with: .missingCustomerInformation).first?.graphSubcode == 2_804_050)
             #expect(error.description.hasPrefix("event rejected with 6 problems:\n- event_time: event_too_old:"))
         }

@@ -117,7 +117,9 @@ import Testing
         ("fb.1.3000.LATER", click, "fb.1.3000.LATER", .cookie, .cookieLaterClick),
         ("garbage", click, "fb.2.2000.NEWCLICK", .synthesized, .synthesizedCookieInvalid),
     ])
-    func fbcSelection(cookie: String?, click: ClickRecord?, value: String?, origin: FBCSelection.Origin?, reason: FBCSelection.Reason) {
+    func fbcSelection(
+        cookie: String?, click: ClickRecord?, value: String?, origin: FBCSelection.Origin?, reason: FBCSelection.Reason
+    ) {
         let selection = FBCSelection(cookie: cookie, click: click, subdomainIndex: 2)
         #expect(selection.value == value)
         #expect(selection.origin == origin)

@@ -25,9 +25,11 @@ struct HostileValidationInputTests {
         return problems
     }
 
-    @Test("C0, DEL and C1 control characters are refused in event_name and event_id", arguments: [
-        "\u{1B}[2J", "\u{7F}", "\u{80}", "\u{85}", "\u{9B}31m", "\u{9F}",
-    ])
+    @Test(
+        "C0, DEL and C1 control characters are refused in event_name and event_id",
+        arguments: [
+            "\u{1B}[2J", "\u{7F}", "\u{80}", "\u{85}", "\u{9B}31m", "\u{9F}",
+        ])
     func controlCharactersAreRefused(_ control: String) {
         var event = EventValidatorTests.websitePurchase()
         event.eventID = "ord_" + control
@@ -53,10 +55,11 @@ struct HostileValidationInputTests {
         event.userData.leadID = Self.megabyte
         event.eventName = EventName(Self.megabyte)
         let fields = Set(Self.problems(event).filter { $0.code == .tooLong }.map(\.field))
-        #expect(fields == [
-            "event_name", "event_id", "event_source_url", "referrer_url", "user_data.client_user_agent",
-            "custom_data.order_id", "user_data.lead_id",
-        ])
+        #expect(
+            fields == [
+                "event_name", "event_id", "event_source_url", "referrer_url", "user_data.client_user_agent",
+                "custom_data.order_id", "user_data.lead_id",
+            ])
     }
 
     @Test func tenThousandContentIDsAreTooLong() {
@@ -100,7 +103,8 @@ struct HostileValidationInputTests {
         // recorded as rejected, in bounded time (values are deduplicated pairwise, so an
         // uncapped record took 15 s in a debug build).
         let many = CustomerRecord(
-            emails: (0..<10_000).map { "buyer\($0)@example.com" }, phones: (0..<10_000).map { "+44 20 7946 \(String(String(10_000 + $0).dropFirst()))" })
+            emails: (0..<10_000).map { "buyer\($0)@example.com" },
+            phones: (0..<10_000).map { "+44 20 7946 \(String(String(10_000 + $0).dropFirst()))" })
         let start = ContinuousClock.now
         let assembled = UserDataAssembler().assemble(many, session: SessionContext(consent: .granted))
         #expect(ContinuousClock.now - start < .seconds(1))
@@ -133,13 +137,15 @@ struct HostileValidationInputTests {
 struct ForwardingHopRegressionTests {
     /// `Fuzz/Corpus/FuzzClientIP/regression-bracket-trailer`: text after `]` that is not a
     /// port was ignored, so `[2001:db8::1]junk` read as 2001:db8::1. Now the hop is unreadable.
-    @Test("a hop is an address, optionally with a port, and nothing else", arguments: [
-        ("[2001:db8::1]", "2001:db8::1"), ("[2001:db8::1]:443", "2001:db8::1"), ("[2001:db8::1]:_hidden", "2001:db8::1"),
-        ("198.51.100.7:8080", "198.51.100.7"), ("198.51.100.7:_x-1.a", "198.51.100.7"), ("2001:db8::7", "2001:db8::7"),
-        ("[2001:db8::1]Ffd", nil), ("[2001:db8::1]:", nil), ("[2001:db8::1]:123456", nil), ("[2001:db8::1]:44a", nil),
-        ("198.51.100.7:", nil), ("198.51.100.7:x", nil), ("198.51.100.7:_", nil), ("198.51.100.7:12:34", nil),
-        ("[2001:db8::1] :443", nil), ("198.51.100.7:٤٤٣", nil),
-    ] as [(String, String?)])
+    @Test(
+        "a hop is an address, optionally with a port, and nothing else",
+        arguments: [
+            ("[2001:db8::1]", "2001:db8::1"), ("[2001:db8::1]:443", "2001:db8::1"), ("[2001:db8::1]:_hidden", "2001:db8::1"),
+            ("198.51.100.7:8080", "198.51.100.7"), ("198.51.100.7:_x-1.a", "198.51.100.7"), ("2001:db8::7", "2001:db8::7"),
+            ("[2001:db8::1]Ffd", nil), ("[2001:db8::1]:", nil), ("[2001:db8::1]:123456", nil), ("[2001:db8::1]:44a", nil),
+            ("198.51.100.7:", nil), ("198.51.100.7:x", nil), ("198.51.100.7:_", nil), ("198.51.100.7:12:34", nil),
+            ("[2001:db8::1] :443", nil), ("198.51.100.7:٤٤٣", nil),
+        ] as [(String, String?)])
     func strictHops(_ hop: String, _ expected: String?) {
         let resolver = ClientIPResolver()
         let resolution = resolver.resolve(peerAddress: hop)

@@ -14,6 +14,8 @@ import Testing
 /// - The cookie domain comes from the Public Suffix List, so the vectors give the
 ///   param-builder the right eTLD+1 list to compare with.
 @Suite struct ParamBuilderClickIDVectorTests {
+    /// One line of the vectors file, with param-builder's snake_case names.
+    // swift-format-ignore: AlwaysUseLowerCamelCase
     struct Vector: Decodable {
         struct Cookie: Decodable {
             var name: String
@@ -36,7 +38,8 @@ import Testing
     }
 
     static let vectors: [Vector] = {
-        guard let url = Bundle.module.url(forResource: "param-builder-click-ids", withExtension: "jsonl", subdirectory: "Vectors"),
+        guard
+            let url = Bundle.module.url(forResource: "param-builder-click-ids", withExtension: "jsonl", subdirectory: "Vectors"),
             let text = try? String(contentsOf: url, encoding: .utf8)
         else { return [] }
         return text.split(separator: "\n").compactMap { try? JSONDecoder().decode(Vector.self, from: Data($0.utf8)) }
@@ -71,7 +74,8 @@ import Testing
             let url = vector.fbclid.map { base + "/?fbclid=" + $0 } ?? base + "/"
             var rng = FixedRandom()
             let result = ClickIDResolver().resolve(
-                BrowserRequest(url: url, referer: vector.referer, fbcCookie: vector.cookies?["_fbc"], fbpCookie: vector.cookies?["_fbp"]),
+                BrowserRequest(
+                    url: url, referer: vector.referer, fbcCookie: vector.cookies?["_fbc"], fbpCookie: vector.cookies?["_fbp"]),
                 at: Timestamp(milliseconds: 1_234_567_890), using: &rng)
             let label = "\(host) fbclid=\(vector.fbclid ?? "-")"
 

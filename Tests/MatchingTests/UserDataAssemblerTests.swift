@@ -47,9 +47,10 @@ import Testing
         let hash = "A665A45920422F9D417E4867EFDC4FB8A04A1F3FFF1FA07E998E86F7F7A27AE3"
         let click = try ClickRecord(fbclid: "Stored_1", landedAt: Timestamp(milliseconds: 1_700_000_000_000))
         let customer = CustomerRecord(emails: [hash], phones: ["12345"], userID: nil)
-        var session = SessionContext(consent: .granted, fbcCookie: "fb.1.x", fbpCookie: "garbage", click: click,
-                                     cookieDomain: CookieDomain(host: "shop.example.co.uk"),
-                                     visitorID: VisitorID("abcdefghijklmnopqrstuvwxyz"), userAgent: "ua\u{1}")
+        var session = SessionContext(
+            consent: .granted, fbcCookie: "fb.1.x", fbpCookie: "garbage", click: click,
+            cookieDomain: CookieDomain(host: "shop.example.co.uk"),
+            visitorID: VisitorID("abcdefghijklmnopqrstuvwxyz"), userAgent: "ua\u{1}")
         session.clientIPAddresses = [IPAddress("127.0.0.1")!]
         let assembled = UserDataAssembler().assemble(customer, session: session)
         #expect(assembled.userData.emails.map(\.hexString) == [hash.lowercased()])
@@ -78,7 +79,8 @@ import Testing
     @Test func deniedConsentBuildsNoEventAndHashesNothing() {
         var session = Self.session
         session.consent = .denied
-        let event = ServerEvent(eventName: .purchase, eventTime: Timestamp(seconds: 1), actionSource: .website, userData: UserData())
+        let event = ServerEvent(
+            eventName: .purchase, eventTime: Timestamp(seconds: 1), actionSource: .website, userData: UserData())
         let built = UserDataAssembler().makeEvent(event, customer: Self.customer, session: session)
         #expect(built.event == nil)
         #expect(built.assembled.userData.isEmpty)
@@ -103,13 +105,16 @@ import Testing
     @Test func limitedDataUseIsVisibleInTheEvent() throws {
         var session = Self.session
         session.consent = ConsentSignal(status: .granted, limitedDataUse: .california)
-        let template = ServerEvent(eventName: .purchase, eventTime: Timestamp(seconds: 1), actionSource: .website, userData: UserData())
+        let template = ServerEvent(
+            eventName: .purchase, eventTime: Timestamp(seconds: 1), actionSource: .website, userData: UserData())
         let event = try #require(UserDataAssembler().makeEvent(template, customer: Self.customer, session: session).event)
         #expect(event.dataProcessingOptions == ["LDU"])
         #expect(event.dataProcessingOptionsCountry == 1)
         #expect(event.dataProcessingOptionsState == 1_000)
         let json = String(decoding: try CAPIJSON.encode(event), as: UTF8.self)
-        #expect(json.contains(#""data_processing_options":["LDU"],"data_processing_options_country":1,"data_processing_options_state":1000"#))
+        #expect(
+            json.contains(
+                #""data_processing_options":["LDU"],"data_processing_options_country":1,"data_processing_options_state":1000"#))
 
         let granted = try #require(UserDataAssembler().makeEvent(template, customer: Self.customer, session: Self.session).event)
         #expect(granted.dataProcessingOptions == [])
@@ -143,8 +148,9 @@ import Testing
     @Test func sessionsAndRequestsAreRedacted() {
         let text = "\(Self.session) \(String(reflecting: Self.session))"
         #expect(!text.contains("198.51.100.7") && !text.contains("Mozilla") && !text.contains("IwAR"))
-        #expect(Self.session.description
-            == "SessionContext(consent: granted, <redacted>: fbc, fbp, visitor_id, ip×3, user_agent)")
+        #expect(
+            Self.session.description
+                == "SessionContext(consent: granted, <redacted>: fbc, fbp, visitor_id, ip×3, user_agent)")
         let request = BrowserRequest(url: "https://x.example/?email=jane@example.com", fbcCookie: "fb.1.1.secret")
         #expect(!"\(request)".contains("jane") && !String(reflecting: request).contains("secret"))
     }
@@ -180,16 +186,18 @@ import Testing
     ) throws {
         let normalizer = IdentityNormalizer(configuration: .init(defaultPhoneRegion: defaultRegion))
         let assembler = UserDataAssembler(normalizer: normalizer)
-        let assembled = assembler.assemble(CustomerRecord(phones: ["07911 123456"], country: country),
-                                           session: SessionContext(consent: .granted))
+        let assembled = assembler.assemble(
+            CustomerRecord(phones: ["07911 123456"], country: country),
+            session: SessionContext(consent: .granted))
         #expect(assembled.userData.phones == [try normalizer.hash("+447911123456", as: .phone)])
         #expect(assembled.provenance(of: .phone).map(\.origin) == [.hashed])
         #expect(assembled.region == ResolvedRegion(region: try #require(region), source: source))
     }
 
     @Test func aBareInternationalNumberIsReadAsSuchAndSaysSo() throws {
-        let assembled = UserDataAssembler().assemble(CustomerRecord(phones: ["16505551212", "+44 20 7946 0958"]),
-                                                     session: SessionContext(consent: .granted))
+        let assembled = UserDataAssembler().assemble(
+            CustomerRecord(phones: ["16505551212", "+44 20 7946 0958"]),
+            session: SessionContext(consent: .granted))
         #expect(assembled.region == nil)
         #expect(assembled.userData.phones.count == 2)
         let entries = assembled.provenance(of: .phone)

@@ -25,7 +25,10 @@ import Testing
         #expect(VisitorID.mint(using: &ones).rawValue == String(repeating: "7", count: 25) + "4")
     }
 
-    @Test(arguments: ["", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxy1", "abcdefghijklmnopqrstuvwxy", "abcdefghijklmnopqrstuvwxyz2"])
+    @Test(arguments: [
+        "", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxy1", "abcdefghijklmnopqrstuvwxy",
+        "abcdefghijklmnopqrstuvwxyz2",
+    ])
     func rejectsMalformed(text: String) {
         #expect(VisitorID(text) == nil)
     }
@@ -33,7 +36,10 @@ import Testing
     @Test func cookieIsHttpOnlyAndLongLived() throws {
         let id = try #require(VisitorID("abcdefghijklmnopqrstuvwxyz"))
         let cookie = id.cookie(on: CookieDomain(domain: "example.com", subdomainIndex: 1, isHostOnly: false))
-        #expect(cookie.headerValue == "rp_vid=abcdefghijklmnopqrstuvwxyz; Domain=example.com; Path=/; Max-Age=34560000; Secure; HttpOnly; SameSite=Lax")
+        #expect(
+            cookie.headerValue
+                == "rp_vid=abcdefghijklmnopqrstuvwxyz; Domain=example.com; Path=/; Max-Age=34560000; Secure; HttpOnly; SameSite=Lax"
+        )
         #expect(try CAPIJSON.decode(VisitorID.self, from: CAPIJSON.encode(id)) == id)
     }
 }
@@ -61,8 +67,10 @@ import Testing
         #expect(IPAddress.isValid(input))
     }
 
-    @Test(arguments: ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1.2.3.4:80", "example.com", "1::2::3",
-                      ":1:2", "1:2:3:4:5:6:7:8:9", "12345::", "::g", "1.2.3.-4", "1:2:3:4:5:6:7:1.2.3.4"])
+    @Test(arguments: [
+        "", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1.2.3.4:80", "example.com", "1::2::3",
+        ":1:2", "1:2:3:4:5:6:7:8:9", "12345::", "::g", "1.2.3.-4", "1:2:3:4:5:6:7:1.2.3.4",
+    ])
     func rejects(input: String) {
         #expect(IPAddress(input) == nil)
         #expect(!IPAddress.isValid(input))
@@ -102,8 +110,10 @@ import Testing
         ("10.0.0.7", [], ["198.51.100.1"], "198.51.100.1", .xForwardedFor),
         ("10.0.0.7", [], ["6.6.6.6, 198.51.100.1, 10.0.0.3"], "198.51.100.1", .xForwardedFor),  // first untrusted hop
         ("10.0.0.7", [], ["6.6.6.6", "198.51.100.1:4711"], "198.51.100.1", .xForwardedFor),
-        ("10.0.0.7", [#"for=192.0.2.60;proto=http;by=10.0.0.7, for="[2001:db8:cafe::17]:4711""#], ["9.9.9.9"],
-         "2001:db8:cafe::17", .forwarded),
+        (
+            "10.0.0.7", [#"for=192.0.2.60;proto=http;by=10.0.0.7, for="[2001:db8:cafe::17]:4711""#], ["9.9.9.9"],
+            "2001:db8:cafe::17", .forwarded
+        ),
         ("10.0.0.7", ["For=192.0.2.60"], [], "192.0.2.60", .forwarded),
         ("10.0.0.7", [], ["10.0.0.1"], "10.0.0.1", .xForwardedFor),  // every hop trusted: the leftmost
         ("2001:db8:ffff::1", [], ["2001:db8:1::5"], "2001:db8:1::5", .xForwardedFor),

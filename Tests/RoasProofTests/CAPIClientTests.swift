@@ -55,8 +55,9 @@ import Testing
                 group.addTask { try await serviceGroup.run() }
 
                 let sent = try await capi.send(
-                    .purchase(orderID: "84213", value: 184.50, currency: "EUR", contents: [Content(id: "sku-1", quantity: 2)],
-                              sourceURL: "https://shop.example/checkout/done"),
+                    .purchase(
+                        orderID: "84213", value: 184.50, currency: "EUR", contents: [Content(id: "sku-1", quantity: 2)],
+                        sourceURL: "https://shop.example/checkout/done"),
                     customer: Self.customer, session: Self.session(capi))
                 #expect(sent.eventID.rawValue == "ord_84213")
                 #expect(sent.destinations.map(\.pixelID) == Self.pixels)
@@ -71,7 +72,9 @@ import Testing
                 try await reader.close()
 
                 let deadline = ContinuousClock.now + .seconds(30)
-                while graph.acceptedEventCount < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+                while graph.acceptedEventCount < 2, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
                 await serviceGroup.triggerGracefulShutdown()
                 try await group.waitForAll()
             }
@@ -142,8 +145,9 @@ import Testing
                 try await group.waitForAll()
             }
             #expect(graph.acceptedEventIDs.filter { $0 == "ord_\(order)" }.count == 2)
-            #expect(Set(graph.requests.filter { $0.eventIDs.contains("ord_\(order)") }.compactMap(\.pixelID))
-                == Set(Self.pixels.map(\.rawValue)))
+            #expect(
+                Set(graph.requests.filter { $0.eventIDs.contains("ord_\(order)") }.compactMap(\.pixelID))
+                    == Set(Self.pixels.map(\.rawValue)))
         } catch {
             try await graph.shutdown()
             throw error
@@ -198,19 +202,21 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "/nonexistent/never-created.sqlite"))
     }
 
-    @Test(arguments: [
-        ("CAPI_PIXELS", nil, "capi.pixels", CAPIClientError.Code.missingSetting),
-        ("CAPI_PIXELS", "1234,abc", "capi.pixels", .malformedSetting),
-        ("CAPI_STORE", nil, "capi.store", .missingSetting),
-        ("CAPI_STORE", "mysql://root:hunter2@db/shop", "capi.store", .malformedSetting),
-        ("CAPI_GRAPH_VERSION", "24", "capi.graphVersion", .malformedSetting),
-        ("CAPI_GRAPH_URL", "http://graph.example.com", "capi.graphURL", .malformedSetting),
-        ("CAPI_TRUSTED_PROXIES", "10.0.0.0/8,proxy.internal", "capi.trustedProxies", .malformedSetting),
-        ("CAPI_CONSENT_UNKNOWN", "maybe", "capi.consent.unknown", .malformedSetting),
-        ("CAPI_QUALITY_INTERVAL_HOURS", "0.25", "capi.quality.intervalHours", .malformedSetting),
-        ("CAPI_QUALITY_INTERVAL_HOURS", "six", "capi.quality.intervalHours", .malformedSetting),
-    ] as [(String, String?, String, CAPIClientError.Code)])
-    func aBadSettingIsNamedAndItsValueNeverShown(variable: String, value: String?, key: String, code: CAPIClientError.Code) throws {
+    @Test(
+        arguments: [
+            ("CAPI_PIXELS", nil, "capi.pixels", CAPIClientError.Code.missingSetting),
+            ("CAPI_PIXELS", "1234,abc", "capi.pixels", .malformedSetting),
+            ("CAPI_STORE", nil, "capi.store", .missingSetting),
+            ("CAPI_STORE", "mysql://root:hunter2@db/shop", "capi.store", .malformedSetting),
+            ("CAPI_GRAPH_VERSION", "24", "capi.graphVersion", .malformedSetting),
+            ("CAPI_GRAPH_URL", "http://graph.example.com", "capi.graphURL", .malformedSetting),
+            ("CAPI_TRUSTED_PROXIES", "10.0.0.0/8,proxy.internal", "capi.trustedProxies", .malformedSetting),
+            ("CAPI_CONSENT_UNKNOWN", "maybe", "capi.consent.unknown", .malformedSetting),
+            ("CAPI_QUALITY_INTERVAL_HOURS", "0.25", "capi.quality.intervalHours", .malformedSetting),
+            ("CAPI_QUALITY_INTERVAL_HOURS", "six", "capi.quality.intervalHours", .malformedSetting),
+        ] as [(String, String?, String, CAPIClientError.Code)])
+    func aBadSettingIsNamedAndItsValueNeverShown(variable: String, value: String?, key: String, code: CAPIClientError.Code) throws
+    {
         var environment = Self.environment(store: "/tmp/unused.sqlite", graphURL: "https://graph.facebook.com")
         environment[variable] = value
         let error = #expect(throws: CAPIClientError.self) { try CAPIClient.Settings(config: Self.reader(environment)) }
@@ -222,7 +228,8 @@ import Testing
     }
 
     @Test func settingsNeverShowSecrets() throws {
-        var environment = Self.environment(store: "postgres://shop:hunter2@db.internal/shop", graphURL: "https://graph.facebook.com")
+        var environment = Self.environment(
+            store: "postgres://shop:hunter2@db.internal/shop", graphURL: "https://graph.facebook.com")
         environment["CAPI_PIXEL_222222222222222_ACCESS_TOKEN"] = "EAAB-second-token"
         environment["CAPI_PIXEL_222222222222222_CONSENT_UNKNOWN"] = "send"
         let settings = try CAPIClient.Settings(config: Self.reader(environment))
@@ -256,7 +263,9 @@ import Testing
                 repeat {
                     try await Task.sleep(for: .milliseconds(50))
                     taken = []
-                    for pixel in Self.pixels { taken.append(try await store.qualitySnapshots(pixel: pixel, since: nil, limit: 10).count) }
+                    for pixel in Self.pixels {
+                        taken.append(try await store.qualitySnapshots(pixel: pixel, since: nil, limit: 10).count)
+                    }
                 } while taken != [1, 1] && ContinuousClock.now < deadline
                 #expect(taken == [1, 1])
                 let snapshot = try #require(try await store.qualitySnapshots(pixel: Self.pixels[0], since: nil, limit: 1).first)
@@ -312,15 +321,18 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let json = directory.appendingPathComponent("capi.json")
-        try Data(#"""
+        try Data(
+            #"""
             {"capi": {"pixels": ["111111111111111", "222222222222222"], "accessToken": "EAAB-from-json",
                       "store": "/var/lib/shop/capi.sqlite", "consent": {"unknown": "send"},
                       "pixel": {"222222222222222": {"testEventCode": "TEST42"}}}}
-            """#.utf8).write(to: json)
-        let fromJSON = try CAPIClient.Settings(config: ConfigReader(providers: [
-            try await FileProvider<JSONSnapshot>(filePath: FilePath(json.path)),
-            EnvironmentVariablesProvider(environmentVariables: ["CAPI_ACCESS_TOKEN": "EAAB-from-environment"]),
-        ]))
+            """#.utf8
+        ).write(to: json)
+        let fromJSON = try CAPIClient.Settings(
+            config: ConfigReader(providers: [
+                try await FileProvider<JSONSnapshot>(filePath: FilePath(json.path)),
+                EnvironmentVariablesProvider(environmentVariables: ["CAPI_ACCESS_TOKEN": "EAAB-from-environment"]),
+            ]))
         #expect(fromJSON.destinations.map(\.pixel.pixelID) == ["111111111111111", "222222222222222"])
         #expect(fromJSON.destinations[0].pixel.accessToken.unredactedValue == "EAAB-from-json")
         #expect(fromJSON.destinations[1].pixel.testEventCode == "TEST42")
@@ -328,8 +340,10 @@ import Testing
         #expect(fromJSON.store == .sqlite(path: "/var/lib/shop/capi.sqlite"))
 
         let dotEnv = directory.appendingPathComponent(".env")
-        try Data("CAPI_PIXELS=333333333333333\nCAPI_ACCESS_TOKEN=EAAB-from-dotenv\nCAPI_STORE=postgres://shop@db.internal/shop\n".utf8)
-            .write(to: dotEnv)
+        try Data(
+            "CAPI_PIXELS=333333333333333\nCAPI_ACCESS_TOKEN=EAAB-from-dotenv\nCAPI_STORE=postgres://shop@db.internal/shop\n".utf8
+        )
+        .write(to: dotEnv)
         let fromDotEnv = try CAPIClient.Settings(
             config: ConfigReader(provider: try await EnvironmentVariablesProvider(environmentFilePath: FilePath(dotEnv.path))))
         #expect(fromDotEnv.destinations.map(\.pixel.pixelID) == ["333333333333333"])

@@ -68,15 +68,21 @@ import Tracing
                 } else {
                     Issue.record("no fbtrace_id on the attempt span")
                 }
-                if case .string(let pixel)? = attempt.attributes["capi.pixel_id"]?.toSpanAttribute() { attemptPixels.insert(pixel) }
+                if case .string(let pixel)? = attempt.attributes["capi.pixel_id"]?.toSpanAttribute() {
+                    attemptPixels.insert(pixel)
+                }
             }
             #expect(attemptPixels == Set(pixels.map(\.rawValue)))
 
             // Nothing personal, hashed or secret in any span.
             let email = "jane.doe@example.com"
-            let forbidden = [email, SHA256.hash(email).description, "203.0.113.9", "Mozilla", "EAAB-tracing-token", "33612345678"]
+            let forbidden = [
+                email, SHA256.hash(email).description, "203.0.113.9", "Mozilla", "EAAB-tracing-token", "33612345678",
+            ]
             for span in spans {
                 var text = span.operationName
+                // SpanAttributes is not a Sequence: forEach is its only way to list them.
+                // swift-format-ignore: ReplaceForEachWithForLoop
                 span.attributes.forEach { key, value in text += " \(key)=\(value)" }
                 for value in forbidden { #expect(!text.contains(value), "\(span.operationName) carries \(value)") }
             }
@@ -102,8 +108,9 @@ import Tracing
                 try await capi.send(
                     .lead(leadID: "form-1/7", sourceURL: "https://shop.example/contact"),
                     customer: CustomerRecord(emails: ["sam@example.org"]),
-                    session: SessionContext(consent: .granted, clientIPAddresses: [try #require(IPAddress("203.0.113.10"))],
-                                            userAgent: "Mozilla/5.0"))
+                    session: SessionContext(
+                        consent: .granted, clientIPAddresses: [try #require(IPAddress("203.0.113.10"))],
+                        userAgent: "Mozilla/5.0"))
                 let deadline = ContinuousClock.now + .seconds(30)
                 while !tracer.finishedSpans.contains(where: { $0.operationName == "capi.delivery.attempt" }),
                     ContinuousClock.now < deadline

@@ -50,7 +50,8 @@ import Testing
     @Test func aVisitorWhoseBrowserDroppedMetasCookiesGetsTheRememberedClickAndFbpBack() throws {
         var rng = SeededGenerator(seed: 9)
         let visitor = VisitorID.mint(using: &rng)
-        let click = try #require(ClickCapture.capture(url: "https://shop.example/?fbclid=IwAR-remembered", referer: nil, at: Self.landing).click)
+        let click = try #require(
+            ClickCapture.capture(url: "https://shop.example/?fbclid=IwAR-remembered", referer: nil, at: Self.landing).click)
         let remembered = RememberedVisit(click: click, fbp: "fb.1.1767225600000.42")
         let visit = VisitTracker().visit(
             PageRequest(url: "https://shop.example/checkout", visitorCookie: visitor.rawValue),
@@ -117,7 +118,12 @@ import Testing
         let visit = VisitTracker().visit(request, remembered: nil, at: Self.landing, using: &rng)
         for text in [
             "\(request)", String(reflecting: request), "\(visit)", String(reflecting: visit),
-            { var out = ""; dump(request, to: &out); dump(visit, to: &out); return out }(),
+            {
+                var out = ""
+                dump(request, to: &out)
+                dump(visit, to: &out)
+                return out
+            }(),
         ] {
             for secret in ["IwAR-secret_click", "jane", "987654321", "203.0.113.9", "AgentSecret", visit.visitorID.rawValue] {
                 #expect(!text.contains(secret), "\(secret) in \(text)")
@@ -142,7 +148,8 @@ import Testing
             .purchase(orderID: "V-1", value: 10, currency: "EUR", eventTime: now),
             customer: CustomerRecord(emails: ["jane.doe@example.com"]), consent: .granted)
 
-        let stored = try #require(await store.status(of: EventKey(pixelID: pixel, eventName: .purchase, eventID: sent.eventID.rawValue)))
+        let stored = try #require(
+            await store.status(of: EventKey(pixelID: pixel, eventName: .purchase, eventID: sent.eventID.rawValue)))
         let event = try #require(try JSONSerialization.jsonObject(with: Data(stored.json.utf8)) as? [String: Any])
         let userData = try #require(event["user_data"] as? [String: Any])
         #expect(userData["fbc"] as? String == "fb.1.\(now.milliseconds).IwAR-bought")

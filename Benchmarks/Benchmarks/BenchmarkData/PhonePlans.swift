@@ -99,5 +99,7 @@ let phonePlans: [PhonePlan] = {
         ("VN", "0", true, "0912 345 678", "+84 912 345 678"),
         ("VN", "0", true, "0210 1234 567", "+84 210 1234 567"),
     ]
-    return rows.map { PhonePlan(region: RegionCode($0.0)!, trunkPrefix: $0.1, dialsDoubleZero: $0.2, national: $0.3, international: $0.4) }
+    return rows.map {
+        PhonePlan(region: RegionCode($0.0)!, trunkPrefix: $0.1, dialsDoubleZero: $0.2, national: $0.3, international: $0.4)
+    }
 }()

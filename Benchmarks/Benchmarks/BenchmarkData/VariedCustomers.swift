@@ -77,9 +77,11 @@ public enum VariedCustomers {
             firstName: firstName, lastName: lastName, gender: genders.randomElement(using: &random)!,
             dateOfBirth: dateOfBirth(using: &random), city: city, state: state, zipCode: zipCode,
             country: country(plan.region, using: &random),
-            externalID: Bool.random(using: &random) ? "user-\(100_000 + index)" : "CRM_\(Int.random(in: 1_000_000..<9_999_999, using: &random))",
+            externalID: Bool.random(using: &random)
+                ? "user-\(100_000 + index)" : "CRM_\(Int.random(in: 1_000_000..<9_999_999, using: &random))",
             fbc: "fb.1.\(timestamp).\(clickID(using: &random))",
-            fbp: "fb.1.\(timestamp - Int.random(in: 0..<86_400_000, using: &random)).\(Int.random(in: 1_000_000_000..<2_147_483_647, using: &random))",
+            fbp:
+                "fb.1.\(timestamp - Int.random(in: 0..<86_400_000, using: &random)).\(Int.random(in: 1_000_000_000..<2_147_483_647, using: &random))",
             ipAddress: ipAddress(using: &random), userAgent: userAgents.randomElement(using: &random)!)
     }
 
@@ -138,7 +140,9 @@ public enum VariedCustomers {
         case 8 where plan.trunkPrefix == "0":
             // `+44 (0)121 …`: the trunk prefix kept in brackets after the country code.
             let space = international.firstIndex(of: " ")!
-            (text, form) = (international[..<space] + " (0)" + international[international.index(after: space)...], "trunk_in_international")
+            (text, form) = (
+                international[..<space] + " (0)" + international[international.index(after: space)...], "trunk_in_international"
+            )
         default:
             (text, form) = (String(national.filter(\.isNumber)), "national_digits")
         }
@@ -160,18 +164,24 @@ public enum VariedCustomers {
     /// First name, last name and city: two thirds ASCII, one third from the other scripts.
     static func namesAndCity(using random: inout SeededGenerator) -> (String, String, String) {
         func pick(_ script: Script, using random: inout SeededGenerator) -> (String, String, String) {
-            (script.firstNames.randomElement(using: &random)!, script.lastNames.randomElement(using: &random)!,
-             script.cities.randomElement(using: &random)!)
+            (
+                script.firstNames.randomElement(using: &random)!, script.lastNames.randomElement(using: &random)!,
+                script.cities.randomElement(using: &random)!
+            )
         }
         let scripts = Script.all
         // Name and city are drawn separately: a customer called Jürgen may live in Sydney.
-        let nameScript = Int.random(in: 0..<3, using: &random) < 2 ? scripts[0] : scripts[Int.random(in: 1..<scripts.count, using: &random)]
-        let cityScript = Int.random(in: 0..<3, using: &random) < 2 ? scripts[0] : scripts[Int.random(in: 1..<scripts.count, using: &random)]
+        let nameScript =
+            Int.random(in: 0..<3, using: &random) < 2 ? scripts[0] : scripts[Int.random(in: 1..<scripts.count, using: &random)]
+        let cityScript =
+            Int.random(in: 0..<3, using: &random) < 2 ? scripts[0] : scripts[Int.random(in: 1..<scripts.count, using: &random)]
         let (first, last, _) = pick(nameScript, using: &random)
         let (_, _, city) = pick(cityScript, using: &random)
-        return (surroundWithWhitespace(mixCase(first, using: &random), using: &random),
-                surroundWithWhitespace(mixCase(last, using: &random), using: &random),
-                surroundWithWhitespace(mixCase(city, using: &random), using: &random))
+        return (
+            surroundWithWhitespace(mixCase(first, using: &random), using: &random),
+            surroundWithWhitespace(mixCase(last, using: &random), using: &random),
+            surroundWithWhitespace(mixCase(city, using: &random), using: &random)
+        )
     }
 
     struct Script {
@@ -181,16 +191,26 @@ public enum VariedCustomers {
 
         static let all = [ascii, accentedLatin, cyrillic, greek, cjk, arabic]
 
-        static let ascii = Script(firstNames: asciiFirstNames + ["Jean-Luc", "Mary Ann"], lastNames: asciiLastNames + ["O'Connor", "Smith-Jones", "van der Berg"],
-            cities: ["London", "New York", "Menlo Park", "St. Louis", "Sydney", "Toronto", "Cape Town", "Chicago", "Manchester",
-                     "Buenos Aires", "Mumbai", "Lagos", "Auckland", "Dublin", "Amsterdam", "Rio de Janeiro"])
+        static let ascii = Script(
+            firstNames: asciiFirstNames + ["Jean-Luc", "Mary Ann"],
+            lastNames: asciiLastNames + ["O'Connor", "Smith-Jones", "van der Berg"],
+            cities: [
+                "London", "New York", "Menlo Park", "St. Louis", "Sydney", "Toronto", "Cape Town", "Chicago", "Manchester",
+                "Buenos Aires", "Mumbai", "Lagos", "Auckland", "Dublin", "Amsterdam", "Rio de Janeiro",
+            ])
         static let accentedLatin = Script(
-            firstNames: ["José", "Zoë", "Renée", "Jürgen", "Björn", "Łukasz", "Małgorzata", "François", "Søren", "Ana-María",
-                         "Çağla", "Đorđe", "Ömer", "Štěpán", "Inês", "Thị Hương"],
-            lastNames: ["Müller", "García Márquez", "Dvořák", "Lefèvre", "Østergaard", "Wałęsa", "Nguyễn", "Yılmaz",
-                        "Sánchez", "Gonçalves", "Kovačević", "Åström"],
-            cities: ["São Paulo", "München", "Zürich", "Kraków", "Málaga", "Besançon", "Saint-Étienne", "Düsseldorf",
-                     "Bogotá", "Montréal", "Göteborg", "İstanbul", "Hà Nội", "Brașov"])
+            firstNames: [
+                "José", "Zoë", "Renée", "Jürgen", "Björn", "Łukasz", "Małgorzata", "François", "Søren", "Ana-María",
+                "Çağla", "Đorđe", "Ömer", "Štěpán", "Inês", "Thị Hương",
+            ],
+            lastNames: [
+                "Müller", "García Márquez", "Dvořák", "Lefèvre", "Østergaard", "Wałęsa", "Nguyễn", "Yılmaz",
+                "Sánchez", "Gonçalves", "Kovačević", "Åström",
+            ],
+            cities: [
+                "São Paulo", "München", "Zürich", "Kraków", "Málaga", "Besançon", "Saint-Étienne", "Düsseldorf",
+                "Bogotá", "Montréal", "Göteborg", "İstanbul", "Hà Nội", "Brașov",
+            ])
         static let cyrillic = Script(
             firstNames: ["Александр", "Дмитрий", "Наталья", "Ольга", "Сергей", "Ирина", "Юлия", "Андрій", "Ёлка"],
             lastNames: ["Иванов", "Смирнова", "Кузнецов", "Шевченко", "Петров-Водкин", "Соловьёва"],
@@ -209,15 +229,21 @@ public enum VariedCustomers {
             cities: ["القاهرة", "دبي", "الرياض", "عمّان", "الدار البيضاء", "بيروت"])
     }
 
-    static let asciiFirstNames = ["James", "Mary", "Michael", "Jennifer", "Robert", "Linda", "David", "Sarah", "Mohammed",
-                                  "Wei", "Carlos", "Anna", "Luca", "Sofia", "Ahmed", "Olivia", "Noah", "Emma", "Liam", "Priya",
-                                  "Christopher", "Elizabeth", "Kenji", "Aisha"]
-    static let asciiLastNames = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez",
-                                 "Martinez", "Wilson", "Anderson", "Taylor", "Thomas", "Moore", "Patel", "Kim", "Nguyen",
-                                 "Schmidt", "Rossi", "Tanaka", "Okafor", "Kowalski", "Murphy"]
-    static let emailDomains = ["gmail.com", "Yahoo.co.uk", "outlook.com", "hotmail.fr", "web.de", "mail.ru", "icloud.com",
-                               "GMX.net", "orange.fr", "libero.it", "qq.com", "naver.com", "Example-Shop.com.br", "uol.com.br",
-                               "yandex.ru", "proton.me"]
+    static let asciiFirstNames = [
+        "James", "Mary", "Michael", "Jennifer", "Robert", "Linda", "David", "Sarah", "Mohammed",
+        "Wei", "Carlos", "Anna", "Luca", "Sofia", "Ahmed", "Olivia", "Noah", "Emma", "Liam", "Priya",
+        "Christopher", "Elizabeth", "Kenji", "Aisha",
+    ]
+    static let asciiLastNames = [
+        "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez",
+        "Martinez", "Wilson", "Anderson", "Taylor", "Thomas", "Moore", "Patel", "Kim", "Nguyen",
+        "Schmidt", "Rossi", "Tanaka", "Okafor", "Kowalski", "Murphy",
+    ]
+    static let emailDomains = [
+        "gmail.com", "Yahoo.co.uk", "outlook.com", "hotmail.fr", "web.de", "mail.ru", "icloud.com",
+        "GMX.net", "orange.fr", "libero.it", "qq.com", "naver.com", "Example-Shop.com.br", "uol.com.br",
+        "yandex.ru", "proton.me",
+    ]
 
     // MARK: Dates, postal codes, genders, countries
 
@@ -226,8 +252,10 @@ public enum VariedCustomers {
         let month = Int.random(in: 1...12, using: &random)
         let day = Int.random(in: 1...28, using: &random)
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                      "November", "December"]
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ]
         switch Int.random(in: 0..<8, using: &random) {
         case 0, 1: return "\(year)-\(two(month))-\(two(day))"
         case 2: return "\(two(month))/\(two(day))/\(year)"
@@ -245,11 +273,14 @@ public enum VariedCustomers {
         func letter() -> String { String(Array("ABCDEFGHJKLMNPRSTUVWXYZ")[Int.random(in: 0..<23, using: &random)]) }
         switch region.rawValue {
         case "US":
-            let state = ["CA", "California", "NY", "New York", "tx", "Texas", "Wash.", "Florida", "IL"].randomElement(using: &random)!
+            let state = ["CA", "California", "NY", "New York", "tx", "Texas", "Wash.", "Florida", "IL"].randomElement(
+                using: &random)!
             return (Bool.random(using: &random) ? digits(5) : "\(digits(5))-\(digits(4))", state)
         case "CA":
-            return ("\(letter())\(digits(1))\(letter()) \(digits(1))\(letter())\(digits(1))",
-                    ["ON", "Ontario", "QC", "Québec", "BC", "British Columbia"].randomElement(using: &random)!)
+            return (
+                "\(letter())\(digits(1))\(letter()) \(digits(1))\(letter())\(digits(1))",
+                ["ON", "Ontario", "QC", "Québec", "BC", "British Columbia"].randomElement(using: &random)!
+            )
         case "GB":
             return (["SW1A 1AA", "EC1A 1BB", "M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT"].randomElement(using: &random)!, nil)
         case "NL": return ("\(digits(4)) \(letter())\(letter())", nil)
@@ -257,7 +288,8 @@ public enum VariedCustomers {
         case "JP": return ("\(digits(3))-\(digits(4))", nil)
         case "IN", "RU", "CN": return (digits(6), nil)
         case "PL": return ("\(digits(2))-\(digits(3))", nil)
-        case "AU", "NZ", "ZA", "AT", "BE", "CH", "DK", "NO", "PH": return (digits(4), ["NSW", "Victoria", nil].randomElement(using: &random)!)
+        case "AU", "NZ", "ZA", "AT", "BE", "CH", "DK", "NO", "PH":
+            return (digits(4), ["NSW", "Victoria", nil].randomElement(using: &random)!)
         case "SE": return ("\(digits(3)) \(digits(2))", nil)
         case "PT": return ("\(digits(4))-\(digits(3))", nil)
         case "IE": return ("D0\(digits(1)) \(letter())\(digits(1))\(letter())\(digits(1))", nil)
@@ -268,8 +300,10 @@ public enum VariedCustomers {
         }
     }
 
-    static let genders = ["m", "f", "M", "F", "Male", "Female", "male", "FEMALE", "M.", "Mr", "Mrs", "Ms.", "woman",
-                          "man", "masculino", "Femme", "weiblich", " MALE "]
+    static let genders = [
+        "m", "f", "M", "F", "Male", "Female", "male", "FEMALE", "M.", "Mr", "Mrs", "Ms.", "woman",
+        "man", "masculino", "Femme", "weiblich", " MALE ",
+    ]
 
     /// The customer's country as a code (either case), an alpha-3 code or an English name.
     static func country(_ region: RegionCode, using random: inout SeededGenerator) -> String {
@@ -295,7 +329,8 @@ public enum VariedCustomers {
     static func ipAddress(using random: inout SeededGenerator) -> String {
         if Int.random(in: 0..<3, using: &random) < 2 {
             let first = [81, 86, 92, 109, 151, 177, 189, 203, 24, 73, 98, 122, 185, 212].randomElement(using: &random)!
-            return "\(first).\(Int.random(in: 0..<256, using: &random)).\(Int.random(in: 0..<256, using: &random)).\(Int.random(in: 1..<255, using: &random))"
+            return
+                "\(first).\(Int.random(in: 0..<256, using: &random)).\(Int.random(in: 0..<256, using: &random)).\(Int.random(in: 1..<255, using: &random))"
         }
         let prefix = ["2a02:c7f", "2600:1700", "2001:4860", "2a01:e0a", "2406:da18"].randomElement(using: &random)!
         let groups = (0..<6).map { _ in String(Int.random(in: 0..<0x10000, using: &random), radix: 16) }

@@ -22,14 +22,17 @@ public enum Events {
         var userData = UserData(
             emails: [email], phones: [phone], externalIDs: [HashedIdentifier(digest: SHA256.hash("visitor-\(index)"))],
             clientIPAddress: "2001:db8::" + String(index % 65_536, radix: 16),
-            clientUserAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+            clientUserAgent:
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
             fbc: "fb.1.1767225500123.IwAR2xYz\(index)", fbp: "fb.1.1767225000456.\(1_000_000_000 + index)")
         userData.countries = [HashedIdentifier(digest: SHA256.hash("us"))]
         return ServerEvent(
             eventName: .purchase, eventTime: start, actionSource: .website, userData: userData,
             customData: CustomData(
                 value: 42.5, currency: "USD",
-                contents: [Content(id: "sku-1", quantity: 2, itemPrice: 12.5), Content(id: "sku-2", quantity: 1, itemPrice: 17.5)],
+                contents: [
+                    Content(id: "sku-1", quantity: 2, itemPrice: 12.5), Content(id: "sku-2", quantity: 1, itemPrice: 17.5),
+                ],
                 contentType: "product", orderID: "order-\(index)"),
             eventID: "order-\(index)", eventSourceURL: "https://shop.example.com/checkout/thank-you")
     }

@@ -46,9 +46,10 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    for (label, encoder) in [("FastServerEventEncoder", FastServerEventEncoder() as any ServerEventEncoder),
-        ("Foundation JSONEncoder", FoundationServerEventEncoder())]
-    {
+    for (label, encoder) in [
+        ("FastServerEventEncoder", FastServerEventEncoder() as any ServerEventEncoder),
+        ("Foundation JSONEncoder", FoundationServerEventEncoder()),
+    ] {
         Benchmark("Durable enqueue, batched API, \(label) (20,000 events in calls of 1,000)") { benchmark in
             let batches = (0..<20).map { batch in (0..<1_000).map { Events.purchase(batch * 1_000 + $0) } }
             try await withScratchStore { store in
@@ -190,7 +191,8 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark(
         "Peak memory: 1,000,000 events queued, then 20,000 delivered",
-        configuration: .init(metrics: [.peakMemoryResident, .wallClock], warmupIterations: 0, maxIterations: 1,
+        configuration: .init(
+            metrics: [.peakMemoryResident, .wallClock], warmupIterations: 0, maxIterations: 1,
             thresholds: nil)
     ) { benchmark in
         try await deliver(queued: 1_000_000, deliver: 20_000, benchmark: benchmark, validating: true)

@@ -36,8 +36,9 @@ func registerOneCallLatencyBenchmark() {
                             let number = caller * perCaller + index
                             let started = ContinuousClock.now
                             try await capi.send(
-                                .purchase(orderID: "\(iteration)-\(number)", value: 49.9, currency: "EUR",
-                                          sourceURL: "https://shop.example/checkout/done"),
+                                .purchase(
+                                    orderID: "\(iteration)-\(number)", value: 49.9, currency: "EUR",
+                                    sourceURL: "https://shop.example/checkout/done"),
                                 customer: OneCallCustomers.customer(number), session: OneCallCustomers.session(number))
                             times.append(ContinuousClock.now - started)
                         }
@@ -64,20 +65,24 @@ func registerOneCallLatencyBenchmark() {
 /// several regions in national form with the country, names in several scripts.
 enum OneCallCustomers {
     static let countries = ["France", "DE", "United Kingdom", "US", "Japan", "Brazil", "India", "España"]
-    static let phones = ["06 12 34 56 78", "0151 1234 5678", "020 7946 0958", "(415) 555-0132", "090-1234-5678",
-                         "(11) 91234-5678", "098765 43210", "612 34 56 78"]
+    static let phones = [
+        "06 12 34 56 78", "0151 1234 5678", "020 7946 0958", "(415) 555-0132", "090-1234-5678",
+        "(11) 91234-5678", "098765 43210", "612 34 56 78",
+    ]
     static let firstNames = ["Jean-Luc", "Zoë", "Søren", "Ana María", "Łukasz", "健太", "Olúwaseun", "Émilie"]
 
     static func customer(_ number: Int) -> CustomerRecord {
         let region = number % countries.count
         return CustomerRecord(
-            emails: [" Customer.\(number)@Example-Mail.com "], phones: [phones[region]], firstName: firstNames[number % firstNames.count],
+            emails: [" Customer.\(number)@Example-Mail.com "], phones: [phones[region]],
+            firstName: firstNames[number % firstNames.count],
             lastName: "O'Connor", city: "San José", zipCode: "98121", country: countries[region], userID: "user-\(number)")
     }
 
     static func session(_ number: Int) -> SessionContext {
         SessionContext(
             consent: .granted, fbcCookie: "fb.1.1712345678901.IwAR-\(number)", fbpCookie: "fb.1.1712345678000.\(number)",
-            clientIPAddresses: [IPAddress("203.0.113.\(number % 250 + 1)")!], userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5)")
+            clientIPAddresses: [IPAddress("203.0.113.\(number % 250 + 1)")!],
+            userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5)")
     }
 }

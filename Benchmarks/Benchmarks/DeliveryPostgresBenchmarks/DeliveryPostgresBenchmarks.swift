@@ -22,13 +22,14 @@ import PostgresNIO
 
 let benchmarks: @Sendable () -> Void = {
     guard let url = ProcessInfo.processInfo.environment["ROASPROOF_POSTGRES_URL"], !url.isEmpty else {
-        FileHandle.standardError.write(Data(
-            """
-            DeliveryPostgresBenchmarks needs a PostgreSQL server. Run them with a throwaway one:
-              Scripts/with-postgres.sh bash -c 'cd Benchmarks && swift package --disable-sandbox benchmark --target DeliveryPostgresBenchmarks'
-            or set ROASPROOF_POSTGRES_URL=postgres://user[:password]@host:port/database.
+        FileHandle.standardError.write(
+            Data(
+                """
+                DeliveryPostgresBenchmarks needs a PostgreSQL server. Run them with a throwaway one:
+                  Scripts/with-postgres.sh bash -c 'cd Benchmarks && swift package --disable-sandbox benchmark --target DeliveryPostgresBenchmarks'
+                or set ROASPROOF_POSTGRES_URL=postgres://user[:password]@host:port/database.
 
-            """.utf8))
+                """.utf8))
         exit(1)
     }
     Benchmark.defaultConfiguration = .init(
@@ -144,4 +145,3 @@ func withScratchPostgresStores<T: Sendable>(
         }
     }
 }
-

@@ -32,10 +32,10 @@ extension String {
 
 func hashingConfiguration() -> Benchmark.Configuration {
     Benchmark.Configuration(
-    metrics: [.throughput, .wallClock, .mallocCountTotal],
-    scalingFactor: .kilo,
-    maxDuration: .seconds(2),
-    maxIterations: 1_000_000
+        metrics: [.throughput, .wallClock, .mallocCountTotal],
+        scalingFactor: .kilo,
+        maxDuration: .seconds(2),
+        maxIterations: 1_000_000
     )
 }
 
@@ -70,7 +70,9 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    for key: HashedUserDataKey in [.email, .phone, .firstName, .lastName, .city, .state, .zipCode, .dateOfBirth, .gender, .country, .externalID] {
+    for key: HashedUserDataKey in [
+        .email, .phone, .firstName, .lastName, .city, .state, .zipCode, .dateOfBirth, .gender, .country, .externalID,
+    ] {
         varied(key)
     }
 

@@ -32,7 +32,9 @@ let benchmarks: @Sendable () -> Void = {
         consent: .granted,
         fbcCookie: "fb.1.1712345678901.IwAR2F4-dbP0l7Mn1IawQQGCINEz7PYXQvwjNwB_qa2ofrHyiLjcbCRxTDMgk",
         fbpCookie: "fb.1.1712345678901.1234567890", clientIPAddresses: [IPAddress("2001:db8::7")!],
-        userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15")
+        userAgent:
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15"
+    )
     let assembler = UserDataAssembler()
 
     let variedCustomers = VariedCustomers.generate(count: 4_096)

@@ -13,7 +13,8 @@ struct Order: Sendable {
     var country: String
 }
 
-let order = Order(id: "84213", total: Decimal(string: "184.50")!, email: "jane.doe@example.com", phone: "0151 1234 5678", country: "Germany")
+let order = Order(
+    id: "84213", total: Decimal(string: "184.50")!, email: "jane.doe@example.com", phone: "0151 1234 5678", country: "Germany")
 let pageURL = "https://shop.example/checkout/thank-you"
 let cookies = ["_fbc": "fb.1.1780828882512.IwZXh0bgNhZW0", "_fbp": "fb.1.1780828882512.83179243"]
 let peer: String? = "203.0.113.24"

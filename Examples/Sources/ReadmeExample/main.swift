@@ -9,9 +9,10 @@ let capi = try await CAPIClient()
 let sent = try await capi.send(
     .purchase(orderID: order.id, value: order.total, currency: "EUR", sourceURL: pageURL),
     customer: CustomerRecord(emails: [order.email], phones: [order.phone], country: order.country),
-    session: SessionContext(consent: .granted, fbcCookie: cookies["_fbc"], fbpCookie: cookies["_fbp"],
-                            clientIPAddresses: capi.buyerAddresses(peerAddress: peer), userAgent: userAgent))
-html += "<script>\(sent.pixelSnippet)</script>"   // the browser pixel's copy: Meta counts the purchase once
+    session: SessionContext(
+        consent: .granted, fbcCookie: cookies["_fbc"], fbpCookie: cookies["_fbp"],
+        clientIPAddresses: capi.buyerAddresses(peerAddress: peer), userAgent: userAgent))
+html += "<script>\(sent.pixelSnippet)</script>"  // the browser pixel's copy: Meta counts the purchase once
 
 // Beside your web server: delivers in batches, retries, pauses on rate limits, parks and keeps receipts.
 try await ServiceGroup(services: [capi, app], gracefulShutdownSignals: [.sigterm], logger: logger).run()

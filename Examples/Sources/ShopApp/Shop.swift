@@ -59,7 +59,8 @@ public final class Shop: Sendable {
     }
 
     func cart(_ request: Request, _ context: ShopRequestContext) throws -> Response {
-        Self.html(Pages.cart(pixelID: configuration.pixelID, visitor: try context.capi.visit.visitorID, product: checkout.product))
+        Self.html(
+            Pages.cart(pixelID: configuration.pixelID, visitor: try context.capi.visit.visitorID, product: checkout.product))
     }
 
     /// Places the order, sends the server Purchase (durable when `place` returns), and

@@ -21,7 +21,9 @@ public struct ShopEnvironment: Sendable {
 
     public static func load(_ environment: [String: String], logger: Logger) async throws -> ShopEnvironment {
         var environment = environment
-        let defaults = ["CAPI_PIXELS": "1234567890", "CAPI_STORE": "shop-capi.sqlite", "CAPI_TRUSTED_PROXIES": "127.0.0.0/8,::1/128"]
+        let defaults = [
+            "CAPI_PIXELS": "1234567890", "CAPI_STORE": "shop-capi.sqlite", "CAPI_TRUSTED_PROXIES": "127.0.0.0/8,::1/128",
+        ]
         environment.merge(defaults) { set, _ in set }
         var fake: FakeGraphAPI?
         if (environment["CAPI_ACCESS_TOKEN"] ?? "").isEmpty {
@@ -29,7 +31,8 @@ public struct ShopEnvironment: Sendable {
             environment["CAPI_ACCESS_TOKEN"] = "offline-example"
             environment["CAPI_GRAPH_URL"] = server.baseURL
             fake = server
-            logger.notice("CAPI_ACCESS_TOKEN is not set: delivering to a fake Graph API", metadata: ["shop.graph_url": "\(server.baseURL)"])
+            logger.notice(
+                "CAPI_ACCESS_TOKEN is not set: delivering to a fake Graph API", metadata: ["shop.graph_url": "\(server.baseURL)"])
         }
         let capi = try await CAPIClient(environment: environment, logger: logger)
         return ShopEnvironment(capi: capi, fakeGraph: fake, port: Int(environment["PORT"] ?? "") ?? 8_080)

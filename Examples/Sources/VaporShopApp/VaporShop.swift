@@ -26,11 +26,13 @@ public final class VaporShop: Sendable {
     public func register(in app: Application) {
         app.middleware.use(CAPIMiddleware(client: capi, configuration: visits, memory: memory))
         app.get { request in
-            Self.html(Pages.landing(pixelID: self.pixelID, visitor: try request.capi.visit.visitorID, product: self.checkout.product))
+            Self.html(
+                Pages.landing(pixelID: self.pixelID, visitor: try request.capi.visit.visitorID, product: self.checkout.product))
         }
         app.post("cart") { request in request.redirect(to: "/cart", redirectType: .normal) }
         app.get("cart") { request in
-            Self.html(Pages.cart(pixelID: self.pixelID, visitor: try request.capi.visit.visitorID, product: self.checkout.product))
+            Self.html(
+                Pages.cart(pixelID: self.pixelID, visitor: try request.capi.visit.visitorID, product: self.checkout.product))
         }
         app.post("checkout") { request in
             let form = try request.content.decode(CheckoutForm.self)
@@ -42,7 +44,8 @@ public final class VaporShop: Sendable {
                 return Self.html(Pages.notFound(), status: .notFound)
             }
             return Self.html(
-                Pages.thankYou(pixelID: self.pixelID, visitor: try request.capi.visit.visitorID, order: order, handoff: placed.handoff))
+                Pages.thankYou(
+                    pixelID: self.pixelID, visitor: try request.capi.visit.visitorID, order: order, handoff: placed.handoff))
         }
         app.get("admin", "capi") { _ in
             // Put it behind your admin authentication.

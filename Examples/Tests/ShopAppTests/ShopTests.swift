@@ -16,7 +16,9 @@ struct ShopTests {
     static let fbclid = "IwAR2F4-dbP0l7Mn_x"
 
     /// The shop with its worker, delivering to a fake Graph API, served by a live server.
-    static func withShop(_ body: @Sendable (any TestClientProtocol, FakeGraphAPI, InMemoryEventStore) async throws -> Void)
+    static func withShop(
+        _ body: @Sendable (any TestClientProtocol, FakeGraphAPI, InMemoryEventStore) async throws -> Void
+    )
         async throws
     {
         try await withFakeGraphAPI { server in
@@ -63,7 +65,10 @@ struct ShopTests {
             let visitor = try #require(cookies["rp_vid"])
             #expect(visitor.count == 26)
             let setCookies = landing.headers[values: .setCookie]
-            #expect(setCookies.contains { $0.hasPrefix("_fbc=") && $0.contains("Domain=store.example") && $0.contains("Max-Age=7776000") })
+            #expect(
+                setCookies.contains {
+                    $0.hasPrefix("_fbc=") && $0.contains("Domain=store.example") && $0.contains("Max-Age=7776000")
+                })
             #expect(setCookies.contains { $0.hasPrefix("rp_vid=") && $0.contains("HttpOnly") })
             let page = String(buffer: landing.body)
             #expect(page.contains("fbq('init', '1234567890', {external_id: '\(visitor)'});"))

@@ -133,37 +133,85 @@ public struct ExtInfo: Hashable, Sendable {
     }
 
     /// Slot 0: the extinfo version, `i2` for iOS or `a2` for Android.
-    public var version: String { get { slots[0] } set { slots[0] = newValue } }
+    public var version: String {
+        get { slots[0] }
+        set { slots[0] = newValue }
+    }
     /// Slot 1: the app package name or bundle id.
-    public var packageName: String { get { slots[1] } set { slots[1] = newValue } }
+    public var packageName: String {
+        get { slots[1] }
+        set { slots[1] = newValue }
+    }
     /// Slot 2: the short version string.
-    public var shortVersion: String { get { slots[2] } set { slots[2] = newValue } }
+    public var shortVersion: String {
+        get { slots[2] }
+        set { slots[2] = newValue }
+    }
     /// Slot 3: the long version string.
-    public var longVersion: String { get { slots[3] } set { slots[3] = newValue } }
+    public var longVersion: String {
+        get { slots[3] }
+        set { slots[3] = newValue }
+    }
     /// Slot 4: the OS version.
-    public var osVersion: String { get { slots[4] } set { slots[4] = newValue } }
+    public var osVersion: String {
+        get { slots[4] }
+        set { slots[4] = newValue }
+    }
     /// Slot 5: the device model, such as `iPhone5,1`.
-    public var deviceModel: String { get { slots[5] } set { slots[5] = newValue } }
+    public var deviceModel: String {
+        get { slots[5] }
+        set { slots[5] = newValue }
+    }
     /// Slot 6: the locale, such as `En_US`.
-    public var locale: String { get { slots[6] } set { slots[6] = newValue } }
+    public var locale: String {
+        get { slots[6] }
+        set { slots[6] = newValue }
+    }
     /// Slot 7: the time-zone abbreviation, such as `PDT`.
-    public var timezoneAbbreviation: String { get { slots[7] } set { slots[7] = newValue } }
+    public var timezoneAbbreviation: String {
+        get { slots[7] }
+        set { slots[7] = newValue }
+    }
     /// Slot 8: the carrier.
-    public var carrier: String { get { slots[8] } set { slots[8] = newValue } }
+    public var carrier: String {
+        get { slots[8] }
+        set { slots[8] = newValue }
+    }
     /// Slot 9: the screen width.
-    public var screenWidth: String { get { slots[9] } set { slots[9] = newValue } }
+    public var screenWidth: String {
+        get { slots[9] }
+        set { slots[9] = newValue }
+    }
     /// Slot 10: the screen height.
-    public var screenHeight: String { get { slots[10] } set { slots[10] = newValue } }
+    public var screenHeight: String {
+        get { slots[10] }
+        set { slots[10] = newValue }
+    }
     /// Slot 11: the screen density.
-    public var screenDensity: String { get { slots[11] } set { slots[11] = newValue } }
+    public var screenDensity: String {
+        get { slots[11] }
+        set { slots[11] = newValue }
+    }
     /// Slot 12: the number of CPU cores.
-    public var cpuCores: String { get { slots[12] } set { slots[12] = newValue } }
+    public var cpuCores: String {
+        get { slots[12] }
+        set { slots[12] = newValue }
+    }
     /// Slot 13: the total storage in GB.
-    public var totalStorageGB: String { get { slots[13] } set { slots[13] = newValue } }
+    public var totalStorageGB: String {
+        get { slots[13] }
+        set { slots[13] = newValue }
+    }
     /// Slot 14: the free storage in GB.
-    public var freeStorageGB: String { get { slots[14] } set { slots[14] = newValue } }
+    public var freeStorageGB: String {
+        get { slots[14] }
+        set { slots[14] = newValue }
+    }
     /// Slot 15: the device time zone, such as `USA/New York`.
-    public var deviceTimezone: String { get { slots[15] } set { slots[15] = newValue } }
+    public var deviceTimezone: String {
+        get { slots[15] }
+        set { slots[15] = newValue }
+    }
 }
 
 extension ExtInfo: Codable {
@@ -187,7 +235,9 @@ extension ExtInfo: Codable {
         }
         guard let value = ExtInfo(slots: slots) else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "extinfo must have exactly 16 entries, found \(slots.count)"))
+                .init(
+                    codingPath: decoder.codingPath, debugDescription: "extinfo must have exactly 16 entries, found \(slots.count)"
+                ))
         }
         self = value
     }

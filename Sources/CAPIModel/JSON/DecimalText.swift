@@ -63,7 +63,9 @@ package enum DecimalText {
 
     /// Writes `±mantissa × 10^exponent` in plain notation, as `Decimal.description` does,
     /// into `output` (at least ``maximumPlainLength`` bytes), and returns how many bytes it wrote.
-    static func writeDigits(_ mantissa: UInt64, exponent: Int, negative: Bool, into output: UnsafeMutableRawBufferPointer)
+    static func writeDigits(
+        _ mantissa: UInt64, exponent: Int, negative: Bool, into output: UnsafeMutableRawBufferPointer
+    )
         -> Int
     {
         var count = 0

@@ -77,7 +77,9 @@ public struct EventID: Hashable, Sendable, Codable, CustomStringConvertible {
     ///     submission id, a subscription period. The same key always gives the same id.
     ///   - namespace: separates apps or pixels sharing keys; default `roasproof`.
     /// - Throws: ``EventIDError`` for an empty, too long or control-character key, event name or namespace.
-    public static func derive(eventName: EventName, key: String, namespace: String = defaultNamespace)
+    public static func derive(
+        eventName: EventName, key: String, namespace: String = defaultNamespace
+    )
         throws(EventIDError) -> EventID
     {
         try EventIDInputValidation.validate(key, field: .key)
@@ -88,7 +90,9 @@ public struct EventID: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     /// The id for `businessKey`: ``forOrder(_:)`` for orders, ``derive(eventName:key:namespace:)`` otherwise.
-    public static func make(eventName: EventName, businessKey: BusinessKey, namespace: String = defaultNamespace)
+    public static func make(
+        eventName: EventName, businessKey: BusinessKey, namespace: String = defaultNamespace
+    )
         throws(EventIDError) -> EventID
     {
         switch businessKey.storage {
@@ -102,8 +106,11 @@ public struct EventID: Hashable, Sendable, Codable, CustomStringConvertible {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
-        guard !text.isEmpty, text.utf8.count <= 256, !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "an event id is 1 to 256 bytes without control characters")
+        guard !text.isEmpty, text.utf8.count <= 256,
+            !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "an event id is 1 to 256 bytes without control characters")
         }
         if let (high, low) = Self.parseDerived(text) {
             self.storage = .derived(high, low)

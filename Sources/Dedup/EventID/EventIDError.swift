@@ -55,7 +55,8 @@ public struct EventIDError: Error, Hashable, Sendable, CustomStringConvertible {
         case .empty: "the \(field) is empty; pass the id that identifies this conversion"
         case .tooLong: "the \(field) is longer than \(EventID.maximumKeyLength) bytes; pass an id, not a document"
         case .controlCharacters: "the \(field) has control characters; pass the id as the shop shows it"
-        case .surroundingWhitespace: "the \(field) starts or ends with whitespace; trim it once, where it is stored, so every copy matches"
+        case .surroundingWhitespace:
+            "the \(field) starts or ends with whitespace; trim it once, where it is stored, so every copy matches"
         default: "the \(field) cannot make an event id"
         }
     }

@@ -62,10 +62,11 @@ public struct PixelHandoff: Hashable, Sendable {
     /// `{"event_id":"…","event_name":"…","method":"track","parameters":{…}}`.
     /// Call `fbq(method, event_name, parameters, {eventID: event_id})` with it.
     public var json: String {
-        ScriptEscaping.json(.object([
-            "event_id": .string(eventID.rawValue), "event_name": .string(eventName.rawValue),
-            "method": .string(method), "parameters": parameters,
-        ]))
+        ScriptEscaping.json(
+            .object([
+                "event_id": .string(eventID.rawValue), "event_name": .string(eventName.rawValue),
+                "method": .string(method), "parameters": parameters,
+            ]))
     }
 }
 

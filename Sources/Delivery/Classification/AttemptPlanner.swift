@@ -266,12 +266,13 @@ public struct AttemptPlanner: Sendable {
 
     /// Parks every event of `batch` for `reason`, or as expired when it is.
     private func park(_ batch: [LeasedEvent], now: Timestamp, _ reason: ParkReason) -> AttemptPlan {
-        AttemptPlan(events: batch.map { event in
-            if isExpired(eventTime: event.eventTime, actionSource: event.actionSource, now: now) {
-                return .init(event, disposition: .park(Self.expiredReason(event.actionSource)))
-            }
-            return .init(event, disposition: .park(reason))
-        })
+        AttemptPlan(
+            events: batch.map { event in
+                if isExpired(eventTime: event.eventTime, actionSource: event.actionSource, now: now) {
+                    return .init(event, disposition: .park(Self.expiredReason(event.actionSource)))
+                }
+                return .init(event, disposition: .park(reason))
+            })
     }
 
     private func retryOrPark(
@@ -281,17 +282,18 @@ public struct AttemptPlanner: Sendable {
         // One delay for the whole batch keeps its events together for the next request.
         let attempt = (batch.map(\.attempts).max() ?? 0) + 1
         let due = now + retryPolicy.backoff(attempt: attempt, using: &random)
-        return AttemptPlan(events: batch.map { event in
-            if event.attempts + 1 >= retryPolicy.maximumAttempts {
-                return .init(
-                    event,
-                    disposition: .park(
-                        ParkReason(
-                            code: .retriesExhausted,
-                            message: "gave up after \(event.attempts + 1) attempts; last failure: \(reason)",
-                            graphCode: error?.code, graphSubcode: error?.errorSubcode)))
-            }
-            return .init(event, disposition: .retry(at: due))
-        })
+        return AttemptPlan(
+            events: batch.map { event in
+                if event.attempts + 1 >= retryPolicy.maximumAttempts {
+                    return .init(
+                        event,
+                        disposition: .park(
+                            ParkReason(
+                                code: .retriesExhausted,
+                                message: "gave up after \(event.attempts + 1) attempts; last failure: \(reason)",
+                                graphCode: error?.code, graphSubcode: error?.errorSubcode)))
+                }
+                return .init(event, disposition: .retry(at: due))
+            })
     }
 }

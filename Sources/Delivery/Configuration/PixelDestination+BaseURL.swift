@@ -20,7 +20,8 @@ extension PixelDestination {
             throw DeliveryError(
                 code: .invalidConfiguration,
                 message: "the Graph API URL uses http:// for host \(host.isEmpty ? "(none)" : String(host)), which would send "
-                    + "the access token unencrypted; use https:// (plain http:// is allowed only for localhost, 127.0.0.1 or [::1])")
+                    + "the access token unencrypted; use https:// (plain http:// is allowed only for localhost, 127.0.0.1 or [::1])"
+            )
         }
     }
 

@@ -135,7 +135,9 @@ struct JSONBytes: ~Copyable {
         key(name)
         // Byte-identical to value.description, much faster.
         let out = room(DecimalText.maximumPlainLength)
-        if let written = DecimalText.write(value, into: UnsafeMutableRawBufferPointer(start: out, count: DecimalText.maximumPlainLength)) {
+        if let written = DecimalText.write(
+            value, into: UnsafeMutableRawBufferPointer(start: out, count: DecimalText.maximumPlainLength))
+        {
             advance(written)
         } else {
             var text = value.description

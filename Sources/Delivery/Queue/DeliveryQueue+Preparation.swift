@@ -10,7 +10,9 @@ import Matching
 extension DeliveryQueue {
     /// Every event checked and encoded: those ready to store, in order, and the issues of the
     /// rest (each with the event's position in `events`).
-    func prepareEvents(_ events: [ServerEvent], pixel: PixelID, now: Timestamp) throws
+    func prepareEvents(
+        _ events: [ServerEvent], pixel: PixelID, now: Timestamp
+    ) throws
         -> ([PendingEvent], [EventValidationIssue])
     {
         try checkKnown(pixel)

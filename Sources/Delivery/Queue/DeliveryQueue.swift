@@ -101,7 +101,8 @@ public final class DeliveryQueue: Sendable {
         let configured = destinationPixels.withLock { $0.union(configuration.acceptedPixels ?? []) }
         throw DeliveryError(
             code: .unknownPixel,
-            message: "no destination is configured for pixel \(pixel) (configured: \(configured.sorted().map(\.rawValue).joined(separator: ", "))); "
+            message:
+                "no destination is configured for pixel \(pixel) (configured: \(configured.sorted().map(\.rawValue).joined(separator: ", "))); "
                 + "check the pixel id, or add a PixelDestination for it to the worker "
                 + "(or to DeliveryQueue.Configuration.acceptedPixels when another process delivers)")
     }
@@ -157,7 +158,9 @@ public final class DeliveryQueue: Sendable {
             // tracer) an enqueue of 1,000 events pays nothing for them.
             if span.isRecording {
                 let pixel = pending[0].key.pixelID
-                if pending.allSatisfy({ $0.key.pixelID == pixel }) { span.attributes[DeliverySpanAttribute.pixelID] = pixel.rawValue }
+                if pending.allSatisfy({ $0.key.pixelID == pixel }) {
+                    span.attributes[DeliverySpanAttribute.pixelID] = pixel.rawValue
+                }
                 span.attributes[DeliverySpanAttribute.eventCount] = pending.count
                 if pending.count == 1 {
                     span.attributes[DeliverySpanAttribute.eventName] = pending[0].key.eventName.rawValue
@@ -240,7 +243,9 @@ public final class DeliveryQueue: Sendable {
     }
 
     /// Parked events with their reasons, oldest first.
-    public func parkedEvents(pixel: PixelID? = nil, after cursor: EventRecordID? = nil, limit: Int = 100) async throws
+    public func parkedEvents(
+        pixel: PixelID? = nil, after cursor: EventRecordID? = nil, limit: Int = 100
+    ) async throws
         -> [EventStatusReport]
     {
         try await store.parkedEvents(pixel: pixel, after: cursor, limit: limit)

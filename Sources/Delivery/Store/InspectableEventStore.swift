@@ -22,7 +22,9 @@ public protocol InspectableEventStore: EventStore {
     func events(matching filter: EventFilter, after cursor: EventRecordID?, limit: Int) async throws -> [EventStatusReport]
 
     /// Receipts matching `filter`, newest first, older than `cursor` (for paging backwards).
-    func recentAttempts(matching filter: AttemptFilter, before cursor: AttemptID?, limit: Int) async throws
+    func recentAttempts(
+        matching filter: AttemptFilter, before cursor: AttemptID?, limit: Int
+    ) async throws
         -> [RecordedAttempt]
 
     /// The latest receipt of each event in `ids` that has one.

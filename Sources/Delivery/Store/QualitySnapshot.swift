@@ -49,7 +49,9 @@ public struct QualitySnapshot: Hashable, Sendable {
         self.pixelID = pixelID
         self.takenAt = takenAt
         var seen: Set<EventName> = []
-        self.entries = entries.filter { seen.insert($0.eventName).inserted }.sorted { $0.eventName.rawValue < $1.eventName.rawValue }
+        self.entries = entries.filter { seen.insert($0.eventName).inserted }.sorted {
+            $0.eventName.rawValue < $1.eventName.rawValue
+        }
     }
 
     /// The entry of `eventName`, if the snapshot has one.

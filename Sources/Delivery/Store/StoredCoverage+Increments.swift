@@ -26,7 +26,9 @@ extension StoredCoverage {
             }
 
             public static func < (lhs: Counter, rhs: Counter) -> Bool {
-                (lhs.pixelID.rawValue, lhs.eventName.rawValue, lhs.counter) < (rhs.pixelID.rawValue, rhs.eventName.rawValue, rhs.counter)
+                (lhs.pixelID.rawValue, lhs.eventName.rawValue, lhs.counter) < (
+                    rhs.pixelID.rawValue, rhs.eventName.rawValue, rhs.counter
+                )
             }
         }
 
@@ -69,10 +71,13 @@ extension StoredCoverage {
         public var sorted: [(counter: Counter, value: Int64)] {
             var all = other
             for (name, counts) in eventCounts {
-                all[Counter(pixelID: name.pixelID, eventName: name.eventName, counter: StoredCoverage.eventsCounter), default: 0] +=
+                all[
+                    Counter(pixelID: name.pixelID, eventName: name.eventName, counter: StoredCoverage.eventsCounter), default: 0] +=
                     counts[0]
                 for (index, key) in UserDataKey.allCases.enumerated() where counts[index + 1] > 0 {
-                    all[Counter(pixelID: name.pixelID, eventName: name.eventName, counter: StoredCoverage.keyCounter(key)), default: 0] +=
+                    all[
+                        Counter(pixelID: name.pixelID, eventName: name.eventName, counter: StoredCoverage.keyCounter(key)),
+                        default: 0] +=
                         counts[index + 1]
                 }
             }

@@ -46,14 +46,18 @@ extension DeliveryWorker {
         case .suspended(let pixel, let error):
             // A one-off, operator-actionable event: the only error-level log of the engine.
             metrics.suspended(reason: error.code)
-            logger.error("pixel suspended", metadata: [
-                DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.suspensionReason: "\(error.code)",
-                DeliveryLogKey.error: "\(error.message)",
-            ])
+            logger.error(
+                "pixel suspended",
+                metadata: [
+                    DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.suspensionReason: "\(error.code)",
+                    DeliveryLogKey.error: "\(error.message)",
+                ])
         case .paused(let pixel, let until):
-            logger.info("pixel throttled; pausing", metadata: [
-                DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.pauseUntil: "\(until.milliseconds)",
-            ])
+            logger.info(
+                "pixel throttled; pausing",
+                metadata: [
+                    DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.pauseUntil: "\(until.milliseconds)",
+                ])
         case .suspendedByAnotherWorker(let pixel, let error):
             logger.info(
                 "pixel suspended: another worker's request was refused with these credentials",

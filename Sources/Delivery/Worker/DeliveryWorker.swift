@@ -478,8 +478,9 @@ public final class DeliveryWorker: Service, Sendable {
             logger.warning(
                 "renewing a lease failed; the batch's events are released instead of being sent past their lease",
                 metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.error: "\(error)"])
-            await settle(Settlement(attempt: nil, events: held.map { .init($0, disposition: .release(at: now)) }),
-                         pixel: pixel, lease: lease)
+            await settle(
+                Settlement(attempt: nil, events: held.map { .init($0, disposition: .release(at: now)) }),
+                pixel: pixel, lease: lease)
         }
         return lease.current(events)
     }

@@ -42,7 +42,8 @@ extension HTMLDashboard {
             html += "<div class=\"grid\">\n"
             for event in comparison.events {
                 html += "<article class=\"quality\">\n<h4>\(e(event.eventName)) "
-                html += event.eventMatchQuality.map { "<span class=\"emq\">\(QualityFormat.score($0))</span>" }
+                html +=
+                    event.eventMatchQuality.map { "<span class=\"emq\">\(QualityFormat.score($0))</span>" }
                     ?? "<span class=\"muted\">no EMQ from Meta</span>"
                 if let before = previous?[EventName(event.eventName)]?.eventMatchQuality {
                     html += " <span class=\"muted\">was \(QualityFormat.score(before))</span>"
@@ -79,7 +80,9 @@ extension HTMLDashboard {
         var html = "<ul class=\"diagnostics\">\n"
         for diagnostic in diagnostics {
             html += "<li><strong>\(e(diagnostic.name ?? "Diagnostic"))</strong>"
-            if let share = diagnostic.percentage { html += " <span class=\"muted\">(\(QualityFormat.percent(share)) of events)</span>" }
+            if let share = diagnostic.percentage {
+                html += " <span class=\"muted\">(\(QualityFormat.percent(share)) of events)</span>"
+            }
             if let description = diagnostic.description { html += " \(e(description))" }
             if let solution = diagnostic.solution { html += "<br><span class=\"fix\">Meta's fix:</span> \(e(solution))" }
             html += "</li>\n"
@@ -93,19 +96,26 @@ extension HTMLDashboard {
         let (width, height, left, right, top, bottom) = (360.0, 96.0, 26.0, 8.0, 8.0, 18.0)
         let duration = Double(span.1.milliseconds - span.0.milliseconds)
         func x(_ time: Timestamp) -> Double {
-            duration > 0 ? left + (width - left - right) * Double(time.milliseconds - span.0.milliseconds) / duration : (left + width - right) / 2
+            duration > 0
+                ? left + (width - left - right) * Double(time.milliseconds - span.0.milliseconds) / duration
+                : (left + width - right) / 2
         }
         func y(_ score: Double) -> Double { top + (height - top - bottom) * (1 - min(max(score, 0), 10) / 10) }
         func n(_ value: Double) -> String { QualityFormat.oneDecimal(value) }
         let scored = trend.points.compactMap { point in point.eventMatchQuality.map { (point.takenAt, $0) } }
-        let label = "\(trend.eventName) EMQ over time: " + scored.map { "\(n($0.1)) on \(UTCTime.dateTime($0.0))" }.joined(separator: ", ")
+        let label =
+            "\(trend.eventName) EMQ over time: "
+            + scored.map { "\(n($0.1)) on \(UTCTime.dateTime($0.0))" }.joined(separator: ", ")
         var svg = "<svg class=\"trend\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(e(label))\">\n"
         for score in [0.0, 5, 10] {
-            svg += "<line class=\"grid\" x1=\"\(n(left))\" x2=\"\(n(width - right))\" y1=\"\(n(y(score)))\" y2=\"\(n(y(score)))\"/>"
+            svg +=
+                "<line class=\"grid\" x1=\"\(n(left))\" x2=\"\(n(width - right))\" y1=\"\(n(y(score)))\" y2=\"\(n(y(score)))\"/>"
             svg += "<text class=\"axis\" x=\"\(n(left - 4))\" y=\"\(n(y(score) + 3.5))\">\(Int(score))</text>\n"
         }
         svg += "<text class=\"axis start\" x=\"\(n(left))\" y=\"\(n(height - 4))\">\(UTCTime.dateTime(span.0))</text>"
-        if duration > 0 { svg += "<text class=\"axis end\" x=\"\(n(width - right))\" y=\"\(n(height - 4))\">\(UTCTime.dateTime(span.1))</text>" }
+        if duration > 0 {
+            svg += "<text class=\"axis end\" x=\"\(n(width - right))\" y=\"\(n(height - 4))\">\(UTCTime.dateTime(span.1))</text>"
+        }
         svg += "\n"
         var run: [String] = []
         func flush() {
@@ -121,7 +131,8 @@ extension HTMLDashboard {
         }
         flush()
         for (time, score) in scored {
-            svg += "<circle class=\"emq\" cx=\"\(n(x(time)))\" cy=\"\(n(y(score)))\" r=\"3\"><title>\(UTCTime.dateTime(time)) UTC: \(n(score))/10</title></circle>\n"
+            svg +=
+                "<circle class=\"emq\" cx=\"\(n(x(time)))\" cy=\"\(n(y(score)))\" r=\"3\"><title>\(UTCTime.dateTime(time)) UTC: \(n(score))/10</title></circle>\n"
         }
         return svg + "</svg>\n"
     }

@@ -80,16 +80,21 @@ public enum HTMLDashboard {
         if snapshot.pixels.isEmpty {
             html += "<p class=\"empty\">The store has no events yet.</p>\n"
         } else {
-            html += "<table class=\"states\">\n<thead><tr><th scope=\"col\">Pixel</th><th scope=\"col\" class=\"wide\">States</th>"
+            html +=
+                "<table class=\"states\">\n<thead><tr><th scope=\"col\">Pixel</th><th scope=\"col\" class=\"wide\">States</th>"
             html += "<th scope=\"col\" class=\"num\">Delivered</th><th scope=\"col\" class=\"num\">Pending</th>"
-            html += "<th scope=\"col\" class=\"num\">In flight</th><th scope=\"col\" class=\"num\">Parked</th></tr></thead>\n<tbody>\n"
+            html +=
+                "<th scope=\"col\" class=\"num\">In flight</th><th scope=\"col\" class=\"num\">Parked</th></tr></thead>\n<tbody>\n"
             for pixel in snapshot.pixels {
                 let counts = pixel.counts
-                let label = "\(counts.delivered) delivered, \(counts.pending) pending, \(counts.inFlight) in flight, \(counts.parked) parked"
+                let label =
+                    "\(counts.delivered) delivered, \(counts.pending) pending, \(counts.inFlight) in flight, \(counts.parked) parked"
                 html += "<tr><th scope=\"row\" class=\"mono\">\(e(pixel.pixelID.rawValue))</th>"
                 html += "<td><div class=\"stack\" role=\"img\" aria-label=\"\(e(label))\">"
-                for (count, kind) in [(counts.delivered, "delivered"), (counts.pending, "pending"),
-                                      (counts.inFlight, "inflight"), (counts.parked, "parked")] where count > 0 {
+                for (count, kind) in [
+                    (counts.delivered, "delivered"), (counts.pending, "pending"),
+                    (counts.inFlight, "inflight"), (counts.parked, "parked"),
+                ] where count > 0 {
                     html += "<span class=\"seg \(kind)\" style=\"width:\(width(count, of: counts.total))\"></span>"
                 }
                 html += "</div></td>"
@@ -159,9 +164,11 @@ public enum HTMLDashboard {
                     let percent = Percent.text(row.carried, of: row.events)
                     html += "<tr><th scope=\"row\"><span class=\"key\">\(e(row.key.rawValue))</span>"
                     html += "<span class=\"what\">\(e(KeyNames.describe(row.key)))</span></th>"
-                    html += "<td class=\"bar\"><div class=\"track\" role=\"img\" aria-label=\"\(e(row.key.rawValue)): \(e(percent))\">"
+                    html +=
+                        "<td class=\"bar\"><div class=\"track\" role=\"img\" aria-label=\"\(e(row.key.rawValue)): \(e(percent))\">"
                     if row.carried > 0 {
-                        html += "<div class=\"fill \(level(row.share))\" style=\"width:\(width(row.carried, of: row.events))\"></div>"
+                        html +=
+                            "<div class=\"fill \(level(row.share))\" style=\"width:\(width(row.carried, of: row.events))\"></div>"
                     }
                     html += "</div></td><td class=\"num\">\(e(percent))</td>"
                     html += "<td class=\"num muted\">\(row.carried)/\(row.events)</td></tr>\n"
@@ -219,7 +226,8 @@ public enum HTMLDashboard {
         html += "when you ask Meta support about one.</p>\n"
         html += "<table class=\"list\">\n<thead><tr><th scope=\"col\">Started (UTC)</th><th scope=\"col\">Pixel</th>"
         html += "<th scope=\"col\" class=\"num\">Events</th><th scope=\"col\">HTTP</th><th scope=\"col\">Outcome</th>"
-        html += "<th scope=\"col\">Code</th><th scope=\"col\">fbtrace_id</th><th scope=\"col\">Message</th></tr></thead>\n<tbody>\n"
+        html +=
+            "<th scope=\"col\">Code</th><th scope=\"col\">fbtrace_id</th><th scope=\"col\">Message</th></tr></thead>\n<tbody>\n"
         for attempt in snapshot.recentFailures {
             let receipt = attempt.receipt
             html += "<tr><td class=\"nowrap\">\(UTCTime.dateTime(receipt.startedAt))</td>"

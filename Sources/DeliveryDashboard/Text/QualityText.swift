@@ -23,7 +23,8 @@ extension TextDashboard {
                 ])
                 for key in event.keys {
                     table.append([
-                        TerminalText.escape(key.label), QualityFormat.percent(key.metaCoverage), QualityFormat.percent(key.localCoverage),
+                        TerminalText.escape(key.label), QualityFormat.percent(key.metaCoverage),
+                        QualityFormat.percent(key.localCoverage),
                         key.rejections.map { "\(TerminalText.escape($0.reason)) \(QualityFormat.percent($0.share))" }
                             .joined(separator: ", "),
                     ])
@@ -49,7 +50,8 @@ extension TextDashboard {
         let margin = String(repeating: " ", count: indent)
         let previous = history.snapshots.dropLast().last
         var text = "Event Match Quality for pixel \(history.pixelID) (Meta's Dataset Quality API, snapshot of "
-        text += "\(UTCTime.dateTime(latest.takenAt)) UTC\(previous.map { ", previous \(UTCTime.dateTime($0.takenAt)) UTC" } ?? ""))\n"
+        text +=
+            "\(UTCTime.dateTime(latest.takenAt)) UTC\(previous.map { ", previous \(UTCTime.dateTime($0.takenAt)) UTC" } ?? ""))\n"
         let scored = latest.entries.filter { $0.eventMatchQuality != nil }
         if scored.isEmpty { text += margin + "no event name has a score yet\n" }
         for entry in scored {

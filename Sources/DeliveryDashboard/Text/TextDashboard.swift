@@ -59,7 +59,9 @@ public enum TextDashboard {
         let margin = String(repeating: " ", count: indent)
         for (index, section) in report.sections.enumerated() {
             if index > 0 { text += "\n" }
-            text += margin + "\(TerminalText.escape(section.eventName.rawValue)) · \(section.events) event\(section.events == 1 ? "" : "s")\n"
+            text +=
+                margin
+                + "\(TerminalText.escape(section.eventName.rawValue)) · \(section.events) event\(section.events == 1 ? "" : "s")\n"
             var table = TextTable(columns: [
                 .init("KEY"), .init("BAR"), .init("SHARE", alignment: .right), .init("EVENTS", alignment: .right),
                 .init("REJECTED"),

@@ -71,10 +71,11 @@ public enum SHA256 {
             if blocks == 2 { SHA256_Transform(&context, base + 64) }
         }
         let h = context.h
-        return SHA256Digest(words: (
-            UInt64(h.0) << 32 | UInt64(h.1), UInt64(h.2) << 32 | UInt64(h.3),
-            UInt64(h.4) << 32 | UInt64(h.5), UInt64(h.6) << 32 | UInt64(h.7)
-        ))
+        return SHA256Digest(
+            words: (
+                UInt64(h.0) << 32 | UInt64(h.1), UInt64(h.2) << 32 | UInt64(h.3),
+                UInt64(h.4) << 32 | UInt64(h.5), UInt64(h.6) << 32 | UInt64(h.7)
+            ))
     }
 
     /// Hashes the first `count` bytes of `buffer`, using the rest of it as scratch space.
@@ -89,7 +90,9 @@ public enum SHA256 {
     ///   message and this offset need clearing here.
     ///   Clearing the block before the message is written leaves fewer stores in flight
     ///   when the block function reads it.
-    package static func hash(paddingInPlace buffer: UnsafeMutableRawBufferPointer, count: Int, zeroedFrom: Int)
+    package static func hash(
+        paddingInPlace buffer: UnsafeMutableRawBufferPointer, count: Int, zeroedFrom: Int
+    )
         -> SHA256Digest
     {
         guard count <= 119, buffer.count >= 128, let base = buffer.baseAddress else {
@@ -111,10 +114,11 @@ public enum SHA256 {
         SHA256_Transform(&context, block)
         if blocks == 2 { SHA256_Transform(&context, block + 64) }
         let h = context.h
-        return SHA256Digest(words: (
-            UInt64(h.0) << 32 | UInt64(h.1), UInt64(h.2) << 32 | UInt64(h.3),
-            UInt64(h.4) << 32 | UInt64(h.5), UInt64(h.6) << 32 | UInt64(h.7)
-        ))
+        return SHA256Digest(
+            words: (
+                UInt64(h.0) << 32 | UInt64(h.1), UInt64(h.2) << 32 | UInt64(h.3),
+                UInt64(h.4) << 32 | UInt64(h.5), UInt64(h.6) << 32 | UInt64(h.7)
+            ))
     }
 
     /// The same digest through `SHA256_Update`/`SHA256_Final` only, for tests of the short path.
@@ -168,9 +172,10 @@ public struct AppSecretProof: Hashable, Sendable, CustomStringConvertible {
 
     /// Computes the proof for `accessToken` under `appSecret` (both as UTF-8).
     public init(accessToken: String, appSecret: String) {
-        self.hexString = HMACSHA256.authenticationCode(
-            for: Array(accessToken.utf8), key: Array(appSecret.utf8)
-        ).hexString
+        self.hexString =
+            HMACSHA256.authenticationCode(
+                for: Array(accessToken.utf8), key: Array(appSecret.utf8)
+            ).hexString
     }
 
     /// The proof itself, which is safe to print: it cannot be turned back into the token or secret.

@@ -46,7 +46,9 @@ enum DateOfBirthNormalizer {
     /// `YYYYMMDD` are read as `DDMMYYYY` or `MMDDYYYY` by the same rule, English month names
     /// are understood (`December 31, 1990`), and the date must exist (no 30 February) with a
     /// year from 1900 to `latestYear`.
-    static func normalize(_ input: UnsafeRawBufferPointer, latestYear: Int, into sink: inout ByteSink)
+    static func normalize(
+        _ input: UnsafeRawBufferPointer, latestYear: Int, into sink: inout ByteSink
+    )
         throws(NormalizationFailure)
     {
         // The numbers and the month word are kept on the stack: dates of birth are hashed
@@ -121,7 +123,9 @@ enum DateOfBirthNormalizer {
     }
 
     /// capi-param-builder's order inference for three numbers.
-    static func infer(_ n1: (value: Int, digits: Int), _ n2: (value: Int, digits: Int), _ n3: (value: Int, digits: Int))
+    static func infer(
+        _ n1: (value: Int, digits: Int), _ n2: (value: Int, digits: Int), _ n3: (value: Int, digits: Int)
+    )
         -> CivilDate
     {
         if n1.value > 31 {

@@ -52,7 +52,9 @@ func derivedPart(of normalized: UnsafeRawBufferPointer, for key: HashedUserDataK
 enum NamePrefixNormalizer {
     /// The name normalized as for fn and ln, then cut to its first five characters (`f5first`,
     /// `f5last`) or its first character (`fi`).
-    static func normalize(_ input: UnsafeRawBufferPointer, key: HashedUserDataKey, into sink: inout ByteSink)
+    static func normalize(
+        _ input: UnsafeRawBufferPointer, key: HashedUserDataKey, into sink: inout ByteSink
+    )
         throws(NormalizationFailure)
     {
         // Lowercasing can grow UTF-8 text; as in IdentityNormalizer.withNormalizedBytes.

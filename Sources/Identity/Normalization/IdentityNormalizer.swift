@@ -64,7 +64,9 @@ public struct IdentityNormalizer: Sendable {
     ///     country, say); for `zp`, the region the code belongs to. Ignored for other keys.
     /// - Returns: the hash to put in `UserData`.
     /// - Throws: ``NormalizationError`` naming the key and the reason.
-    public func hash(_ value: String, as key: HashedUserDataKey, region: RegionCode? = nil)
+    public func hash(
+        _ value: String, as key: HashedUserDataKey, region: RegionCode? = nil
+    )
         throws(NormalizationError) -> HashedIdentifier
     {
         var status = DigestStatus.hashed
@@ -77,7 +79,9 @@ public struct IdentityNormalizer: Sendable {
     }
 
     /// Normalizes and hashes one value, and says whether it was hashed here or passed through.
-    public func process(_ value: String, as key: HashedUserDataKey, region: RegionCode? = nil)
+    public func process(
+        _ value: String, as key: HashedUserDataKey, region: RegionCode? = nil
+    )
         throws(NormalizationError) -> ProcessedIdentifier
     {
         var status = DigestStatus.hashed
@@ -130,7 +134,9 @@ public struct IdentityNormalizer: Sendable {
     /// was written stalled on store forwarding (16-byte loads of bytes written by 8-byte
     /// stores) once per value, as much as a tenth of hashing an email address.
     @inline(__always)
-    func digest(of value: String, as key: HashedUserDataKey, region: RegionCode?, status: inout DigestStatus)
+    func digest(
+        of value: String, as key: HashedUserDataKey, region: RegionCode?, status: inout DigestStatus
+    )
         -> SHA256Digest
     {
         @inline(__always) func digest(_ raw: UnsafeRawBufferPointer) -> SHA256Digest {
@@ -162,7 +168,9 @@ public struct IdentityNormalizer: Sendable {
     ///
     /// The result is still personal data: keep it out of logs and storage. Already-hashed
     /// input is returned as ``NormalizedValue/alreadyHashed(_:)``.
-    public func normalize(_ value: String, as key: HashedUserDataKey, region: RegionCode? = nil)
+    public func normalize(
+        _ value: String, as key: HashedUserDataKey, region: RegionCode? = nil
+    )
         throws(NormalizationError) -> NormalizedValue
     {
         let outcome: Result<NormalizedValue, NormalizationFailure> = withUTF8(of: value) { raw in
@@ -187,7 +195,9 @@ public struct IdentityNormalizer: Sendable {
     ///
     /// For tools that show what was hashed (`capi hash`). The normalized text is personal
     /// data: keep it out of logs and storage.
-    public func normalizeAndHash(_ value: String, as key: HashedUserDataKey, region: RegionCode? = nil)
+    public func normalizeAndHash(
+        _ value: String, as key: HashedUserDataKey, region: RegionCode? = nil
+    )
         throws(NormalizationError) -> (normalized: NormalizedValue, identifier: HashedIdentifier)
     {
         let outcome: Result<(NormalizedValue, HashedIdentifier), NormalizationFailure> = withUTF8(of: value) { raw in

@@ -143,7 +143,9 @@ enum ZipCodeNormalizer {
     /// full-width forms become ASCII as NFKC maps them (`９４１０５`), digits of any script
     /// their ASCII digit, every Unicode dash and the minus sign count as `-` (`94105–1234`),
     /// every Unicode space is removed, and the Japanese postal mark `〒` is dropped.
-    static func normalize(_ input: UnsafeRawBufferPointer, region: RegionCode?, into sink: inout ByteSink)
+    static func normalize(
+        _ input: UnsafeRawBufferPointer, region: RegionCode?, into sink: inout ByteSink
+    )
         throws(NormalizationFailure)
     {
         var digitsOnly = true

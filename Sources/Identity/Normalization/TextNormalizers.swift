@@ -187,7 +187,9 @@ enum NameNormalizer {
     /// Lowercase, then remove whitespace, all punctuation, ASCII symbols and invisible
     /// format characters other than the zero-width (non-)joiner. Letters of every script and
     /// digits are kept (`Valéry` → `valéry`, `O’Connor` → `oconnor`, `Jean-Luc` → `jeanluc`).
-    static func normalize(_ input: UnsafeRawBufferPointer, key: HashedUserDataKey, into sink: inout ByteSink)
+    static func normalize(
+        _ input: UnsafeRawBufferPointer, key: HashedUserDataKey, into sink: inout ByteSink
+    )
         throws(NormalizationFailure)
     {
         if isASCII(input) {

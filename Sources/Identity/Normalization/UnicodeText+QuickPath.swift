@@ -32,10 +32,11 @@ enum ScalarTable {
         var entry: UInt32 = 0
         let lower = Array(properties.lowercaseMapping.unicodeScalars)
         if lower.count == 1 { entry |= simpleLowercase | lower[0].value }
-        let isMark = switch properties.generalCategory {
-        case .nonspacingMark, .spacingMark, .enclosingMark: true
-        default: false
-        }
+        let isMark =
+            switch properties.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark: true
+            default: false
+            }
         if !isMark, properties.canonicalCombiningClass == .notReordered, value != 0x03A3,
             String(scalar)._nfcCodeUnits.elementsEqual(String(scalar).utf8)
         {
@@ -87,7 +88,9 @@ extension UnicodeText {
                     if entry & ScalarTable.simpleLowercase != 0 {
                         body(Unicode.Scalar(entry & ScalarTable.lowercaseMask).unsafelyUnwrapped)
                     } else {
-                        for lower in Unicode.Scalar(value).unsafelyUnwrapped.properties.lowercaseMapping.unicodeScalars { body(lower) }
+                        for lower in Unicode.Scalar(value).unsafelyUnwrapped.properties.lowercaseMapping.unicodeScalars {
+                            body(lower)
+                        }
                     }
                 } else {
                     body(Unicode.Scalar(value).unsafelyUnwrapped)  // caseless
@@ -116,7 +119,8 @@ extension UnicodeText {
         }
         if lead &- 0xE0 <= 0xEF - 0xE0 {
             guard index &+ 2 < count else { return refused }
-            let b1 = UInt32(utf8[index &+ 1]), b2 = UInt32(utf8[index &+ 2])
+            let b1 = UInt32(utf8[index &+ 1])
+            let b2 = UInt32(utf8[index &+ 2])
             guard b1 & 0xC0 == 0x80, b2 & 0xC0 == 0x80 else { return refused }
             // Overlong forms decode below U+0800 and surrogates to D800–DFFF: neither is in
             // the caseless ranges the caller accepts from three bytes.

@@ -85,7 +85,9 @@ extension Unicode.Scalar {
 
     /// ``isNameSeparator`` from the Unicode properties.
     var isNameSeparatorByProperties: Bool {
-        if isASCII { return !(value >= 0x30 && value <= 0x39) && !(value >= 0x61 && value <= 0x7A) && !(value >= 0x41 && value <= 0x5A) }
+        if isASCII {
+            return !(value >= 0x30 && value <= 0x39) && !(value >= 0x61 && value <= 0x7A) && !(value >= 0x41 && value <= 0x5A)
+        }
         if properties.isWhitespace { return true }
         switch properties.generalCategory {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,

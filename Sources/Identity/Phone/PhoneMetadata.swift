@@ -198,7 +198,6 @@ struct PhoneMetadata: @unchecked Sendable {
             entitiesByCallingCodeList = Self.permanent(flat)
         }
 
-
         // MARK: Decoding
 
         private static func permanent<T>(_ values: [T]) -> UnsafeBufferPointer<T> {

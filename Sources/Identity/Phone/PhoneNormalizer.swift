@@ -8,7 +8,9 @@ import CAPIModel
 /// into a number but that can never match anyone: national numbers without a region, and
 /// numbers whose length is impossible (or local-only) for their calling code.
 enum PhoneNormalizer {
-    static func normalize(_ input: UnsafeRawBufferPointer, region: RegionCode?, into sink: inout ByteSink)
+    static func normalize(
+        _ input: UnsafeRawBufferPointer, region: RegionCode?, into sink: inout ByteSink
+    )
         throws(NormalizationFailure)
     {
         sink.readAsInternational = try withParsedNumber(input, region: region) { result, international in
@@ -46,7 +48,8 @@ enum PhoneNormalizer {
             region = alias
             entity = aliasEntity
         }
-        if entity != nil, let value = try? asWritten(input, region: region, entity: entity, validOnly: true, { body($0, false) }) {
+        if entity != nil, let value = try? asWritten(input, region: region, entity: entity, validOnly: true, { body($0, false) })
+        {
             return value
         }
         if let value = asInternational(input, stripInternationalPrefix: region == nil, { body($0, true) }) {
@@ -74,7 +77,8 @@ enum PhoneNormalizer {
         let digits = UnsafeRawBufferPointer(rebasing: input[start...])
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: digits.count &+ 1) { buffer -> R? in
             buffer[0] = UInt8(ascii: "+")
-            _ = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[1...]).initializeMemory(as: UInt8.self, fromContentsOf: digits)
+            _ = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[1...]).initializeMemory(
+                as: UInt8.self, fromContentsOf: digits)
             return try? asWritten(UnsafeRawBufferPointer(buffer), region: nil, entity: nil, validOnly: true, body)
         }
     }

@@ -90,7 +90,9 @@ struct PhoneParser {
     }()
 
     @inline(__always)
-    static func decodeUTF8(_ utf8: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt32>)
+    static func decodeUTF8(
+        _ utf8: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt32>
+    )
         -> (count: Int, simple: Bool)
     {
         var n = 0
@@ -133,7 +135,9 @@ struct PhoneParser {
     ///
     /// - Parameters:
     ///   - region: the entity index of the default region, or nil.
-    func parse(region: Int?) throws(PhoneParseFailure)
+    func parse(
+        region: Int?
+    ) throws(PhoneParseFailure)
         -> PhoneParseResult
     {
         var parser = self
@@ -142,7 +146,9 @@ struct PhoneParser {
         return try parser.parseBuilt(built.length, region: region)
     }
 
-    private func parseBuilt(_ builtLength: Int, region: Int?)
+    private func parseBuilt(
+        _ builtLength: Int, region: Int?
+    )
         throws(PhoneParseFailure) -> PhoneParseResult
     {
         var length = builtLength
@@ -415,9 +421,13 @@ struct PhoneParser {
             let e = md.entities[entity]
             var codeDigits: (UInt8, UInt8, UInt8) = (0, 0, 0)
             let codeLength = Self.digitsOf(e.callingCode, into: &codeDigits)
-            if count >= codeLength, withUnsafeBytes(of: codeDigits, { raw in
-                (0..<codeLength).allSatisfy { raw[$0] == out[$0] }
-            }) {
+            if count >= codeLength,
+                withUnsafeBytes(
+                    of: codeDigits,
+                    { raw in
+                        (0..<codeLength).allSatisfy { raw[$0] == out[$0] }
+                    })
+            {
                 let full = UnsafeBufferPointer(start: out, count: count)
                 let rest = UnsafeBufferPointer(start: out + codeLength, count: count - codeLength)
                 let potential = maybeStripNationalPrefix(rest, entity: entity, into: scratch)

@@ -62,9 +62,13 @@ public enum ClickIDDiagnosis {
     }
 
     /// Diagnoses one input line, with `defaultNowMs` (Unix milliseconds) as the time of a line without `now_ms`.
-    @available(*, deprecated, renamed: "run(line:resolver:defaultNow:using:)", message: "pass Timestamp(milliseconds: defaultNowMs)")
-    public static func run(line: String, resolver: ClickIDResolver, defaultNowMs: Int64,
-                           using rng: inout some RandomNumberGenerator) -> String {
+    @available(
+        *, deprecated, renamed: "run(line:resolver:defaultNow:using:)", message: "pass Timestamp(milliseconds: defaultNowMs)"
+    )
+    public static func run(
+        line: String, resolver: ClickIDResolver, defaultNowMs: Int64,
+        using rng: inout some RandomNumberGenerator
+    ) -> String {
         run(line: line, resolver: resolver, defaultNow: Timestamp(milliseconds: defaultNowMs), using: &rng)
     }
 
@@ -76,14 +80,19 @@ public enum ClickIDDiagnosis {
     ///   - defaultNow: the time used when the line has no `now_ms`.
     ///   - rng: the source of a new fbp's random number.
     /// - Returns: one line of JSON, without a trailing newline.
-    public static func run(line: String, resolver: ClickIDResolver, defaultNow: Timestamp,
-                           using rng: inout some RandomNumberGenerator) -> String {
+    public static func run(
+        line: String, resolver: ClickIDResolver, defaultNow: Timestamp,
+        using rng: inout some RandomNumberGenerator
+    ) -> String {
         let input: Input
         do {
             input = try JSONDecoder().decode(Input.self, from: Data(line.utf8))
         } catch {
-            return errorLine(code: "invalid_input",
-                             message: "expected a JSON object with a string \"url\" and optional \"referer\", \"cookies\" {\"_fbc\", \"_fbp\"}, \"click\" {\"fbclid\", \"landing_ms\"} and \"now_ms\"")
+            return errorLine(
+                code: "invalid_input",
+                message:
+                    "expected a JSON object with a string \"url\" and optional \"referer\", \"cookies\" {\"_fbc\", \"_fbp\"}, \"click\" {\"fbclid\", \"landing_ms\"} and \"now_ms\""
+            )
         }
         var notes: [String] = []
         var stored: ClickRecord? = nil
@@ -94,8 +103,9 @@ public enum ClickIDDiagnosis {
                 notes.append("click: ignored the stored click record: \(error.message)")
             }
         }
-        let request = BrowserRequest(url: input.url, host: input.host, referer: input.referer, fbcCookie: input.cookies?.fbc,
-                                     fbpCookie: input.cookies?.fbp, storedClick: stored)
+        let request = BrowserRequest(
+            url: input.url, host: input.host, referer: input.referer, fbcCookie: input.cookies?.fbc,
+            fbpCookie: input.cookies?.fbp, storedClick: stored)
         let result = resolver.resolve(request, at: input.nowMs.map(Timestamp.init(milliseconds:)) ?? defaultNow, using: &rng)
         notes += result.notes.map(\.description)
 

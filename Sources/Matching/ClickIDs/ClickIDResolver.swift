@@ -120,34 +120,51 @@ public struct ClickIDResolver: Sendable {
         let nowMs = now.milliseconds
         var notes: [Note] = []
         // The URL's authority, else the Host header: never a URL inside the path or query.
-        let domain = cookieDomain ?? CookieDomain(host: request.url, publicSuffixList: publicSuffixList)
+        let domain =
+            cookieDomain ?? CookieDomain(host: request.url, publicSuffixList: publicSuffixList)
             ?? request.host.flatMap { CookieDomain(host: $0, publicSuffixList: publicSuffixList) }
         // Meta: use 1 for values generated server-side without a cookie domain.
         let subdomainIndex = domain?.subdomainIndex ?? 1
         if domain == nil {
-            notes.append(Note(subject: "url", code: .noHost,
-                              message: "neither the URL nor the Host header names a host, so no cookie domain; new values use subdomainIndex 1 and no cookie is set"))
+            notes.append(
+                Note(
+                    subject: "url", code: .noHost,
+                    message:
+                        "neither the URL nor the Host header names a host, so no cookie domain; new values use subdomainIndex 1 and no cookie is set"
+                ))
         }
 
         // The click: a new one in the URL or Referer wins over the stored one.
         let captured = ClickCapture.capture(url: request.url, referer: request.referer, at: now)
         if let rejection = captured.rejection {
-            notes.append(Note(subject: "fbclid", code: Note.Code(clickIDRejection: rejection.code),
-                              message: "ignored the fbclid in the \(captured.rejectedSource?.rawValue ?? "url"): \(rejection.message)"))
+            notes.append(
+                Note(
+                    subject: "fbclid", code: Note.Code(clickIDRejection: rejection.code),
+                    message: "ignored the fbclid in the \(captured.rejectedSource?.rawValue ?? "url"): \(rejection.message)"))
         }
         var click = request.storedClick
         if let new = captured.click {
             click = new
-            notes.append(Note(subject: "fbclid", code: captured.source == .referer ? .capturedFromReferer : .capturedFromURL,
-                              message: "captured the click id from the \(captured.source == .referer ? "Referer" : "URL"), landing at \(nowMs) ms; store the click record"))
+            notes.append(
+                Note(
+                    subject: "fbclid", code: captured.source == .referer ? .capturedFromReferer : .capturedFromURL,
+                    message:
+                        "captured the click id from the \(captured.source == .referer ? "Referer" : "URL"), landing at \(nowMs) ms; store the click record"
+                ))
         } else if click != nil {
-            notes.append(Note(subject: "fbclid", code: .storedClick, message: "no click id in the request; using the stored click from \(click!.landedAt.milliseconds) ms"))
+            notes.append(
+                Note(
+                    subject: "fbclid", code: .storedClick,
+                    message: "no click id in the request; using the stored click from \(click!.landedAt.milliseconds) ms"))
         }
 
         var cookies: [SetCookie] = []
         let selection = FBCSelection(cookie: request.fbcCookie, click: click, subdomainIndex: subdomainIndex)
         if let rejection = selection.cookieRejection {
-            notes.append(Note(subject: "fbc", code: Note.Code(cookieRejection: rejection.code), message: "dropped the _fbc cookie: \(rejection.message)"))
+            notes.append(
+                Note(
+                    subject: "fbc", code: Note.Code(cookieRejection: rejection.code),
+                    message: "dropped the _fbc cookie: \(rejection.message)"))
         }
         notes.append(Note(subject: "fbc", code: Note.Code(selection.reason), message: Self.explain(selection)))
         if selection.origin == .synthesized, let value = selection.value, let domain {
@@ -162,7 +179,10 @@ public struct ClickIDResolver: Sendable {
                 fbp = try FacebookCookie(parsing: raw, as: .fbp).value
                 notes.append(Note(subject: "fbp", code: .cookie, message: "kept the valid _fbp cookie unchanged"))
             } catch {
-                notes.append(Note(subject: "fbp", code: Note.Code(cookieRejection: error.code), message: "dropped the _fbp cookie: \(error.message)"))
+                notes.append(
+                    Note(
+                        subject: "fbp", code: Note.Code(cookieRejection: error.code),
+                        message: "dropped the _fbp cookie: \(error.message)"))
             }
         }
         if fbp == nil {
@@ -172,14 +192,22 @@ public struct ClickIDResolver: Sendable {
             fbpIsNew = true
             if let domain {
                 cookies.append(SetCookie(name: "_fbp", value: value, domain: domain, maxAge: cookieMaxAge))
-                notes.append(Note(subject: "fbp", code: .generated,
-                                  message: "no valid _fbp cookie; generated one and set it on \(domain.domain) for \(cookieMaxAge / 86_400) days"))
+                notes.append(
+                    Note(
+                        subject: "fbp", code: .generated,
+                        message:
+                            "no valid _fbp cookie; generated one and set it on \(domain.domain) for \(cookieMaxAge / 86_400) days"
+                    ))
             } else {
-                notes.append(Note(subject: "fbp", code: .generated, message: "no valid _fbp cookie; generated one (no cookie domain to set it on)"))
+                notes.append(
+                    Note(
+                        subject: "fbp", code: .generated,
+                        message: "no valid _fbp cookie; generated one (no cookie domain to set it on)"))
             }
         }
-        return Resolution(fbc: selection.value, fbcSelection: selection, fbp: fbp, fbpIsNew: fbpIsNew, click: click,
-                          cookieDomain: domain, cookiesToSet: cookies, notes: notes)
+        return Resolution(
+            fbc: selection.value, fbcSelection: selection, fbp: fbp, fbpIsNew: fbpIsNew, click: click,
+            cookieDomain: domain, cookiesToSet: cookies, notes: notes)
     }
 
     static func explain(_ selection: FBCSelection) -> String {
@@ -187,9 +215,12 @@ public struct ClickIDResolver: Sendable {
         case .cookie: "kept the valid _fbc cookie unchanged (no click id in the request or stored)"
         case .cookieSameClick: "kept the valid _fbc cookie unchanged; it carries the same fbclid as the click"
         case .cookieLaterClick: "kept the valid _fbc cookie; it is for a later click than the stored one"
-        case .synthesizedNoCookie: "no _fbc cookie; synthesized fb.{subdomainIndex}.{landing_ms}.{fbclid} from the click and set the cookie"
-        case .synthesizedCookieInvalid: "synthesized fb.{subdomainIndex}.{landing_ms}.{fbclid} from the click in place of the malformed cookie"
-        case .synthesizedNewerClick: "the _fbc cookie is for an older click; synthesized fb.{subdomainIndex}.{landing_ms}.{fbclid} from the newer click"
+        case .synthesizedNoCookie:
+            "no _fbc cookie; synthesized fb.{subdomainIndex}.{landing_ms}.{fbclid} from the click and set the cookie"
+        case .synthesizedCookieInvalid:
+            "synthesized fb.{subdomainIndex}.{landing_ms}.{fbclid} from the click in place of the malformed cookie"
+        case .synthesizedNewerClick:
+            "the _fbc cookie is for an older click; synthesized fb.{subdomainIndex}.{landing_ms}.{fbclid} from the newer click"
         case .noValue: "no click id and no valid _fbc cookie; fbc is left out"
         }
     }
@@ -213,8 +244,10 @@ public struct BrowserRequest: Hashable, Sendable {
     public var storedClick: ClickRecord?
 
     /// Creates a request.
-    public init(url: String, host: String? = nil, referer: String? = nil, fbcCookie: String? = nil,
-                fbpCookie: String? = nil, storedClick: ClickRecord? = nil) {
+    public init(
+        url: String, host: String? = nil, referer: String? = nil, fbcCookie: String? = nil,
+        fbpCookie: String? = nil, storedClick: ClickRecord? = nil
+    ) {
         self.url = url
         self.host = host
         self.referer = referer

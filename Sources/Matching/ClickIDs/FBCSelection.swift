@@ -121,6 +121,7 @@ public struct FBCSelection: Hashable, Sendable {
         }
         self.value = click.fbc(subdomainIndex: subdomainIndex)
         self.origin = .synthesized
-        self.reason = parsed != nil ? .synthesizedNewerClick : (rejection != nil ? .synthesizedCookieInvalid : .synthesizedNoCookie)
+        self.reason =
+            parsed != nil ? .synthesizedNewerClick : (rejection != nil ? .synthesizedCookieInvalid : .synthesizedNoCookie)
     }
 }

@@ -58,7 +58,8 @@ public struct FacebookCookieError: Error, Hashable, Sendable, CustomStringConver
         case .badCreationTime: return "\(name)'s third part (creationTime in ms) must be a number"
         case .emptyPayload: return "\(name)'s fourth part (\(kind == .fbc ? "the fbclid" : "the random number")) is empty"
         case .invalidAppendix:
-            return "\(name)'s fifth part must be a param-builder language token (AQ, Ag, Aw, BA, BQ, Bg) or an 8-character appendix"
+            return
+                "\(name)'s fifth part must be a param-builder language token (AQ, Ag, Aw, BA, BQ, Bg) or an 8-character appendix"
         default: return "\(name) is malformed"
         }
     }

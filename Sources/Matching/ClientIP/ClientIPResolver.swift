@@ -151,10 +151,12 @@ public struct ClientIPResolver: Sendable {
         let port = text.utf8.dropFirst()
         guard text.utf8.first == UInt8(ascii: ":"), let first = port.first else { return false }
         if first == UInt8(ascii: "_") {
-            return port.count > 1 && port.dropFirst().allSatisfy { byte in
-                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-                    || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-            }
+            return port.count > 1
+                && port.dropFirst().allSatisfy { byte in
+                    (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+                        || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                        || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+                }
         }
         return port.count <= 5 && port.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }

@@ -183,10 +183,16 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
             var bestLength = 0
             var k = 0
             while k < 8 {
-                guard groups[k] == 0 else { k += 1; continue }
+                guard groups[k] == 0 else {
+                    k += 1
+                    continue
+                }
                 var end = k
                 while end < 8, groups[end] == 0 { end += 1 }
-                if end - k > bestLength { bestStart = k; bestLength = end - k }
+                if end - k > bestLength {
+                    bestStart = k
+                    bestLength = end - k
+                }
                 k = end
             }
             if bestLength < 2 { bestStart = -1 }

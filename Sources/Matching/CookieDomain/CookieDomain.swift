@@ -47,8 +47,9 @@ public struct CookieDomain: Hashable, Sendable, Codable {
             return
         }
         if let registrable = publicSuffixList.registrableDomain(of: name) {
-            self.init(domain: registrable, subdomainIndex: registrable.utf8.count(where: { $0 == UInt8(ascii: ".") }),
-                      isHostOnly: false)
+            self.init(
+                domain: registrable, subdomainIndex: registrable.utf8.count(where: { $0 == UInt8(ascii: ".") }),
+                isHostOnly: false)
         } else {
             // The host is a public suffix itself (an app on `github.io`, say): host-only cookie.
             self.init(domain: name, subdomainIndex: name.utf8.count(where: { $0 == UInt8(ascii: ".") }), isHostOnly: true)
@@ -96,7 +97,8 @@ enum HostName {
         var index = utf8.index(after: utf8.startIndex)
         while index < utf8.endIndex {
             let byte = utf8[index]
-            let isSchemeByte = (byte | 0x20) &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10
+            let isSchemeByte =
+                (byte | 0x20) &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10
                 || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
             guard isSchemeByte else { break }
             index = utf8.index(after: index)

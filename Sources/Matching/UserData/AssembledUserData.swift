@@ -55,6 +55,8 @@ extension MatchKeyCoverage {
     /// value withheld by consent (reason `withheld_by_consent`) as a rejection of its key.
     public mutating func record(eventName: EventName, assembled: AssembledUserData) {
         record(eventName: eventName, userData: assembled.userData)
+        // ProvenanceRecords keeps its entries packed inline and is not a Sequence: forEach unpacks them.
+        // swift-format-ignore: ReplaceForEachWithForLoop
         assembled.records.forEach { entry in
             if entry.origin == .rejected {
                 recordRejection(eventName: eventName, key: entry.key, reason: entry.reason ?? "rejected")

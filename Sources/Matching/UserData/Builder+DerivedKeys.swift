@@ -33,7 +33,8 @@ extension Builder {
                 }
             }
         } catch {
-            result.records.append(KeyProvenance(key: userDataKey, origin: .rejected, reason: error.code.rawValue, message: error.message))
+            result.records.append(
+                KeyProvenance(key: userDataKey, origin: .rejected, reason: error.code.rawValue, message: error.message))
         }
     }
 }

@@ -74,8 +74,10 @@ public struct CustomerRecord: Hashable, Sendable, CustomStringConvertible, Custo
         var fields: [String] = []
         if !emails.isEmpty { fields.append("em×\(emails.count)") }
         if !phones.isEmpty { fields.append("ph×\(phones.count)") }
-        for (name, value) in [("fn", firstName), ("ln", lastName), ("ge", gender), ("db", dateOfBirth), ("ct", city),
-                              ("st", state), ("zp", zipCode), ("country", country), ("external_id", userID)]
+        for (name, value) in [
+            ("fn", firstName), ("ln", lastName), ("ge", gender), ("db", dateOfBirth), ("ct", city),
+            ("st", state), ("zp", zipCode), ("country", country), ("external_id", userID),
+        ]
         where value != nil {
             fields.append(name)
         }

@@ -75,7 +75,8 @@ extension SessionContext: CustomStringConvertible, CustomDebugStringConvertible 
         if visitorID != nil { fields.append("visitor_id") }
         if !clientIPAddresses.isEmpty { fields.append("ip×\(clientIPAddresses.count)") }
         if userAgent != nil { fields.append("user_agent") }
-        return "SessionContext(consent: \(consent.status.rawValue)\(consent.limitedDataUse != nil ? "+LDU" : ""), <redacted>: \(fields.joined(separator: ", ")))"
+        return
+            "SessionContext(consent: \(consent.status.rawValue)\(consent.limitedDataUse != nil ? "+LDU" : ""), <redacted>: \(fields.joined(separator: ", ")))"
     }
 
     /// Redacted, like ``description``.

@@ -62,7 +62,8 @@ public struct UserDataAssembler: Sendable {
         result.region = customer.resolvedRegion(default: normalizer.configuration.defaultPhoneRegion)
         let region = result.region?.region
         // Index loops, not `prefix(_:)`: a slice per key cost a retain and release per event.
-        let emails = customer.emails, phones = customer.phones
+        let emails = customer.emails
+        let phones = customer.phones
         for index in 0..<min(emails.count, maximumValuesPerKey) {
             builder.hash(emails[index], .email, region: nil, normalizer, into: &result)
         }
@@ -119,8 +120,10 @@ struct Builder {
     @inline(__always)
     func isWithheld(_ key: UserDataKey) -> Bool { !withheld.isEmpty && withheld.contains(key) }
 
-    func hash(_ value: String?, _ key: HashedUserDataKey, region: RegionCode?, _ normalizer: IdentityNormalizer,
-              into result: inout AssembledUserData) {
+    func hash(
+        _ value: String?, _ key: HashedUserDataKey, region: RegionCode?, _ normalizer: IdentityNormalizer,
+        into result: inout AssembledUserData
+    ) {
         guard let value else { return }
         let userDataKey = key.userDataKey
         if isWithheld(userDataKey) {
@@ -136,7 +139,8 @@ struct Builder {
             case .hashedAsInternational: result.records.append(KeyProvenance.readAsInternational)
             }
         } catch {
-            result.records.append(KeyProvenance(key: userDataKey, origin: .rejected, reason: error.code.rawValue, message: error.message))
+            result.records.append(
+                KeyProvenance(key: userDataKey, origin: .rejected, reason: error.code.rawValue, message: error.message))
         }
     }
 
@@ -144,9 +148,10 @@ struct Builder {
     func tooMany(_ extra: Int, _ key: UserDataKey, into result: inout AssembledUserData) {
         guard extra > 0 else { return }
         for _ in 0..<extra {
-            result.records.append(KeyProvenance(
-                key: key, origin: .rejected, reason: "too_many_values",
-                message: "more values than UserDataAssembler.maximumValuesPerKey; only the first ones are sent"))
+            result.records.append(
+                KeyProvenance(
+                    key: key, origin: .rejected, reason: "too_many_values",
+                    message: "more values than UserDataAssembler.maximumValuesPerKey; only the first ones are sent"))
         }
     }
 
@@ -159,9 +164,12 @@ struct Builder {
         var chosen: IPAddress? = nil
         for address in addresses {
             guard address.isPublic else {
-                result.records.append(KeyProvenance(
-                    key: .clientIPAddress, origin: .rejected, reason: "non_public_address",
-                    message: "a private, loopback or link-local address is a proxy's, not the buyer's; configure the proxy as trusted in ClientIPResolver"))
+                result.records.append(
+                    KeyProvenance(
+                        key: .clientIPAddress, origin: .rejected, reason: "non_public_address",
+                        message:
+                            "a private, loopback or link-local address is a proxy's, not the buyer's; configure the proxy as trusted in ClientIPResolver"
+                    ))
                 continue
             }
             if chosen == nil || (address.isIPv6 && chosen!.isIPv4) { chosen = address }
@@ -180,17 +188,20 @@ struct Builder {
         }
         let (length, blank, control) = Self.scanUserAgent(value)
         if blank {
-            result.records.append(KeyProvenance(
-                key: .clientUserAgent, origin: .rejected, reason: "empty",
-                message: "the user agent is empty; pass the browser's User-Agent header or leave it out"))
+            result.records.append(
+                KeyProvenance(
+                    key: .clientUserAgent, origin: .rejected, reason: "empty",
+                    message: "the user agent is empty; pass the browser's User-Agent header or leave it out"))
         } else if length > limit {
-            result.records.append(KeyProvenance(
-                key: .clientUserAgent, origin: .rejected, reason: "too_long",
-                message: "the user agent is longer than \(limit) bytes; pass the User-Agent header only"))
+            result.records.append(
+                KeyProvenance(
+                    key: .clientUserAgent, origin: .rejected, reason: "too_long",
+                    message: "the user agent is longer than \(limit) bytes; pass the User-Agent header only"))
         } else if control {
-            result.records.append(KeyProvenance(
-                key: .clientUserAgent, origin: .rejected, reason: "invalid_characters",
-                message: "the user agent has control characters; pass the User-Agent header exactly as received"))
+            result.records.append(
+                KeyProvenance(
+                    key: .clientUserAgent, origin: .rejected, reason: "invalid_characters",
+                    message: "the user agent has control characters; pass the User-Agent header exactly as received"))
         } else {
             result.userData.clientUserAgent = value
             result.records.append(KeyProvenance(key: .clientUserAgent, origin: .passedThrough))
@@ -209,21 +220,25 @@ struct Builder {
             if let cookie = session.fbcCookie { fbcCookieOnly(cookie, into: &result) }
             return
         }
-        let selection = FBCSelection(cookie: session.fbcCookie, click: click,
-                                     subdomainIndex: session.cookieDomain?.subdomainIndex ?? 1)
+        let selection = FBCSelection(
+            cookie: session.fbcCookie, click: click,
+            subdomainIndex: session.cookieDomain?.subdomainIndex ?? 1)
         if let rejection = selection.cookieRejection {
-            result.records.append(KeyProvenance(key: .fbc, origin: .rejected, reason: rejection.code.rawValue, message: rejection.message))
+            result.records.append(
+                KeyProvenance(key: .fbc, origin: .rejected, reason: rejection.code.rawValue, message: rejection.message))
         }
         if let value = selection.value {
             result.userData.fbc = value
-            result.records.append(KeyProvenance(key: .fbc, origin: selection.origin == .synthesized ? .synthesized : .passedThrough))
+            result.records.append(
+                KeyProvenance(key: .fbc, origin: selection.origin == .synthesized ? .synthesized : .passedThrough))
         }
     }
 
     /// ``fbc(_:into:)`` without a stored click: the same entries as ``FBCSelection``'s.
     private func fbcCookieOnly(_ cookie: String, into result: inout AssembledUserData) {
         if let error = FacebookCookie.validationError(cookie, as: .fbc) {
-            result.records.append(KeyProvenance(key: .fbc, origin: .rejected, reason: error.code.rawValue, message: error.message))
+            result.records.append(
+                KeyProvenance(key: .fbc, origin: .rejected, reason: error.code.rawValue, message: error.message))
         } else {
             result.userData.fbc = cookie  // the value exactly as received
             result.records.append(KeyProvenance(key: .fbc, origin: .passedThrough))
@@ -237,7 +252,8 @@ struct Builder {
             return
         }
         if let error = FacebookCookie.validationError(cookie, as: .fbp) {
-            result.records.append(KeyProvenance(key: .fbp, origin: .rejected, reason: error.code.rawValue, message: error.message))
+            result.records.append(
+                KeyProvenance(key: .fbp, origin: .rejected, reason: error.code.rawValue, message: error.message))
         } else {
             result.userData.fbp = cookie  // the value exactly as received
             result.records.append(KeyProvenance(key: .fbp, origin: .passedThrough))

@@ -101,8 +101,10 @@ public struct EventValidator: Sendable {
         }
         func checkPrintable(_ value: String?, _ field: String) {
             guard let value, Self.hasControlCharacter(value) else { return }
-            add(field, .controlCharacter,
-                "contains a control character (such as NUL or a line break); it is part of the deduplication key Meta compares with the browser pixel's, so it must be printable text")
+            add(
+                field, .controlCharacter,
+                "contains a control character (such as NUL or a line break); it is part of the deduplication key Meta compares with the browser pixel's, so it must be printable text"
+            )
         }
 
         // event_name
@@ -116,18 +118,22 @@ public struct EventValidator: Sendable {
         let age = now.seconds - event.eventTime.seconds
         let maximumAge = event.actionSource == .physicalStore ? physicalStoreAgeLimit : standardAgeLimit
         if age > maximumAge {
-            add("event_time", .eventTooOld,
+            add(
+                "event_time", .eventTooOld,
                 "is \(age / 86_400) days old; Meta accepts \(maximumAge / 86_400) days for \(event.actionSource.rawValue) events and rejects the whole request otherwise. Drop the event",
                 subcode: Self.eventTooOldSubcode)
         } else if -age > maximumFutureSkew {
-            add("event_time", .eventInFuture,
+            add(
+                "event_time", .eventInFuture,
                 "is \(-age) seconds in the future; send Unix seconds (not milliseconds) from a synchronized clock")
         }
 
         // event_id
         if requiresEventID, event.eventID?.isEmpty ?? true {
-            add("event_id", .missingEventID,
-                "is required: set the id shared with the browser pixel (EventID.forOrder or EventID.derive) so retries and the pixel's copy count once")
+            add(
+                "event_id", .missingEventID,
+                "is required: set the id shared with the browser pixel (EventID.forOrder or EventID.derive) so retries and the pixel's copy count once"
+            )
         }
         checkLength(event.eventID, "event_id", limits.eventID)
         checkPrintable(event.eventID, "event_id")
@@ -145,10 +151,13 @@ public struct EventValidator: Sendable {
         switch event.actionSource {
         case .website:
             if event.eventSourceURL == nil {
-                add("event_source_url", .missingEventSourceURL, "is required for website events; pass the page URL of the conversion")
+                add(
+                    "event_source_url", .missingEventSourceURL,
+                    "is required for website events; pass the page URL of the conversion")
             }
             if event.userData.clientUserAgent == nil {
-                add("user_data.client_user_agent", .missingUserAgent,
+                add(
+                    "user_data.client_user_agent", .missingUserAgent,
                     "is required for website events; pass the buyer's User-Agent header from the converting session")
             }
         case .app:
@@ -177,10 +186,13 @@ public struct EventValidator: Sendable {
                 add("custom_data.contents", .tooLong, "has \(contents.count) entries; the limit is \(limits.contents)")
             }
             if custom.customProperties.count > limits.customProperties {
-                add("custom_data", .tooLong, "has \(custom.customProperties.count) custom properties; the limit is \(limits.customProperties)")
+                add(
+                    "custom_data", .tooLong,
+                    "has \(custom.customProperties.count) custom properties; the limit is \(limits.customProperties)")
             }
             if custom.customProperties.contains(where: { Self.nests($0.value, deeperThan: limits.customDataDepth) }) {
-                add("custom_data", .tooDeeplyNested,
+                add(
+                    "custom_data", .tooDeeplyNested,
                     "has a custom property nested deeper than \(limits.customDataDepth) levels of arrays and objects")
             }
         }
@@ -200,7 +212,8 @@ public struct EventValidator: Sendable {
         if let options = event.dataProcessingOptions {
             if options == ["LDU"] {
                 if event.dataProcessingOptionsCountry == nil || event.dataProcessingOptionsState == nil {
-                    add("data_processing_options_country", .invalidDataProcessingOptions,
+                    add(
+                        "data_processing_options_country", .invalidDataProcessingOptions,
                         "LDU needs data_processing_options_country and _state (0 and 0 to let Meta geolocate)")
                 }
             } else if !options.isEmpty {
@@ -212,7 +225,8 @@ public struct EventValidator: Sendable {
 
     private func validateAppData(_ appData: AppData?, _ add: (String, EventValidationError.Code, String, Int?) -> Void) {
         guard let appData else {
-            add("app_data", .missingAppData,
+            add(
+                "app_data", .missingAppData,
                 "is required for app events: advertiser_tracking_enabled and a 16-slot extinfo", nil)
             return
         }
@@ -242,7 +256,8 @@ public struct EventValidator: Sendable {
         _ checkLength: (String?, String, Int) -> Void
     ) {
         if userData.isEmpty {
-            add("user_data", .missingCustomerInformation,
+            add(
+                "user_data", .missingCustomerInformation,
                 "carries no customer information; Meta cannot match the event. Send at least one of em, ph, external_id, fbc, fbp, or client_ip_address with client_user_agent",
                 Self.insufficientCustomerInformationSubcode)
         }
@@ -263,7 +278,9 @@ public struct EventValidator: Sendable {
             }
         }
         if let ip = userData.clientIPAddress, !IPAddress.isValid(ip) {
-            add("user_data.client_ip_address", .invalidIPAddress, "is not an IPv4 or IPv6 address; pass the buyer's address without a port", nil)
+            add(
+                "user_data.client_ip_address", .invalidIPAddress,
+                "is not an IPv4 or IPv6 address; pass the buyer's address without a port", nil)
         }
         checkLength(userData.clientUserAgent, "user_data.client_user_agent", limits.userAgent)
         // One call per field (not a loop over an array literal, which allocated per event).

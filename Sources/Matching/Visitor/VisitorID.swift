@@ -51,7 +51,9 @@ public struct VisitorID: Hashable, Sendable, Codable, CustomStringConvertible {
     public init?(_ text: String) {
         let trimmed = text.trimmingASCIIWhitespace
         guard trimmed.utf8.count == 26,
-            trimmed.utf8.allSatisfy({ ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "2") && $0 <= UInt8(ascii: "7")) })
+            trimmed.utf8.allSatisfy({
+                ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "2") && $0 <= UInt8(ascii: "7"))
+            })
         else { return nil }
         self.rawValue = String(trimmed)
     }
@@ -74,7 +76,8 @@ public struct VisitorID: Hashable, Sendable, Codable, CustomStringConvertible {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         guard let id = VisitorID(try container.decode(String.self)) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "a visitor id is 26 characters of lowercase base32")
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "a visitor id is 26 characters of lowercase base32")
         }
         self = id
     }

@@ -51,7 +51,8 @@ extension CAPIClient {
         public var qualityInterval: Duration?
 
         public init(
-            destinations: [Destination], store: StoreLocation, trustedProxies: [IPAddressRange] = [], qualityInterval: Duration? = nil
+            destinations: [Destination], store: StoreLocation, trustedProxies: [IPAddressRange] = [],
+            qualityInterval: Duration? = nil
         ) {
             self.destinations = destinations
             self.store = store
@@ -136,13 +137,16 @@ extension CAPIClient.Settings {
             {
                 pixel.appSecret = AppSecret(secret)
             }
-            if let code = config.string(forKey: SettingKey.pixel(id, "testEventCode").configKey) ?? sharedTestCode, !code.isEmpty {
+            if let code = config.string(forKey: SettingKey.pixel(id, "testEventCode").configKey) ?? sharedTestCode, !code.isEmpty
+            {
                 pixel.testEventCode = code
             }
             pixel.graphVersion = graphVersion
             pixel.baseURL = graphURL
             var policy = ConsentPolicy()
-            if let rule = try Self.unknownConsentRule(config, key: SettingKey.pixel(id, "consent", "unknown")) ?? sharedUnknownConsent {
+            if let rule = try Self.unknownConsentRule(config, key: SettingKey.pixel(id, "consent", "unknown"))
+                ?? sharedUnknownConsent
+            {
                 policy.unknown = rule
             }
             destinations.append(Destination(pixel: pixel, consentPolicy: policy))
@@ -185,7 +189,8 @@ extension CAPIClient.Settings {
             && parts.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy { (0x30...0x39).contains($0) } }
     }
 
-    private static func unknownConsentRule(_ config: ConfigReader, key: SettingKey) throws(CAPIClientError) -> ConsentPolicy.Rule? {
+    private static func unknownConsentRule(_ config: ConfigReader, key: SettingKey) throws(CAPIClientError) -> ConsentPolicy.Rule?
+    {
         switch config.string(forKey: key.configKey)?.lowercased() {
         case nil: nil
         case "drop": .dropEvent

@@ -88,11 +88,13 @@ public final class CAPIClient: Service, Sendable {
         var queueConfiguration = DeliveryQueue.Configuration()
         queueConfiguration.acceptedPixels = Set(destinations.map(\.pixel.pixelID))
         queueConfiguration.tracer = tracer
-        self.queue = DeliveryQueue(store: store, configuration: queueConfiguration, logger: logger, metricsFactory: metricsFactory)
+        self.queue = DeliveryQueue(
+            store: store, configuration: queueConfiguration, logger: logger, metricsFactory: metricsFactory)
         self.worker = DeliveryWorker(
             queue: queue, transport: transport, destinations: destinations.map(\.pixel),
             configuration: workerConfiguration, logger: logger, metricsFactory: metricsFactory)
-        self.destinationsByPixel = Dictionary(destinations.map { ($0.pixel.pixelID, $0) }, uniquingKeysWith: { first, _ in first })
+        self.destinationsByPixel = Dictionary(
+            destinations.map { ($0.pixel.pixelID, $0) }, uniquingKeysWith: { first, _ in first })
         self.buyerAddressResolver = ClientIPResolver(trustedProxies: trustedProxies)
         if let qualityMonitoring, let snapshots = store as? any QualitySnapshotStore & EventStore {
             self.qualityMonitor = DatasetQualityMonitor(
@@ -229,7 +231,9 @@ public final class CAPIClient: Service, Sendable {
                 }
             }
             let sent = outcomes.contains { $0.status != .droppedByConsent }
-            let handoff = sent ? try PixelHandoff(eventName: conversion.eventName, eventID: eventID, customData: conversion.customData) : nil
+            let handoff =
+                sent
+                ? try PixelHandoff(eventName: conversion.eventName, eventID: eventID, customData: conversion.customData) : nil
             return SentConversion(eventID: eventID, pixelHandoff: handoff, destinations: outcomes)
         }
     }
@@ -254,7 +258,8 @@ public final class CAPIClient: Service, Sendable {
     /// nearest untrusted address in the `Forwarded` / `X-Forwarded-For` headers when the peer
     /// is one of ``Settings/trustedProxies``.
     public func buyerAddresses(peerAddress: String?, forwarded: [String] = [], xForwardedFor: [String] = []) -> [IPAddress] {
-        let resolution = buyerAddressResolver.resolve(peerAddress: peerAddress, forwarded: forwarded, xForwardedFor: xForwardedFor)
+        let resolution = buyerAddressResolver.resolve(
+            peerAddress: peerAddress, forwarded: forwarded, xForwardedFor: xForwardedFor)
         return resolution.address.map { [$0] } ?? []
     }
 

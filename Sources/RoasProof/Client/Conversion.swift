@@ -49,8 +49,9 @@ public struct Conversion: Hashable, Sendable {
     ) -> Conversion {
         Conversion(
             eventName: .purchase, key: .order(orderID),
-            customData: CustomData(value: value, currency: currency, contents: contents,
-                                   contentType: contents == nil ? nil : "product", orderID: orderID),
+            customData: CustomData(
+                value: value, currency: currency, contents: contents,
+                contentType: contents == nil ? nil : "product", orderID: orderID),
             eventTime: eventTime, sourceURL: sourceURL)
     }
 

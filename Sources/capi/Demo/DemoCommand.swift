@@ -192,7 +192,10 @@ struct DemoRun {
         var rejections = MatchKeyCoverage()
     }
 
-    func buildEvents(_ cases: [DemoScenario.Case], title: String? = "1. Build events from sample orders, sign-ups and leads (UserDataAssembler, EventID, EventValidator)") throws -> Built {
+    func buildEvents(
+        _ cases: [DemoScenario.Case],
+        title: String? = "1. Build events from sample orders, sign-ups and leads (UserDataAssembler, EventID, EventValidator)"
+    ) throws -> Built {
         if let title {
             Console.line()
             Console.line(title)
@@ -213,7 +216,9 @@ struct DemoRun {
             guard problems.isEmpty else {
                 Console.line("  ✗  \(title) \(item.story)")
                 Console.line("       refused before queueing, every problem at once:")
-                for problem in problems { Console.line("         \(problem.field): \(problem.code.rawValue): \(problem.message)") }
+                for problem in problems {
+                    Console.line("         \(problem.field): \(problem.code.rawValue): \(problem.message)")
+                }
                 continue
             }
             Console.line("  ✓  \(title) \(item.story)")
@@ -233,7 +238,9 @@ struct DemoRun {
                 }
             }
             if event.dataProcessingOptions == ["LDU"] {
-                notes.append("Limited Data Use (country \(event.dataProcessingOptionsCountry ?? 0), state \(event.dataProcessingOptionsState ?? 0))")
+                notes.append(
+                    "Limited Data Use (country \(event.dataProcessingOptionsCountry ?? 0), state \(event.dataProcessingOptionsState ?? 0))"
+                )
             }
             if event.actionSource != .website { notes.append("action_source \(event.actionSource.rawValue)") }
             if !notes.isEmpty { Console.line("       note   " + notes.joined(separator: "; ")) }
@@ -275,11 +282,11 @@ struct DemoRun {
         let received = server.requests.contains { $0.responseStatus == 200 && $0.body.contains(report.json) }
         Console.line()
         Console.line("4. The exact payload of Purchase ord_84213")
-        var where_ = "One element of \"data\""
-        if let delivering, let number = requestNumbers[delivering.id] { where_ += " in request #\(number)" }
-        where_ += " (POST /\(destination.graphVersion)/\(DemoScenario.pixel)/events?access_token=…&appsecret_proof=…, "
-        where_ += "test_event_code \(DemoScenario.testEventCode)),"
-        Console.line("   " + where_)
+        var location = "One element of \"data\""
+        if let delivering, let number = requestNumbers[delivering.id] { location += " in request #\(number)" }
+        location += " (POST /\(destination.graphVersion)/\(DemoScenario.pixel)/events?access_token=…&appsecret_proof=…, "
+        location += "test_event_code \(DemoScenario.testEventCode)),"
+        Console.line("   " + location)
         Console.line(
             received
                 ? "   byte for byte as the Graph API received it (indentation added here):"
@@ -378,8 +385,10 @@ struct DemoRun {
         Console.line()
         Console.line("9. Meta's view beside ours: Event Match Quality from the Dataset Quality API (DatasetQualityMonitor)")
         let reading = try await qualityMonitor.takeSnapshot(of: destination)
-        Console.line("   Snapshot 2 after the import. Meta's figures (the fake's scenario) beside the events stored since snapshot 1:")
-        let ours = reading.history.snapshots.count > 1
+        Console.line(
+            "   Snapshot 2 after the import. Meta's figures (the fake's scenario) beside the events stored since snapshot 1:")
+        let ours =
+            reading.history.snapshots.count > 1
             ? reading.history.localCoverage(after: reading.history.snapshots.count - 2, upTo: reading.history.snapshots.count - 1)
             : reading.snapshot.localCoverage
         let latest = QualityComparison(meta: reading.snapshot.report, local: ours)

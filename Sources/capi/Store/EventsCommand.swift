@@ -20,7 +20,9 @@ struct EventsCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(name: .long, help: ArgumentHelp("Only events in this state: pending, in_flight, delivered or parked.", valueName: "state"))
+    @Option(
+        name: .long, help: ArgumentHelp("Only events in this state: pending, in_flight, delivered or parked.", valueName: "state")
+    )
     var state: String?
 
     @Option(name: .long, help: ArgumentHelp("Only events for this pixel.", valueName: "id"))

@@ -65,7 +65,9 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         let result = try await queue.replay(parked.map(\.id))
         for report in parked where result.replayed.contains(report.id) {
-            Console.line("replayed \(TerminalText.escape(report.key.eventName.rawValue)) \(TerminalText.escape(report.key.eventID)) (id \(report.id)): pending again, same event_id")
+            Console.line(
+                "replayed \(TerminalText.escape(report.key.eventName.rawValue)) \(TerminalText.escape(report.key.eventID)) (id \(report.id)): pending again, same event_id"
+            )
         }
         for issue in result.rejected {
             Console.error("not replayed: \(TerminalText.escape("\(issue.eventID ?? "?"): \(issue.rule): \(issue.message)"))")

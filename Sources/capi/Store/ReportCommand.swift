@@ -59,7 +59,8 @@ struct ReportCommand: AsyncParsableCommand {
     static func checkReplaceable(_ path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
-        let refusal = "--html \(path): a file is already there and it is not a report capi wrote; it is left as it is. "
+        let refusal =
+            "--html \(path): a file is already there and it is not a report capi wrote; it is left as it is. "
             + "Choose another path, or move the file away yourself"
         guard !isDirectory.boolValue, let handle = FileHandle(forReadingAtPath: path) else { throw ValidationError(refusal) }
         defer { try? handle.close() }

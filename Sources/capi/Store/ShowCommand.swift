@@ -46,7 +46,8 @@ struct ShowCommand: AsyncParsableCommand {
     /// through `TerminalText`, so none can drive the terminal.
     static func render(_ report: EventStatusReport, attempts: [RecordedAttempt], bodies: Bool) -> String {
         let safe = TerminalText.escape
-        var text = "\(safe(report.key.eventName.rawValue)) \(safe(report.key.eventID))  (id \(report.id), pixel \(safe(report.key.pixelID.rawValue)))\n"
+        var text =
+            "\(safe(report.key.eventName.rawValue)) \(safe(report.key.eventID))  (id \(report.id), pixel \(safe(report.key.pixelID.rawValue)))\n"
         var state = "  state          \(report.state)"
         switch report.state {
         case .delivered: state += report.deliveredAt.map { " at \(UTCTime.iso8601($0, milliseconds: true))" } ?? ""
@@ -57,7 +58,8 @@ struct ShowCommand: AsyncParsableCommand {
         }
         text += state + "\n"
         if let reason = report.parkReason { text += "  park reason    \(safe(reason.description))\n" }
-        text += "  attempts       \(report.attempts) counted against the retry budget, \(attempts.count) request"
+        text +=
+            "  attempts       \(report.attempts) counted against the retry budget, \(attempts.count) request"
             + "\(attempts.count == 1 ? "" : "s") carried it\n"
         text += "  event_time     \(report.eventTime.seconds) (\(UTCTime.iso8601(report.eventTime)))\n"
         text += "  action_source  \(report.actionSource.rawValue)\n"
@@ -69,14 +71,17 @@ struct ShowCommand: AsyncParsableCommand {
         for (index, attempt) in attempts.enumerated() {
             let receipt = attempt.receipt
             text += "  \(index + 1). \(UTCTime.iso8601(receipt.startedAt, milliseconds: true))  \(AttemptText.answer(receipt))"
-            text += "  \(receipt.durationMilliseconds) ms  \(receipt.eventCount) event\(receipt.eventCount == 1 ? "" : "s") in the request\n"
+            text +=
+                "  \(receipt.durationMilliseconds) ms  \(receipt.eventCount) event\(receipt.eventCount == 1 ? "" : "s") in the request\n"
             text += "     fbtrace_id \(safe(receipt.fbtraceID ?? "–"))"
             if let received = receipt.eventsReceived { text += "  events_received \(received)" }
             text += "\n"
             if let message = receipt.errorMessage { text += "     message    \(safe(message))\n" }
             for message in receipt.messages { text += "     meta says  \(safe(message))\n" }
             if bodies {
-                text += "     request body\n" + indentLines(TerminalText.escapeLines(JSONIndenter.indent(receipt.requestBody)), by: 7) + "\n"
+                text +=
+                    "     request body\n" + indentLines(TerminalText.escapeLines(JSONIndenter.indent(receipt.requestBody)), by: 7)
+                    + "\n"
                 if let response = receipt.responseBody {
                     text += "     response body\n" + indentLines(TerminalText.escapeLines(response), by: 7) + "\n"
                 }

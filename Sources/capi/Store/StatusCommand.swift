@@ -8,7 +8,8 @@ import DeliveryDashboard
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show a store at a glance: events by state per pixel, match-key coverage per event type, Meta's EMQ, recent failures.",
+        abstract:
+            "Show a store at a glance: events by state per pixel, match-key coverage per event type, Meta's EMQ, recent failures.",
         discussion: """
             Example:
               capi status --store capi-demo.sqlite
@@ -41,8 +42,9 @@ struct StatusCommand: AsyncParsableCommand {
                     throw ValidationError("the store has no events for pixel \(pixelID)")
                 }
             }
-            Console.text(Self.render(
-                snapshot, store: try storeOptions.store, barWidth: barWidth, configuredPixels: CapiSettings.pixels()))
+            Console.text(
+                Self.render(
+                    snapshot, store: try storeOptions.store, barWidth: barWidth, configuredPixels: CapiSettings.pixels()))
         }
     }
 
@@ -51,7 +53,8 @@ struct StatusCommand: AsyncParsableCommand {
     ) -> String {
         let totals = snapshot.totals
         var text = "store \(store)\n"
-        text += "      \(grouped(totals.total)) events: \(grouped(totals.delivered)) delivered, \(grouped(totals.pending)) pending, "
+        text +=
+            "      \(grouped(totals.total)) events: \(grouped(totals.delivered)) delivered, \(grouped(totals.pending)) pending, "
         text += "\(grouped(totals.inFlight)) in flight, \(grouped(totals.parked)) parked\n\n"
         guard !snapshot.pixels.isEmpty else { return text + "The store has no events yet.\n" }
         text += "Events by state\n"
@@ -83,11 +86,15 @@ struct StatusCommand: AsyncParsableCommand {
     /// The pixels with undelivered events that no configured destination sends: a mistyped
     /// or removed pixel id, whose events would otherwise wait forever without a word.
     static func withoutDestination(_ snapshot: DashboardSnapshot, configuredPixels: Set<PixelID>) -> String {
-        let orphans = snapshot.pixels.filter { !configuredPixels.contains($0.pixelID) && $0.counts.pending + $0.counts.inFlight > 0 }
+        let orphans = snapshot.pixels.filter {
+            !configuredPixels.contains($0.pixelID) && $0.counts.pending + $0.counts.inFlight > 0
+        }
         guard !orphans.isEmpty else { return "" }
-        var text = "\nQueued for a pixel without a destination (CAPI_PIXELS is \(configuredPixels.sorted().map(\.rawValue).joined(separator: ",")))\n"
+        var text =
+            "\nQueued for a pixel without a destination (CAPI_PIXELS is \(configuredPixels.sorted().map(\.rawValue).joined(separator: ",")))\n"
         for pixel in orphans {
-            text += "  \(pixel.pixelID): \(grouped(pixel.counts.pending + pixel.counts.inFlight)) events wait and nothing delivers them; "
+            text +=
+                "  \(pixel.pixelID): \(grouped(pixel.counts.pending + pixel.counts.inFlight)) events wait and nothing delivers them; "
                 + "add the pixel to CAPI_PIXELS if it is yours, or fix the id the app enqueues with\n"
         }
         return text

@@ -25,7 +25,8 @@ struct StoreOptions: ParsableArguments {
     ) async throws -> T {
         let store = try store
         guard FileManager.default.fileExists(atPath: store) else {
-            throw ValidationError("no store at \(store); pass the SQLite file your app delivers from (capi demo writes capi-demo.sqlite)")
+            throw ValidationError(
+                "no store at \(store); pass the SQLite file your app delivers from (capi demo writes capi-demo.sqlite)")
         }
         var configuration = SQLiteEventStore.Configuration()
         configuration.access = access

@@ -8,8 +8,9 @@ import Delivery
 enum CapiSettings {
     /// The environment as a configuration reader; secrets marked so they are never printed.
     static func environment() -> ConfigReader {
-        ConfigReader(provider: EnvironmentVariablesProvider(
-            secretsSpecifier: .specific(["CAPI_ACCESS_TOKEN", "CAPI_APP_SECRET", "CAPI_STORE"])))
+        ConfigReader(
+            provider: EnvironmentVariablesProvider(
+                secretsSpecifier: .specific(["CAPI_ACCESS_TOKEN", "CAPI_APP_SECRET", "CAPI_STORE"])))
     }
 
     /// `capi.store` (`CAPI_STORE`), for commands given no `--store`.

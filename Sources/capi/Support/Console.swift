@@ -83,8 +83,11 @@ func grouped(_ value: Int) -> String {
 
 /// `text` as one shell word: unchanged when it is safe, else single-quoted.
 func shellQuoted(_ text: String) -> String {
-    let safe = !text.isEmpty && text.unicodeScalars.allSatisfy {
-        ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "._/-+=:,@".unicodeScalars.contains($0)
-    }
+    let safe =
+        !text.isEmpty
+        && text.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                || "._/-+=:,@".unicodeScalars.contains($0)
+        }
     return safe ? text : "'" + text.replacing("'", with: #"'\''"#) + "'"
 }

@@ -5,13 +5,21 @@ import Delivery
 /// version. Each falls back to the setting `CAPIClient` reads (see `CapiSettings`), so an
 /// operator's shell with the app's `CAPI_*` variables needs no flags.
 struct GraphOptions: ParsableArguments {
-    @Option(name: .customLong("pixel-id"), help: ArgumentHelp("The pixel (dataset) id; the first of CAPI_PIXELS when not given.", valueName: "id"))
+    @Option(
+        name: .customLong("pixel-id"),
+        help: ArgumentHelp("The pixel (dataset) id; the first of CAPI_PIXELS when not given.", valueName: "id"))
     var pixelIDOption: String?
 
-    @Option(name: .customLong("graph-url"), help: ArgumentHelp("The Graph API origin (a fake server in tests); https://, or http:// only for a loopback host; or set CAPI_GRAPH_URL.", valueName: "url"))
+    @Option(
+        name: .customLong("graph-url"),
+        help: ArgumentHelp(
+            "The Graph API origin (a fake server in tests); https://, or http:// only for a loopback host; or set CAPI_GRAPH_URL.",
+            valueName: "url"))
     var graphURLOption: String?
 
-    @Option(name: .customLong("graph-version"), help: ArgumentHelp("The Graph API version; or set CAPI_GRAPH_VERSION.", valueName: "version"))
+    @Option(
+        name: .customLong("graph-version"),
+        help: ArgumentHelp("The Graph API version; or set CAPI_GRAPH_VERSION.", valueName: "version"))
     var graphVersionOption: String?
 
     var pixelID: String { pixelIDOption ?? CapiSettings.pixelList().first ?? "" }

@@ -71,8 +71,10 @@ final class LineReader {
 
     /// Reads from `source` in chunks of `chunkSize` bytes; lines longer than `maximumBytes`
     /// are reported as too long. Tests and the fuzz target pass small values.
-    init(chunkSize: Int = 1 << 16, maximumBytes: Int = LineReader.maximumLineBytes, source: @escaping ByteSource,
-         closeSource: @escaping () -> Void = {}) {
+    init(
+        chunkSize: Int = 1 << 16, maximumBytes: Int = LineReader.maximumLineBytes, source: @escaping ByteSource,
+        closeSource: @escaping () -> Void = {}
+    ) {
         self.source = source
         self.maximumBytes = maximumBytes
         self.chunk = .allocate(byteCount: max(1, chunkSize), alignment: 1)
