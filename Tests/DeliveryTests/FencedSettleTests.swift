@@ -45,6 +45,9 @@ struct FencedSettleTests {
             #expect(status.parkReason?.message == "parked by the other instance")
         }
         #expect(harness.logs.entries.contains { $0.level == .warning && "\($0.message)".contains("lease taken over") })
+        // The late 200 delivered nothing the store kept: the counters say what the store recorded.
+        #expect(harness.metrics.counterTotal(label: DeliveryMetricLabel.delivered, dimensions: []) == 0)
+        #expect(harness.metrics.counterTotal(label: DeliveryMetricLabel.requests, dimensions: [("outcome", "delivered")]) == 1)
     }
 }
 

@@ -5,13 +5,19 @@ import Logging
 // What the worker counts and logs. Nothing here decides anything: the pixel table and the
 // attempt planner have, and these only say so.
 extension DeliveryWorker {
-    /// Counts and logs one answered request and how its events were settled.
-    func record(plan: AttemptPlan, classification: Classification, receipt: AttemptReceipt, elapsed: Duration) {
+    /// Counts and logs one answered request and how its events were settled; `unsettled` are
+    /// the events the settle did not change (lost leases, or all of them after a store failure).
+    func record(
+        plan: AttemptPlan, classification: Classification, receipt: AttemptReceipt, elapsed: Duration,
+        unsettled: Set<EventRecordID>
+    ) {
         metrics.request(outcome: receipt.outcome, duration: elapsed)
         var delivered = 0
         var retried = 0
         var parked: [ParkReason.Code: Int] = [:]
-        for settlement in plan.events {
+        // Only what the store recorded counts: an event whose lease was taken over belongs to
+        // its new holder, which counts it when it settles it.
+        for settlement in plan.events where !unsettled.contains(settlement.id) {
             switch settlement.disposition {
             case .delivered: delivered += 1
             case .retry: retried += 1

@@ -302,9 +302,11 @@ public final class DeliveryWorker: Service, Sendable {
         _ events: [EventSettlement], pixel: PixelID, lease: BatchLease, reason: ParkReason.Code, _ message: Logger.Message
     ) async {
         guard !events.isEmpty else { return }
-        await settle(Settlement(attempt: nil, events: events), pixel: pixel, lease: lease)
-        metrics.parked(events.count, reason: reason)
-        logger.info(message, metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.eventCount: "\(events.count)"])
+        let unsettled = await settle(Settlement(attempt: nil, events: events), pixel: pixel, lease: lease)
+        let parked = events.count(where: { !unsettled.contains($0.id) })
+        guard parked > 0 else { return }
+        metrics.parked(parked, reason: reason)
+        logger.info(message, metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.eventCount: "\(parked)"])
     }
 
     private func deliver(_ batch: [LeasedEvent], pixel: PixelID, lease: BatchLease) async {
@@ -496,8 +498,10 @@ public final class DeliveryWorker: Service, Sendable {
         // lease them, and they must already see the pause or suspension when they do.
         let credentials = CredentialFingerprint(answer.destination)
         let hold = await recordHold(for: plan.pixelAction, pixel: pixel, credentials: credentials)
-        await settle(Settlement(attempt: answer.receipt, events: settled), pixel: pixel, lease: lease)
-        record(plan: plan, classification: answer.classification, receipt: answer.receipt, elapsed: answer.elapsed)
+        let unsettled = await settle(Settlement(attempt: answer.receipt, events: settled), pixel: pixel, lease: lease)
+        record(
+            plan: plan, classification: answer.classification, receipt: answer.receipt, elapsed: answer.elapsed,
+            unsettled: unsettled)
         applyPixelAction(plan.pixelAction, pixel: pixel, credentials: credentials, recorded: hold)
     }
 
@@ -539,14 +543,20 @@ public final class DeliveryWorker: Service, Sendable {
     }
 
     /// ``settle(_:pixel:)`` for events of a leased batch: with their current lease tokens, and
-    /// no longer held by the batch once settled for good.
-    private func settle(_ settlement: Settlement, pixel: PixelID, lease: BatchLease) async {
+    /// no longer held by the batch once settled for good. Returns the events the settle did
+    /// not change (see ``settle(_:pixel:)``).
+    @discardableResult
+    private func settle(_ settlement: Settlement, pixel: PixelID, lease: BatchLease) async -> Set<EventRecordID> {
         await settle(Settlement(attempt: settlement.attempt, events: lease.settling(settlement.events)), pixel: pixel)
     }
 
     /// Writes a settlement; on failure the events keep their leases and become due again
     /// when the leases expire, so nothing is lost (at worst sent twice, deduplicated by Meta).
-    private func settle(_ settlement: Settlement, pixel: PixelID) async {
+    ///
+    /// - Returns: the events whose state the settle did not change: those whose lease another
+    ///   worker had taken over, or every event when the store failed. The worker's counters
+    ///   leave them out, so `capi.delivery.events.delivered` counts what the store recorded.
+    private func settle(_ settlement: Settlement, pixel: PixelID) async -> Set<EventRecordID> {
         let store = queue.store
         let now = clock.now
         do {
@@ -554,10 +564,12 @@ public final class DeliveryWorker: Service, Sendable {
             let result = try await Task { try await store.settle(settlement, at: now) }.value
             // Another worker leased these events after this lease ran out: its settle wins.
             reportLostLeases(result.lostLeases.count, pixel: pixel, "a settle found its lease taken over")
+            return Set(result.lostLeases)
         } catch {
             logger.error(
                 "settling events failed; they will be retried when their leases expire",
                 metadata: [DeliveryLogKey.pixelID: "\(pixel)", DeliveryLogKey.error: "\(error)"])
+            return Set(settlement.events.map(\.id))
         }
     }
 }
