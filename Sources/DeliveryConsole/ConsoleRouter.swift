@@ -13,6 +13,7 @@ enum ConsoleRoute: Equatable {
     case signIn
     case stylesheet
     case script
+    case icon
     case notFound
     /// A known path with the wrong method (a GET to an action, say).
     case methodNotAllowed(allowed: String)
@@ -31,6 +32,7 @@ enum ConsoleRoute: Equatable {
             case "events": return only(get: .eventList)
             case "console.css": return only(get: .stylesheet)
             case "console.js": return only(get: .script)
+            case "favicon.svg": return only(get: .icon)
             case "replay-parked": return only(post: .replayParked)
             case "login": return isPost ? .signIn : only(get: .login)
             default: return .notFound
@@ -59,7 +61,7 @@ enum ConsoleRoute: Equatable {
     /// True for routes anyone may load, signed in or not.
     var isPublic: Bool {
         switch self {
-        case .login, .signIn, .stylesheet, .script: true
+        case .login, .signIn, .stylesheet, .script, .icon: true
         default: false
         }
     }

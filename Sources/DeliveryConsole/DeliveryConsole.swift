@@ -160,6 +160,9 @@ public struct DeliveryConsole: Sendable {
             return ConsoleResponse(
                 status: 200, headers: [("Content-Type", "text/javascript; charset=utf-8")], body: Array(ConsoleAssets.script.utf8)
             )
+        case .icon:
+            return ConsoleResponse(
+                status: 200, headers: [("Content-Type", "image/svg+xml")], body: Array(ConsoleAssets.icon.utf8))
         case .notFound: return notFound()
         case .methodNotAllowed(let allowed):
             var response = ConsoleResponse.html(

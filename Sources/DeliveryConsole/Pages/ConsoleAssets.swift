@@ -37,8 +37,10 @@ enum ConsoleAssets {
             .fill{display:block;height:100%}
             .fill.high,.fill.delivered{background:var(--green)}.fill.mid{background:var(--amber)}.fill.low,.fill.parked{background:var(--red)}
             .fill.pending{background:var(--blue)}
-            .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:12px}
-            article{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:10px 12px}
+            .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(400px,1fr));gap:12px}
+            article{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:10px 12px;overflow:hidden}
+            article table{border:0}article th,article td{padding:3px 6px;border:0}
+            article .what{display:block;color:var(--muted);font-size:11.5px;font-weight:400}article .track{width:110px}
             form.inline{display:inline}
             form.filters{display:flex;gap:10px;flex-wrap:wrap;align-items:end;margin:0 0 12px}
             form.filters label{display:flex;flex-direction:column;font-size:12px;color:var(--muted)}
@@ -57,6 +59,14 @@ enum ConsoleAssets {
         for percent in 0...100 { css += ".w\(percent){width:\(percent)%}" }
         return css + "\n"
     }()
+
+    /// The tab icon: a green tick on the header's dark square. Served here, since the policy
+    /// allows images from the console only, and a browser asks for one on every page.
+    static let icon = """
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0d1117"/>\
+        <path d="M4 8.5l2.5 2.5L12 5.5" stroke="#3fb950" stroke-width="2" fill="none"/></svg>
+
+        """
 
     /// On an event page with `data-state-url` (a pending or in-flight event), asks for the
     /// event's state every second and reloads the page once it changed, so a replay is followed

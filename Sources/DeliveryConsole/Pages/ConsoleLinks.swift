@@ -7,6 +7,7 @@ struct ConsoleLinks {
     var overview: String { mountPath + "/" }
     var stylesheet: String { mountPath + "/console.css" }
     var script: String { mountPath + "/console.js" }
+    var icon: String { mountPath + "/favicon.svg" }
     var login: String { mountPath + "/login" }
     var replayParked: String { mountPath + "/replay-parked" }
 

@@ -13,6 +13,7 @@ enum ConsolePage {
         <meta name="referrer" content="no-referrer">
         <title>\(title) · RoasProof console</title>
         <link rel="stylesheet" href="\(e(links.stylesheet))">
+        <link rel="icon" href="\(e(links.icon))" type="image/svg+xml">
         <script src="\(e(links.script))" defer></script>
         </head>
         <body>

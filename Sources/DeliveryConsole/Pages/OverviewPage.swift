@@ -126,14 +126,14 @@ enum OverviewPage {
     static func throughput(_ throughput: Throughput) -> String {
         var html = "<section id=\"throughput\"><h2>Throughput, last hour</h2>\n"
         html += "<p class=\"note\">\(ConsolePage.grouped(throughput.totalDelivered)) events delivered since "
-        html += "\(UTCTime.timeOfDay(throughput.start)) UTC, per ten minutes"
+        html += "\(minute(throughput.start)) UTC, per ten minutes"
         html += throughput.truncated ? " (from the newest requests only: the hour had more).</p>\n" : ".</p>\n"
         let peak = max(1, throughput.delivered.max() ?? 0)
         html += "<table><thead><tr><th>From (UTC)</th><th>Delivered events</th><th class=\"num\">Count</th>"
         html += "<th class=\"num\">Failed requests</th></tr></thead>\n<tbody>\n"
         for bucket in 0..<6 {
             let from = throughput.start + .seconds(Int64(bucket) * 600)
-            html += "<tr><td class=\"nowrap\">\(UTCTime.timeOfDay(from))</td>"
+            html += "<tr><td class=\"nowrap\">\(minute(from))</td>"
             html += "<td>\(ConsolePage.bar(throughput.delivered[bucket], of: peak, kind: "delivered"))</td>"
             html += "<td class=\"num\">\(ConsolePage.grouped(throughput.delivered[bucket]))</td>"
             html += "<td class=\"num\">\(ConsolePage.grouped(throughput.failedRequests[bucket]))</td></tr>\n"
@@ -162,12 +162,13 @@ enum OverviewPage {
                 for row in section.rows {
                     let level =
                         row.share >= HTMLDashboard.highShare ? "high" : row.share >= HTMLDashboard.middleShare ? "mid" : "low"
-                    html += "<tr><th class=\"mono\">\(e(row.key.rawValue))</th><td>\(e(KeyNames.describe(row.key)))</td>"
+                    html += "<tr><th><span class=\"mono\">\(e(row.key.rawValue))</span>"
+                    html += "<span class=\"what\">\(e(KeyNames.describe(row.key)))</span></th>"
                     html += "<td>\(ConsolePage.bar(row.carried, of: row.events, kind: level))</td>"
                     html += "<td class=\"num\">\(e(Percent.text(row.carried, of: row.events)))</td></tr>\n"
                     if !row.rejections.isEmpty {
                         let reasons = row.rejections.map { "\(e($0.reason)) ×\($0.count)" }.joined(separator: ", ")
-                        html += "<tr><td></td><td colspan=\"3\" class=\"message\">rejected: \(reasons)</td></tr>\n"
+                        html += "<tr><td colspan=\"3\" class=\"message\">rejected: \(reasons)</td></tr>\n"
                     }
                 }
                 html += "</tbody></table></article>\n"
@@ -186,6 +187,11 @@ enum OverviewPage {
             html += AttemptRow.html(attempt.receipt)
         }
         return html + "</tbody></table>\n</section>\n"
+    }
+
+    /// `23:04`: the buckets are ten minutes wide, seconds would be noise.
+    static func minute(_ timestamp: Timestamp) -> String {
+        String(UTCTime.dateTime(timestamp).dropFirst(11).prefix(5))
     }
 
     static func score(_ value: Double) -> String {
