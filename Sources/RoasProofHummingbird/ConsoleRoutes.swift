@@ -8,7 +8,7 @@ extension RouterMethods {
     /// Serves `console` under this router or group, behind whatever middleware (your own
     /// authentication) the group has.
     ///
-    /// The console's ``DeliveryConsole/Configuration/mountPath`` must be the group's path, so
+    /// The console's `DeliveryConsole.Configuration.mountPath` must be the group's path, so
     /// that its links and redirects stay inside it:
     ///
     /// ```swift

@@ -2,10 +2,10 @@
 public import DeliveryConsole
 public import Vapor
 
-/// Serves a ``DeliveryConsole`` inside a Vapor app, behind the app's own authentication.
+/// Serves a `DeliveryConsole` inside a Vapor app, behind the app's own authentication.
 ///
 /// Register it on a group whose path is the console's
-/// ``DeliveryConsole/Configuration/mountPath``, after your auth middleware:
+/// `DeliveryConsole.Configuration.mountPath`, after your auth middleware:
 ///
 /// ```swift
 /// var configuration = DeliveryConsole.Configuration()
