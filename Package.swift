@@ -20,6 +20,7 @@ import PackageDescription
 //   FakeGraphAPI              a loopback fake of POST /{version}/{pixel}/events (a product)
 //   DeliveryDashboard         text and self-contained HTML views of a store (status, coverage, failures)
 //   DatasetQuality            Meta's Dataset Quality API: Event Match Quality per event name (typed client)
+//   DeliveryConsole           the live operator console: pages, replay, CSRF and token checks, a loopback NIO server
 //   RoasProof    umbrella that re-exports the library modules, CAPIClient (one call per conversion)
 //                and VisitTracker (what a page request tells about the visitor)
 //   RoasProofHummingbird / RoasProofVapor   middleware for each framework, behind the package
@@ -43,6 +44,7 @@ let package = Package(
         .library(name: "FakeGraphAPI", targets: ["FakeGraphAPI"]),
         .library(name: "DeliveryDashboard", targets: ["DeliveryDashboard"]),
         .library(name: "DatasetQuality", targets: ["DatasetQuality"]),
+        .library(name: "DeliveryConsole", targets: ["DeliveryConsole"]),
         .library(name: "RoasProofHummingbird", targets: ["RoasProofHummingbird"]),
         .library(name: "RoasProofVapor", targets: ["RoasProofVapor"]),
         .executable(name: "capi", targets: ["capi"]),
@@ -156,6 +158,17 @@ let package = Package(
         ),
         // Text and HTML views of a store: pure rendering over InspectableEventStore snapshots.
         .target(name: "DeliveryDashboard", dependencies: ["Delivery", "CAPIModel", "DatasetQuality"]),
+        // The live operator console: framework-neutral request -> response core, and a small NIO server.
+        .target(
+            name: "DeliveryConsole",
+            dependencies: [
+                "Delivery", "DeliveryDashboard", "DatasetQuality", "CAPIModel", "Identity",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // A child process for the crash test: enqueues and delivers until it is killed.
         .executableTarget(
             name: "DeliveryCrashChild",
@@ -191,7 +204,7 @@ let package = Package(
         .target(
             name: "RoasProofHummingbird",
             dependencies: [
-                "RoasProof",
+                "RoasProof", "DeliveryConsole",
                 .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
                 .product(name: "HTTPTypes", package: "swift-http-types", condition: .when(traits: ["Hummingbird"])),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -201,7 +214,7 @@ let package = Package(
         .target(
             name: "RoasProofVapor",
             dependencies: [
-                "RoasProof",
+                "RoasProof", "DeliveryConsole",
                 .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
             ]
         ),
@@ -210,6 +223,7 @@ let package = Package(
             dependencies: [
                 "RoasProof",
                 "DeliveryDashboard",
+                "DeliveryConsole",
                 "DatasetQuality",
                 // `capi demo` runs the whole pipeline offline against the fake Graph API, with
                 // DeliveryTesting's seeded generator so its visitor ids are the same every run.
@@ -236,7 +250,7 @@ let package = Package(
         .testTarget(
             name: "RoasProofHummingbirdTests",
             dependencies: [
-                "RoasProofHummingbird", "RoasProof", "DeliveryTesting",
+                "RoasProofHummingbird", "RoasProof", "DeliveryTesting", "DeliveryConsole",
                 .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
                 .product(name: "HummingbirdTesting", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
                 .product(name: "HTTPTypes", package: "swift-http-types", condition: .when(traits: ["Hummingbird"])),
@@ -245,7 +259,7 @@ let package = Package(
         .testTarget(
             name: "RoasProofVaporTests",
             dependencies: [
-                "RoasProofVapor", "RoasProof", "DeliveryTesting",
+                "RoasProofVapor", "RoasProof", "DeliveryTesting", "DeliveryConsole",
                 .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
                 .product(name: "AsyncHTTPClient", package: "async-http-client", condition: .when(traits: ["Vapor"])),
             ]
@@ -273,6 +287,18 @@ let package = Package(
             dependencies: [
                 "capi", "Delivery", "DeliverySQLite", "FakeGraphAPI", "CAPIModel",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "DeliveryConsoleTests",
+            dependencies: [
+                "DeliveryConsole", "Delivery", "DeliveryTesting", "DeliveryDashboard", "CAPIModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -17,7 +17,8 @@ root=$(pwd)
 # Every library target of Package.swift (the products, and the conformance suite).
 modules=(
     RoasProof CAPIModel Identity Matching Dedup Delivery DeliveryTesting DeliveryStoreConformance
-    DeliverySQLite DeliveryHTTP DeliveryPostgres FakeGraphAPI DeliveryDashboard DatasetQuality RoasProofHummingbird RoasProofVapor
+    DeliverySQLite DeliveryHTTP DeliveryPostgres FakeGraphAPI DeliveryDashboard DatasetQuality DeliveryConsole RoasProofHummingbird
+    RoasProofVapor
 )
 if [ "$#" -gt 0 ]; then
     modules=("$@")

@@ -4,14 +4,15 @@
 # curl for the examples' smoke test.
 #
 #   Scripts/setup.sh            what building, `swift run capi demo` and the tests need
-#   Scripts/setup.sh --browser  also Chromium, fonts and Python, for Scripts/check-report.sh
+#   Scripts/setup.sh --browser  also Chromium, its WebDriver, fonts, Python and Selenium, for
+#                               Scripts/check-report.sh and Scripts/check-console.sh
 #
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
 packages=(libssl-dev pkg-config curl)
 if [ "${1:-}" = "--browser" ]; then
-    packages+=(chromium fonts-liberation python3)
+    packages+=(chromium chromium-driver fonts-liberation python3 python3-selenium)
 fi
 missing=()
 for package in "${packages[@]}"; do

@@ -9,7 +9,8 @@
 #   3b. builds the DocC documentation of every library module and fails on any documentation
 #      warning (Scripts/docs.sh),
 #   4. builds the Examples and Benchmarks packages and runs the examples' smoke tests,
-#   5. renders the HTML dashboard in headless Chromium and checks the screenshot.
+#   5. renders the HTML dashboard in headless Chromium and checks the screenshot,
+#   6. drives the live console (capi serve) in headless Chromium: replay a parked event, see it delivered.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -39,6 +40,9 @@ Scripts/test-examples.sh
 
 echo "== dashboard in a browser"
 Scripts/check-report.sh
+
+echo "== console in a browser"
+Scripts/check-console.sh
 
 echo "== benchmarks build"
 swift build --package-path Benchmarks

@@ -8,9 +8,9 @@ struct CAPICommand: AsyncParsableCommand {
         abstract: "Build, hash, deliver and inspect Meta Conversions API events.",
         version: RoasProofVersion.current,
         subcommands: [
-            DemoCommand.self, StatusCommand.self, EventsCommand.self, ShowCommand.self, ReplayCommand.self,
+            DemoCommand.self, StatusCommand.self, EventsCommand.self, ShowCommand.self, ReplayCommand.self, ServeCommand.self,
             ReportCommand.self, QualityCommand.self, BackfillCommand.self, SendTestCommand.self, HashCommand.self,
-            ClickIDsCommand.self,
+            ClickIDsCommand.self, FakeGraphCommand.self,
         ]
     )
 }
