@@ -225,6 +225,9 @@ let package = Package(
                 "DeliveryDashboard",
                 "DeliveryConsole",
                 "DatasetQuality",
+                // `capi serve` opens the PostgreSQL store of many app instances too.
+                "DeliveryPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 // `capi demo` runs the whole pipeline offline against the fake Graph API, with
                 // DeliveryTesting's seeded generator so its visitor ids are the same every run.
                 "FakeGraphAPI",
@@ -285,8 +288,9 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "capi", "Delivery", "DeliverySQLite", "FakeGraphAPI", "CAPIModel",
+                "capi", "Delivery", "DeliverySQLite", "DeliveryPostgres", "FakeGraphAPI", "CAPIModel",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -23,6 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
 
             Examples:
               capi serve --store capi-demo.sqlite
+              capi serve --store "postgres://capi@db.internal/shop?sslmode=require" --token-file /run/secrets/console-token --host 0.0.0.0
               capi serve --store shop.sqlite --host 0.0.0.0 --port 9090 --token-file /run/secrets/console-token
               CAPI_ACCESS_TOKEN=… capi serve --store shop.sqlite --deliver --pixel-id 1234567890
             """
@@ -96,7 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
         serverConfiguration.host = host
         serverConfiguration.port = port
         let destination = deliver ? try deliveryDestination() : nil
-        try await storeOptions.withStore { store in
+        try await storeOptions.withInspectableStore { store in
             let clock = SystemDeliveryClock()
             let queue = DeliveryQueue(store: store, clock: clock)
             let console = DeliveryConsole(store: store, queue: queue, configuration: consoleConfiguration, clock: clock)
