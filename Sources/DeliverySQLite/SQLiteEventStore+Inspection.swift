@@ -119,8 +119,20 @@ extension SQLiteEventStore: InspectableEventStore {
     public func pixelIDs() async throws -> [PixelID] {
         try await run("listing pixels") {
             // Coverage rows outlive pruned events, so a pixel whose events were all pruned is still listed.
+            // The events' pixels come from a loose index scan of the unique key (pixel_id, event_name,
+            // event_id): one index seek per pixel instead of reading every event.
             let rows = try await query(
-                "SELECT pixel_id FROM events UNION SELECT pixel_id FROM coverage ORDER BY pixel_id")
+                """
+                WITH RECURSIVE event_pixels(pixel_id) AS (
+                    SELECT MIN(pixel_id) FROM events
+                    UNION ALL
+                    SELECT (SELECT MIN(pixel_id) FROM events WHERE pixel_id > event_pixels.pixel_id)
+                    FROM event_pixels WHERE event_pixels.pixel_id IS NOT NULL
+                )
+                SELECT pixel_id FROM event_pixels WHERE pixel_id IS NOT NULL
+                UNION SELECT pixel_id FROM coverage
+                ORDER BY pixel_id
+                """)
             return rows.compactMap { $0.column("pixel_id")?.string.map { PixelID($0) } }
         }
     }

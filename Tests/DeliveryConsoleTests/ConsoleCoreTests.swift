@@ -78,6 +78,25 @@ struct ConsoleCoreTests {
         #expect((await fixture.get("/events?until=2000-01-01")).text.contains("No events match."))
     }
 
+    /// A search by event_id looks the key up per pixel and event name (no scan): it finds the
+    /// id under every pixel and name that has it, and keeps the other filters.
+    @Test func searchFindsAnEventIDUnderEveryPixelAndName() async throws {
+        let fixture = try await ConsoleFixture()
+        var lead = ConsoleFixture.purchase("ord_shared")
+        lead.eventName = .lead
+        lead.customData = nil
+        _ = try await fixture.queue.enqueue(ConsoleFixture.purchase("ord_shared"), pixel: ConsoleFixture.pixel)
+        _ = try await fixture.queue.enqueue(ConsoleFixture.purchase("ord_shared"), pixel: "999")
+        _ = try await fixture.queue.enqueue(lead, pixel: "999")
+        let all = await fixture.get("/events?q=ord_shared")
+        #expect(all.text.split(separator: "<tr><td class=\"num\">", omittingEmptySubsequences: false).count - 1 == 3)
+        #expect(all.text.contains("Lead") && all.text.contains("999") && all.text.contains("1234567890"))
+        let leads = await fixture.get("/events?q=ord_shared&name=Lead")
+        #expect(leads.text.split(separator: "<tr><td class=\"num\">", omittingEmptySubsequences: false).count - 1 == 1)
+        #expect((await fixture.get("/events?q=ord_shared&state=parked")).text.contains("No events match."))
+        #expect((await fixture.get("/events?q=ord_nothing")).text.contains("No events match."))
+    }
+
     static func nextLink(_ page: String) -> String? {
         guard let range = page.firstRange(of: #"<a rel="next" href=""#) else { return nil }
         return String(page[range.upperBound...].prefix { $0 != "\"" }).replacing("&amp;", with: "&")

@@ -116,12 +116,10 @@ extension DeliveryConsole {
             var candidates: [(String, String)] = [(search, "event_id \(search)")]
             if !search.hasPrefix("ord_") { candidates.append(("ord_" + search, "order id \(search) (event_id ord_\(search))")) }
             for (eventID, note) in candidates {
-                let rows = try await store.events(
-                    matching: filter.storeFilter(eventID: eventID), after: cursor, limit: pageSize + 1)
-                let inWindow = rows.prefix(pageSize).filter(filter.inTimeWindow)
+                let rows = try await events(withEventID: eventID, filter)
                 if !rows.isEmpty {
-                    return EventListPage(
-                        rows: inWindow, next: rows.count > pageSize ? rows[pageSize - 1].id : nil, searchNote: note)
+                    // A handful at most (one per pixel and event name): one page, no cursor.
+                    return EventListPage(rows: cursor == nil ? rows : [], next: nil, searchNote: note)
                 }
             }
             if cursor == nil, let number = Int64(search), number > 0,
@@ -132,6 +130,38 @@ extension DeliveryConsole {
             }
             return EventListPage(rows: [], next: nil, searchNote: "event_id or order id \(search)")
         }
+        return try await browse(filter, after: cursor, pageSize: pageSize)
+    }
+
+    /// The events whose `event_id` is `eventID` and that match `filter`, in id order.
+    ///
+    /// An event is unique per pixel, event name and `event_id`, and every store indexes that
+    /// key, so this asks for each pixel and event name the store has counted (its coverage
+    /// counters name every event it appended) instead of filtering on `event_id` alone, which
+    /// no index covers: a few point lookups rather than a scan of every stored event.
+    func events(withEventID eventID: String, _ filter: ListFilter) async throws -> [EventStatusReport] {
+        let pixels: [PixelID]
+        if let pixel = filter.pixel { pixels = [pixel] } else { pixels = try await store.pixelIDs() }
+        var found: [EventStatusReport] = []
+        for pixel in pixels {
+            let names: [EventName]
+            if let name = filter.eventName {
+                names = [EventName(name)]
+            } else {
+                names = try await store.coverage(pixel: pixel).eventNames
+            }
+            for name in names {
+                guard let report = try await store.status(of: EventKey(pixelID: pixel, eventName: name, eventID: eventID)),
+                    filter.storeFilter().matches(report), filter.inTimeWindow(report)
+                else { continue }
+                found.append(report)
+            }
+        }
+        return found.sorted { $0.id < $1.id }
+    }
+
+    /// One page of the list without a search.
+    private func browse(_ filter: ListFilter, after cursor: EventRecordID?, pageSize: Int) async throws -> EventListPage {
         guard filter.since != nil || filter.until != nil else {
             let rows = try await store.events(matching: filter.storeFilter(), after: cursor, limit: pageSize + 1)
             return EventListPage(rows: Array(rows.prefix(pageSize)), next: rows.count > pageSize ? rows[pageSize - 1].id : nil)
