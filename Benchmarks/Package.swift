@@ -104,6 +104,21 @@ let package = Package(
             path: "Benchmarks/DeliveryBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        // The operator console's queries over a store of 1,000,000 events (built once, kept in the
+        // temporary directory).
+        .executableTarget(
+            name: "ConsoleBenchmarks",
+            dependencies: [
+                "BenchmarkEvents",
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "CAPIModel", package: "RoasProof"),
+                .product(name: "Delivery", package: "RoasProof"),
+                .product(name: "DeliveryConsole", package: "RoasProof"),
+                .product(name: "DeliverySQLite", package: "RoasProof"),
+            ],
+            path: "Benchmarks/ConsoleBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
         // Needs a PostgreSQL server: run under Scripts/with-postgres.sh (see BENCHMARKS.md).
         .executableTarget(
             name: "DeliveryPostgresBenchmarks",
