@@ -33,8 +33,9 @@ import Synchronization
 /// - Appends commit before they return (`synchronous_commit` as the server sets it; `on` by
 ///   default). Small appends arriving together share one commit (group commit, see
 ///   ``Configuration/groupCommitMaximumEvents``): request handlers enqueueing one event each
-///   wait for one WAL flush between them instead of one each. Large appends commit on their
-///   own connections in parallel.
+///   wait for one WAL flush between them instead of one each, with up to
+///   ``Configuration/maximumConcurrentGroupCommits`` commits in progress at once. Large appends
+///   commit on their own connections in parallel.
 /// - ``isSharedAcrossProcesses`` is true: workers never release all leases at start.
 /// - Lease ends, due times and pauses are instants on the instances' clocks, so the store
 ///   compares its instance's ``Configuration/clock`` with the server's at start and every
@@ -64,6 +65,11 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
 
         /// The most events one group commit carries.
         public var maximumEventsPerGroupCommit: Int = 10_000
+
+        /// How many group commits may be in progress at once, each on its own connection.
+        /// While one waits for its WAL flush the next is already written, and PostgreSQL
+        /// flushes concurrent commits together. 4 by default; 1 commits one group at a time.
+        public var maximumConcurrentGroupCommits: Int = 4
 
         /// The largest difference tolerated between ``clock`` and the database server's clock.
         ///
@@ -99,8 +105,8 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
     private let ownsClient: Bool
     private let startup = StartupGate()
     private let started = Mutex(false)
-    /// Appends waiting for the commit in progress (group commit; see `append(_:at:)`).
-    let appendGroup = GroupCommit()
+    /// Appends waiting for a commit (group commit; see `append(_:at:)`).
+    let appendGroup: GroupCommit
     let appendCommits = Mutex(0)
 
     /// How many append transactions this instance committed. With group commit it grows more
@@ -147,6 +153,7 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         self.schema = PostgresSchema(name: configuration.schema)
+        self.appendGroup = GroupCommit(maximumConcurrentCommits: configuration.maximumConcurrentGroupCommits)
     }
 
     public var isSharedAcrossProcesses: Bool { true }

@@ -30,17 +30,31 @@ package final class GroupCommit: Sendable {
     private enum Role: Sendable { case committed, lead }
 
     private struct State {
-        var pending: [(append: Append, continuation: CheckedContinuation<Role, Never>?)] = []
-        var leaderActive = false
+        /// Appends waiting for a leader to take them, in arrival order.
+        var waiting: [(append: Append, continuation: CheckedContinuation<Role, Never>)] = []
+        /// Commits in progress (each led by one append), at most `maximumConcurrentCommits`.
+        var leaders = 0
     }
 
     private let state = Mutex(State())
+    private static let maximumYieldsBeforeBatch = 8
+    private let maximumConcurrentCommits: Int
 
-    package init() {}
+    /// Creates a group commit.
+    ///
+    /// - Parameter maximumConcurrentCommits: how many commits may be in progress at once. A
+    ///   store with one writer (SQLite) uses 1; a server that commits transactions of many
+    ///   connections in parallel (PostgreSQL) gains from a few, because while one commit waits
+    ///   for its WAL flush the next batch is already being written.
+    package init(maximumConcurrentCommits: Int = 1) {
+        self.maximumConcurrentCommits = max(1, maximumConcurrentCommits)
+    }
 
     /// Appends `events` in the next group commit.
     ///
     /// - Parameters:
+    ///   - events: the events of this append.
+    ///   - now: when they were enqueued.
     ///   - maximumEventsPerCommit: the most events one commit carries (one append always fits).
     ///   - lead: run by the append that leads a commit: call `takeBatch` once, commit what it
     ///     returns in one transaction, and ``Append/complete(_:)`` each of them.
@@ -52,12 +66,11 @@ package final class GroupCommit: Sendable {
         let append = Append(events: events, now: now)
         let role = await withCheckedContinuation { (continuation: CheckedContinuation<Role, Never>) in
             let leads = state.withLock { state -> Bool in
-                if state.leaderActive {
-                    state.pending.append((append, continuation))
+                guard state.leaders < maximumConcurrentCommits else {
+                    state.waiting.append((append, continuation))
                     return false
                 }
-                state.leaderActive = true
-                state.pending.append((append, nil))
+                state.leaders += 1
                 return true
             }
             if leads { continuation.resume(returning: .lead) }
@@ -69,36 +82,51 @@ package final class GroupCommit: Sendable {
         return try result.get()
     }
 
+    /// Commits the leader's append and the waiting ones that fit beside it, then wakes them and
+    /// hands the lead to the first append still waiting (or gives the commit slot back).
     private func leadCommit(
         leader: Append, maximumEventsPerCommit: Int, lead: (_ takeBatch: () -> [Append]) async -> Void
     ) async {
-        var batch: [(append: Append, continuation: CheckedContinuation<Role, Never>?)] = []
+        // The leader's own append is never in `waiting`, so no concurrent leader can take it.
+        var carried: [CheckedContinuation<Role, Never>] = []
+        // Let the appends already on their way join: callers just woken by the previous commit
+        // are queued on the executor behind this task and would otherwise miss this batch by
+        // a hair, and the callers would split into two groups taking turns, each waiting for
+        // two commits. Yield while the waiting list still grows (a few times at most).
+        var seen = -1
+        for _ in 0..<Self.maximumYieldsBeforeBatch {
+            let waiting = state.withLock { $0.waiting.count }
+            guard waiting != seen else { break }
+            seen = waiting
+            await Task.yield()
+        }
         await lead {
-            batch = state.withLock { state in
-                var count = 0
+            var batch = [leader]
+            state.withLock { state in
+                var count = leader.events.count
                 var taken = 0
-                while taken < state.pending.count,
-                    taken == 0 || count + state.pending[taken].append.events.count <= maximumEventsPerCommit
+                while taken < state.waiting.count,
+                    count + state.waiting[taken].append.events.count <= maximumEventsPerCommit
                 {
-                    count += state.pending[taken].append.events.count
+                    count += state.waiting[taken].append.events.count
                     taken += 1
                 }
-                defer { state.pending.removeFirst(taken) }
-                return Array(state.pending[..<taken])
+                for (append, continuation) in state.waiting[..<taken] {
+                    batch.append(append)
+                    carried.append(continuation)
+                }
+                state.waiting.removeFirst(taken)
             }
-            return batch.map(\.append)
+            return batch
         }
         let next = state.withLock { state -> CheckedContinuation<Role, Never>? in
-            guard let first = state.pending.first else {
-                state.leaderActive = false
+            guard !state.waiting.isEmpty else {
+                state.leaders -= 1
                 return nil
             }
-            // The promoted append stays queued (its events go in the next commit) but will not
-            // be woken again: clear its continuation.
-            state.pending[0].continuation = nil
-            return first.continuation
+            return state.waiting.removeFirst().continuation
         }
-        for (append, continuation) in batch where append !== leader { continuation?.resume(returning: .committed) }
+        for continuation in carried { continuation.resume(returning: .committed) }
         next?.resume(returning: .lead)
     }
 }
