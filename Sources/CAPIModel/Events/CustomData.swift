@@ -258,3 +258,84 @@ public struct CustomPropertyError: Error, Hashable, Sendable, CustomStringConver
         }
     }
 }
+
+extension CustomData {
+    /// The custom data as the JSON object its encoding writes, built directly: the same
+    /// value as encoding it and decoding the text as a ``JSONValue``, without the text (the
+    /// round trip through Foundation's coders cost a conversion more than hashing its
+    /// customer did).
+    ///
+    /// - Throws: `EncodingError.invalidValue` when a number is not a number (`Decimal.nan`),
+    ///   which JSON cannot hold.
+    package func jsonObject() throws -> JSONValue {
+        var object: [String: JSONValue] = [:]
+        object.reserveCapacity(customProperties.count + 4)
+        func number(_ value: Decimal?, _ key: CodingKeys) throws {
+            guard let value else { return }
+            object[key.rawValue] = try JSONValue.checkedNumber(value, key: key.rawValue)
+        }
+        func string(_ value: String?, _ key: CodingKeys) {
+            if let value { object[key.rawValue] = .string(value) }
+        }
+        try number(value, .value)
+        string(currency, .currency)
+        string(contentName, .contentName)
+        string(contentCategory, .contentCategory)
+        if let contentIDs { object[CodingKeys.contentIDs.rawValue] = .array(contentIDs.map(JSONValue.string)) }
+        if let contents {
+            object[CodingKeys.contents.rawValue] = .array(try contents.map { try $0.jsonObject() })
+        }
+        string(contentType, .contentType)
+        string(orderID, .orderID)
+        try number(predictedLTV, .predictedLTV)
+        if let numItems { object[CodingKeys.numItems.rawValue] = .number(Decimal(numItems)) }
+        string(status, .status)
+        string(searchString, .searchString)
+        string(deliveryCategory?.rawValue, .deliveryCategory)
+        try number(netRevenue, .netRevenue)
+        string(itemNumber, .itemNumber)
+        for (key, value) in customProperties.storage {
+            try value.checkNumbers(key: key)
+            object[key] = value
+        }
+        return .object(object)
+    }
+}
+
+extension Content {
+    /// The product line as the JSON object its encoding writes (see `CustomData.jsonObject()`).
+    func jsonObject() throws -> JSONValue {
+        var object: [String: JSONValue] = ["id": .string(id)]
+        if let quantity { object[CodingKeys.quantity.rawValue] = .number(Decimal(quantity)) }
+        if let itemPrice {
+            object[CodingKeys.itemPrice.rawValue] = try JSONValue.checkedNumber(itemPrice, key: CodingKeys.itemPrice.rawValue)
+        }
+        if let title { object[CodingKeys.title.rawValue] = .string(title) }
+        if let description { object[CodingKeys.description.rawValue] = .string(description) }
+        if let brand { object[CodingKeys.brand.rawValue] = .string(brand) }
+        if let category { object[CodingKeys.category.rawValue] = .string(category) }
+        if let deliveryCategory { object[CodingKeys.deliveryCategory.rawValue] = .string(deliveryCategory.rawValue) }
+        return .object(object)
+    }
+}
+
+extension JSONValue {
+    /// `.number(value)`, or the error an encoder gives for a number JSON cannot hold.
+    static func checkedNumber(_ value: Decimal, key: String) throws -> JSONValue {
+        guard !value.isNaN else {
+            throw EncodingError.invalidValue(
+                value, .init(codingPath: [], debugDescription: "\(key) is not a number (NaN); JSON cannot hold it"))
+        }
+        return .number(value)
+    }
+
+    /// Throws when a number inside is not a number (see `checkedNumber(_:key:)`).
+    func checkNumbers(key: String) throws {
+        switch self {
+        case .null, .bool, .string: return
+        case .number(let value): _ = try Self.checkedNumber(value, key: key)
+        case .array(let values): for value in values { try value.checkNumbers(key: key) }
+        case .object(let values): for (_, value) in values { try value.checkNumbers(key: key) }
+        }
+    }
+}

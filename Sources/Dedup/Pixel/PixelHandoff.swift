@@ -36,7 +36,7 @@ public struct PixelHandoff: Hashable, Sendable {
         self.eventName = eventName
         self.eventID = eventID
         if let customData {
-            self.parameters = try CAPIJSON.decode(JSONValue.self, from: try CAPIJSON.encode(customData))
+            self.parameters = try customData.jsonObject()
         } else {
             self.parameters = .object([:])
         }
