@@ -33,9 +33,8 @@ import Synchronization
 /// - Appends commit before they return (`synchronous_commit` as the server sets it; `on` by
 ///   default). Small appends arriving together share one commit (group commit, see
 ///   ``Configuration/groupCommitMaximumEvents``): request handlers enqueueing one event each
-///   wait for one WAL flush between them instead of one each, with up to
-///   ``Configuration/maximumConcurrentGroupCommits`` commits in progress at once. Large appends
-///   commit on their own connections in parallel.
+///   wait for one WAL flush between them instead of one each. Large appends commit on their
+///   own connections in parallel.
 /// - ``isSharedAcrossProcesses`` is true: workers never release all leases at start.
 /// - Lease ends, due times and pauses are instants on the instances' clocks, so the store
 ///   compares its instance's ``Configuration/clock`` with the server's at start and every
@@ -65,11 +64,6 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
 
         /// The most events one group commit carries.
         public var maximumEventsPerGroupCommit: Int = 10_000
-
-        /// How many group commits may be in progress at once, each on its own connection.
-        /// While one waits for its WAL flush the next is already written, and PostgreSQL
-        /// flushes concurrent commits together. 4 by default; 1 commits one group at a time.
-        public var maximumConcurrentGroupCommits: Int = 4
 
         /// The largest difference tolerated between ``clock`` and the database server's clock.
         ///
@@ -105,8 +99,8 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
     private let ownsClient: Bool
     private let startup = StartupGate()
     private let started = Mutex(false)
-    /// Appends waiting for a commit (group commit; see `append(_:at:)`).
-    let appendGroup: GroupCommit
+    /// Appends waiting for the commit in progress (group commit; see `append(_:at:)`).
+    let appendGroup = GroupCommit()
     let appendCommits = Mutex(0)
 
     /// How many append transactions this instance committed. With group commit it grows more
@@ -153,7 +147,6 @@ public final class PostgresEventStore: EventStore, Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         self.schema = PostgresSchema(name: configuration.schema)
-        self.appendGroup = GroupCommit(maximumConcurrentCommits: configuration.maximumConcurrentGroupCommits)
     }
 
     public var isSharedAcrossProcesses: Bool { true }

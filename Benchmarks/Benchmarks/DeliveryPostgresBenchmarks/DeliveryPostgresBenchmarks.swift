@@ -58,26 +58,18 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    // The same 64 callers with group commits one at a time (as before they could overlap) and
-    // with the store's default of several at once, in the same run.
-    for concurrentCommits in [1, PostgresEventStore.Configuration().maximumConcurrentGroupCommits] {
-        Benchmark(
-            "PostgreSQL: single-event enqueue from 64 concurrent tasks, \(concurrentCommits) group commit\(concurrentCommits == 1 ? "" : "s") at a time (12,800 events)"
-        ) { benchmark in
-            let events = (0..<64).map { task in (0..<200).map { Events.purchase(task * 200 + $0) } }
-            try await withScratchPostgresStores(
-                count: 1, url: url, maximumConnections: 20, concurrentGroupCommits: concurrentCommits
-            ) { stores in
-                let queue = DeliveryQueue(store: stores[0])
-                benchmark.startMeasurement()
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for taskEvents in events {
-                        group.addTask { for event in taskEvents { try await queue.enqueue(event, pixel: Events.pixel) } }
-                    }
-                    try await group.waitForAll()
+    Benchmark("PostgreSQL: single-event enqueue from 64 concurrent tasks (12,800 events)") { benchmark in
+        let events = (0..<64).map { task in (0..<200).map { Events.purchase(task * 200 + $0) } }
+        try await withScratchPostgresStores(count: 1, url: url, maximumConnections: 20) { stores in
+            let queue = DeliveryQueue(store: stores[0])
+            benchmark.startMeasurement()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for taskEvents in events {
+                    group.addTask { for event in taskEvents { try await queue.enqueue(event, pixel: Events.pixel) } }
                 }
-                benchmark.stopMeasurement()
+                try await group.waitForAll()
             }
+            benchmark.stopMeasurement()
         }
     }
 
@@ -132,13 +124,11 @@ func deliver(queued: Int, stores: [any EventStore], benchmark: Benchmark) async 
 
 /// Runs `count` started stores (each with its own pool) on one fresh schema, then drops it.
 func withScratchPostgresStores<T: Sendable>(
-    count: Int, url: String, maximumConnections: Int = 8, concurrentGroupCommits: Int? = nil,
-    _ body: ([PostgresEventStore]) async throws -> T
+    count: Int, url: String, maximumConnections: Int = 8, _ body: ([PostgresEventStore]) async throws -> T
 ) async throws -> T {
     var client = try PostgresEventStore.clientConfiguration(url: url)
     client.options.maximumConnections = maximumConnections
     var configuration = PostgresEventStore.Configuration()
-    if let concurrentGroupCommits { configuration.maximumConcurrentGroupCommits = concurrentGroupCommits }
     configuration.schema = "rp_bench_" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
     let stores = (0..<count).map { _ in PostgresEventStore(clientConfiguration: client, configuration: configuration) }
     return try await withThrowingTaskGroup(of: Void.self) { group in

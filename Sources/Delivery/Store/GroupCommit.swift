@@ -32,23 +32,14 @@ package final class GroupCommit: Sendable {
     private struct State {
         /// Appends waiting for a leader to take them, in arrival order.
         var waiting: [(append: Append, continuation: CheckedContinuation<Role, Never>)] = []
-        /// Commits in progress (each led by one append), at most `maximumConcurrentCommits`.
-        var leaders = 0
+        /// Whether a commit is in progress (its leader's append is not in `waiting`).
+        var leaderActive = false
     }
 
     private let state = Mutex(State())
     private static let maximumYieldsBeforeBatch = 8
-    private let maximumConcurrentCommits: Int
 
-    /// Creates a group commit.
-    ///
-    /// - Parameter maximumConcurrentCommits: how many commits may be in progress at once. A
-    ///   store with one writer (SQLite) uses 1; a server that commits transactions of many
-    ///   connections in parallel (PostgreSQL) gains from a few, because while one commit waits
-    ///   for its WAL flush the next batch is already being written.
-    package init(maximumConcurrentCommits: Int = 1) {
-        self.maximumConcurrentCommits = max(1, maximumConcurrentCommits)
-    }
+    package init() {}
 
     /// Appends `events` in the next group commit.
     ///
@@ -66,11 +57,11 @@ package final class GroupCommit: Sendable {
         let append = Append(events: events, now: now)
         let role = await withCheckedContinuation { (continuation: CheckedContinuation<Role, Never>) in
             let leads = state.withLock { state -> Bool in
-                guard state.leaders < maximumConcurrentCommits else {
+                guard !state.leaderActive else {
                     state.waiting.append((append, continuation))
                     return false
                 }
-                state.leaders += 1
+                state.leaderActive = true
                 return true
             }
             if leads { continuation.resume(returning: .lead) }
@@ -83,11 +74,10 @@ package final class GroupCommit: Sendable {
     }
 
     /// Commits the leader's append and the waiting ones that fit beside it, then wakes them and
-    /// hands the lead to the first append still waiting (or gives the commit slot back).
+    /// hands the lead to the first append still waiting (or ends the leadership).
     private func leadCommit(
         leader: Append, maximumEventsPerCommit: Int, lead: (_ takeBatch: () -> [Append]) async -> Void
     ) async {
-        // The leader's own append is never in `waiting`, so no concurrent leader can take it.
         var carried: [CheckedContinuation<Role, Never>] = []
         // Let the appends already on their way join: callers just woken by the previous commit
         // are queued on the executor behind this task and would otherwise miss this batch by
@@ -121,7 +111,7 @@ package final class GroupCommit: Sendable {
         }
         let next = state.withLock { state -> CheckedContinuation<Role, Never>? in
             guard !state.waiting.isEmpty else {
-                state.leaders -= 1
+                state.leaderActive = false
                 return nil
             }
             return state.waiting.removeFirst().continuation
