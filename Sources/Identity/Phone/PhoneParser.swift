@@ -61,26 +61,23 @@ struct PhoneParser {
     ) throws(PhoneParseFailure) -> R {
         // Scalars never outnumber bytes; a phone-context number can double the text.
         let count = utf8.count
-        let result: Result<R, PhoneParseFailure> = withUnsafeTemporaryAllocation(
-            of: UInt32.self, capacity: count &* 3 &+ 8
-        ) { scalars in
+        // Typed throws straight through both allocations: a Result built inside them and
+        // unpacked outside went through memory in pieces and stalled (store forwarding).
+        return try withUnsafeTemporaryAllocation(of: UInt32.self, capacity: count &* 3 &+ 8) {
+            scalars throws(PhoneParseFailure) -> R in
             let (scalarCount, simple) = decodeUTF8(utf8, into: scalars.baseAddress!)
-            guard scalarCount <= maximumInputLength else { return .failure(.tooLong) }
+            guard scalarCount <= maximumInputLength else { throw .tooLong }
             let digitCapacity = scalarCount &+ 24
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: digitCapacity &* 4) { digitBuffer in
+            return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: digitCapacity &* 4) {
+                digitBuffer throws(PhoneParseFailure) -> R in
                 let parser = PhoneParser(
                     md: md, input: scalars, inputCount: scalarCount, simple: simple,
                     text: UnsafePointer(scalars.baseAddress!), scratchText: scalars.baseAddress! + scalarCount,
                     digits: digitBuffer.baseAddress!,
                     digitCapacity: digitCapacity)
-                do throws(PhoneParseFailure) {
-                    return .success(try body(parser))
-                } catch {
-                    return .failure(error)
-                }
+                return try body(parser)
             }
         }
-        return try result.get()
     }
 
     /// Bit b is set for the bytes of simple input: 0-9 (bits 48-57) and + space - . ( ) /
