@@ -87,6 +87,20 @@ import Testing
 
     // MARK: Tests
 
+    @Test func whitespaceStartsWithALeadByteTheTrimmerDecodes() {
+        // Trimming decodes a non-ASCII scalar only after one of these lead bytes: every other
+        // lead byte must start a scalar that is neither White_Space nor the BOM.
+        for value in UInt32(0x80)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value), scalar.properties.isWhitespace || value == 0xFEFF else { continue }
+            let lead = String(scalar).utf8.first!
+            #expect([0xC2, 0xE1, 0xE2, 0xE3, 0xEF].contains(lead), "U+\(String(value, radix: 16))")
+        }
+        // Wrapped in no-break, ideographic and en spaces and a BOM, around a name that ends in
+        // a non-ASCII letter: trimmed as before.
+        #expect(
+            (try? normalizer.normalize("\u{FEFF}\u{3000}Zoë\u{00A0}\u{2002}", as: .city)) == .normalized("zoë"))
+    }
+
     @Test func everyScalarBelowU0800MatchesTheRule() {
         // The quick path's table covers these; each scalar alone, between letters and after
         // a non-ASCII letter (so the text is never all ASCII).

@@ -163,13 +163,15 @@ enum DateOfBirthNormalizer {
     ]
 
     private static func write(_ value: Int, width: Int, into sink: inout ByteSink) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
+        // The last `width` digits, from the last one back: dividing by the constant 10 compiles
+        // to a multiplication, where dividing by a power of ten computed at run time did not.
+        let out = sink.appendUninitialized(count: width)
         var remaining = value
-        while divisor > 0 {
-            sink.append(UInt8(ascii: "0") + UInt8(remaining / divisor % 10))
-            remaining %= divisor
-            divisor /= 10
+        var index = width
+        while index > 0 {
+            index &-= 1
+            out[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
+            remaining /= 10
         }
     }
 }

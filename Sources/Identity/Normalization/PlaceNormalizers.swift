@@ -19,10 +19,31 @@ private func lowercasedAlphanumerics(_ input: UnsafeRawBufferPointer, keepDigits
             }
             return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<count]), as: UTF8.self)
         }
-    } else {
+    }
+    // The scalars' UTF-8 into a stack buffer, then one String: appending to a String scalar by
+    // scalar cost more than the rest of a state or country lookup. The String path remains for
+    // text whose lowercase mapping would outgrow the buffer.
+    let capacity = input.count &* 4 &+ 64
+    let collected: String? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+        var count = 0
+        var fits = true
         UnicodeText.forEachLowercasedScalar(input) { scalar in
-            if scalar.isLetterOrMark || (keepDigits && scalar.isDecimalDigit) { text.unicodeScalars.append(scalar) }
+            guard fits, scalar.isLetterOrMark || (keepDigits && scalar.isDecimalDigit) else { return }
+            let width = UTF8.width(scalar)
+            guard count &+ width <= capacity else {
+                fits = false
+                return
+            }
+            for unit in UTF8.encode(scalar)! {
+                buffer[count] = unit
+                count &+= 1
+            }
         }
+        return fits ? String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<count]), as: UTF8.self) : nil
+    }
+    if let collected { return collected }
+    UnicodeText.forEachLowercasedScalar(input) { scalar in
+        if scalar.isLetterOrMark || (keepDigits && scalar.isDecimalDigit) { text.unicodeScalars.append(scalar) }
     }
     return text
 }

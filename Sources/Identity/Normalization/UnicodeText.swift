@@ -118,7 +118,17 @@ extension UnsafeRawBufferPointer {
     private func trimmingUnicodeWhitespaceSlowly() -> UnsafeRawBufferPointer {
         var start = 0
         var end = count
+        // ASCII bytes first, without decoding: the padding met in exports is spaces, tabs and
+        // line ends, and an ASCII byte is trimmable exactly when it is ASCII whitespace.
+        while start < end, self[start] < 0x80 {
+            guard self[start].isASCIIWhitespace else { break }
+            start &+= 1
+        }
         while start < end, let length = trimmableScalarLength(at: start, end: end) { start &+= length }
+        while end > start, self[end &- 1] < 0x80 {
+            guard self[end &- 1].isASCIIWhitespace else { break }
+            end &-= 1
+        }
         while end > start {
             // The last scalar starts at the last byte that is not a continuation byte (10xxxxxx).
             var scalarStart = end &- 1
@@ -134,6 +144,11 @@ extension UnsafeRawBufferPointer {
     private func trimmableScalarLength(at index: Int, end: Int) -> Int? {
         let lead = self[index]
         if lead < 0x80 { return lead.isASCIIWhitespace ? 1 : nil }
+        // Every non-ASCII White_Space scalar and the BOM starts with one of these bytes
+        // (U+0085, U+00A0; U+1680; U+2000-U+205F; U+3000; U+FEFF): any other lead byte
+        // starts a letter, mark, digit or symbol (or invalid UTF-8), so nothing is decoded
+        // at the end of a name in most scripts. `UnicodeQuickPathTests` checks the list.
+        guard lead == 0xC2 || lead == 0xE1 || lead == 0xE2 || lead == 0xE3 || lead == 0xEF else { return nil }
         var decoder = UTF8()
         var iterator = UnsafeRawBufferPointer(rebasing: self[index..<Swift.min(end, index &+ 4)]).makeIterator()
         guard case .scalarValue(let scalar) = decoder.decode(&iterator), scalar.isTrimmable else { return nil }

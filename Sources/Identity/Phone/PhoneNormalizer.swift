@@ -48,20 +48,22 @@ enum PhoneNormalizer {
             region = alias
             entity = aliasEntity
         }
-        if entity != nil, let value = try? asWritten(input, region: region, entity: entity, validOnly: true, { body($0, false) })
+        if entity != nil,
+            let value = try? asWritten(input, region: region, entity: entity, validOnly: true, md, { body($0, false) })
         {
             return value
         }
-        if let value = asInternational(input, stripInternationalPrefix: region == nil, { body($0, true) }) {
+        if let value = asInternational(input, stripInternationalPrefix: region == nil, md, { body($0, true) }) {
             return value
         }
-        return try asWritten(input, region: region, entity: entity, validOnly: false) { body($0, false) }
+        return try asWritten(input, region: region, entity: entity, validOnly: false, md) { body($0, false) }
     }
 
     /// Step 2 of ``withParsedNumber(_:region:_:)``: `+` and the digits, when they are a valid
     /// number; nil otherwise (and for input that has its own `+`, which step 1 or 3 reads).
     private static func asInternational<R>(
-        _ input: UnsafeRawBufferPointer, stripInternationalPrefix: Bool, _ body: (PhoneParseResult) -> R
+        _ input: UnsafeRawBufferPointer, stripInternationalPrefix: Bool, _ md: PhoneMetadata,
+        _ body: (PhoneParseResult) -> R
     ) -> R? {
         var start = 0
         while start < input.count, input[start].isASCIIWhitespace || input[start] == UInt8(ascii: "(") { start &+= 1 }
@@ -79,23 +81,23 @@ enum PhoneNormalizer {
             buffer[0] = UInt8(ascii: "+")
             _ = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[1...]).initializeMemory(
                 as: UInt8.self, fromContentsOf: digits)
-            return try? asWritten(UnsafeRawBufferPointer(buffer), region: nil, entity: nil, validOnly: true, body)
+            return try? asWritten(UnsafeRawBufferPointer(buffer), region: nil, entity: nil, validOnly: true, md, body)
         }
     }
 
     /// libphonenumber's reading of `input` as written, with RoasProof's length and leading-zero
     /// checks; with `validOnly`, a number that is not valid for its own region is refused too.
+    /// `md` is the shared tables, read once per number by the caller.
     private static func asWritten<R>(
-        _ input: UnsafeRawBufferPointer, region: RegionCode?, entity: Int?, validOnly: Bool,
+        _ input: UnsafeRawBufferPointer, region: RegionCode?, entity: Int?, validOnly: Bool, _ md: PhoneMetadata,
         _ body: (PhoneParseResult) -> R
     ) throws(NormalizationFailure) -> R {
         let outcome: ParseOutcome<R>
         do throws(PhoneParseFailure) {
-            outcome = try PhoneParser.withParser(input) { parser throws(PhoneParseFailure) -> ParseOutcome<R> in
+            outcome = try PhoneParser.withParser(input, metadata: md) { parser throws(PhoneParseFailure) -> ParseOutcome<R> in
                 var result = try parser.parse(region: entity)
                 if validOnly {
-                    guard let own = parser.md.entity(forCallingCode: result.callingCode, national: result.national),
-                        parser.md.isValidNumber(result.national, entity: own)
+                    guard parser.md.validEntity(forCallingCode: result.callingCode, national: result.national) != nil
                     else { return .notValid }
                     return .parsed(body(result))
                 }
@@ -105,9 +107,7 @@ enum PhoneNormalizer {
                     // The main region's lengths decide (as libphonenumber's is_possible_number),
                     // but a number valid in its own region is kept: Canada's 310-xxxx numbers
                     // are 7 digits long, a local-only length for the US.
-                    if let own = parser.md.entity(forCallingCode: result.callingCode, national: result.national),
-                        parser.md.isValidNumber(result.national, entity: own)
-                    {
+                    if parser.md.validEntity(forCallingCode: result.callingCode, national: result.national) != nil {
                         check = .possible
                     } else if let legacy = parser.mexicanLegacyForm(result) {
                         result.national = legacy
@@ -123,11 +123,10 @@ enum PhoneNormalizer {
                 // A national number that starts with 0 and is valid nowhere is an artifact of a
                 // doubled trunk or international prefix (`+49 0 0151…`): libphonenumber keeps
                 // such zeros, and does not even read its own output back to the same number.
-                if result.national.first == UInt8(ascii: "0") {
-                    let own = parser.md.entity(forCallingCode: result.callingCode, national: result.national)
-                    if !(own.map { parser.md.isValidNumber(result.national, entity: $0) } ?? false) {
-                        return .leadingZero
-                    }
+                if result.national.first == UInt8(ascii: "0"),
+                    parser.md.validEntity(forCallingCode: result.callingCode, national: result.national) == nil
+                {
+                    return .leadingZero
                 }
                 return .parsed(body(result))
             }

@@ -38,6 +38,30 @@ extension PhoneMetadata {
         return nil
     }
 
+    /// ``entity(forCallingCode:national:)`` when the number is valid in that entity, else nil:
+    /// `isValidNumber(national, entity: own)` for the entity found, without walking the type
+    /// automaton a second time when the lookup itself found the entity by its validity.
+    func validEntity(forCallingCode code: Int, national: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard isCallingCode(code) else { return nil }
+        let range = Int(callingCodeRanges[code].start)..<Int(callingCodeRanges[code].end)
+        if range.count == 1 {
+            let index = Int(entitiesByCallingCodeList[range.lowerBound])
+            return isValidNumber(national, entity: index) ? index : nil
+        }
+        for slot in range {
+            let index = Int(entitiesByCallingCodeList[Int(slot)])
+            let e = entities[index]
+            if e.leadingDigitsRoot != 0 {
+                if matchesLeadingDigits(root: e.leadingDigitsRoot, national) {
+                    return isValidNumber(national, entity: index) ? index : nil
+                }
+            } else if isValidNumber(national, entity: index) {
+                return index
+            }
+        }
+        return nil
+    }
+
     /// `re.match(leading_digits, national)`: some prefix of the number matches.
     func matchesLeadingDigits(root: Int, _ national: UnsafeBufferPointer<UInt8>) -> Bool {
         var state = root

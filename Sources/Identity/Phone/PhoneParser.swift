@@ -28,7 +28,7 @@ struct PhoneParseResult {
 /// bytes and precompiled tables. Function names follow the Python port's, so the two can
 /// be read side by side; every regular expression is replaced by a table walk.
 ///
-/// One parser works inside buffers owned by the caller (see ``withParser(_:_:)``): the
+/// One parser works inside buffers owned by the caller (see ``withParser(_:metadata:_:)``): the
 /// input's Unicode scalars, the number being parsed, and digit buffers. Nothing is
 /// allocated on the heap for inputs of ordinary size.
 struct PhoneParser {
@@ -53,41 +53,37 @@ struct PhoneParser {
     static let maximumNationalLength = 17
 
     /// Decodes `utf8` and runs `body` with a parser whose buffers live on the stack for
-    /// inputs of ordinary size.
+    /// inputs of ordinary size. `md` is taken from a caller that has read the shared tables
+    /// already: reading the global again costs a `swift_once` call.
     static func withParser<R>(
-        _ utf8: UnsafeRawBufferPointer, _ body: (PhoneParser) throws(PhoneParseFailure) -> R
+        _ utf8: UnsafeRawBufferPointer, metadata md: PhoneMetadata = .shared,
+        _ body: (PhoneParser) throws(PhoneParseFailure) -> R
     ) throws(PhoneParseFailure) -> R {
         // Scalars never outnumber bytes; a phone-context number can double the text.
         let count = utf8.count
-        let md = PhoneMetadata.shared
-        let result: Result<R, PhoneParseFailure> = withUnsafeTemporaryAllocation(
-            of: UInt32.self, capacity: count &* 3 &+ 8
-        ) { scalars in
+        // Typed throws straight through both allocations: a Result built inside them and
+        // unpacked outside went through memory in pieces and stalled (store forwarding).
+        return try withUnsafeTemporaryAllocation(of: UInt32.self, capacity: count &* 3 &+ 8) {
+            scalars throws(PhoneParseFailure) -> R in
             let (scalarCount, simple) = decodeUTF8(utf8, into: scalars.baseAddress!)
-            guard scalarCount <= maximumInputLength else { return .failure(.tooLong) }
+            guard scalarCount <= maximumInputLength else { throw .tooLong }
             let digitCapacity = scalarCount &+ 24
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: digitCapacity &* 4) { digitBuffer in
+            return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: digitCapacity &* 4) {
+                digitBuffer throws(PhoneParseFailure) -> R in
                 let parser = PhoneParser(
                     md: md, input: scalars, inputCount: scalarCount, simple: simple,
                     text: UnsafePointer(scalars.baseAddress!), scratchText: scalars.baseAddress! + scalarCount,
                     digits: digitBuffer.baseAddress!,
                     digitCapacity: digitCapacity)
-                do throws(PhoneParseFailure) {
-                    return .success(try body(parser))
-                } catch {
-                    return .failure(error)
-                }
+                return try body(parser)
             }
         }
-        return try result.get()
     }
 
-    /// Bit b is set for the bytes of simple input: 0-9 + space - . ( ) /.
-    static let simpleBytes: UInt64 = {
-        var mask: UInt64 = 0
-        for byte in Array("0123456789+ -.()/".utf8) { mask |= 1 << UInt64(byte) }
-        return mask
-    }()
+    /// Bit b is set for the bytes of simple input: 0-9 (bits 48-57) and + space - . ( ) /
+    /// (bits 43, 32, 45, 46, 40, 41, 47). A literal rather than computed on first use: a lazily
+    /// initialized global costs a `swift_once` call on every access, once per parse here.
+    static let simpleBytes: UInt64 = 0x03FF_EB01_0000_0000
 
     @inline(__always)
     static func decodeUTF8(
