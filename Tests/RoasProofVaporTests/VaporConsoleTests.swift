@@ -30,7 +30,9 @@ import Vapor
         event.userData.clientUserAgent = "Mozilla/5.0"
         event.userData.clientIPAddress = "203.0.113.9"
         _ = try await queue.enqueue(event, pixel: "1234567890")
-        let leased = try await store.lease(pixel: "1234567890", now: now, limit: 1, leaseDuration: .seconds(60))
+        // A moment later than the enqueue, which read the clock after `now`: the event is due.
+        let leased = try await store.lease(
+            pixel: "1234567890", now: Timestamp.now + .seconds(1), limit: 1, leaseDuration: .seconds(60))
         try await store.park(
             leased.map(\.id), reason: ParkReason(code: .retriesExhausted, message: "test"), attempt: nil, at: now)
         let id = try #require(leased.first?.id)
