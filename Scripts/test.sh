@@ -28,6 +28,13 @@ if grep -E "^$root/(Sources|Tests)/.*warning:" "$log" >/dev/null; then
     grep -E "^$root/(Sources|Tests)/.*warning:" "$log" | sort -u >&2
     exit 1
 fi
+# A warning inside a macro's expansion (#expect, #require) starts with "macro expansion" and
+# names our file only in the note that follows it.
+if grep -A4 -E "^macro expansion .*warning:" "$log" | grep -E "$root/(Sources|Tests)/.*expanded code originates here" >/dev/null; then
+    echo "test.sh: the build has warnings in macro expansions in our sources:" >&2
+    grep -A4 -E "^macro expansion .*warning:" "$log" | grep -E "warning:|$root/(Sources|Tests)/" | sort -u >&2
+    exit 1
+fi
 
 echo "== tests (with a throwaway PostgreSQL server)"
 Scripts/with-postgres.sh swift test --enable-all-traits
