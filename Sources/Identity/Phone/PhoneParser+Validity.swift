@@ -23,40 +23,32 @@ extension PhoneMetadata {
     /// calling code shared by several regions, the first whose leading digits match or
     /// for which the number is valid; nil when none.
     func entity(forCallingCode code: Int, national: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard isCallingCode(code) else { return nil }
-        let range = Int(callingCodeRanges[code].start)..<Int(callingCodeRanges[code].end)
-        if range.count == 1 { return Int(entitiesByCallingCodeList[range.lowerBound]) }
-        for slot in range {
-            let index = Int(entitiesByCallingCodeList[Int(slot)])
-            let e = entities[index]
-            if e.leadingDigitsRoot != 0 {
-                if matchesLeadingDigits(root: e.leadingDigitsRoot, national) { return index }
-            } else if isValidNumber(national, entity: index) {
-                return index
-            }
-        }
-        return nil
+        lookUpEntity(forCallingCode: code, national: national)?.index
     }
 
     /// ``entity(forCallingCode:national:)`` when the number is valid in that entity, else nil:
     /// `isValidNumber(national, entity: own)` for the entity found, without walking the type
     /// automaton a second time when the lookup itself found the entity by its validity.
     func validEntity(forCallingCode code: Int, national: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let found = lookUpEntity(forCallingCode: code, national: national) else { return nil }
+        return found.isKnownValid || isValidNumber(national, entity: found.index) ? found.index : nil
+    }
+
+    /// The lookup behind both: the entity, and whether it was chosen because the number is
+    /// valid there (so that need not be checked again).
+    private func lookUpEntity(
+        forCallingCode code: Int, national: UnsafeBufferPointer<UInt8>
+    ) -> (index: Int, isKnownValid: Bool)? {
         guard isCallingCode(code) else { return nil }
         let range = Int(callingCodeRanges[code].start)..<Int(callingCodeRanges[code].end)
-        if range.count == 1 {
-            let index = Int(entitiesByCallingCodeList[range.lowerBound])
-            return isValidNumber(national, entity: index) ? index : nil
-        }
+        if range.count == 1 { return (Int(entitiesByCallingCodeList[range.lowerBound]), false) }
         for slot in range {
             let index = Int(entitiesByCallingCodeList[Int(slot)])
             let e = entities[index]
             if e.leadingDigitsRoot != 0 {
-                if matchesLeadingDigits(root: e.leadingDigitsRoot, national) {
-                    return isValidNumber(national, entity: index) ? index : nil
-                }
+                if matchesLeadingDigits(root: e.leadingDigitsRoot, national) { return (index, false) }
             } else if isValidNumber(national, entity: index) {
-                return index
+                return (index, true)
             }
         }
         return nil
